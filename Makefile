@@ -1,0 +1,29 @@
+# Two commands (see README): `make run` sets up and runs the main job on the shipped
+# archive; `make test` sets up and runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup run reports test bench
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+# The main job: check the shipped archive, then regenerate every report it supports.
+run: setup
+	$(BIN)/policydiff verify
+	$(BIN)/policydiff list
+	$(BIN)/python -m policydiff.tools.regenerate_reports
+	$(BIN)/policydiff status 京科发〔2022〕4号
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python benchmarks/alignment.py
+	$(BIN)/python benchmarks/speed.py

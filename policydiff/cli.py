@@ -1,0 +1,187 @@
+"""The command line: thin click commands over `policydiff.api`.
+
+This is the only module that imports click. Every PolicyDiffError becomes a one-line
+`Error: ...` on stderr with exit code 2 (in `main`); anything else is a bug and keeps its
+traceback so that it gets reported.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, api
+from .errors import PolicyDiffError
+
+FORMAT_TEXT_JSON = click.Choice(["text", "json"])
+
+
+class _Context:
+    def __init__(self, archive: str | None):
+        self.archive_option = archive
+
+    @property
+    def archive(self) -> Path:
+        return api.locate_archive(self.archive_option)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--archive",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Archive folder (default: $POLICYDIFF_ARCHIVE, else versions/ at the top of the git work tree, else ./versions).",
+)
+@click.version_option(__version__, prog_name="policydiff")
+@click.pass_context
+def cli(ctx: click.Context, archive: str | None) -> None:
+    """Track how policies change between versions: align measures, redline, answer repeal questions."""
+    ctx.obj = _Context(archive)
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.pass_obj
+def init(obj: _Context, directory: str | None) -> None:
+    """Make an archive (and `git init` where DIRECTORY is in no work tree)."""
+    target = Path(directory) if directory else api.locate_archive(obj.archive_option, must_exist=False)
+    click.echo(str(api.init_archive(target)))
+
+
+@cli.command()
+@click.argument("source", required=False, type=click.Path(dir_okay=False))
+@click.option("--work", "-w", required=True, help="Work id (slug), e.g. zgc-world-leading-park.")
+@click.option("--version", "-v", "version", required=True, help="Version id, e.g. 2024 or 2024-10-09.")
+@click.option("--title")
+@click.option("--doc-no", help="文号, e.g. 京科发〔2022〕4号.")
+@click.option("--issuer", "issuers", multiple=True, help="Issuing body (repeat for several).")
+@click.option("--issued", help="Issue date, YYYY-MM-DD.")
+@click.option("--effective", help="Effective date, YYYY-MM-DD.")
+@click.option("--source-url", help="Where the source was published.")
+@click.option("--retrieved", help="Date the source was retrieved, YYYY-MM-DD.")
+@click.option("--encoding", help="Override encoding detection (e.g. gb18030, big5, utf-16).")
+@click.option("--no-text", is_flag=True, help="Record a version whose text is not available.")
+@click.option("--note", "notes", multiple=True, help="A note to keep with the version.")
+@click.option("--replace", is_flag=True, help="Correct an archived version (a commit that says so).")
+@click.pass_obj
+def add(obj: _Context, source, work, version, title, doc_no, issuers, issued, effective,
+        source_url, retrieved, encoding, no_text, notes, replace) -> None:
+    """Import SOURCE (text, HTML or Markdown) as WORK@VERSION; prints the new ref."""
+    added = api.add_version(
+        obj.archive, source, work=work, version=version, title=title, doc_no=doc_no,
+        issuers=tuple(issuers), issued=issued, effective=effective, source_url=source_url,
+        retrieved=retrieved, encoding=encoding, no_text=no_text, notes=tuple(notes),
+        replace=replace,
+    )
+    click.echo(added.ref)
+    for note in added.notes:
+        click.echo(f"Note: {note}", err=True)
+
+
+@cli.command(name="list")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text")
+@click.pass_obj
+def list_(obj: _Context, fmt: str) -> None:
+    """Works, versions, status."""
+    click.echo(api.list_works(obj.archive, fmt=fmt), nl=False)
+
+
+@cli.command()
+@click.argument("ref")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text")
+@click.pass_obj
+def show(obj: _Context, ref: str, fmt: str) -> None:
+    """One version, parsed."""
+    click.echo(api.show(obj.archive_option, ref, fmt=fmt), nl=False)
+
+
+@cli.command()
+@click.argument("work")
+@click.option("--measure", help="Follow one measure through every version (5, 5., 第5条, 第五条).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file instead of stdout.")
+@click.pass_obj
+def log(obj: _Context, work: str, measure: str | None, fmt: str, output: str | None) -> None:
+    """The version timeline of WORK (or one measure's lineage with --measure)."""
+    _emit(api.log(obj.archive, work, measure=measure, fmt=fmt), output)
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text")
+@click.option("--color/--no-color", default=None, help="Colour the text format (default: when stdout is a terminal).")
+@click.pass_obj
+def diff(obj: _Context, old: str, new: str, fmt: str, color: bool | None) -> None:
+    """Alignment and redlines of OLD -> NEW (refs or plain files) to stdout."""
+    if color is None:
+        color = sys.stdout.isatty()
+    click.echo(api.diff(obj.archive_option, old, new, fmt=fmt, color=color), nl=False)
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Default: reports/<work>/<old>__<new>.<ext>.")
+@click.option("--format", "fmt", type=click.Choice(["html", "json", "md"]), default="html")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the report's labels.")
+@click.pass_obj
+def report(obj: _Context, old: str, new: str, output: str | None, fmt: str, lang: str) -> None:
+    """Write a change report file for OLD -> NEW; prints its path."""
+    click.echo(str(api.report(obj.archive_option, old, new, output=output, fmt=fmt, lang=lang)))
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--measure", help="A measure label: 5, 5., 第5条, 第五条.")
+@click.option("--as-of", help="Date to answer for, YYYY-MM-DD (default: today).")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text")
+@click.pass_obj
+def status(obj: _Context, query: str, measure: str | None, as_of: str | None, fmt: str) -> None:
+    """In force, repealed, not yet effective or unknown, with evidence."""
+    click.echo(api.status(obj.archive, query, measure=measure, as_of=as_of, fmt=fmt), nl=False)
+
+
+@cli.command()
+@click.pass_obj
+def verify(obj: _Context) -> None:
+    """Check the archive's integrity; exit 1 naming every problem."""
+    problems = api.verify(obj.archive)
+    if problems:
+        for problem in problems:
+            click.echo(f"FAIL {problem}", err=True)
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    click.echo("OK: archive verified.")
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(output)
+    else:
+        click.echo(text, nl=False)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="policydiff", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:  # click's own usage errors keep click's format
+        exc.show()
+        sys.exit(exc.exit_code)
+    except PolicyDiffError as exc:
+        message = " ".join(str(exc).split())  # exactly one line
+        click.echo(f"Error: {message}", err=True)
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    except SystemExit:
+        raise
+    else:
+        sys.exit(0)
