@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,6 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, input:
     full_env.pop("POLICYDIFF_ARCHIVE", None)
     full_env.update(env or {})
     return subprocess.run(
-        ["python", "-m", "policydiff", *args], cwd=cwd or REPO, env=full_env,
+        [sys.executable, "-m", "policydiff", *args], cwd=cwd or REPO, env=full_env,
         capture_output=True, text=True, input=input,
     )
