@@ -26,29 +26,42 @@ def locate_archive(option: str | None, must_exist: bool = True) -> Path:
 
 
 def init_archive(directory: Path) -> Path:
-    raise NotImplementedError
+    from . import archive_api
+
+    return archive_api.init_archive(directory)
 
 
 def add_version(archive_dir: Path, source: str | None, **fields) -> Version:
-    raise NotImplementedError
+    """Import SOURCE (or record --no-text) as one version: one git commit, all or nothing."""
+    from . import archive_api
+
+    return archive_api.add_version(archive_dir, source, **fields)
 
 
 def list_works(archive_dir: Path, fmt: str = "text") -> str:
-    raise NotImplementedError
+    from . import archive_api
+
+    return archive_api.list_works(archive_dir, fmt=fmt)
 
 
 def load_side(archive_option: str | None, ref: str) -> Version:
     """A version for `show`/`diff`/`report`: an archived ref (WORK@VERSION, WORK, 文号) or,
     failing that, a plain file path parsed on the fly (no archive needed)."""
-    raise NotImplementedError
+    from . import archive_api
+
+    return archive_api.load_side(archive_option, ref)
 
 
 def show(archive_option: str | None, ref: str, fmt: str = "text") -> str:
-    raise NotImplementedError
+    from . import archive_api
+
+    return archive_api.show(archive_option, ref, fmt=fmt)
 
 
 def verify(archive_dir: Path) -> list[str]:
-    raise NotImplementedError
+    from . import archive_api
+
+    return archive_api.verify(archive_dir)
 
 
 def compare_refs(archive_option: str | None, old_ref: str, new_ref: str) -> Comparison:

@@ -1,0 +1,289 @@
+"""The archive verbs behind `policydiff init/add/list/show/verify` and `load_side`
+(imperative shell). `api` delegates here, so that the shared api.py stays a list of
+one-line verbs that several people can edit without stepping on each other.
+
+Reads files and the archive; the parsing and rendering are done by the functional core
+(ingest, structure, mdbody, render.document).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Sequence
+
+from . import archive as archive_mod
+from . import frontmatter
+from .errors import AmbiguousRefError, ArchiveError, BadInputError, PolicyDiffError, UnknownRefError
+from .model import DocumentMeta, Source, Version
+from .refs import Ref, check_version_id, check_work_id, normalize_doc_no
+from .render import document as render_doc
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _check_date(option: str, value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if not frontmatter.is_iso_date(value):
+        raise BadInputError(f"{option} {value!r} is not a date: write it as YYYY-MM-DD, e.g. 2024-10-09")
+    return value
+
+
+def _read_source(source: str) -> bytes:
+    path = Path(source)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise BadInputError(f"no such file: {source}: give the path of a text, HTML or Markdown file") from None
+    except IsADirectoryError:
+        raise BadInputError(f"{source} is a folder: give the path of a text, HTML or Markdown file") from None
+    except OSError as exc:
+        raise BadInputError(f"cannot read {source} ({exc.strerror}): check the path and permissions") from None
+
+
+def _unique(items: Sequence[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for item in items:
+        if item and item not in seen:
+            seen[item] = None
+    return tuple(seen)
+
+
+def parse_file(data: bytes, filename: str, encoding: str | None = None,
+               overrides: DocumentMeta | None = None) -> tuple[Any, Any, tuple[str, ...]]:
+    """bytes -> (merged DocumentMeta, Document, notes): ingest, then structure.parse with
+    the extracted metadata overridden field by field by `overrides` (what the user gave)."""
+    from .ingest import ingest
+    from .structure import parse
+
+    ingested = ingest(data, filename, encoding)
+    meta = merge_meta(ingested.meta, overrides)
+    document = parse(ingested.text, meta)
+    notes = _unique([*getattr(ingested, "notes", ()), *document.notes])
+    return meta, document, notes
+
+
+def merge_meta(extracted: DocumentMeta, given: DocumentMeta | None) -> DocumentMeta:
+    """Metadata precedence: what the user gave on the command line wins, field by field;
+    what ingest extracted fills the rest."""
+    if given is None:
+        return extracted
+    return DocumentMeta(
+        title=given.title or extracted.title,
+        doc_no=given.doc_no or extracted.doc_no,
+        issuers=given.issuers or extracted.issuers,
+        issued=given.issued or extracted.issued,
+        effective=given.effective or extracted.effective,
+        published=given.published or extracted.published,
+        effective_clause=given.effective_clause or extracted.effective_clause,
+        repeals=given.repeals or extracted.repeals,
+    )
+
+
+# --------------------------------------------------------------------------- verbs
+
+
+def init_archive(directory: Path) -> Path:
+    return archive_mod.init(directory)
+
+
+def add_version(archive_dir: Path, source: str | None, *, work: str, version: str,
+                title: str | None = None, doc_no: str | None = None, issuers: Sequence[str] = (),
+                issued: str | None = None, effective: str | None = None, source_url: str | None = None,
+                retrieved: str | None = None, encoding: str | None = None, no_text: bool = False,
+                notes: Sequence[str] = (), replace: bool = False) -> Version:
+    check_work_id(work)
+    check_version_id(version)
+    given = DocumentMeta(
+        title=title or None, doc_no=doc_no or None, issuers=tuple(i for i in issuers if i),
+        issued=_check_date("--issued", issued), effective=_check_date("--effective", effective),
+    )
+    retrieved = _check_date("--retrieved", retrieved)
+    store = archive_mod.Archive(archive_dir)
+    if no_text:
+        if source:
+            raise BadInputError("--no-text records a version without its text: drop SOURCE, "
+                                "or drop --no-text to import the file")
+        if not title:
+            raise BadInputError("--no-text needs --title (the version's title), since there is no text to read it from")
+        new = archive_mod.NewVersion(
+            work=work, version=version, meta=given, has_text=False, source_url=source_url or None,
+            retrieved=retrieved, notes=_unique(notes),
+        )
+        return store.add(new, replace=replace)
+    if not source:
+        raise BadInputError("give a SOURCE file to import, or --no-text (with --title) to record a version "
+                            "whose text is not available")
+    data = _read_source(source)
+    meta, document, parse_notes = parse_file(data, os.path.basename(source), encoding, given)
+    from .mdbody import from_markdown, to_markdown
+
+    body = to_markdown(document)
+    if from_markdown(body, meta).text != document.text:
+        # Archiving a body that does not read back would make verify fail forever after.
+        raise ArchiveError(f"the structured text of {source} does not read back exactly (a policydiff bug): "
+                           "nothing was added; please report it with the file")
+    new = archive_mod.NewVersion(
+        work=work, version=version, meta=meta, has_text=True, body=body,
+        text_sha256=frontmatter.sha256_text(document.text), source_bytes=data,
+        source_ext=Path(source).suffix.lstrip(".") or "txt", source_url=source_url or None,
+        retrieved=retrieved, notes=_unique([*parse_notes, *notes]),
+    )
+    return store.add(new, replace=replace)
+
+
+def _open_archive(archive_option: str | None) -> tuple[Any, str | None]:
+    """(Archive or None, why there is none)."""
+    try:
+        return archive_mod.Archive(archive_mod.locate(archive_option, must_exist=True)), None
+    except ArchiveError as exc:
+        return None, str(exc)
+
+
+def _lookup(store: Any, ref: Ref, text: str) -> tuple[Version | None, list[str]]:
+    """The archived version a ref names (None when it names none), and what was tried."""
+    tried: list[str] = []
+    if ref.kind == "version":
+        tried.append(f"version {text} in the archive")
+        if ref.version in store.version_ids(ref.work):
+            return store.read(ref.work, ref.version), tried
+        known = store.version_ids(ref.work)
+        if known:
+            tried[-1] += f" (versions of {ref.work}: {', '.join(known)})"
+    elif ref.kind == "work":
+        tried.append(f"work {text} in the archive")
+        ordered = store.versions(ref.work)
+        if ordered:
+            latest = ordered[-1]
+            return store.read(ref.work, latest.version), tried
+    elif ref.kind == "doc_no":
+        tried.append(f"文号 {text} in the archive")
+        matches = store.find_doc_no(text)
+        if len(matches) > 1:
+            raise AmbiguousRefError(f"{text} names several archived versions: "
+                                    f"{', '.join(v.ref for v in matches)}; use WORK@VERSION")
+        if matches:
+            return store.read(matches[0].work, matches[0].version), tried
+    return None, tried
+
+
+def load_side(archive_option: str | None, ref: str) -> Version:
+    parsed = Ref.parse(ref)
+    store, no_archive = _open_archive(archive_option)
+    tried: list[str] = []
+    if store is not None:
+        found, tried = _lookup(store, parsed, ref)
+        if found is not None:
+            return found
+    path = Path(ref)
+    tried.append(f"a file named {ref}")
+    if path.is_file():
+        return load_file(path)
+    if store is not None:
+        works = store.works()
+        known = f"known works: {', '.join(works)}" if works else "the archive is empty"
+    else:
+        known = no_archive or "no archive"
+    raise UnknownRefError(f"unknown ref {ref!r}: tried {'; '.join(tried)}; {known}. "
+                          "Give WORK@VERSION, WORK, a 文号 or the path of a file")
+
+
+def load_file(path: Path) -> Version:
+    """A plain file parsed on the fly (no archive): work and version are None."""
+    data = _read_source(str(path))
+    meta, document, notes = parse_file(data, path.name)
+    return Version(
+        work=None, version=None, meta=meta, has_text=True, document=document,
+        source=Source(file=str(path), sha256=frontmatter.sha256_bytes(data)),
+        text_sha256=frontmatter.sha256_text(document.text), notes=notes, path=str(path),
+    )
+
+
+def show(archive_option: str | None, ref: str, fmt: str = "text") -> str:
+    version = load_side(archive_option, ref)
+    markdown = None
+    if fmt == "md":
+        if version.work and version.version:
+            store, _ = _open_archive(archive_option)
+            markdown = store.file_text(version.work, version.version)
+        else:
+            from .mdbody import to_markdown
+
+            matter = frontmatter.front_matter(
+                None, None, version.meta, has_text=True, source=version.source,
+                text_sha256=version.text_sha256, notes=version.notes)
+            markdown = frontmatter.compose(matter, to_markdown(version.document))
+    return render_doc.render_document(version, fmt, markdown)
+
+
+# --------------------------------------------------------------------------- list
+
+
+def _names(repeal: Any, version: Version) -> bool:
+    """Does a repeal clause name this version? By 文号 when both sides have one (a title is
+    often reused by the text that repeals it), else by exact title."""
+    if repeal.doc_no and version.meta.doc_no:
+        return normalize_doc_no(repeal.doc_no) == normalize_doc_no(version.meta.doc_no)
+    return bool(repeal.title) and repeal.title == version.meta.title
+
+
+def default_statuses(versions: Sequence[Version]) -> list[tuple[str, str | None]]:
+    """(status, repealed_by ref) per version, in the given (time) order, from the archive
+    alone: `repealed` when a later version's repeal clause names it; the latest version is
+    `in_force`; anything else `unknown` (never a guess)."""
+    result = []
+    for index, version in enumerate(versions):
+        repealer = next((later for later in versions[index + 1:]
+                         if any(_names(r, version) for r in later.meta.repeals)), None)
+        if repealer is not None:
+            result.append(("repealed", repealer.ref))
+        elif index == len(versions) - 1:
+            result.append(("in_force", None))
+        else:
+            result.append(("unknown", None))
+    return result
+
+
+def statuses(versions: Sequence[Version]) -> list[tuple[str, str | None]]:
+    """Hook: `policydiff.status.version_status(version, versions)` decides when it exists
+    (returning a status string, or an object / mapping with `status` and `repealed_by`);
+    until then, `default_statuses`."""
+    defaults = default_statuses(versions)
+    try:
+        from . import status as status_mod
+    except ImportError:
+        return defaults
+    decide = getattr(status_mod, "version_status", None)
+    if decide is None:
+        return defaults
+    result = []
+    for version, default in zip(versions, defaults):
+        try:
+            answer = decide(version, versions)
+        except TypeError:  # another signature: keep the archive's own answer
+            return defaults
+        if isinstance(answer, str):
+            result.append((answer, default[1] if answer == default[0] else None))
+        elif isinstance(answer, dict):
+            result.append((str(answer.get("status")), answer.get("repealed_by")))
+        else:
+            result.append((str(getattr(answer, "status", default[0])), getattr(answer, "repealed_by", None)))
+    return result
+
+
+def list_works(archive_dir: Path, fmt: str = "text") -> str:
+    store = archive_mod.Archive(archive_dir)
+    listed = []
+    for work in store.works():
+        versions = store.versions(work)
+        info = store.work_info(work)
+        rows = [render_doc.ListedVersion(v, status, by)
+                for v, (status, by) in zip(versions, statuses(versions))]
+        listed.append(render_doc.ListedWork(work, info.get("title"), rows))
+    return render_doc.render_list(listed, fmt)
+
+
+def verify(archive_dir: Path) -> list[str]:
+    return archive_mod.Archive(archive_dir).verify()
