@@ -1,0 +1,518 @@
+"""Clean text -> Document: the numbering grammar of Chinese policies and laws (and English).
+
+Functional core: no I/O. Input is the clean text of `policydiff.ingest` (one line per
+paragraph, "\\n" line ends), but any string is accepted and the result is always lossless:
+``"".join(b.raw for b in doc.blocks) == doc.text``. A block's ``raw`` is a run of whole
+lines, each with its "\\n" (only the very last line of a text without a final newline
+lacks it).
+
+How a text is read
+==================
+
+1. **Candidates.** Every line whose start (after indentation) looks like a label is a
+   candidate, classified by style (``classify_line``)::
+
+       part 第X编 > subpart 第X分编 > chapter 第X章 > section 第X节 > article 第X条[之Y]
+       cn-top 一、 > cn-paren （一）/(一) > arabic 1. 1． 1、 > arabic-paren (1)（1） > circled ①
+       English: en-part "Part I", en-chapter "Chapter 2", en-section "Section 2",
+       en-article "Article 3" (these four ranked in order of first appearance, so that
+       both "Article > Section" and "Section > Article" documents nest), arabic "1.",
+       alpha-paren "(a)".
+
+   "3.5亿元" (a digit after the dot), "2024年" (no label punctuation) and 「第十条规定的」
+   in mid-line are not candidates. A 第X条 line is *strong* when whitespace (or the end
+   of the line) follows the label, *weak* when text follows directly.
+
+2. **Table of contents.** A run of two or more adjacent container-style lines
+   (编/章/节, 一、, Part, Chapter) that all appear again later is a duplicated heading
+   list; its lines are ordinary text (they fall into the preamble), so they create no
+   containers.
+
+3. **Continuity** (``_accept``): candidates are read in order against a stack of open
+   numbered nodes. A candidate is accepted only as
+
+   - the successor of the open node of its style (5 after 4; 第十条之一 after 第十条,
+     之二 after 之一; 第十一条 after 第十条之二), or
+   - a new level under the current node: number 1 (a restart), or the successor of the
+     last number of that style anywhere (numbering that runs on across parents, as the
+     seed's 1.…17. runs across (一)…(五) and 二、).
+
+   A restart is refused when the continuation turns up before the parent closes (a
+   quoted "1. 2." list inside (二)'s intro while measure 5. follows). Strong 第X条 lines
+   also accept a forward gap of up to ``MAX_ARTICLE_GAP`` (official texts that skip a
+   number by mistake). Everything refused stays text of the node above it: a "1." inside
+   an article, a year, a cross-reference, a quoted list.
+
+4. **Which styles are structure.** A first pass with every style finds which styles hold
+   at least ``MIN_MEASURES`` accepted numbers. The measure style is the finest present
+   style of the first tier that has one: (article, en-article, en-section), then
+   (cn-top, cn-paren, arabic), then (arabic-paren, circled, alpha-paren), then the
+   container styles. Structure = the present styles at or above the measure style; a
+   second pass parses with those only. So inside a 第X条 article （一） and 1. are items
+   (款/项) and never nodes, and in a policy (1) and ① stay inside their measure.
+
+5. **Kinds.** A structural node with structural children is a CONTAINER, one without is a
+   MEASURE (leaf rule: "a level is a container only when numbered measures sit below
+   it"). A container's raw runs from its heading to its first child: its intro text
+   (the seed's (一) paragraph) is its own.
+
+6. **Unnumbered text** becomes TEXT blocks, all at top level:
+
+   - before the first node: ``notice`` (everything up to a stand-alone date line such as
+     「2024年10月9日」 that is followed by more text: a covering notice with its signature),
+     then ``title`` (the first line, when it does not end like a sentence), ``header``
+     (lines opening with a date: a law's adoption and amendment lines), ``preamble``;
+   - after the last node, in policy style only: ``closing`` — from the first paragraph
+     (never the node's own first line) that is a document-level clause (「本措施自印发之日
+     起施行」, 「由…负责解释」, 「原《…》…废止」, 「有效期」) to the end. Why only policy
+     style: a 第X条 article owns its following paragraphs (款), and a law's last article
+     is itself the 施行 clause, so nothing is split off an article. A policy list item
+     has no such boundary, and the clause that brings the whole document into force is
+     not part of measure 17;
+   - a text with no accepted numbering at all: one ``paragraph`` block per line, and a
+     note in ``Document.notes``.
+
+Tunables are module constants below, each with its unit and range.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Block, BlockKind, Document, DocumentMeta
+from .numerals import CIRCLED, CN_NUMERAL_CHARS, cn_to_int, roman_to_int
+
+__all__ = [
+    "parse",
+    "classify_line",
+    "Candidate",
+    "MEASURE_LEVELS",
+    "CONTAINER_LEVELS",
+    "NO_NUMBERING_NOTE",
+]
+
+# A strong 第X条 line may skip up to this many numbers (unit: article numbers; 0 = strict
+# successor only; range 0..10). Official texts occasionally misnumber; a gap larger than
+# this is more likely a cross-reference than a missed article.
+MAX_ARTICLE_GAP = 3
+# A style counts as present when at least this many of its numbers are accepted (unit:
+# labels; range 1..3). 2 keeps a lone "1." in a preamble from becoming a one-measure list.
+MIN_MEASURES = 2
+# A title line is at most this long (unit: characters; range 40..200).
+MAX_TITLE_CHARS = 120
+
+NO_NUMBERING_NOTE = "no numbering found: the text is kept as paragraphs"
+TOC_NOTE = "a table of contents (duplicated heading list) was kept as text"
+
+# Fixed ranks (smaller = coarser). English heading styles get ranks by first appearance.
+_RANK = {
+    "part": 0.0,
+    "subpart": 1.0,
+    "chapter": 2.0,
+    "section": 3.0,
+    "article": 4.0,
+    "cn-top": 5.0,
+    "cn-paren": 6.0,
+    "arabic": 7.0,
+    "arabic-paren": 8.0,
+    "circled": 9.0,
+    "alpha-paren": 10.0,
+}
+_EN_HEADINGS = ("en-part", "en-chapter", "en-section", "en-article")
+_TIERS = (
+    ("article", "en-article", "en-section"),
+    ("cn-top", "cn-paren", "arabic"),
+    ("arabic-paren", "circled", "alpha-paren"),
+    ("part", "subpart", "chapter", "section", "en-part", "en-chapter"),
+)
+_CONTAINER_ONLY = ("part", "subpart", "chapter", "section", "cn-top", "en-part", "en-chapter")
+MEASURE_LEVELS = tuple(s for tier in _TIERS[:3] for s in tier)
+CONTAINER_LEVELS = tuple(_RANK) + _EN_HEADINGS
+
+_SPACE = " \t\u3000\u00a0"
+_NUM = rf"(?:[0-9０-９]+|[{CN_NUMERAL_CHARS}]+)"
+_CN = rf"[{CN_NUMERAL_CHARS}]+"
+_DIG = r"[0-9０-９]+"
+_ROMAN_OR_DIG = r"(?:[0-9]+|[IVXLCDM]+)"
+
+# (style, pattern). Group "n" = number, "sub" = 之Y. Order matters only where patterns
+# could overlap (分编 before 编).
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("subpart", re.compile(rf"第(?P<n>{_NUM})分编")),
+    ("part", re.compile(rf"第(?P<n>{_NUM})编")),
+    ("chapter", re.compile(rf"第(?P<n>{_NUM})章")),
+    ("section", re.compile(rf"第(?P<n>{_NUM})节")),
+    ("article", re.compile(rf"第(?P<n>{_NUM})条(?:之(?P<sub>{_NUM}))?")),
+    ("cn-top", re.compile(rf"(?P<n>{_CN})[、]")),
+    ("cn-paren", re.compile(rf"[(（](?P<n>{_CN})[)）]")),
+    ("arabic", re.compile(rf"(?P<n>{_DIG})(?:[.．](?![0-9０-９])|、)")),
+    ("arabic-paren", re.compile(rf"[(（](?P<n>{_DIG})[)）]")),
+    ("circled", re.compile(rf"(?P<n>[{''.join(CIRCLED)}])")),
+    ("en-part", re.compile(rf"(?:Part|PART)\s+(?P<n>{_ROMAN_OR_DIG})\b\.?")),
+    ("en-chapter", re.compile(rf"(?:Chapter|CHAPTER)\s+(?P<n>{_ROMAN_OR_DIG})\b\.?")),
+    ("en-section", re.compile(rf"(?:Section|SECTION|§)\s*(?P<n>{_DIG})\b\.?")),
+    ("en-article", re.compile(rf"(?:Article|ARTICLE)\s+(?P<n>{_ROMAN_OR_DIG})\b\.?")),
+    ("alpha-paren", re.compile(r"\((?P<n>[a-z])\)")),
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A line that starts with a label."""
+
+    style: str
+    label: str  # as printed: "1.", "（一）", "第十条之一"
+    number: int
+    sub_number: int | None
+    heading: str  # the rest of the line after the label and separating white space
+    strong: bool  # white space or end of line right after the label
+
+
+def _number(style: str, text: str) -> int:
+    if style == "circled":
+        return CIRCLED[text]
+    if style == "alpha-paren":
+        return ord(text) - ord("a") + 1
+    if style in _EN_HEADINGS and text.isalpha():
+        return roman_to_int(text)
+    return cn_to_int(text)
+
+
+def classify_line(line: str) -> Candidate | None:
+    """The label a line starts with (after indentation), or None.
+
+    >>> c = classify_line("第十条之一　为了……")
+    >>> c.style, c.label, c.number, c.sub_number, c.heading, c.strong
+    ('article', '第十条之一', 10, 1, '为了……', True)
+    >>> classify_line("3.5亿元用于……") is None, classify_line("2024年10月9日") is None
+    (True, True)
+    >>> classify_line("(一)培育世界一流的创新型企业").label
+    '(一)'
+    """
+    body = line.lstrip(_SPACE)
+    if not body:
+        return None
+    for style, pattern in _PATTERNS:
+        match = pattern.match(body)
+        if not match:
+            continue
+        try:
+            number = _number(style, match.group("n"))
+            sub = match.groupdict().get("sub")
+            sub_number = cn_to_int(sub) if sub else None
+        except ValueError:
+            continue
+        label = match.group(0)
+        rest = body[match.end():]
+        if style in _EN_HEADINGS and rest[:1].isalnum():
+            continue
+        heading = rest.lstrip(_SPACE)
+        return Candidate(style, label, number, sub_number, heading, strong=(heading != rest or not rest))
+    return None
+
+
+# --------------------------------------------------------------------------- continuity
+
+
+def _is_successor(prev: tuple[int, int | None] | None, cand: Candidate, gap: int = 0) -> bool:
+    """cand continues prev: 5 after 4, 10-1 (之一) after 10, 10-2 after 10-1, 11 after 10-2."""
+    if prev is None:
+        return False
+    number, sub = prev
+    if cand.sub_number is not None:
+        return cand.number == number and cand.sub_number == (sub or 0) + 1
+    return number + 1 <= cand.number <= number + 1 + gap
+
+
+def _ranks(candidates: list[tuple[int, Candidate]]) -> dict[str, float]:
+    """Fixed ranks plus English heading styles in order of first appearance."""
+    ranks = dict(_RANK)
+    seen: list[str] = []
+    for _, cand in candidates:
+        if cand.style in _EN_HEADINGS and cand.style not in seen:
+            seen.append(cand.style)
+    # Part and Chapter are always coarse; Section/Article order follows the document.
+    order = [s for s in ("en-part", "en-chapter") if s in seen] + [
+        s for s in seen if s in ("en-section", "en-article")
+    ]
+    for i, style in enumerate(order):
+        ranks[style] = 2.0 + 0.1 * (i + 1) if style in ("en-part", "en-chapter") else 4.0 + 0.1 * i
+    for style in _EN_HEADINGS:
+        ranks.setdefault(style, 4.5)
+    return ranks
+
+
+_LAW_STYLES = ("part", "subpart", "chapter", "section", "article")
+
+
+def _gap(cand: Candidate) -> int:
+    """How many numbers a candidate may skip: only strong 第X编/章/节/条 lines skip."""
+    return MAX_ARTICLE_GAP if (cand.style in _LAW_STYLES and cand.strong) else 0
+
+
+def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) -> list[tuple[int, Candidate, int]]:
+    """Continuity parse: the accepted candidates as (line, candidate, depth)."""
+    stack: list[Candidate] = []
+    last_seen: dict[str, tuple[int, int | None]] = {}
+    accepted: list[tuple[int, Candidate, int]] = []
+    for k, (line_no, cand) in enumerate(candidates):
+        rank = ranks[cand.style]
+        gap = _gap(cand)
+        position = next((i for i, open_node in enumerate(stack) if open_node.style == cand.style), None)
+        if position is not None:
+            open_node = stack[position]
+            if not _is_successor((open_node.number, open_node.sub_number), cand, gap):
+                continue
+            del stack[position:]
+        else:
+            # A new level: pop what is finer than (or as fine as) this style.
+            while stack and ranks[stack[-1].style] >= rank:
+                stack.pop()
+            last = last_seen.get(cand.style)
+            continues = _is_successor(last, cand, gap)
+            restarts = cand.number == 1 and cand.sub_number is None
+            if not (continues or restarts):
+                continue
+            if restarts and not continues and last is not None:
+                if not _restart_wins(candidates, k, stack, last, ranks):
+                    continue
+        stack.append(cand)
+        last_seen[cand.style] = (cand.number, cand.sub_number)
+        accepted.append((line_no, cand, len(stack) - 1))
+    return accepted
+
+
+def _restart_wins(candidates, k, stack, last, ranks) -> bool:
+    """A "1" of a style whose numbering ran to `last` under an earlier parent: is it a
+    restart, or a quoted list while the running numbering goes on? Within the current
+    parent (until a candidate as coarse as the parent), count the successor chain each
+    reading would accept: 1, 2, 3 … against last+1, last+2 …. The restart must win
+    outright; a tie keeps the running numbering (a lone quoted "1." is the likelier)."""
+    style = candidates[k][1].style
+    parent_rank = ranks[stack[-1].style] if stack else -1.0
+    restart_next, restart_chain = 1, 0
+    running_next, running_chain = last[0] + 1, 0
+    for _, later in candidates[k:]:
+        if stack and ranks[later.style] <= parent_rank:
+            break
+        if later.style != style or later.sub_number is not None:
+            continue
+        gap = _gap(later)
+        if restart_next <= later.number <= restart_next + gap:
+            restart_chain += 1
+            restart_next = later.number + 1
+        if running_next <= later.number <= running_next + gap:
+            running_chain += 1
+            running_next = later.number + 1
+    return restart_chain > running_chain
+
+
+def _table_of_contents(lines: list[str], candidates: dict[int, Candidate]) -> set[int]:
+    """Lines of duplicated heading lists (a table of contents): runs of >= 2 adjacent
+    container-style candidate lines that all recur later as candidate lines."""
+    def key(line: str) -> str:
+        return re.sub(rf"[{_SPACE}]", "", line)
+
+    later_positions: dict[str, list[int]] = {}
+    for line_no in sorted(candidates):
+        later_positions.setdefault(key(lines[line_no]), []).append(line_no)
+    toc: set[int] = set()
+    line_no = 0
+    n = len(lines)
+    while line_no < n:
+        run = []
+        while line_no < n and line_no in candidates and candidates[line_no].style in _CONTAINER_ONLY:
+            run.append(line_no)
+            line_no += 1
+        if len(run) >= 2 and all(later_positions[key(lines[i])][-1] > run[-1] for i in run):
+            toc.update(run)
+        if not run:
+            line_no += 1
+    return toc
+
+
+# --------------------------------------------------------------------------- text roles
+
+_DATE_LINE = re.compile(
+    r"^[(（]?\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
+    r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*[)）]?$"
+)
+_HEADER_LINE = re.compile(r"^[(（]?\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年")
+_SENTENCE_END = tuple("。；;：:！!？?，,")
+# A document-level clause (see the module docstring): 本<document noun> … <force verb>,
+# or a repeal of an earlier text.
+_DOC_NOUN = r"(?:措施|办法|规定|意见|细则|方案|政策|决定|指引|计划|条例|通知|公告|规则|制度|标准|准则|文件|实施意见)"
+_CLOSING = re.compile(
+    rf"^本[^，。,；;]{{0,16}}?{_DOC_NOUN}[^。]*?(?:施行|起实施|起执行|生效|负责解释|解释权|有效期|同时废止)"
+    r"|^原[《“\"].*?(?:废止|停止执行|不再执行)"
+    r"|^(?:特此通知|特此公告)"
+)
+
+
+def _title_like(line: str) -> bool:
+    line = line.strip(_SPACE)
+    return bool(line) and not line.endswith(_SENTENCE_END) and len(line) <= MAX_TITLE_CHARS \
+        and not _HEADER_LINE.match(line)
+
+
+def _pre_text_roles(lines: list[str]) -> list[tuple[str, int, int]]:
+    """Split the lines before the first node into (level, first, end) runs.
+
+    The notice is everything up to the last stand-alone date line that has text after
+    it; the title is the first line after the notice, or, when that is not title-like
+    (a law whose promulgation order follows its title), the first line of all."""
+    roles: list[tuple[str, int, int]] = []
+    n = len(lines)
+    start = 0
+    date_lines = [i for i, line in enumerate(lines) if _DATE_LINE.match(line.strip(_SPACE))]
+    if date_lines and date_lines[-1] < n - 1:
+        notice_end = date_lines[-1] + 1
+        if not _title_like(lines[notice_end]) and _title_like(lines[0]) and notice_end > 1:
+            roles.append(("title", 0, 1))
+            roles.append(("notice", 1, notice_end))
+        else:
+            roles.append(("notice", 0, notice_end))
+        start = notice_end
+    if start < n and not any(level == "title" for level, _, _ in roles) and _title_like(lines[start]):
+        roles.append(("title", start, start + 1))
+        start += 1
+    header_end = start
+    while header_end < n and _HEADER_LINE.match(lines[header_end].strip(_SPACE)):
+        header_end += 1
+    if header_end > start:
+        roles.append(("header", start, header_end))
+        start = header_end
+    if start < n:
+        roles.append(("preamble", start, n))
+    return roles
+
+
+# --------------------------------------------------------------------------- parse
+
+
+def _split_lines(text: str) -> tuple[list[str], list[int]]:
+    """Lines with their terminators, and their start offsets."""
+    pieces = _keep_newlines(text)
+    offsets = []
+    offset = 0
+    for piece in pieces:
+        offsets.append(offset)
+        offset += len(piece)
+    return pieces, offsets
+
+
+def _keep_newlines(text: str) -> list[str]:
+    # Only "\n" ends a line (str.splitlines would also split on U+2028, \x1c, \r ...).
+    parts = text.split("\n")
+    pieces = [p + "\n" for p in parts[:-1]]
+    if parts[-1]:
+        pieces.append(parts[-1])
+    return pieces
+
+
+def _content(piece: str) -> str:
+    return piece[:-1] if piece.endswith("\n") else piece
+
+
+def _text_of(pieces: list[str], heading: str | None) -> str:
+    lines = [_content(p) for p in pieces]
+    if heading is not None:
+        lines[0] = heading
+    return "\n".join(lines)
+
+
+def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
+    """Clean text -> Document (see the module docstring for the grammar).
+
+    >>> doc = parse("示例市促进创新若干措施(测试用虚构文本)\\n一、总则\\n1.支持创新\\n2.支持创业\\n")
+    >>> [(b.kind.value, b.label, b.heading) for b in doc.blocks]
+    [('text', '', ''), ('container', '一、', '总则'), ('measure', '1.', '支持创新'), ('measure', '2.', '支持创业')]
+    >>> doc.path(doc.measures[1]), doc.measures[1].ordinal
+    (('一、',), 2)
+    """
+    pieces, offsets = _split_lines(text)
+    lines = [_content(p) for p in pieces]
+    notes: list[str] = []
+
+    all_candidates: dict[int, Candidate] = {}
+    for line_no, line in enumerate(lines):
+        cand = classify_line(line)
+        if cand is not None:
+            all_candidates[line_no] = cand
+    toc = _table_of_contents(lines, all_candidates)
+    if toc:
+        notes.append(TOC_NOTE)
+    ordered = [(i, c) for i, c in sorted(all_candidates.items()) if i not in toc]
+    ranks = _ranks(ordered)
+
+    # Pass 1: which styles are really used.
+    counts: dict[str, int] = {}
+    for _, cand, _ in _accept(ordered, ranks):
+        counts[cand.style] = counts.get(cand.style, 0) + 1
+    measure_style = None
+    for tier in _TIERS:
+        present = [s for s in tier if counts.get(s, 0) >= MIN_MEASURES]
+        if present:
+            measure_style = max(present, key=lambda s: ranks[s])
+            break
+    nodes: list[tuple[int, Candidate, int]] = []
+    if measure_style is not None:
+        limit = ranks[measure_style]
+        structural = {s for s in counts if ranks[s] <= limit}
+        # Pass 2: only the structural styles.
+        nodes = _accept([(i, c) for i, c in ordered if c.style in structural], ranks)
+
+    blocks: list[Block] = []
+
+    def add(kind: BlockKind, level: str, first: int, end: int, cand: Candidate | None,
+            parent: int | None, ordinal: int | None = None) -> None:
+        span = pieces[first:end]
+        blocks.append(Block(
+            index=len(blocks), kind=kind, level=level,
+            label=cand.label if cand else "", number=cand.number if cand else None,
+            sub_number=cand.sub_number if cand else None,
+            heading=cand.heading if cand else "",
+            text=_text_of(span, cand.heading if cand else None),
+            raw="".join(span), start=offsets[first] if first < len(offsets) else len(text),
+            parent=parent, ordinal=ordinal,
+        ))
+
+    if not nodes:
+        if lines:
+            notes.append(NO_NUMBERING_NOTE)
+        for line_no in range(len(pieces)):
+            add(BlockKind.TEXT, "paragraph", line_no, line_no + 1, None, None)
+        return Document(text=text, blocks=tuple(blocks), meta=meta, notes=tuple(notes))
+
+    # Where the last node ends: policy-style closing clauses go to a TEXT block.
+    end_of_nodes = len(pieces)
+    last_line, last_cand, _ = nodes[-1]
+    if last_cand.style not in ("article", "en-article", "en-section"):
+        for line_no in range(last_line + 1, len(lines)):
+            if _CLOSING.match(lines[line_no].lstrip(_SPACE)):
+                end_of_nodes = line_no
+                break
+
+    first_node_line = nodes[0][0]
+    for level, first, end in _pre_text_roles(lines[:first_node_line]):
+        add(BlockKind.TEXT, level, first, end, None, None)
+
+    has_children = [
+        k + 1 < len(nodes) and nodes[k + 1][2] > depth for k, (_, _, depth) in enumerate(nodes)
+    ]
+    open_blocks: list[int] = []  # block index per depth
+    ordinal = 0
+    for k, (line_no, cand, depth) in enumerate(nodes):
+        end = nodes[k + 1][0] if k + 1 < len(nodes) else end_of_nodes
+        del open_blocks[depth:]
+        parent = open_blocks[-1] if open_blocks else None
+        if has_children[k]:
+            add(BlockKind.CONTAINER, cand.style, line_no, end, cand, parent)
+        else:
+            ordinal += 1
+            add(BlockKind.MEASURE, cand.style, line_no, end, cand, parent, ordinal)
+        open_blocks.append(len(blocks) - 1)
+    if end_of_nodes < len(pieces):
+        add(BlockKind.TEXT, "closing", end_of_nodes, len(pieces), None, None)
+    return Document(text=text, blocks=tuple(blocks), meta=meta, notes=tuple(notes))
