@@ -1,0 +1,217 @@
+"""Substance flags: what kind of policy content a change touches.
+
+An auditor filters a long comparison down to what changes obligations, money and time
+limits. For each kind below, the items of that kind are extracted from the old and the
+new text, with their values normalised, and the kind is flagged when the two *multisets*
+differ (so a sum moved inside an article is not a change, a sum changed or added is):
+
+=========  ==========================================================  ===============
+flag       extracted                                                   normalised as
+=========  ==========================================================  ===============
+money      an amount with a currency: 50万元, 五十万元, 1.5亿元, 2000美元     value in units
+percent    30%, ３０％, 百分之三十, 千分之五                                value in %
+date       2024年1月1日, 二〇二四年一月, 2024年                            Y-M-D (as given)
+deadline   a time limit: 30日内, 三十个工作日, 六个月以内, 24小时内;               value + unit
+           and every 「期限」/「时限」
+count      a figure with a classifier: 3家, 五项, 两个, 十人, 三倍, 5次            value + word
+modal      应当 必须 不得 可以 鼓励 支持 禁止 严禁 原则上 不宜 允许 有权            the word
+=========  ==========================================================  ===============
+
+`editorial` is set instead when the two texts differ but become identical after
+`editorial_fold`: NFKC (full-width letters, digits and most punctuation to half width),
+the remaining CJK punctuation folded to its ASCII counterpart (「。」→「.」, 「、」→「,」,
+quotes), white space removed, numerals written as their value (「三十日」 = 「30日」) and
+*numbering* blanked: item labels at the start of a line (（一）, 1.) and cross-references
+(「本条例第三十七条」→「本条例第#条」).
+
+Cross-references are folded, a decision: when articles are inserted or deleted, every
+reference after them is renumbered, and flagging each of those as substantive would
+bury the real changes (in the corpus, most 1:1 changes that differ only in a number are
+exactly that). The cost: a reference retargeted to a different article is also called
+editorial. An auditor who needs references checks them against the alignment, which
+says where each referenced article went.
+
+>>> substance_flags("企业可获得不超过50万元的补贴。", "企业可以获得不超过100万元的补贴。")
+('modal', 'money')
+>>> substance_flags("应当在三十日内办结。", "应当在30日内办结．")
+('editorial',)
+>>> substance_flags("同一文本。", "同一文本。")
+()
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from decimal import Decimal, InvalidOperation
+
+from .numerals import cn_to_int
+
+FLAGS = ("money", "percent", "date", "deadline", "count", "modal", "editorial")
+
+# Chinese numeral characters a figure may be written with (digits, 十百千, 万亿).
+_CN = "零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟萬億"
+# A figure after NFKC: Arabic (with a decimal part and thousands commas) or Chinese.
+_NUM = rf"(?:[0-9]+(?:,[0-9]{{3}})*(?:\.[0-9]+)?|[{_CN}]+)"
+
+_MONEY_RE = re.compile(rf"({_NUM})\s*(千|百|万|亿)?\s*(元|美元|欧元|港元|港币|日元|人民币)")
+_PERCENT_RE = re.compile(rf"({_NUM})\s*%|(百分之|千分之)({_NUM})")
+_DATE_RE = re.compile(
+    rf"([0-9]{{4}}|[{_CN}]{{4}})\s*年(?:\s*({_NUM})\s*月(?:\s*({_NUM})\s*日)?)?"
+)
+_DEADLINE_RE = re.compile(
+    rf"({_NUM})\s*(个)?\s*(工作日|小时|日|天|周|星期|月|年)\s*(内|以内|之内|前|以前|后|以后|届满|期满)"
+    rf"|({_NUM})\s*个?\s*(工作日|小时)"
+    r"|(期限|时限)"
+)
+# A classifier after a figure; 个 not when it is 个月/个工作日/个小时 (those are deadlines
+# or durations, caught above). A figure preceded by 第 is an ordinal (numbering), not a count.
+_COUNT_RE = re.compile(
+    rf"(?<!第)(?<![{_CN}0-9.])({_NUM})\s*(个(?!月|工作日|小时)|项|家|次|人|倍|名|件|所|种|类|批|位|户|届|台|份|张|支|座)"
+)
+# Modal words, longest first so that an alternation never takes a prefix.
+MODAL_WORDS = ("原则上", "应当", "必须", "不得", "可以", "鼓励", "支持", "禁止", "严禁", "不宜", "允许", "有权")
+_MODAL_RE = re.compile("|".join(sorted(MODAL_WORDS, key=len, reverse=True)))
+
+# Punctuation that NFKC leaves alone, folded to one form for the editorial test.
+_PUNCT_FOLD = str.maketrans({
+    "。": ".", "、": ",", "“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"',
+    "『": '"', "』": '"', "〔": "[", "〕": "]", "【": "[", "】": "]", "《": "<", "》": ">",
+    "〈": "<", "〉": ">", "—": "-", "–": "-", "－": "-", "―": "-", "…": "...", "·": ".", "・": ".",
+    "〇": "零",
+})
+_WHITESPACE_RE = re.compile(r"\s+")
+# numbering: cross-references 第X条/款/项/章/节/编/目 (之X), item labels at a line start
+_XREF_RE = re.compile(rf"第({_NUM})(条|款|项|章|节|编|目|部分)(之({_NUM}))?")
+_ITEM_LABEL_RE = re.compile(rf"(?m)^\s*(?:\(\s*{_NUM}\s*\)|{_NUM}\s*[.,:]|[①-⑳])")
+_FIGURE_RE = re.compile(_NUM)
+
+
+def _value(figure: str) -> Decimal | None:
+    """A figure's value: 「五十万」→ 500000, 「1,500.5」→ 1500.5; None if unreadable."""
+    figure = figure.replace(",", "")
+    try:
+        return Decimal(figure)
+    except InvalidOperation:
+        pass
+    try:
+        return Decimal(cn_to_int(figure))
+    except ValueError:
+        return None
+
+
+def _fmt(value: Decimal | None, figure: str) -> str:
+    return figure if value is None else format(value.normalize(), "f")
+
+
+_MULTIPLIER = {"百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+
+
+def extract(text: str) -> dict[str, Counter]:
+    """The items of each substance kind in `text`, normalised (see the module table)."""
+    text = unicodedata.normalize("NFKC", text)
+    found: dict[str, Counter] = {flag: Counter() for flag in FLAGS if flag != "editorial"}
+
+    for match in _MONEY_RE.finditer(text):
+        figure, multiplier, currency = match.groups()
+        value = _value(figure)
+        if value is not None and multiplier:
+            value *= _MULTIPLIER[multiplier]
+        found["money"][(_fmt(value, figure), currency.replace("港币", "港元").replace("人民币", "元"))] += 1
+
+    for match in _PERCENT_RE.finditer(text):
+        if match.group(1):
+            found["percent"][_fmt(_value(match.group(1)), match.group(1))] += 1
+        else:
+            value = _value(match.group(3))
+            if value is not None and match.group(2) == "千分之":
+                value /= 10
+            found["percent"][_fmt(value, match.group(3))] += 1
+
+    # dates are masked before deadlines and counts: 「2024年」 is not a one-year limit
+    masked = []
+    last = 0
+    for match in _DATE_RE.finditer(text):
+        parts = [_fmt(_value(p), p) if p else "" for p in match.groups()]
+        found["date"]["-".join(p for p in parts if p)] += 1
+        masked.append(text[last:match.start()])
+        masked.append("\x00")
+        last = match.end()
+    masked.append(text[last:])
+    rest = "".join(masked)
+
+    deadline_spans = []
+    for match in _DEADLINE_RE.finditer(rest):
+        deadline_spans.append(match.span())
+        if match.group(7):
+            found["deadline"][match.group(7)] += 1
+        elif match.group(1):
+            unit = {"天": "日", "星期": "周"}.get(match.group(3), match.group(3))
+            found["deadline"][(_fmt(_value(match.group(1)), match.group(1)), unit)] += 1
+        else:
+            found["deadline"][(_fmt(_value(match.group(5)), match.group(5)), match.group(6))] += 1
+
+    for match in _COUNT_RE.finditer(rest):
+        if any(start <= match.start() < end for start, end in deadline_spans):
+            continue
+        found["count"][(_fmt(_value(match.group(1)), match.group(1)), match.group(2))] += 1
+
+    found["modal"].update(_MODAL_RE.findall(text))
+    return found
+
+
+def _money_value(match: re.Match) -> str:
+    figure, multiplier, currency = match.groups()
+    value = _value(figure)
+    if value is None:
+        return match.group(0)
+    if multiplier:
+        value *= _MULTIPLIER[multiplier]
+    return format(value.normalize(), "f") + "元" if currency in ("元", "人民币") else format(value.normalize(), "f") + currency
+
+
+def _percent_value(match: re.Match) -> str:
+    figure = match.group(1) or match.group(3)
+    value = _value(figure)
+    if value is None:
+        return match.group(0)
+    if match.group(2) == "千分之":
+        value /= 10
+    return format(value.normalize(), "f") + "%"
+
+
+def _figure_value(match: re.Match) -> str:
+    value = _value(match.group(0))
+    return match.group(0) if value is None else format(value.normalize(), "f")
+
+
+def editorial_fold(text: str) -> str:
+    """The text with every editorial difference removed (see the module docstring).
+
+    >>> editorial_fold("（一）依照本条例第三十七条， 在三十日内办理。")
+    '(#)依照本条例第#条,在30日内办理.'
+    """
+    text = unicodedata.normalize("NFKC", text)
+    # amounts and percentages as values first: 「50万元」 = 「五十万元」 = 「500000元」
+    text = _MONEY_RE.sub(_money_value, text)
+    text = _PERCENT_RE.sub(_percent_value, text)
+    text = text.translate(_PUNCT_FOLD)
+    text = _ITEM_LABEL_RE.sub(lambda m: "(#)" if "(" in m.group(0) else "#", text)
+    text = _XREF_RE.sub(lambda m: f"第#{m.group(2)}" + ("之#" if m.group(3) else ""), text)
+    text = _WHITESPACE_RE.sub("", text)
+    return _FIGURE_RE.sub(_figure_value, text)
+
+
+def substance_flags(old: str, new: str) -> tuple[str, ...]:
+    """Sorted flags for a change from `old` to `new` (either may be "" for added/removed).
+
+    Identical texts have no flags; texts that differ only editorially have exactly
+    ("editorial",); otherwise each kind whose items differ.
+    """
+    if old == new:
+        return ()
+    if old and new and editorial_fold(old) == editorial_fold(new):
+        return ("editorial",)
+    old_items, new_items = extract(old), extract(new)
+    return tuple(sorted(flag for flag in old_items if old_items[flag] != new_items[flag]))

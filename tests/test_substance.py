@@ -1,0 +1,76 @@
+"""Substance flags, table-driven. Texts are fictional sentences in the style of policies."""
+
+from __future__ import annotations
+
+import pytest
+
+from policydiff.substance import FLAGS, editorial_fold, extract, substance_flags
+
+CASES = [
+    # (old, new, expected flags, why)
+    ("同一文本。", "同一文本。", (), "identical"),
+    ("给予不超过50万元的支持。", "给予不超过100万元的支持。", ("money",), "amount changed"),
+    ("给予不超过50万元奖励。", "给予不超过五十万元奖励。", ("editorial",), "same amount, Chinese numerals"),
+    ("处一万元以上五万元以下罚款。", "处五万元以上五十万元以下罚款。", ("money",), "fine range"),
+    ("安排1.5亿元专项资金。", "安排15000万元专项资金。", ("editorial",), "same value, other unit"),
+    ("补贴比例为30%。", "补贴比例为百分之四十。", ("percent",), "percent changed"),
+    ("补贴比例为30%。", "补贴比例为３０％。", ("editorial",), "percent width"),
+    ("补贴比例为40%。", "补贴比例为百分之四十。", ("editorial",), "percent written out"),
+    ("本办法自2024年1月1日起施行。", "本办法自2025年1月1日起施行。", ("date",), "date"),
+    ("应当在三十日内作出决定。", "应当在十五个工作日内作出决定。", ("deadline",), "time limit"),
+    ("应当在六个月内办结。", "应当在六个月以内办结。", (), "内 and 以内: the same limit, reworded"),
+    ("申请期限为一年。", "申请时间为一年。", ("deadline",), "the word 期限 dropped"),
+    ("支持3家企业。", "支持5家企业。", ("count",), "count"),
+    ("处违法所得一倍以上三倍以下罚款。", "处违法所得一倍以上五倍以下罚款。", ("count",), "multiple of a fine"),
+    ("有关部门应当予以支持。", "有关部门可以予以支持。", ("modal",), "modal force"),
+    ("原则上不得超过两次。", "不得超过两次。", ("modal",), "原则上 dropped"),
+    ("企业应当报送材料。", "企业应当报送相关材料。", (), "a plain rewording has no flag"),
+    ("应当在三十日内办理。", "应当在30日内办理．", ("editorial",), "digits and punctuation width"),
+    ("依照本条例第三十七条处理。", "依照本条例第三十一条处理。", ("editorial",), "cross-reference renumbered"),
+    ("（一）申请材料；\n（二）证明文件。", "(一) 申请材料;\n(二) 证明文件.", ("editorial",), "item labels, width, space"),
+    ("", "给予不超过50万元的支持。", ("modal", "money"), "added text: every item counts"),
+    ("可以在30日内申请。", "", ("deadline", "modal"), "removed text"),
+    ("“示例”", "「示例」", ("editorial",), "quote style"),
+]
+
+
+@pytest.mark.parametrize("old, new, expected, why", CASES, ids=[c[3] for c in CASES])
+def test_flags(old, new, expected, why):
+    assert substance_flags(old, new) == expected
+
+
+def test_flags_are_sorted_known_names():
+    flags = substance_flags("2023年起，给予30%、50万元，应当在10日内报送3项材料。", "")
+    assert flags == tuple(sorted(flags))
+    assert set(flags) <= set(FLAGS)
+    assert set(flags) == {"date", "percent", "money", "modal", "deadline", "count"}
+
+
+@pytest.mark.parametrize("text, kind, item", [
+    ("处二万元以上十万元以下罚款", "money", ("20000", "元")),
+    ("奖励2,000美元", "money", ("2000", "美元")),
+    ("千分之五", "percent", "0.5"),
+    ("二〇二四年三月", "date", "2024-3"),
+    ("24小时内", "deadline", ("24", "小时")),
+    ("三十天内", "deadline", ("30", "日")),
+    ("两个工作日", "deadline", ("2", "工作日")),
+    ("两个单位", "count", ("2", "个")),
+])
+def test_extract_items(text, kind, item):
+    assert extract(text)[kind][item] == 1
+
+
+def test_ordinals_and_durations_are_not_counts():
+    items = extract("第三项规定的，六个月内办理")
+    assert not items["count"]
+    assert items["deadline"][("6", "月")] == 1
+
+
+def test_a_year_in_a_date_is_not_a_deadline():
+    assert not extract("2024年内完成")["deadline"] or extract("2024年内完成")["date"]
+    assert extract("2024年1月1日起")["deadline"] == extract("")["deadline"]
+
+
+def test_editorial_fold_keeps_words():
+    assert editorial_fold("应当") != editorial_fold("可以")
+    assert editorial_fold("第一条") == editorial_fold("第二条")
