@@ -1,0 +1,125 @@
+"""The HTML change report (DESIGN §6): one self-contained, deterministic UTF-8 file.
+
+    comparison_html(comparison, lang="zh", generated=None) -> str
+
+- Rendered with jinja2 (autoescape on) from the same Comparison as JSON and Markdown;
+  what the report says is computed once in `view.build_view`.
+- Self-contained: the stylesheet and script are package data inlined into the page; a
+  Content-Security-Policy meta tag allows exactly those two blocks by their sha256 hashes
+  (computed here, so editing report.css/report.js can never leave a stale hash) and
+  nothing else: no network, no external font, image or frame.
+- Redlines are built here in Python, not in the template: template white space inside a
+  `.redline` element would become part of its text and break the lossless rule (text
+  without <ins> == old text, without <del> == new). Cues such as 「删」 come from CSS.
+- Deterministic: no clock, no path, no set order; `generated` (an ISO time from
+  SOURCE_DATE_EPOCH, read by the caller) is the only time that can appear.
+
+Functional core: reads its own package data (templates, static files) and nothing else.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+from importlib import resources
+
+import jinja2
+from markupsafe import Markup, escape
+
+from ..model import Comparison
+from .labels import HTML_LANG, check_lang, labeller
+from .view import build_view
+
+
+@functools.lru_cache(maxsize=None)
+def static_text(name: str) -> str:
+    return resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
+
+
+def csp_hash(text: str) -> str:
+    """The CSP source expression that allows an inline block with exactly this text.
+
+    >>> csp_hash("")
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+    """
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def content_security_policy(css: str, js: str) -> str:
+    return "; ".join((
+        "default-src 'none'",
+        f"style-src {csp_hash(css)}",
+        f"script-src {csp_hash(js)}",
+        "img-src 'none'",
+        "font-src 'none'",
+        "connect-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ))
+
+
+@functools.lru_cache(maxsize=None)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("policydiff.render", "templates"),
+        autoescape=True,  # every value is escaped unless it is Markup built below
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["redline"] = redline_html
+    env.filters["old_side"] = lambda segments: side_html(segments, "old")
+    env.filters["new_side"] = lambda segments: side_html(segments, "new")
+    return env
+
+
+def redline_html(segments) -> Markup:
+    """<del>/<ins> redline of segments, escaped, with no white space of its own.
+
+    >>> str(redline_html((("=", "a<b"), ("-", "旧"), ("+", "新"))))
+    'a&lt;b<del>旧</del><ins>新</ins>'
+    """
+    parts = []
+    for op, text in segments:
+        if not text:
+            continue
+        if op == "=":
+            parts.append(str(escape(text)))
+        elif op == "-":
+            parts.append(f"<del>{escape(text)}</del>")
+        elif op == "+":
+            parts.append(f"<ins>{escape(text)}</ins>")
+        else:
+            raise ValueError(f"unknown segment operation {op!r}")
+    return Markup("".join(parts))
+
+
+def side_html(segments, side: str) -> Markup:
+    """One side of the side-by-side view: the old text with its deletions marked, or the
+    new text with its insertions marked."""
+    keep, tag = ("-", "del") if side == "old" else ("+", "ins")
+    parts = []
+    for op, text in segments:
+        if not text:
+            continue
+        if op == "=":
+            parts.append(str(escape(text)))
+        elif op == keep:
+            parts.append(f"<{tag}>{escape(text)}</{tag}>")
+    return Markup("".join(parts))
+
+
+def comparison_html(c: Comparison, lang: str = "zh", generated: str | None = None) -> str:
+    """The report page for `c`, in `lang` ("zh" or "en") UI labels."""
+    check_lang(lang)
+    css = static_text("report.css")
+    js = static_text("report.js")
+    view = build_view(c, lang=lang, generated=generated)
+    template = environment().get_template("report.html.j2")
+    return template.render(
+        v=view, t=labeller(lang), html_lang=HTML_LANG[lang],
+        css=Markup(css), js=Markup(js), csp=content_security_policy(css, js),
+    )

@@ -1,0 +1,303 @@
+"""Render status answers (text, JSON) and work logs / measure lineages (text, JSON, HTML).
+
+Functional core: strings in, strings out. JSON keys are built in a fixed order and dumped
+with ensure_ascii=False; HTML is one small self-contained page (inline CSS only, no script),
+every text escaped with html.escape, `<html lang="zh-CN">`. Same input, same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any, Sequence
+
+from ..lineage import LINEAGE_FORMAT, LOG_FORMAT, Lineage, TimelineEntry
+from ..status import STATUS_FORMAT, Bound, Evidence, StatusAnswer, normalize_title
+
+STATUS_WORDS = {
+    "in_force": "in force (现行有效)",
+    "repealed": "repealed (已废止/失效)",
+    "not_yet_effective": "not yet effective (尚未施行)",
+    "unknown": "unknown (无法确定)",
+    "carried_over": "carried over (内容由后续版本承接)",
+}
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _bound_json(bound: Bound | None) -> dict | None:
+    if bound is None:
+        return None
+    return {"lo": bound.lo, "hi": bound.hi, "settled": bound.settled,
+            "evidence": [e.to_json() for e in bound.evidence]}
+
+
+# ---------------------------------------------------------------------------------------
+# status
+
+
+def status_dict(answer: StatusAnswer) -> dict[str, Any]:
+    """policydiff.status/1 (DESIGN §5), plus evidence, reason and bounds."""
+    node = answer.node
+    repealed_by = None
+    if answer.status == "repealed" and answer.repealed_by is not None and answer.repeal_edge is not None:
+        by = answer.repealed_by
+        repealed_by = {
+            "ref": by.ref or by.key, "doc_no": by.doc_no, "title": by.title,
+            "date": answer.repeal_date if answer.repeal_date else (
+                answer.lifetime.end.hi if answer.lifetime.end is not None else None),
+            "clause": answer.repeal_edge.evidence.text,
+            "kind": answer.repeal_edge.kind,  # repeal (a clause) | supersede (next version)
+            "date_settled": answer.repeal_date is not None,
+        }
+    measure = None
+    if answer.measure is not None:
+        m = answer.measure
+        measure = {"label": m.label, "status": m.status,
+                   "successors": [s.to_json() for s in m.successors], "reason": m.reason,
+                   "ordinal": m.ordinal, "command": m.command}
+    life = answer.lifetime
+    return {
+        "format": STATUS_FORMAT,
+        "query": answer.query,
+        "ref": node.ref or node.key,
+        "doc_no": node.doc_no,
+        "title": node.title,
+        "as_of": answer.as_of,
+        "status": answer.status,
+        "repealed_by": repealed_by,
+        "measure": measure,
+        "reason": answer.reason,
+        "archived": node.archived,
+        "has_text": bool(node.version is not None and node.version.has_text),
+        "ended_by": life.end_kind,
+        "bounds": {"start": _bound_json(life.start), "end": _bound_json(life.end)},
+        "evidence": [e.to_json() for e in answer.evidence],
+        "notes": list(answer.notes),
+    }
+
+
+def _evidence_line(e: Evidence) -> str:
+    where = f" [{e.source}" + (f", offset {e.offset}" if e.offset is not None else "") + "]" if e.source else ""
+    quoted = f"「{e.text}」" if e.kind.endswith("_clause") else e.text
+    return f"{e.kind}: {quoted}{where}"
+
+
+def _bound_text(name: str, bound: Bound | None) -> list[str]:
+    if bound is None:
+        return [f"  {name}: none in the archive"]
+    if bound.settled:
+        head = f"  {name}: {bound.lo}"
+    else:
+        head = f"  {name}: between {bound.lo or '?'} and {bound.hi or '?'} (unsettled)"
+    return [head] + [f"    - {_evidence_line(e)}" for e in bound.evidence]
+
+
+def status_text(answer: StatusAnswer) -> str:
+    node = answer.node
+    lines = [f"{answer.query}: {STATUS_WORDS[answer.status]} as of {answer.as_of}"]
+    lines.append(f"  answered for: {node.ref or node.key}"
+                 + ("" if node.archived else " (not in the archive: named by a repeal clause)"))
+    if node.title:
+        lines.append(f"  title: 《{normalize_title(node.title)}》")
+    if node.doc_no:
+        lines.append(f"  文号: {node.doc_no}")
+    lines.append(f"  reason: {answer.reason}")
+    if answer.status == "repealed" and answer.repeal_edge is not None and answer.repealed_by is not None:
+        by = answer.repealed_by
+        when = answer.repeal_date or "a date the texts do not fix"
+        lines.append(f"  repealed by: {by.ref or by.key} on {when}")
+        lines.append(f"  clause: 「{answer.repeal_edge.evidence.text}」")
+    lines.append("  bounds:")
+    lines += ["  " + line for line in _bound_text("in force from", answer.lifetime.start)]
+    lines += ["  " + line for line in _bound_text("ends", answer.lifetime.end)]
+    for note in answer.notes:
+        lines.append(f"  note: {note}")
+    if answer.measure is not None:
+        m = answer.measure
+        lines.append(f"measure {m.label}: {STATUS_WORDS.get(m.status, m.status)}")
+        lines.append(f"  reason: {m.reason}")
+        for s in m.successors:
+            lines.append(f"  successor: {s.ref} measure {s.label} (ordinal {s.ordinal}), "
+                         f"{s.kind}, similarity {s.similarity:.2f}")
+        if m.command:
+            lines.append(f"  to settle it: {m.command}")
+    return "\n".join(lines) + "\n"
+
+
+def render_status(answer: StatusAnswer, fmt: str = "text") -> str:
+    if fmt == "json":
+        return _dump(status_dict(answer))
+    return status_text(answer)
+
+
+# ---------------------------------------------------------------------------------------
+# log (version timeline)
+
+
+def _entry_dict(entry: TimelineEntry) -> dict[str, Any]:
+    return {
+        "ref": entry.ref, "version": entry.version, "title": entry.title, "doc_no": entry.doc_no,
+        "issued": entry.issued, "effective": entry.effective, "has_text": entry.has_text,
+        "in_force_from": _bound_json(entry.start), "ends": _bound_json(entry.end),
+        "ended_by": {"kind": entry.end_kind, "ref": entry.ended_by} if entry.end_kind else None,
+        "repeals": [{"target": e.old, "verb": e.verb, "clause": e.evidence.text,
+                     "offset": e.evidence.offset} for e in entry.repeals],
+        "repealed_by": [{"ref": e.new, "clause": e.evidence.text, "offset": e.evidence.offset}
+                        for e in entry.repealed_by],
+        "clauses": [{"kind": c.kind, "text": c.text, "offset": c.offset, "date": c.date,
+                     "years": c.years} for c in entry.clauses],
+    }
+
+
+def log_dict(work: str, entries: Sequence[TimelineEntry]) -> dict[str, Any]:
+    return {"format": LOG_FORMAT, "work": work, "versions": [_entry_dict(e) for e in entries]}
+
+
+def _when(bound: Bound | None) -> str:
+    if bound is None:
+        return "—"
+    if bound.settled:
+        return bound.lo or "?"
+    return f"{bound.lo or '?'} .. {bound.hi or '?'}"
+
+
+def log_text(work: str, entries: Sequence[TimelineEntry]) -> str:
+    lines = [f"{work}: {len(entries)} version(s)"]
+    for e in entries:
+        lines.append("")
+        lines.append(f"{e.ref}" + ("" if e.has_text else "  [no text]"))
+        if e.title:
+            lines.append(f"  title: 《{normalize_title(e.title)}》")
+        lines.append(f"  文号: {e.doc_no or '无'}")
+        lines.append(f"  issued: {e.issued or '—'}   effective: {e.effective or '—'}")
+        lines.append(f"  in force from: {_when(e.start)}")
+        if e.end is not None:
+            lines.append(f"  ends: {_when(e.end)} ({e.end_kind}" + (f" by {e.ended_by}" if e.ended_by else "") + ")")
+        for r in e.repeals:
+            lines.append(f"  repeals {r.old}: 「{r.evidence.text}」")
+        for r in e.repealed_by:
+            lines.append(f"  repealed by {r.new}: 「{r.evidence.text}」")
+        for c in e.clauses:
+            lines.append(f"  {c.kind} clause (offset {c.offset}): 「{c.text}」")
+    return "\n".join(lines) + "\n"
+
+
+_CSS = """
+body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2rem auto;max-width:52rem;padding:0 1rem;color:#1a1a1a;line-height:1.6}
+h1{font-size:1.4rem}ol.timeline{list-style:none;padding-left:0;border-left:3px solid #555;margin-left:.5rem}
+ol.timeline>li{position:relative;padding:.25rem 0 1rem 1.25rem}
+ol.timeline>li::before{content:"";position:absolute;left:-.6rem;top:.55rem;width:.9rem;height:.9rem;border-radius:50%;background:#fff;border:3px solid #555}
+.kind{display:inline-block;border:1px solid #555;border-radius:3px;padding:0 .35rem;font-size:.85rem;margin-right:.35rem}
+.kind-removed,.kind-dropped{text-decoration:line-through}
+q{quotes:"「" "」"}.clause{color:#333}.muted{color:#555}dl{margin:.25rem 0}dt{font-weight:600;float:left;clear:left;margin-right:.5rem}dd{margin-left:0}
+@media print{ol.timeline>li{break-inside:avoid}}
+""".strip()
+
+
+def _page(title: str, body: str) -> str:
+    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{html.escape(title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
+            f"{body}</body>\n</html>\n")
+
+
+def log_html(work: str, entries: Sequence[TimelineEntry]) -> str:
+    esc = html.escape
+    parts = [f"<h1>版本时间线 / Version timeline: {esc(work)}</h1>\n<ol class=\"timeline\">\n"]
+    for e in entries:
+        parts.append(f"<li id=\"{esc(e.version)}\" data-ref=\"{esc(e.ref)}\">\n")
+        parts.append(f"<h2>{esc(e.ref)}" + ("" if e.has_text else " <span class=\"kind\">无文本</span>") + "</h2>\n<dl>\n")
+        if e.title:
+            parts.append(f"<dt>标题</dt><dd>《{esc(normalize_title(e.title))}》</dd>\n")
+        parts.append(f"<dt>文号</dt><dd>{esc(e.doc_no or '无')}</dd>\n")
+        parts.append(f"<dt>印发</dt><dd>{esc(e.issued or '—')}</dd>\n")
+        parts.append(f"<dt>施行</dt><dd>{esc(_when(e.start))}</dd>\n")
+        if e.end is not None:
+            by = f" ← {e.ended_by}" if e.ended_by else ""
+            parts.append(f"<dt>终止</dt><dd>{esc(_when(e.end))} ({esc(e.end_kind or '')}{esc(by)})</dd>\n")
+        parts.append("</dl>\n")
+        for r in e.repeals:
+            parts.append(f"<p class=\"clause\">废止 {esc(r.old or '')}：<q>{esc(r.evidence.text)}</q></p>\n")
+        for r in e.repealed_by:
+            parts.append(f"<p class=\"clause\">被 {esc(r.new)} 废止：<q>{esc(r.evidence.text)}</q></p>\n")
+        parts.append("</li>\n")
+    parts.append("</ol>\n")
+    return _page(f"{work} 版本时间线", "".join(parts))
+
+
+def render_log(work: str, entries: Sequence[TimelineEntry], fmt: str = "text") -> str:
+    if fmt == "json":
+        return _dump(log_dict(work, entries))
+    if fmt == "html":
+        return log_html(work, entries)
+    return log_text(work, entries)
+
+
+# ---------------------------------------------------------------------------------------
+# lineage (one measure through a work)
+
+
+def lineage_dict(lineage: Lineage) -> dict[str, Any]:
+    return {"format": LINEAGE_FORMAT, "work": lineage.work, "measure": lineage.query_label,
+            "start": lineage.start.to_json(), "versions": list(lineage.versions),
+            "hops": [h.to_json() for h in lineage.hops], "notes": list(lineage.notes)}
+
+
+def _labels(measures) -> str:
+    return " + ".join(m.label for m in measures) or "—"
+
+
+def lineage_text(lineage: Lineage) -> str:
+    start = lineage.start
+    lines = [f"{lineage.work}: lineage of measure {start.label} of {start.ref} (ordinal {start.ordinal})",
+             f"  versions: {' -> '.join(lineage.versions)}"]
+    for hop in lineage.hops:
+        flags = [f for f, on in (("renumbered", hop.renumbered), ("moved", hop.moved)) if on]
+        extra = f" [{', '.join(flags)}]" if flags else ""
+        partners = f" (merged with {_labels(hop.partners)})" if hop.partners else ""
+        skipped = f" (across {', '.join(hop.skipped)}: no text)" if hop.skipped else ""
+        lines.append(f"  {hop.old_ref} {_labels(hop.old)} -> {hop.new_ref} {_labels(hop.new)}: "
+                     f"{hop.kind}{extra}, similarity {hop.similarity:.2f}{partners}{skipped}")
+    if not lineage.hops:
+        lines.append("  no other version with text to follow it into")
+    for note in lineage.notes:
+        lines.append(f"  note: {note}")
+    return "\n".join(lines) + "\n"
+
+
+def lineage_html(lineage: Lineage) -> str:
+    esc = html.escape
+    start = lineage.start
+    parts = [f"<h1>措施沿革 / Measure lineage: {esc(lineage.work)} {esc(start.label)}</h1>\n",
+             f"<p class=\"muted\">起点 {esc(start.ref)} {esc(start.label)}（序号 {start.ordinal}）"
+             f"{esc(start.heading)}</p>\n<ol class=\"timeline\">\n"]
+    for hop in lineage.hops:
+        flags = "".join(f"<span class=\"kind\">{f}</span>" for f, on in
+                        (("renumbered", hop.renumbered), ("moved", hop.moved)) if on)
+        parts.append(
+            f"<li class=\"hop\" data-kind=\"{esc(hop.kind)}\" data-old=\"{esc(hop.old_ref)}\" "
+            f"data-new=\"{esc(hop.new_ref)}\">\n"
+            f"<span class=\"kind kind-{esc(hop.kind)}\">{esc(hop.kind)}</span>{flags}"
+            f"{esc(hop.old_ref)} {esc(_labels(hop.old))} → {esc(hop.new_ref)} {esc(_labels(hop.new))}"
+            f" <span class=\"muted\">similarity {hop.similarity:.2f}</span>\n")
+        if hop.partners:
+            parts.append(f"<p>merged with {esc(_labels(hop.partners))}</p>\n")
+        if hop.skipped:
+            parts.append(f"<p class=\"muted\">across {esc(', '.join(hop.skipped))} (no text)</p>\n")
+        parts.append("</li>\n")
+    parts.append("</ol>\n")
+    for note in lineage.notes:
+        parts.append(f"<p class=\"muted\">{esc(note)}</p>\n")
+    return _page(f"{lineage.work} {start.label} 沿革", "".join(parts))
+
+
+def render_lineage(lineage: Lineage, fmt: str = "text") -> str:
+    if fmt == "json":
+        return _dump(lineage_dict(lineage))
+    if fmt == "html":
+        return lineage_html(lineage)
+    return lineage_text(lineage)

@@ -1,0 +1,282 @@
+"""What a human-readable report says, computed once from a Comparison for HTML and Markdown.
+
+Plain data only (strings, ints, tuples of dicts): no markup here, so the HTML and the
+Markdown reports cannot disagree about counts, fates or labels. Functional core: no I/O.
+
+The reconciliation is recomputed from the Comparison against the two Documents rather than
+trusted: a measure that appears in no change, or in several, is reported as such in the
+report itself (an auditor must see a broken alignment, not a tidy table hiding it).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from ..model import Change, ChangeKind, Comparison, Version
+from .labels import labeller
+
+KIND_ORDER = tuple(k.value for k in ChangeKind)
+# Kinds that account for old measures / new measures in the reconciliation totals.
+OLD_SIDE_KINDS = ("unchanged", "modified", "split", "merged", "removed")
+NEW_SIDE_KINDS = ("unchanged", "modified", "split", "merged", "added")
+# Flags shown first, in this order; flags a later comparison adds follow alphabetically.
+KNOWN_FLAG_ORDER = ("renumbered", "moved", "money", "percent", "date", "count", "modal", "editorial")
+
+_DOC_NO_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "(": "〔", ")": "〕",
+                                  "（": "〔", "）": "〕", "﹝": "〔", "﹞": "〕"})
+
+
+def normalise_doc_no(doc_no: str | None) -> str:
+    """文号 compared loosely: brackets and spaces vary between sources.
+
+    >>> normalise_doc_no("京科发[2022] 4号") == normalise_doc_no("京科发〔2022〕4号")
+    True
+    """
+    return re.sub(r"\s+", "", (doc_no or "").translate(_DOC_NO_BRACKETS))
+
+
+def change_flags(change: Change) -> tuple[str, ...]:
+    """renumbered/moved first, then the substance flags, without duplicates."""
+    flags = []
+    if change.renumbered:
+        flags.append("renumbered")
+    if change.moved:
+        flags.append("moved")
+    for flag in change.flags:
+        if flag not in flags:
+            flags.append(flag)
+    return tuple(flags)
+
+
+def flag_sort_key(flag: str) -> tuple[int, str]:
+    return (KNOWN_FLAG_ORDER.index(flag) if flag in KNOWN_FLAG_ORDER else len(KNOWN_FLAG_ORDER), flag)
+
+
+def comparable(c: Comparison) -> bool:
+    return bool(c.old.has_text and c.new.has_text and c.old.document is not None
+                and c.new.document is not None)
+
+
+def measure_count(version: Version) -> int | None:
+    return len(version.document.measures) if version.document is not None else None
+
+
+def measure_label(version: Version, ordinal: int) -> str:
+    """The label as printed (「第五条」, 「5.」); 「#N」 when the ordinal is out of range."""
+    doc = version.document
+    if doc is not None and 1 <= ordinal <= len(doc.measures):
+        block = doc.measure(ordinal)
+        label = block.label.strip()
+        if block.sub_number and "之" not in label:
+            label = f"{label}之{block.sub_number}"
+        return label or f"#{ordinal}"
+    return f"#{ordinal}"
+
+
+def measure_path(version: Version, ordinal: int) -> str:
+    doc = version.document
+    if doc is not None and 1 <= ordinal <= len(doc.measures):
+        return " ".join(doc.path(doc.measure(ordinal)))
+    return ""
+
+
+def measure_text(version: Version, ordinal: int) -> str:
+    doc = version.document
+    if doc is not None and 1 <= ordinal <= len(doc.measures):
+        return doc.measure(ordinal).text
+    return ""
+
+
+def change_segments(c: Comparison, change: Change) -> tuple[tuple[str, str], ...]:
+    """The change's segments; for a change that carries none (e.g. built by hand), the old
+    texts as deletions and the new texts as insertions, which keeps the lossless rule."""
+    if change.segments:
+        return tuple(change.segments)
+    old_text = "\n".join(measure_text(c.old, o) for o in change.old)
+    new_text = "\n".join(measure_text(c.new, n) for n in change.new)
+    segments = []
+    if old_text:
+        segments.append(("-", old_text))
+    if new_text:
+        segments.append(("+", new_text))
+    return tuple(segments)
+
+
+def side_header(version: Version, t: Callable[..., str]) -> dict:
+    meta = version.meta
+    source = version.source
+    return {
+        "ref": version.ref,
+        "title": meta.title,
+        "doc_no": meta.doc_no,
+        "issuers": t("list_sep").join(meta.issuers) if meta.issuers else None,
+        "issued": meta.issued,
+        "effective": meta.effective,
+        "published": meta.published,
+        "has_text": bool(version.has_text),
+        "source_file": source.file,
+        "source_url": source.url,
+        "retrieved": source.retrieved,
+        "source_sha256": source.sha256,
+        "text_sha256": version.text_sha256,
+        "commit": version.commit,
+        "notes": tuple(version.notes),
+        "measures": measure_count(version),
+        "work": version.work,
+        "version": version.version,
+    }
+
+
+def add_text_command(version: Version) -> str:
+    work = version.work or "WORK"
+    ver = version.version or "VERSION"
+    return f"policydiff add FILE --work {work} --version {ver} --replace"
+
+
+def repeal_relation(c: Comparison) -> dict:
+    """Which repeal clauses of the new version name the old one (by 文号, else by title)."""
+    old_no = normalise_doc_no(c.old.meta.doc_no)
+    old_title = (c.old.meta.title or "").strip()
+    naming_old, others = [], []
+    for repeal in c.new.meta.repeals:
+        same_no = bool(old_no) and normalise_doc_no(repeal.doc_no) == old_no
+        same_title = bool(old_title) and not repeal.doc_no and (repeal.title or "").strip() == old_title
+        entry = {"title": repeal.title, "doc_no": repeal.doc_no, "clause": repeal.clause, "verb": repeal.verb}
+        (naming_old if same_no or same_title else others).append(entry)
+    return {"naming_old": tuple(naming_old), "others": tuple(others)}
+
+
+@dataclass(frozen=True)
+class ReconRow:
+    ordinal: int
+    label: str
+    path: str
+    kind: str | None  # None: in no change (a broken alignment)
+    counterparts: tuple[tuple[int, str], ...]  # (ordinal, label) on the other side
+    change_id: str | None
+    duplicate: bool = False  # in more than one change
+
+
+def _recon_rows(c: Comparison, side: str, change_ids: dict[int, str]) -> tuple[tuple[ReconRow, ...], dict]:
+    version = c.old if side == "old" else c.new
+    other = c.new if side == "old" else c.old
+    total = measure_count(version) or 0
+    seen: dict[int, list[int]] = {}
+    for position, change in enumerate(c.changes):
+        for ordinal in (change.old if side == "old" else change.new):
+            seen.setdefault(ordinal, []).append(position)
+    ordinals = sorted(set(range(1, total + 1)) | set(seen))
+    rows = []
+    counts = {k: 0 for k in (OLD_SIDE_KINDS if side == "old" else NEW_SIDE_KINDS)}
+    missing = duplicate = 0
+    for ordinal in ordinals:
+        positions = seen.get(ordinal, [])
+        if not positions:
+            missing += 1
+            rows.append(ReconRow(ordinal, measure_label(version, ordinal), measure_path(version, ordinal),
+                                 None, (), None))
+            continue
+        change = c.changes[positions[0]]
+        if len(positions) > 1:
+            duplicate += 1
+        counts[change.kind.value] = counts.get(change.kind.value, 0) + 1
+        others = change.new if side == "old" else change.old
+        rows.append(ReconRow(
+            ordinal, measure_label(version, ordinal), measure_path(version, ordinal), change.kind.value,
+            tuple((o, measure_label(other, o)) for o in others), change_ids[positions[0]],
+            duplicate=len(positions) > 1,
+        ))
+    consistent = missing == 0 and duplicate == 0 and sum(counts.values()) == total
+    return tuple(rows), {"total": total, "counts": counts, "missing": missing,
+                         "duplicate": duplicate, "consistent": consistent}
+
+
+def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) -> dict:
+    """Everything a report shows, as plain data (see module docstring)."""
+    t = labeller(lang)
+    is_comparable = comparable(c)
+    change_ids = {i: f"change-{i + 1}" for i in range(len(c.changes))}
+    summary = c.summary()
+    flags_present: dict[str, int] = {}
+    changes = []
+    anchored: set[tuple[str, int]] = set()  # ("old", 5): id="old-5" already placed
+
+    def labels(side: str, version: Version, ordinals: tuple[int, ...]) -> tuple[tuple, ...]:
+        out = []
+        for ordinal in ordinals:
+            first = (side, ordinal) not in anchored  # ids stay unique even for a broken alignment
+            anchored.add((side, ordinal))
+            out.append((ordinal, measure_label(version, ordinal), measure_path(version, ordinal), first))
+        return tuple(out)
+
+    for i, change in enumerate(c.changes):
+        flags = change_flags(change)
+        for flag in flags:
+            flags_present[flag] = flags_present.get(flag, 0) + 1
+        changes.append({
+            "id": change_ids[i],
+            "kind": change.kind.value,
+            "old": tuple(change.old),
+            "new": tuple(change.new),
+            "old_labels": labels("old", c.old, change.old),
+            "new_labels": labels("new", c.new, change.new),
+            "has_sbs": change.kind.value in ("modified", "split", "merged") and bool(change.old and change.new),
+            "flags": flags,
+            # In the keyboard change list: anything but a plain unchanged measure.
+            "listed": change.kind is not ChangeKind.UNCHANGED or bool(flags),
+            "similarity": f"{change.similarity:.2f}",
+            "segments": change_segments(c, change),
+        })
+    flag_counts = tuple((f, flags_present[f]) for f in sorted(flags_present, key=flag_sort_key))
+    for flag in ("renumbered", "moved"):  # always listed, even at zero (contract keys)
+        if flag not in flags_present:
+            flag_counts = flag_counts + ((flag, summary.get(flag, 0)),)
+    flag_counts = tuple(sorted(flag_counts, key=lambda fc: flag_sort_key(fc[0])))
+
+    old_rows, old_totals = _recon_rows(c, "old", change_ids)
+    new_rows, new_totals = _recon_rows(c, "new", change_ids)
+    kind_counts = tuple((k, summary.get(k, 0)) for k in KIND_ORDER)
+    verdict_parts = t("list_sep").join(f"{t('kind.' + k)} {n}" for k, n in kind_counts if n) or t("summary.none")
+
+    no_text_sides = tuple(
+        {"side": side, "ref": v.ref, "command": add_text_command(v)}
+        for side, v in (("old", c.old), ("new", c.new)) if not (v.has_text and v.document is not None)
+    )
+    settings = tuple((str(k), json.dumps(c.settings[k], ensure_ascii=False, sort_keys=True, default=str))
+                     for k in sorted(c.settings, key=str))
+    document_changes = tuple(
+        {"field": fc.field, "old": fc.old, "new": fc.new, "segments": tuple(fc.segments)}
+        for fc in c.document_changes
+    )
+    container_changes = tuple(
+        {"kind": cc.kind, "old": cc.old, "new": cc.new, "old_label": cc.old_label, "new_label": cc.new_label,
+         "old_heading": cc.old_heading, "new_heading": cc.new_heading, "segments": tuple(cc.segments)}
+        for cc in c.container_changes if cc.kind != "unchanged"
+    )
+    return {
+        "lang": lang,
+        "comparable": is_comparable,
+        "old": side_header(c.old, t),
+        "new": side_header(c.new, t),
+        "no_text_sides": no_text_sides,
+        "repeal": repeal_relation(c),
+        "kind_counts": kind_counts,
+        "flag_counts": flag_counts,
+        "verdict": (t("summary.verdict", old_total=old_totals["total"], new_total=new_totals["total"],
+                      parts=verdict_parts) if is_comparable else
+                    t("summary.verdict_notext", side=t("list_sep").join(t("side." + s["side"]) for s in no_text_sides))),
+        "changes": tuple(changes),
+        "old_rows": old_rows,
+        "new_rows": new_rows,
+        "old_totals": old_totals,
+        "new_totals": new_totals,
+        "container_changes": container_changes,
+        "container_unchanged": sum(1 for cc in c.container_changes if cc.kind == "unchanged"),
+        "document_changes": document_changes,
+        "settings": settings,
+        "tool": tuple(c.tool),
+        "generated": generated,
+    }
