@@ -269,6 +269,7 @@ class Archive:
         folder = self.root / work
         if not is_work_id(work) or not folder.is_dir():
             return []
+        self._settle_for_reading()
         hidden = self._pending_new_paths()
         return sorted(
             p.name[:-3] for p in folder.glob("*.md")
