@@ -394,14 +394,22 @@ def _node_start(graph: Graph, node: Node) -> Bound:
 
 
 def _version_sort_key(version: Version) -> tuple:
-    """Order of versions within a work: by the earliest date their texts allow, then id."""
-    meta = version.meta
-    date = meta.issued or meta.effective
-    if date is None and (year := doc_no_year(meta.doc_no)):
-        date = f"{year:04d}-01-01"
-    if date is None and version.version and re.fullmatch(r"\d{4}(-\d{2}-\d{2})?", version.version):
-        date = version.version if len(version.version) == 10 else f"{version.version}-01-01"
-    return (date or "9999-12-31", version.version or "")
+    """Order of versions within a work, the archive's own order (archive.version_sort_key,
+    restated here because the core does not import the archive): by the issue date, else
+    the 文号 year, else a date or year in the version id; undated versions last, by id."""
+    meta, vid = version.meta, version.version or ""
+    bounds: tuple[str, str] | None = None
+    if meta.issued:
+        bounds = (meta.issued, meta.issued)
+    elif (year := doc_no_year(meta.doc_no)) is not None:
+        bounds = (f"{year:04d}-01-01", f"{year:04d}-12-31")
+    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", vid[:10]) and not vid[10:11].isdigit():
+        bounds = (vid[:10], vid[:10])
+    elif match := re.match(r"(\d{4})(?!\d)", vid):
+        bounds = (f"{match[1]}-01-01", f"{match[1]}-12-31")
+    if bounds is None:
+        return (1, "", "", vid)
+    return (0, bounds[0], bounds[1], vid)
 
 
 def order_versions(versions: Iterable[Version]) -> list[Version]:
@@ -555,16 +563,20 @@ def status_of(graph: Graph, key: str, as_of: str, query: str | None = None) -> S
     end_phrase = ""
     if end is not None:
         if life.end_kind == "expiry":
-            end_phrase = "its term of validity ends"
+            end_phrase = f"its term of validity runs out (「{end.evidence[0].text}」)"
+        elif repealed_by is not None and life.end_kind == "repeal":
+            end_phrase = (f"{_display(repealed_by)} repeals it: 「{life.end_edge.evidence.text}」, "  # type: ignore[union-attr]
+                          f"taking effect {_phrase_day(_node_start(graph, repealed_by))}")
         elif repealed_by is not None:
-            end_phrase = f"{_display(repealed_by)} ends it"
+            end_phrase = (f"the next version {_display(repealed_by)} replaces it, taking effect "
+                          f"{_phrase_day(_node_start(graph, repealed_by))}")
     if not start.known:
         status, reason = UNKNOWN, f"no issue date, 施行 date or 文号 year shows when {name} took effect"
     elif end is not None and end.hi is not None and as_of >= end.hi:
         status = REPEALED
         when = end.hi if end.settled else f"no later than {end.hi}"
         if life.end_kind == "expiry":
-            reason = f"{name} lapsed: {end_phrase}, not in force from {when}"
+            reason = f"{name} lapsed: {end_phrase}; not in force from {when}"
         else:
             reason = f"{name} is no longer in force from {when}: {end_phrase}"
     elif start.lo is not None and as_of < start.lo:
@@ -585,13 +597,13 @@ def status_of(graph: Graph, key: str, as_of: str, query: str | None = None) -> S
                   f"({end.lo or '?'} .. {end.hi or '?'}): {end_phrase}, on a day the texts do not fix")
     else:
         status = IN_FORCE
-        since = start.hi if start.settled else f"no later than {start.hi}"
+        since = _phrase_day(start)
         if end is None:
-            reason = (f"{name} is in force since {since}; nothing in the archive repeals it, "
+            reason = (f"{name} took effect {since}; nothing in the archive repeals it, "
                       f"supersedes it or ends its validity")
         else:
             until = end.lo if end.settled else f"at least {end.lo}"
-            reason = f"{name} is in force since {since} until {until}, when {end_phrase}"
+            reason = f"{name} took effect {since} and stays in force until {until}, when {end_phrase}"
     if end is None:
         evidence.append(Evidence("no_end_found",
                                  "no repeal clause, later version or term of validity in the archive ends it",
@@ -608,6 +620,16 @@ def status_of(graph: Graph, key: str, as_of: str, query: str | None = None) -> S
         repeal_date=(end.hi if end is not None and end.settled and life.end_kind != "expiry" else None),
         notes=notes,
     )
+
+
+def _phrase_day(bound: Bound) -> str:
+    """"on 2024-10-09", or "no later than 2022-12-31 (its 文号 year)" for an unsettled bound."""
+    if bound.settled:
+        return f"on {bound.lo}"
+    why = " (its 文号 year)" if any(e.kind == "doc_no_year" for e in bound.evidence) else ""
+    if bound.lo and bound.hi:
+        return f"between {bound.lo} and {bound.hi}, so no later than {bound.hi}{why}"
+    return f"no later than {bound.hi}{why}" if bound.hi else "on a day the texts do not fix"
 
 
 def _shares_work(graph: Graph, a: str, b: str) -> bool:
@@ -823,7 +845,7 @@ def find_measure(version: Version, label: str) -> int:
 
 
 def add_text_command(version: Version) -> str:
-    return f"policydiff add TEXT_FILE --work {version.work} --version {version.version} --replace"
+    return f"policydiff add FILE --work {version.work} --version {version.version} --replace"
 
 
 def add_text_hint(version: Version) -> str:
@@ -853,7 +875,7 @@ def measure_status(graph: Graph, doc: StatusAnswer, label: str, as_of: str,
             return MeasureAnswer(label, UNKNOWN, f"{what}, so its measure {label} cannot be read or "
                                  f"followed into its successor; add the text with `{command}`",
                                  command=command)
-        command = f"policydiff add TEXT_FILE --work WORK --version VERSION --doc-no {node.doc_no or '…'}"
+        command = f"policydiff add FILE --work WORK --version VERSION --doc-no {node.doc_no or '…'}"
         return MeasureAnswer(label, UNKNOWN, f"{what} (it is only named by a repeal clause), so its "
                              f"measure {label} cannot be read; import it with `{command}`", command=command)
     ordinal = find_measure(version, label)
