@@ -1,6 +1,9 @@
 """Measure which redline granularity reads best on real Chinese revisions.
 
-Usage: .venv/bin/python benchmarks/redline_granularity.py [--strategies char,snap,jieba]
+Usage: .venv/bin/python benchmarks/redline_granularity.py [--strategies char,snap,jieba,snap/dmp]
+
+A strategy is GRANULARITY[/ENGINE]: granularity char, snap or jieba (needs jieba
+installed; it is not a dependency); engine lcs (default) or dmp (see policydiff.textdiff).
 
 For every consecutive version pair of ../shared/corpus, articles (lines starting 第X条)
 are paired 1:1 by mutual best rapidfuzz ratio (>= 0.5); pairs whose text differs are
@@ -76,6 +79,17 @@ def article_pairs(corpus: Path) -> list[tuple[str, str]]:
 
 
 def measure(pairs, strategy: str) -> dict[str, float]:
+    """strategy: GRANULARITY[/ENGINE], e.g. "snap" or "snap/dmp"."""
+    granularity, _, engine = strategy.partition("/")
+    saved_engine = textdiff.ENGINE
+    textdiff.ENGINE = engine or saved_engine
+    try:
+        return _measure(pairs, granularity)
+    finally:
+        textdiff.ENGINE = saved_engine
+
+
+def _measure(pairs, strategy: str) -> dict[str, float]:
     n_fragments = n_short = marked = cuts = 0
     start = time.perf_counter()
     for old, new in pairs:
@@ -92,7 +106,7 @@ def measure(pairs, strategy: str) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--strategies", default="char,snap,jieba")
+    parser.add_argument("--strategies", default="char,snap,jieba,char/dmp,snap/dmp")
     args = parser.parse_args()
     pairs = article_pairs(CORPUS)
     print(f"{len(pairs)} changed article pairs from {CORPUS}")
@@ -102,7 +116,8 @@ def main() -> int:
             results[strategy] = measure(pairs, strategy)
         except ImportError as exc:
             print(f"{strategy}: skipped ({exc})")
-    base = results.get("char", {}).get("marked") or 1
+    base = results.get("char", results.get("char/dmp", {})).get("marked") or 1
+    print(f"engine: {textdiff.ENGINE} unless /ENGINE given")
     print(f"{'strategy':10} {'frag/article':>12} {'frag<2ch':>9} {'marked/char':>11} {'numcut/100':>10} {'seconds':>8}")
     for strategy, r in results.items():
         print(f"{strategy:10} {r['fragments_per_article']:12.2f} {r['short_share']:9.1%} "
