@@ -79,8 +79,46 @@ def report(archive_option: str | None, old_ref: str, new_ref: str, output: str |
 
 def status(archive_dir: Path, query: str, measure: str | None = None, as_of: str | None = None,
            fmt: str = "text") -> str:
-    raise NotImplementedError
+    """`policydiff status`: the archive's versions + today's date (unless --as-of) into the
+    functional core (status.status), rendered by render.status."""
+    import datetime
+
+    from . import status as status_core
+    from .render.status import render_status
+
+    day = as_of if as_of is not None else datetime.date.today().isoformat()
+    answer = status_core.status(_all_versions(archive_dir), query, day, measure=measure,
+                                compare=_compare_versions)
+    return render_status(answer, fmt)
+
+
+def _all_versions(archive_dir: Path) -> list[Version]:
+    """Every archived version, parsed (status and log need the texts for their clauses)."""
+    from . import archive
+
+    store = archive.open_archive(archive_dir)
+    return [v for work in store.works() for v in store.versions(work, document=True, commit=False)]
+
+
+def _compare_versions(old: Version, new: Version) -> Comparison:
+    from .compare import compare
+
+    return compare(old, new)
 
 
 def log(archive_dir: Path, work: str, measure: str | None = None, fmt: str = "text") -> str:
-    raise NotImplementedError
+    """`policydiff log WORK`: the version timeline; with --measure, that measure's lineage
+    through every version (WORK@VERSION names the version the label refers to; WORK alone,
+    the earliest version with text that has that measure)."""
+    from . import lineage, status as status_core
+    from .errors import UnknownRefError
+    from .render.status import render_lineage, render_log
+
+    graph = status_core.build_graph(_all_versions(archive_dir))
+    work_id, _, version_id = work.partition("@")
+    if work_id not in graph.works:
+        raise UnknownRefError(f"no work {work_id!r} in the archive: try `policydiff list`")
+    if measure is None:
+        return render_log(work_id, lineage.timeline(graph, work_id), fmt)
+    ordered = [graph.node(k).version for k in graph.works[work_id]]
+    return render_lineage(lineage.trace_label(ordered, measure, _compare_versions, version_id or None), fmt)
