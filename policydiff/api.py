@@ -74,7 +74,12 @@ def diff(archive_option: str | None, old_ref: str, new_ref: str, fmt: str = "tex
 
 def report(archive_option: str | None, old_ref: str, new_ref: str, output: str | None = None,
            fmt: str = "html", lang: str = "zh") -> Path:
-    raise NotImplementedError
+    """`policydiff report`: write the html/json/md report of OLD -> NEW (default path
+    reports/<work>/<old>__<new>.<ext> at the top of the work tree), atomically, then refresh
+    reports/index.html. A side without text gives the report that says so (no compare)."""
+    from .report_files import write_report
+
+    return write_report(archive_option, old_ref, new_ref, output=output, fmt=fmt, lang=lang)
 
 
 def status(archive_dir: Path, query: str, measure: str | None = None, as_of: str | None = None,

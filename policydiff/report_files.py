@@ -1,0 +1,214 @@
+"""Report files (imperative shell for `policydiff report`): default paths, atomic writes,
+the SOURCE_DATE_EPOCH timestamp and reports/index.html.
+
+    write_report(archive_option, old_ref, new_ref, output=None, fmt="html", lang="zh") -> Path
+
+Where reports go by default: `reports/<work>/<old-version>__<new-version>.<ext>` under the
+top of the git work tree that holds the current directory (else the current directory),
+the same place `versions/` is looked for, so the shipped `reports/` sits beside the shipped
+`versions/`. Two plain files (no archive) use their stems, under their common folder's name
+(`reports/<folder>/<old-stem>__<new-stem>.html`), else under `reports/files/`.
+
+A version recorded without text cannot be aligned: the report is then built from
+`Comparison(old, new, changes=())` plus the metadata differences, and says so.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from . import TOOL_NAME, __version__
+from .errors import BadInputError
+from .model import Comparison, FieldChange, Version
+
+EXTENSIONS = {"html": "html", "json": "json", "md": "md"}
+INDEX_NAME = "index.html"
+REPORTS_DIR = "reports"
+
+
+def generated_timestamp(environ=None) -> str | None:
+    """ISO-8601 UTC time from SOURCE_DATE_EPOCH (reproducible builds), else None: a report
+    never reads the clock, so that two runs give the same bytes.
+
+    >>> generated_timestamp({"SOURCE_DATE_EPOCH": "1700000000"})
+    '2023-11-14T22:13:20Z'
+    >>> generated_timestamp({}) is None
+    True
+    """
+    environ = os.environ if environ is None else environ
+    raw = environ.get("SOURCE_DATE_EPOCH")
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        seconds = int(raw.strip())
+        moment = datetime.datetime.fromtimestamp(seconds, tz=datetime.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise BadInputError(f"SOURCE_DATE_EPOCH={raw!r} is not a whole number of seconds since 1970; "
+                            "unset it or give e.g. SOURCE_DATE_EPOCH=1700000000") from None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def work_tree_top(start: Path) -> Path:
+    """The top of the git work tree holding `start`, else `start` itself."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+_UNSAFE = re.compile(r"[^\w.@\-]+")
+
+
+def _safe(name: str) -> str:
+    """A file-name-safe form of a work, version or stem (keeps CJK letters).
+
+    >>> _safe("2024-10-09"), _safe("a/b c")
+    ('2024-10-09', 'a_b_c')
+    """
+    cleaned = _UNSAFE.sub("_", name).strip("._")
+    return cleaned or "_"
+
+
+def default_relative_path(old: Version, new: Version, fmt: str) -> Path:
+    """reports/<work>/<old>__<new>.<ext> (see module docstring)."""
+    ext = EXTENSIONS[fmt]
+    if old.work and new.work and old.work == new.work:
+        folder = old.work
+        names = (old.version or "", new.version or "")
+    else:
+        def stem(v: Version) -> str:
+            if v.work:
+                return f"{v.work}@{v.version}"
+            return Path(v.path or v.source.file or "file").stem
+
+        old_parent = Path(old.path).resolve().parent.name if old.path else None
+        new_parent = Path(new.path).resolve().parent.name if new.path else None
+        folder = old_parent if old_parent and old_parent == new_parent else "files"
+        names = (stem(old), stem(new))
+    return Path(REPORTS_DIR) / _safe(folder) / f"{_safe(names[0])}__{_safe(names[1])}.{ext}"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder and os.replace: a reader (or a crash)
+    sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def metadata_changes(old: Version, new: Version) -> tuple[FieldChange, ...]:
+    """Document-level differences that need no text (used when a side has none)."""
+    from . import textdiff
+
+    pairs = (
+        ("title", old.meta.title, new.meta.title, True),
+        ("doc_no", old.meta.doc_no, new.meta.doc_no, False),
+        ("issuers", "、".join(old.meta.issuers) or None, "、".join(new.meta.issuers) or None, False),
+        ("issued", old.meta.issued, new.meta.issued, False),
+        ("effective", old.meta.effective, new.meta.effective, False),
+        ("repeals", "\n".join(r.clause for r in old.meta.repeals) or None,
+         "\n".join(r.clause for r in new.meta.repeals) or None, False),
+    )
+    changes = []
+    for name, before, after, redline in pairs:
+        if before == after:
+            continue
+        segments = textdiff.redline(before or "", after or "") if redline and before and after else ()
+        changes.append(FieldChange(field=name, old=before, new=after, segments=segments))
+    return tuple(changes)
+
+
+def build_comparison(old: Version, new: Version) -> Comparison:
+    """compare() when both sides have text; otherwise the honest empty comparison."""
+    if old.has_text and new.has_text and old.document is not None and new.document is not None:
+        from .compare import compare
+
+        return compare(old, new)
+    return Comparison(old=old, new=new, changes=(), document_changes=metadata_changes(old, new),
+                      settings={}, tool=(TOOL_NAME, __version__))
+
+
+def render(c: Comparison, fmt: str, lang: str, generated: str | None) -> str:
+    from .render.view import comparable
+
+    if fmt == "html":
+        from .render.html import comparison_html
+
+        return comparison_html(c, lang=lang, generated=generated)
+    if fmt == "md":
+        from .render.markdown import comparison_markdown
+
+        return comparison_markdown(c, lang=lang, generated=generated)
+    if fmt == "json":
+        from .render.json import comparison_json
+
+        text = comparison_json(c)
+        data = json.loads(text)
+        if "comparable" not in data:
+            # Key added for reports (DESIGN §5 allows new keys): a reader must not take an
+            # empty `changes` for "no differences" when a side simply has no text.
+            data["comparable"] = comparable(c)
+            if generated:
+                data.setdefault("generated", generated)
+            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return text
+    raise BadInputError(f"unknown report format {fmt!r}; use html, json or md")
+
+
+def _display_path(path: Path) -> Path:
+    """Relative to the current directory when inside it (what the CLI prints)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def enclosing_reports_dir(path: Path) -> Path | None:
+    """The nearest folder named reports/ that holds `path`, whose index to refresh."""
+    for folder in path.resolve().parents:
+        if folder.name == REPORTS_DIR:
+            return folder
+    return None
+
+
+def write_report(archive_option: str | None, old_ref: str, new_ref: str, output: str | None = None,
+                 fmt: str = "html", lang: str = "zh") -> Path:
+    from . import api
+    from .render.labels import check_lang
+
+    if fmt not in EXTENSIONS:
+        raise BadInputError(f"unknown report format {fmt!r}; use html, json or md")
+    check_lang(lang)
+    old = api.load_side(archive_option, old_ref)
+    new = api.load_side(archive_option, new_ref)
+    generated = generated_timestamp()
+    text = render(build_comparison(old, new), fmt, lang, generated)
+    if output:
+        path = Path(output)
+        if path.is_dir():
+            raise BadInputError(f"-o {output} is a folder; give a file path such as {output}/report.{fmt}")
+    else:
+        path = work_tree_top(Path.cwd()) / default_relative_path(old, new, fmt)
+    atomic_write(path, text.encode("utf-8"))
+    reports_dir = enclosing_reports_dir(path)
+    if reports_dir is not None:
+        from .reports_index import write_index
+
+        write_index(reports_dir)
+    return _display_path(path)
