@@ -1,0 +1,152 @@
+"""Ingestion: bytes -> CLEAN TEXT + metadata. Functional core: takes bytes, no file I/O.
+
+CLEAN TEXT (structure parsing and text hashes depend on it; keep it stable)
+--------------------------------------------------------------------------
+1. Decoded (see `decode`): BOM, strict UTF-8, then GB18030/Big5 by plausibility.
+2. Markup removed: HTML -> the text of block elements, one block per line (script, style,
+   nav, header, footer, aside ... dropped; HTML white space collapsed); Markdown -> `#`
+   heading markers, HTML comments (``<!-- INFO END -->``) and rules removed, heading text
+   kept as its own line (the `# title` line is the first line).
+3. Lines end with "\\n" (CRLF, CR, U+2028 ... converted); the text has no final "\\n".
+4. Invisible characters removed everywhere: U+200B U+200C U+200D U+2060 U+FEFF U+200E
+   U+200F U+00AD (see clean.ZERO_WIDTH).
+5. Trailing white space stripped from every line (including U+3000); leading white space
+   kept (indentation is as printed).
+6. Blank lines removed: paragraphs are separated by exactly one "\\n"; no leading or
+   trailing blank lines.
+7. Web-page chrome cut off (text and HTML input, not Markdown): the header run before the
+   body (breadcrumbs, page headline, 发布时间/来源/字号 lines) and the footer run after it
+   (hotlines, e-mail, addresses, app/WeChat lines, copyright, ICP, page tools); the body in
+   between is kept whole (see chrome.py). A page headline is kept only when it is a title
+   the body does not carry itself.
+8. A title broken over consecutive lines is joined into one line (at the top of the text,
+   and after a signature date or an 附件 line, where a wrapped document starts): short
+   lines without sentence punctuation whose concatenation ends with a kind of document
+   (通知, 措施, 条例 ...) and balanced brackets (see clean.join_broken_titles). Pieces are
+   concatenated without a separator (a space between two Latin letters/digits).
+9. Nothing else is rewritten: full-width punctuation, full-width spaces inside lines,
+   「」, typos and numbering stay as they are. Policy text is evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from policydiff.errors import BadInputError
+from policydiff.ingest import patterns as P
+from policydiff.ingest.chrome import Chrome, split_chrome
+from policydiff.ingest.clean import join_broken_titles, normalise_lines
+from policydiff.ingest.decoding import decode
+from policydiff.ingest.markup import html_to_text, markdown_to_text
+from policydiff.ingest.meta import extract_metadata, extract_repeals, parse_cn_date
+from policydiff.model import DocumentMeta, Repeal
+
+__all__ = [
+    "Ingested", "ingest", "decode", "extract_metadata", "extract_repeals", "parse_cn_date",
+    "clean_text", "detect_media_type", "DocumentMeta", "Repeal",
+]
+
+
+@dataclass(frozen=True)
+class Ingested:
+    text: str  # the CLEAN TEXT (module docstring)
+    meta: DocumentMeta
+    encoding: str  # "utf-8", "utf-8-sig", "gb18030", "big5", "utf-16" ...
+    media_type: str  # "text" | "html" | "markdown"
+    notes: tuple[str, ...] = ()
+
+
+_HTML_EXT = (".html", ".htm", ".xhtml", ".shtml", ".asp", ".aspx", ".jsp", ".php")
+_MD_EXT = (".md", ".markdown", ".mdown", ".mkd")
+_TEXT_EXT = (".txt", ".text")
+_HTML_SNIFF = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])",
+                         re.IGNORECASE | re.DOTALL)
+_MD_HEADING = re.compile(r"^#{1,6}\s+\S", re.MULTILINE)
+
+
+def detect_media_type(text: str, filename: str | None = None) -> str:
+    """"html", "markdown" or "text": by file extension when known, else by content."""
+    name = (filename or "").lower()
+    if name.endswith(_HTML_EXT):
+        return "html"
+    if name.endswith(_MD_EXT):
+        return "markdown"
+    if name.endswith(_TEXT_EXT):
+        return "text"
+    head = text[:4096]
+    if _HTML_SNIFF.match(head):
+        return "html"
+    if re.match(r"^\s*#\s+\S", head) or "<!-- INFO END -->" in head \
+            or len(_MD_HEADING.findall(text)) >= 3:
+        return "markdown"
+    return "text"
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def clean_text(text: str, media_type: str = "text") -> tuple[str, Chrome, tuple[str, ...]]:
+    """(CLEAN TEXT, chrome cut off, notes) of decoded text of the given media type."""
+    notes: list[str] = []
+    text = "\n".join(re.split(r"\r\n|\r", text))
+    if media_type == "html":
+        text = html_to_text(text)
+    elif media_type == "markdown":
+        text = markdown_to_text(text)
+    lines = normalise_lines(text)
+    chrome = Chrome()
+    if media_type != "markdown":
+        lines, chrome = split_chrome(lines)
+        if chrome.header or chrome.footer:
+            notes.append(f"page chrome removed: {len(chrome.header)} header line(s), "
+                         f"{len(chrome.footer)} footer line(s)")
+    lines = join_broken_titles(lines)
+    headline = chrome.headline
+    if headline and P.ends_title(headline) and not P.is_sentence(headline):
+        squashed = _squash(headline)
+        top = [_squash(line) for line in lines[:10]]
+        if not any(squashed in line for line in top):
+            lines.insert(0, headline)
+            notes.append("page headline kept as the title: the body has no title line")
+    return "\n".join(lines), chrome, tuple(notes)
+
+
+def _merge_page_facts(meta: DocumentMeta, chrome: Chrome) -> DocumentMeta:
+    """Fill gaps in the body's metadata from the page's own fields (发布时间, 发文字号 ...)."""
+    fields = chrome.fields
+    changes: dict[str, object] = {}
+    if meta.published is None and "发布时间" in fields:
+        changes["published"] = parse_cn_date(fields["发布时间"])
+    if meta.doc_no is None and "发文字号" in fields or "文号" in fields and meta.doc_no is None:
+        match = P.DOC_NO.search(fields.get("发文字号") or fields.get("文号") or "")
+        if match:
+            changes["doc_no"] = re.sub(r"\s+", "", match.group())
+    if meta.issued is None and "成文日期" in fields:
+        changes["issued"] = parse_cn_date(fields["成文日期"])
+    if not meta.issuers and "发文机关" in fields:
+        issuers = tuple(n for n in re.split(r"[、，,\s]+", fields["发文机关"]) if n)
+        if issuers:
+            changes["issuers"] = issuers
+    if meta.title is None and "标题" in fields:
+        changes["title"] = fields["标题"]
+    return replace(meta, **changes) if changes else meta
+
+
+def ingest(data: bytes, filename: str | None = None, encoding: str | None = None) -> Ingested:
+    """Decode, clean and read the metadata of one input file's bytes.
+
+    Raises BadInputError for empty, whitespace-only, binary or undecodable input.
+    """
+    if not data:
+        raise BadInputError("input is empty; give a file that holds the policy text")
+    text, used_encoding = decode(data, encoding)
+    media_type = detect_media_type(text, filename)
+    cleaned, chrome, notes = clean_text(text, media_type)
+    if not cleaned.strip():
+        what = "has no text" if media_type == "html" else "holds only white space"
+        raise BadInputError(f"input {what}; give a file that holds the policy text")
+    meta = _merge_page_facts(extract_metadata(cleaned), chrome)
+    return Ingested(text=cleaned, meta=meta, encoding=used_encoding, media_type=media_type,
+                    notes=notes)

@@ -1,0 +1,152 @@
+"""Web-page chrome: find the document body between the header and the footer chrome.
+
+A page dump (text copied from a browser, or text extracted from HTML) wraps the document
+in site chrome: breadcrumbs, a page headline, 发布时间/来源/字号 lines above it; hotlines,
+e-mail, addresses, app/WeChat lines, copyright and ICP lines below it. Lines are *not*
+deleted anywhere by keyword (a policy may mention 地址 or 微信): the header is the top
+run of lines that ends with the last header marker before the first line of prose, and
+the footer is the bottom run that starts with the first footer marker after the last line
+of prose. Everything between is the body, untouched.
+
+Rejected approach: deleting every line that matches a chrome keyword. It deletes
+evidence (「联系地址：」 inside a notice, a measure on 微信 services).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from policydiff.ingest import patterns as P
+
+# Header lines: breadcrumbs, publication data and page tools.
+_HEADER_MARKER = re.compile(
+    r"^(?:[•·▪►»>|/\\\-–—]+\s*\S{0,12}"  # a breadcrumb item: 「• 产业资讯」「• /」
+    r"|[/>»|]"
+    r"|首页(?:\s*[>＞/»|].*)?"
+    r"|.*(?:当前位置|您的位置|您现在的位置|所在位置)\s*[:：].*"
+    r"|.{0,30}\s[>＞»]\s.{0,60}"  # 首页 > 政策 > 正文
+    r"|(?:发布时间|发布日期|发文日期|更新时间|时间|日期|来源|信息来源|文章来源|稿源|作者|编辑|责任编辑|"
+    r"浏览次数|阅读次数|点击数|访问量|浏览量|点击量|索引号|主题分类|发文机关|成文日期|发文字号|标题|"
+    r"主题词|有效性|信息分类|公开方式|公开范围|所属机构)\s*[:：].*"
+    r"|.*(?:浏览次数|阅读次数|点击数|访问量|浏览量)\s*[:：]?\s*\d*.*"
+    r"|【?\s*(?:字号|字体)\s*[:：]?\s*[大中小\s]*】?.*"
+    r"|【?\s*大\s*中\s*小\s*】?"
+    r"|详情页|正文|详情|信息公开|政策文件|政策法规|通知公告|政务公开"
+    r"|.*(?:打印本页|【打印】|分享到|扫一扫|收藏本页|加入收藏|关闭窗口|【关闭】|返回顶部).*"
+    r")$",
+    re.IGNORECASE,
+)
+
+# Footer lines: contact data, apps, copyright, registration numbers and page tools.
+_FOOTER_MARKER = re.compile(
+    r"^(?:(?:服务热线|咨询热线|热线电话|联系电话|咨询电话|电话|传真|邮编|邮政编码|"
+    r"电子邮箱|电子邮件|邮箱|e-?mail|联系地址|地址|通讯地址|网址)\s*[:：].*"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?:https?://|www\.)\S+"
+    r"|.{0,12}(?:微信|公众号|小程序|服务号|订阅号|微博|客户端|APP|Android|iOS|iPhone|抖音|头条号).{0,8}"
+    r"|.*(?:copyright|©|\(c\)|版权所有|all rights reserved|ICP|公网安备|网站标识码|主办单位|承办单位|"
+    r"主办\s*[:：]|承办\s*[:：]|技术支持|运维单位|网站地图|联系我们|关于我们|网站声明|隐私政策|使用帮助|"
+    r"无障碍|长辈版|我要纠错|网站纠错).*"
+    r"|.*(?:打印本页|【打印】|分享到|扫一扫|收藏本页|加入收藏|关闭窗口|【关闭】|返回顶部|相关链接|"
+    r"相关文件|相关阅读|相关新闻|延伸阅读|上一篇|下一篇|一图读懂|图解|政策解读|文字解读).*"
+    r")$",
+    re.IGNORECASE,
+)
+
+# Chrome lines are short; a longer line is never treated as a marker. Unit: characters
+# of the stripped line; range 20..200.
+MARKER_MAX = 80
+# The header is looked for in the first lines only. Unit: lines; range 5..100.
+HEADER_SCAN_MAX = 40
+
+_PUBLISHED = re.compile(r"^(?:发布时间|发布日期|发文日期)\s*[:：]\s*(?P<value>.+)$")
+_FIELD = re.compile(r"^(?P<key>发文字号|文号|成文日期|发文机关|标题)\s*[:：]\s*(?P<value>.+)$")
+
+
+@dataclass(frozen=True)
+class Chrome:
+    """What was cut off a page, and the page facts found in it."""
+
+    header: tuple[str, ...] = ()
+    footer: tuple[str, ...] = ()
+    headline: str | None = None  # the page headline line, when the header had one
+    fields: dict[str, str] = field(default_factory=dict)  # 发布时间, 发文字号, 成文日期 ...
+
+
+def is_header_marker(line: str) -> bool:
+    body = line.strip()
+    return len(body) <= MARKER_MAX and bool(_HEADER_MARKER.match(body))
+
+
+def is_footer_marker(line: str) -> bool:
+    body = line.strip()
+    return len(body) <= MARKER_MAX and bool(_FOOTER_MARKER.match(body))
+
+
+def _is_prose(line: str) -> bool:
+    """A line that only the document body has: a sentence, a salutation, a numbered
+    line, a signature date."""
+    body = line.strip()
+    return (
+        P.is_sentence(body)
+        or body.endswith((":", "：")) and not is_header_marker(body)
+        or P.is_structure(body)
+        or P.is_date_only(body)
+    )
+
+
+def _header_end(lines: list[str]) -> int:
+    end = 0
+    for index, line in enumerate(lines[:HEADER_SCAN_MAX]):
+        if is_header_marker(line):
+            end = index + 1
+        elif _is_prose(line) or len(line.strip()) > MARKER_MAX:
+            break
+    return end
+
+
+# Contact lines alone do not make a footer: a notice may end with its own 联系电话.
+_CONTACT = re.compile(
+    r"^(?:服务热线|咨询热线|热线电话|联系电话|咨询电话|电话|传真|邮编|邮政编码|电子邮箱|电子邮件|"
+    r"邮箱|e-?mail|联系地址|地址|通讯地址)\s*[:：]",
+    re.IGNORECASE,
+)
+
+
+def _footer_start(lines: list[str], floor: int) -> int:
+    """Start of the footer: the topmost footer marker below the last line of prose,
+    provided the run holds at least one marker that is not a contact line."""
+    start = len(lines)
+    site_chrome = False
+    for index in range(len(lines) - 1, floor - 1, -1):
+        line = lines[index]
+        if is_footer_marker(line):
+            start = index
+            site_chrome = site_chrome or not _CONTACT.match(line.strip())
+        elif _is_prose(line):
+            break
+    return start if site_chrome else len(lines)
+
+
+def split_chrome(lines: list[str]) -> tuple[list[str], Chrome]:
+    """(body lines, chrome) of a page's lines; a text without chrome comes back whole."""
+    header_end = _header_end(lines)
+    footer_start = _footer_start(lines, header_end)
+    header, body, footer = lines[:header_end], lines[header_end:footer_start], lines[footer_start:]
+    fields: dict[str, str] = {}
+    headline = None
+    for line in header:
+        body_line = line.strip()
+        match = _PUBLISHED.match(body_line)
+        if match:
+            fields.setdefault("发布时间", match["value"].strip())
+            continue
+        match = _FIELD.match(body_line)
+        if match:
+            fields.setdefault(match["key"], match["value"].strip())
+            continue
+        if not is_header_marker(line) and not fields:
+            # An unmarked line before the publication data: the page headline.
+            headline = body_line
+    return body, Chrome(tuple(header), tuple(footer), headline, fields)

@@ -1,0 +1,135 @@
+"""Line normalisation and the joining of titles broken over several lines.
+
+Both steps are part of the CLEAN TEXT definition (see policydiff.ingest's docstring).
+"""
+
+from __future__ import annotations
+
+import re
+
+from policydiff.ingest import patterns as P
+
+# Invisible characters removed everywhere: zero-width space/non-joiner/joiner, word
+# joiner, BOM / zero-width no-break space, left-to-right and right-to-left marks, soft
+# hyphen. They carry no text and break matching (the corpus has U+200B in 2023-24 texts).
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u00ad"
+_ZERO_WIDTH_TABLE = {ord(ch): None for ch in ZERO_WIDTH}
+
+# Line breaks: CRLF, CR, LF and the other Unicode line/paragraph separators.
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+# A title piece is at most this many characters (after stripping). Unit: characters;
+# range 10..100. Broken title lines in print are 10-30 characters; 60 leaves room.
+TITLE_PIECE_MAX = 60
+# At most this many lines are joined into one title. Unit: lines; range 2..8.
+TITLE_PIECES_MAX = 6
+# A joined title is at most this long. Unit: characters; range 40..300.
+TITLE_MAX = 150
+
+
+def normalise_lines(text: str) -> list[str]:
+    """Split into lines; drop invisible characters, trailing white space and blank lines.
+
+    >>> normalise_lines("a\\u200b \\r\\n\\r\\n\\u3000b\\u3000\\n")
+    ['a', '\\u3000b']
+    """
+    lines = []
+    for line in _LINE_BREAK.split(text.translate(_ZERO_WIDTH_TABLE)):
+        line = line.rstrip()
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _is_piece(line: str) -> bool:
+    """Could this line be part of a title broken over lines?"""
+    body = line.strip()
+    return (
+        0 < len(body) <= TITLE_PIECE_MAX
+        and not P.is_sentence(body)
+        and not body.endswith((":", "："))
+        and not P.is_structure(body)
+        and not P.is_date_only(body)
+        and not P.is_doc_no_line(body)
+    )
+
+
+def _concat(left: str, right: str) -> str:
+    right = right.strip()
+    # Latin words broken over lines need their space back; Chinese has none.
+    if left and right and left[-1].isascii() and left[-1].isalnum() and right[0].isascii() \
+            and right[0].isalnum():
+        return left + " " + right
+    return left + right
+
+
+def _title_run(lines: list[str], start: int) -> int:
+    """Index one past the last line of a broken title starting at `start`, or `start`.
+
+    Lines start..end-1 form a title when each is a title piece, their concatenation ends
+    with a kind of document (通知, 措施, 条例 ...) with brackets balanced, and no line but
+    the last is already a complete title on its own (unless the next line visibly
+    continues it: it starts with 的/之 or closing brackets, or is a qualifier such as
+    （试行）).
+    """
+    if not _is_piece(lines[start]):
+        return start
+    joined = lines[start].strip()
+    for end in range(start + 1, min(len(lines), start + TITLE_PIECES_MAX)):
+        following = lines[end].strip()
+        complete = P.ends_title(joined) and P.brackets_balanced(joined)
+        continues = following.startswith(("的", "之", "》", "）", ")", "」")) or bool(
+            P.QUALIFIER_LINE.match(following))
+        if complete and not continues:
+            return start
+        if not _is_piece(following) and not P.QUALIFIER_LINE.match(following):
+            return start
+        joined = _concat(joined, following)
+        if len(joined) > TITLE_MAX:
+            return start
+        if P.ends_title(joined) and P.brackets_balanced(joined):
+            return end + 1
+    return start
+
+
+def _opens_title_zone(line: str) -> bool:
+    """Lines after which a (new) document may start: a signature date, 附件 N."""
+    body = line.strip()
+    return P.is_date_only(body) or bool(re.fullmatch(r"附件\s*[\d一二三四五六七八九十]*\s*[:：]?", body))
+
+
+def join_broken_titles(lines: list[str]) -> list[str]:
+    """Join titles broken over consecutive lines into one line.
+
+    Titles are looked for only where a document starts: at the top of the text (before
+    the first prose or numbered line) and after a line that opens a new document (a
+    standalone signature date, as when a notice wraps the document it issues, or an
+    附件 line). Elsewhere short lines are left alone: a signature block
+    「A、」「B」 is not a title (it does not end with a kind of document).
+
+    >>> join_broken_titles(["关于推动示例园区加快建设", "世界领先园区的若干措施", "为推动发展,制定本措施。"])
+    ['关于推动示例园区加快建设世界领先园区的若干措施', '为推动发展,制定本措施。']
+    """
+    out: list[str] = []
+    in_zone = True
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if in_zone:
+            end = _title_run(lines, index)
+            if end > index:
+                joined = line.rstrip()
+                for piece in lines[index + 1:end]:
+                    joined = _concat(joined, piece)
+                out.append(joined)
+                index = end
+                continue
+            body = line.strip()
+            if P.is_sentence(body) or body.endswith((":", "：")) or P.is_structure(body) \
+                    or len(body) > TITLE_PIECE_MAX:
+                in_zone = False
+        if _opens_title_zone(line):
+            in_zone = True
+        out.append(line)
+        index += 1
+    return out

@@ -1,0 +1,102 @@
+"""HTML and Markdown -> plain lines (before the CLEAN TEXT normalisation).
+
+HTML is parsed with lxml.html (a real parser; regexes cannot handle nesting, comments,
+entities or broken markup). Markdown is the corpus flavour: `#` headings, metadata date
+lines, `<!-- INFO END -->`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from policydiff.errors import BadInputError
+
+# Elements whose content is never document text.
+_DROP = frozenset({
+    "script", "style", "noscript", "template", "head", "nav", "header", "footer", "aside",
+    "iframe", "object", "embed", "svg", "canvas", "button", "select", "option", "textarea",
+    "input", "map", "audio", "video",
+})
+# Elements that start a new line.
+_BLOCK = frozenset({
+    "address", "article", "blockquote", "body", "caption", "center", "dd", "details", "dialog",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "form", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr", "html", "legend", "li", "main", "ol", "p", "pre", "section", "summary",
+    "table", "tbody", "tfoot", "thead", "tr", "ul",
+})
+_CELL = frozenset({"td", "th"})
+# HTML white space (not U+00A0 or U+3000, which are text).
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+
+
+def html_to_text(source: str) -> str:
+    """Block-level text of an HTML document, one block per line.
+
+    >>> html_to_text("<html><body><nav>首页</nav><p>第一条 <b>示例</b>。</p><script>x()</script></body></html>")
+    '第一条 示例。'
+    """
+    try:
+        root = lxml.html.document_fromstring(source)
+    except (etree.ParserError, ValueError) as error:
+        raise BadInputError(f"cannot parse the input as HTML ({error}); give it as .txt") from None
+    parts: list[str] = []
+
+    def newline() -> None:
+        if parts and parts[-1] != "\n":
+            parts.append("\n")
+
+    def walk(element, in_pre: bool) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        tag = tag.lower()
+        if not tag:  # comment or processing instruction: skip it, keep its tail
+            return
+        if tag in _DROP:
+            return
+        block = tag in _BLOCK
+        pre = in_pre or tag == "pre"
+        if block:
+            newline()
+        if tag == "br":
+            parts.append("\n")
+        elif tag in _CELL and parts and parts[-1] != "\n":
+            parts.append(" ")
+        if element.text:
+            parts.append(element.text if pre else _HTML_SPACE.sub(" ", element.text))
+        for child in element:
+            walk(child, pre)
+            if child.tail:
+                parts.append(child.tail if pre else _HTML_SPACE.sub(" ", child.tail))
+        if block:
+            newline()
+
+    walk(root, False)
+    text = "".join(parts)
+    # Collapsed white space leaves single spaces at line starts and ends; they are layout.
+    return "\n".join(line.strip(" ") for line in text.split("\n"))
+
+
+_HEADING = re.compile(r"^(?P<indent> {0,3})#{1,6}(?:[ \t]+|$)(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_RULE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+
+
+def markdown_to_text(source: str) -> str:
+    """Markdown markup removed: heading markers, HTML comments, horizontal rules.
+
+    The heading text stays as its own line; nothing else is rewritten.
+
+    >>> markdown_to_text("# 示例条例\\n\\n2024年1月1日 通过\\n\\n<!-- INFO END -->\\n\\n## 第一章　总则\\n")
+    '示例条例\\n\\n2024年1月1日 通过\\n\\n\\n\\n第一章　总则\\n'
+    """
+    lines = []
+    for line in _COMMENT.sub("", source).split("\n"):
+        match = _HEADING.match(line)
+        if match:
+            line = match["text"]
+        elif _RULE.match(line):
+            line = ""
+        lines.append(line)
+    return "\n".join(lines)

@@ -1,0 +1,270 @@
+"""Metadata from clean text: title, issuers, dates, 文号, 施行 clause, repeal clauses.
+
+Never invents: every value is a substring of the text (dates normalised to ISO), or None.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from policydiff.ingest import patterns as P
+from policydiff.model import DocumentMeta, Repeal
+
+_FULL_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3,
+             "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+_DATE_ARABIC = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_DATE_CN = re.compile(r"([〇○零一二三四五六七八九OＯ]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
+                      r"\s*([一二三四五六七八九十]{1,3})\s*日")
+_DATE_ISO = re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)")
+
+
+def _cn_number(text: str) -> int | None:
+    """一..三十一 as an int: 十 = 10, 十二 = 12, 二十 = 20, 二十九 = 29."""
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        value = (_CN_DIGIT.get(tens, -100) if tens else 1) * 10
+        value += _CN_DIGIT.get(units, -100) if units else 0
+    else:
+        value = _CN_DIGIT.get(text, -100) if len(text) == 1 else -100
+    return value if value > 0 else None
+
+
+def _iso(year: int | None, month: int | None, day: int | None) -> str | None:
+    if year is None or month is None or day is None:
+        return None
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_cn_date(s: str) -> str | None:
+    """The first date written in `s`, as ISO 8601; None when there is none (or it is invalid).
+
+    >>> parse_cn_date("2024年10月9日"), parse_cn_date("二〇二四年十月九日")
+    ('2024-10-09', '2024-10-09')
+    >>> parse_cn_date("发布时间:2024-10-18 10:56:00"), parse_cn_date("2024年2月30日")
+    ('2024-10-18', None)
+    """
+    s = s.translate(_FULL_DIGITS)
+    found: list[tuple[int, str | None]] = []
+    for match in _DATE_ARABIC.finditer(s):
+        found.append((match.start(), _iso(int(match[1]), int(match[2]), int(match[3]))))
+        break
+    for match in _DATE_CN.finditer(s):
+        year = int("".join(str(_CN_DIGIT[ch]) for ch in match[1]))
+        found.append((match.start(), _iso(year, _cn_number(match[2]), _cn_number(match[3]))))
+        break
+    for match in _DATE_ISO.finditer(s):
+        found.append((match.start(), _iso(int(match[1]), int(match[2]), int(match[3]))))
+        break
+    if not found:
+        return None
+    return min(found)[1]
+
+
+# ---------------------------------------------------------------- repeal clauses
+
+# The verbs of a repeal, longest first; 同时/一并/予以 ... are adverbs in front of them.
+_REPEAL_VERB = re.compile(r"(?:同时|一并|予以|即行|相应|均)?(?P<verb>停止执行|不再执行|废止|失效)(?=[。；;，,）)\s]|$)")
+_ITEM = re.compile(
+    rf"《(?P<title>[^《》]+)》\s*(?:[（(]\s*(?P<doc_no>{P.DOC_NO.pattern})\s*[）)])?"
+    rf"|(?P<bare_doc_no>{P.DOC_NO.pattern})"
+)
+# Between two repealed documents only connectors may stand.
+_CONNECTOR = re.compile(r"^[\s、，,和与及以及或原等]*$")
+# Between the last document and the verb only a short phrase may stand
+# (「文件」「等3件文件」「自2025年1月1日起」). Unit: characters; range 0..40.
+_FILLER_MAX = 20
+_SENTENCE = re.compile(r"[^。；;\n]*(?:[。；;]|$)")
+
+
+def extract_repeals(text: str) -> tuple[Repeal, ...]:
+    """Repeal clauses: 「原《X》(京科发〔2022〕4号)同时废止」 and variants.
+
+    One Repeal per document named; several documents in one sentence share its clause
+    (the sentence verbatim, with its final punctuation).
+
+    >>> [(r.title, r.doc_no, r.verb) for r in extract_repeals("原《示例办法》(示发〔2020〕1号)和《示例细则》同时废止。")]
+    [('示例办法', '示发〔2020〕1号', '废止'), ('示例细则', None, '废止')]
+    """
+    repeals: list[Repeal] = []
+    for sentence_match in _SENTENCE.finditer(text):
+        sentence = sentence_match.group().strip()
+        if not sentence:
+            continue
+        segment_start = 0
+        for verb in _REPEAL_VERB.finditer(sentence):
+            segment = sentence[segment_start:verb.start()]
+            segment_start = verb.end()
+            items = list(_ITEM.finditer(segment))
+            if not items:
+                continue
+            # The documents repealed: the last group of items, adjacent to the verb.
+            if len(segment) - items[-1].end() > _FILLER_MAX or "《" in segment[items[-1].end():]:
+                continue
+            group = [items[-1]]
+            for previous in reversed(items[:-1]):
+                if not _CONNECTOR.match(segment[previous.end():group[0].start()]):
+                    break
+                group.insert(0, previous)
+            for item in group:
+                if item["title"] is not None:
+                    title, doc_no = item["title"], item["doc_no"]
+                else:
+                    title, doc_no = None, item["bare_doc_no"]
+                repeals.append(Repeal(title=title, doc_no=_tidy_doc_no(doc_no), clause=sentence,
+                                      verb=verb["verb"]))
+    return tuple(repeals)
+
+
+def _tidy_doc_no(doc_no: str | None) -> str | None:
+    return re.sub(r"\s+", "", doc_no) if doc_no else None
+
+
+# ---------------------------------------------------------------- metadata
+
+_NOTICE = re.compile(r"^(?P<issuers>.*?)(?:关于)?(?:印发|转发|发布|颁布)\s*《(?P<inner>[^《》]+(?:《[^《》]*》[^《》]*)*)》\s*(?:的)?(?:通知|决定|公告|通告|令)")
+_ABOUT = re.compile(r"^(?P<issuers>.+?)关于")
+_HEADER_DATE = re.compile(r"^\s*[（(]?\s*(?P<date>(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年[^日]{1,8}日)")
+_ENACTED = re.compile(r"通过|修订|修正|公布|发布|印发|颁布")
+_PROMULGATED = re.compile(r"公布|发布|印发|颁布")
+_EFFECTIVE_WORD = re.compile(r"(?:施行|实施|生效)(?!的)")
+_EFFECTIVE_CLAUSE = re.compile(
+    r"[^。；;，,\n]*?(?<![来各独亲擅出源])自\s*(?P<when>[^。；;，,\n]{1,30}?)\s*(?:起\s*)?(?:施行|实施|生效)(?!的)"
+)
+_RELATIVE_TO_ISSUE = re.compile(r"(?:印发|发布|公布|签发|发文|颁布)之日")
+_PUBLISHED_LINE = re.compile(r"^\s*(?:发布时间|发布日期)\s*[:：]")
+# The top of a document: lines before the first prose or numbered line. Unit: lines;
+# range 3..40. Titles, 文号 and header date lines sit there.
+TOP_LINES_MAX = 15
+
+
+def _top_lines(lines: list[str]) -> list[str]:
+    top = []
+    for line in lines[:TOP_LINES_MAX]:
+        body = line.strip()
+        if P.is_sentence(body) and not _HEADER_DATE.match(body) or P.is_structure(body) \
+                or body.endswith((":", "：")):
+            break
+        top.append(body)
+    return top
+
+
+def _is_title_line(line: str) -> bool:
+    return (not P.is_sentence(line) and not P.is_date_only(line) and not P.is_doc_no_line(line)
+            and not _HEADER_DATE.match(line) and P.ends_title(line) and len(line) <= 200)
+
+
+def _split_issuers(text: str) -> tuple[str, ...]:
+    names = tuple(name for name in re.split(r"[、，,\s]+", text.strip()) if name)
+    if names and all(P.ORG_END.search(name) for name in names):
+        return names
+    return ()
+
+
+def _signature(lines: list[str]) -> tuple[tuple[str, ...], str | None]:
+    """Issuers and date of the first signature block: org lines above a date line."""
+    for index, line in enumerate(lines):
+        if not P.is_date_only(line):
+            continue
+        names: list[str] = []
+        cursor = index - 1
+        while cursor >= 0 and index - cursor <= 4:
+            candidate = lines[cursor].strip()
+            found = _split_issuers(candidate.rstrip("、，,"))
+            if not found or P.is_sentence(candidate):
+                break
+            names[:0] = found
+            cursor -= 1
+        if names:
+            return tuple(names), parse_cn_date(line)
+    return (), None
+
+
+def extract_metadata(clean_text: str) -> DocumentMeta:
+    """Metadata of a clean text (see policydiff.ingest). Absent facts stay None / ().
+
+    title: the first title line at the top; when it is a notice issuing 《X》, X.
+    issuers: the first signature block (organisation lines above a date line), else the
+    organisations in front of 印发/关于 in the title line.
+    issued: that signature date; else, in a header of dated lines under the title (laws,
+    the corpus), the date of the 公布/发布 line, else of the last 通过/修订/修正 line.
+    effective: a header 「… 施行」 line; else the document's own 「本X自…起施行」 clause
+    (a date, or the issue date for 「自印发之日起」); the clause kept verbatim.
+    doc_no: only a line that is a 文号 on its own (never one quoted in a sentence).
+    published: a 「发布时间：」 line, if one is left in the text.
+    """
+    lines = [line for line in clean_text.split("\n") if line.strip()]
+    top = _top_lines(lines)
+
+    title = None
+    notice = None
+    for line in top:
+        if _is_title_line(line):
+            title = line
+            notice = _NOTICE.match(line)
+            if notice:
+                title = notice["inner"]
+            break
+    if title is None and top and not P.is_date_only(top[0]) and not P.is_doc_no_line(top[0]) \
+            and not _HEADER_DATE.match(top[0]):
+        title = top[0]
+
+    issuers, issued = _signature(lines)
+    if not issuers:
+        for line in top:
+            if _is_title_line(line):
+                match = _NOTICE.match(line) or _ABOUT.match(line)
+                if match:
+                    issuers = _split_issuers(match["issuers"])
+                break
+
+    header_dates = [line for line in top if _HEADER_DATE.match(line)]
+    if issued is None:
+        promulgated = [line for line in header_dates if _PROMULGATED.search(line)]
+        enacted = [line for line in header_dates if _ENACTED.search(line)]
+        if promulgated or enacted:
+            issued = parse_cn_date((promulgated or enacted)[-1])
+
+    effective = effective_clause = None
+    for line in header_dates:
+        if _EFFECTIVE_WORD.search(line) and not _ENACTED.search(line):
+            match = _EFFECTIVE_CLAUSE.search(line)
+            effective_clause = match.group().strip() if match else line
+            effective = parse_cn_date(line)
+            break
+    if effective_clause is None:
+        clauses = [m for m in _EFFECTIVE_CLAUSE.finditer(clean_text)]
+        own = [m for m in clauses if m.group().lstrip().startswith("本")]
+        dated = [m for m in clauses if parse_cn_date(m["when"]) or _RELATIVE_TO_ISSUE.search(m["when"])]
+        # Prefer the document's own clause (「本措施自…」, the last one: a wrapping notice
+        # comes first); else the first dated one. Others (「来自…实施」) are not clauses.
+        chosen = own[-1] if own else dated[0] if dated else None
+        if chosen is not None:
+            effective_clause = chosen.group().strip()
+            effective = parse_cn_date(chosen["when"])
+            if effective is None and _RELATIVE_TO_ISSUE.search(chosen["when"]) \
+                    and not re.search(r"之日起?\s*\d|之日起?\s*[一二三四五六七八九十]+[日天个月年]", chosen["when"]):
+                effective = issued
+
+    doc_no = None
+    for line in lines:
+        match = P.DOC_NO_LINE.match(line)
+        if match:
+            doc_no = _tidy_doc_no(match["doc_no"])
+            break
+
+    published = None
+    for line in lines:
+        if _PUBLISHED_LINE.match(line):
+            published = parse_cn_date(line)
+            break
+
+    return DocumentMeta(
+        title=title, doc_no=doc_no, issuers=issuers, issued=issued, effective=effective,
+        published=published, effective_clause=effective_clause, repeals=extract_repeals(clean_text),
+    )

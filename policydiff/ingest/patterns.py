@@ -1,0 +1,92 @@
+"""Shared recognisers for lines of Chinese policy text (pure functions, no I/O).
+
+Every recogniser looks at one line of clean text (already right-stripped) and is
+deliberately conservative: a false "this is chrome" or "this is a title" would delete or
+merge evidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Sentence-final punctuation (full and half width). A line containing one is prose.
+SENTENCE_END = "。！？；!?;"
+_CLOSERS = "”’」』》〉）)】]\"'"
+
+# Chinese numerals used in labels and dates.
+CN_DIGITS = "〇○零一二三四五六七八九十百千两"
+
+# A numbered structure line: 第X编/章/节/条, 一、 (一) 1. (1) ① Article 3 ...
+STRUCTURE_LINE = re.compile(
+    r"^\s*(?:"
+    rf"第[{CN_DIGITS}\d]+[编章节条款]"
+    rf"|[{CN_DIGITS}]+[、．.]"
+    rf"|[（(][{CN_DIGITS}\d]+[）)]"
+    r"|\d+(?:[.．、](?!\d)|\s)"
+    r"|[①-⑳]"
+    r"|(?:Article|Section|Chapter)\s+\d+"
+    r")"
+)
+
+# The kinds of document (文种) a Chinese title ends with, optionally followed by closing
+# brackets and a qualifier such as （试行）. Used to decide that broken lines form a title.
+TITLE_KIND = (
+    "通知|通告|公告|决定|命令|意见|办法|规定|细则|条例|规则|措施|方案|规划|纲要|批复|函|报告|"
+    "请示|议案|纪要|指引|指南|规范|制度|章程|法|解释|计划|要点|清单|目录|决议|准则|守则|通报|"
+    "公报|公约|协定|标准|政策|答复|复函|名单|条款|议定书"
+)
+_QUALIFIER = r"[（(](?:试行|暂行|修订|修正|草案|征求意见稿|送审稿|修订稿|\d{4}年(?:修订|修正|版)?)[）)]"
+TITLE_END = re.compile(rf"(?:{TITLE_KIND})[{re.escape(_CLOSERS)}]*(?:{_QUALIFIER})?$")
+QUALIFIER_LINE = re.compile(rf"^\s*{_QUALIFIER}$")
+
+# A date standing alone on a line (a signature date, 落款): 2024年10月9日 / 二〇二四年十月九日.
+DATE_ONLY_LINE = re.compile(
+    rf"^\s*[（(]?\s*(?:\d{{4}}|[〇○零一二三四五六七八九OＯ０-９]{{4}})\s*年\s*[\d{CN_DIGITS}０-９]{{1,3}}\s*月"
+    rf"\s*[\d{CN_DIGITS}０-９]{{1,3}}\s*日\s*[）)]?$"
+)
+
+# A 文号: 京科发〔2022〕4号, 国发〔2023〕1号, 国办发[2022]3号, 法释（2020）17号.
+DOC_NO = re.compile(
+    r"[\u4e00-\u9fffA-Za-z]{1,10}\s*[〔\[［【(（]\s*(?:19|20)\d\d\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号"
+)
+DOC_NO_LINE = re.compile(
+    rf"^\s*(?:(?:发文字号|文号|字号)\s*[:：]\s*)?[（(]?\s*(?P<doc_no>{DOC_NO.pattern})\s*[）)]?$"
+)
+
+# Organisation names end like this (used for signature blocks and issuers in titles).
+ORG_END = re.compile(
+    r"(?:委员会|管委会|人民政府|政府|办公厅|办公室|总局|局|厅|部|院|署|委|会|中心|法院|检察院|"
+    r"银行|集团|公司|协会|联合会|小组|党组|省委|市委|县委|区委|中央)$"
+)
+
+
+def strip_closers(line: str) -> str:
+    return line.rstrip().rstrip(_CLOSERS)
+
+
+def is_sentence(line: str) -> bool:
+    """True when the line holds sentence-final punctuation (it is prose, not a title)."""
+    return any(ch in SENTENCE_END for ch in line)
+
+
+def is_structure(line: str) -> bool:
+    return bool(STRUCTURE_LINE.match(line))
+
+
+def is_date_only(line: str) -> bool:
+    return bool(DATE_ONLY_LINE.match(line))
+
+
+def is_doc_no_line(line: str) -> bool:
+    return bool(DOC_NO_LINE.match(line))
+
+
+def ends_title(text: str) -> bool:
+    return bool(TITLE_END.search(text.strip()))
+
+
+def brackets_balanced(text: str) -> bool:
+    for opener, closer in ("《》", "〈〉", "（）", "()", "“”", "「」", "『』", "【】", "〔〕"):
+        if text.count(opener) != text.count(closer):
+            return False
+    return True
