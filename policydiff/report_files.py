@@ -113,7 +113,12 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 def metadata_changes(old: Version, new: Version) -> tuple[FieldChange, ...]:
-    """Document-level differences that need no text (used when a side has none)."""
+    """Document-level differences that need no text (used when a side has none).
+
+    Only fields that both sides record and that differ: a version recorded without text
+    usually lacks dates and issuers, and "not recorded" is not a change. The repeal
+    relation is shown by the report on its own (from the new version's repeal clauses).
+    """
     from . import textdiff
 
     pairs = (
@@ -127,7 +132,7 @@ def metadata_changes(old: Version, new: Version) -> tuple[FieldChange, ...]:
     )
     changes = []
     for name, before, after, redline in pairs:
-        if before == after:
+        if before == after or before is None or after is None:
             continue
         segments = textdiff.redline(before or "", after or "") if redline and before and after else ()
         changes.append(FieldChange(field=name, old=before, new=after, segments=segments))

@@ -24,7 +24,8 @@ from ..model import Comparison
 from .labels import check_lang, labeller
 from .view import build_view
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
 
 
 def md_escape(text: str | None) -> str:
@@ -32,10 +33,14 @@ def md_escape(text: str | None) -> str:
 
     >>> md_escape("a|b <script> *x*")
     'a\\|b \\<script\\> \\*x\\*'
+    >>> md_escape("5. 第五条"), md_escape("# x")
+    ('5\\. 第五条', '\\# x')
     """
     if not text:
         return ""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split("\n")))
+    escaped = _MD_SPECIAL.sub(r"\\\1", " ".join(text.split("\n")))
+    # A line that starts like a heading, quote, list item or list number stays text.
+    return _MD_LINE_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], escaped)
 
 
 def fence(body: str) -> str:
