@@ -1,0 +1,504 @@
+"""Alignment quality benchmark (run by hand; prints markdown tables).
+
+    .venv/bin/python benchmarks/alignment.py [--docs N] [--seed S] [--quick]
+
+Generates seeded revisions of real corpus texts with known ground truth (see
+benchmarks/revisions.py): light / medium / heavy random edit mixes, plus a hard tier of
+compound revisions, one category at a time. Scores policydiff.align against the truth
+and, for comparison, a plain difflib-ratio aligner. Also scores the three corpus
+documents that come with their official amendment decision against the decision's list
+of modified / added / deleted articles.
+
+Scores:
+- edge P/R/F1: a change links old and new ordinals; every (old, new) link is an edge
+  (a split of 1 into 2 gives two edges). Unchanged articles are edges too.
+- edited F1: the same, restricted to edges that touch an article an edit touched.
+- split/merge found: truth groups found exactly (same kind, same old and new ordinals).
+- add/rem F1: the added and removed ordinal sets together.
+- flags: renumbered / moved agree with the truth, on 1:1 pairs found correctly.
+- violations: an old or new ordinal not in exactly one change.
+
+Generated output (JSON of the last run) goes to benchmarks/out/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import random
+import re
+import sys
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+for p in (str(ROOT), str(HERE)):
+    if p not in sys.path:
+        sys.path.insert(0, p)
+
+from policydiff.align import AlignSettings, Alignment, MeasureMatch, align, normalize  # noqa: E402
+from policydiff.model import ChangeKind, Document  # noqa: E402
+from revisions import (  # noqa: E402
+    _CLAUSE, Reviser, Source, Truth, build, cn_to_int, old_revision, penalty_positions,
+    read_source, truth_of,
+)
+
+
+def _shared() -> Path:
+    import os
+
+    for c in (os.environ.get("POLICYDIFF_SHARED"), ROOT.parent / "shared", Path("/work/shared")):
+        if c and (Path(c) / "corpus" / "manifest.json").is_file():
+            return Path(c)
+    raise SystemExit("../shared not found; set POLICYDIFF_SHARED")
+
+
+CORPUS = _shared() / "corpus"
+
+
+# --- sources and pools -----------------------------------------------------------------
+
+
+def corpus_sources(min_articles: int = 12) -> list[Source]:
+    manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
+    out = []
+    for doc in manifest["documents"]:
+        first = doc["versions"][0]
+        src = read_source(CORPUS / first["file"], name=first["file"])
+        if src.n_articles >= min_articles:
+            out.append(src)
+    return out
+
+
+@dataclass
+class Pools:
+    articles: dict[str, list[str]]
+    clauses: dict[str, list[str]]
+    headings: dict[str, list[str]]
+
+    def for_other_than(self, name: str, rng: random.Random) -> tuple[list[str], list[str], list[str]]:
+        others = [n for n in sorted(self.articles) if n != name]
+        picked = rng.sample(others, min(6, len(others)))
+        arts = [a for n in picked for a in self.articles[n]]
+        clauses = [c for n in picked for c in self.clauses[n]]
+        heads = [h for n in picked for h in self.headings[n]]
+        return arts, clauses, heads
+
+
+def make_pools(sources: list[Source]) -> Pools:
+    arts, clauses, heads = {}, {}, {}
+    for s in sources:
+        texts = [t for _, ts in s.chapters for t in ts]
+        arts[s.name] = texts
+        clauses[s.name] = [c for t in texts for c in _CLAUSE.findall(t) if len(c) >= 6]
+        heads[s.name] = [h for h, _ in s.chapters if h]
+    return Pools(arts, clauses, heads)
+
+
+# --- scenarios -------------------------------------------------------------------------
+
+BASIC_MIX = [  # (operation, weight)
+    ("reword", 30), ("insert", 12), ("delete", 12), ("move", 10), ("swap", 8),
+    ("split", 8), ("merge", 8), ("punctuation", 7), ("rename_heading", 5),
+]
+INTENSITY = {"light": 0.04, "medium": 0.12, "heavy": 0.30}  # edits per article
+
+
+def _apply_mix(rev: Reviser, n_ops: int) -> None:
+    ops, weights = zip(*BASIC_MIX)
+    done = tries = 0
+    while done < n_ops and tries < n_ops * 10:
+        tries += 1
+        op = rev.rng.choices(ops, weights)[0]
+        ok = {
+            "reword": lambda: rev.reword(0.1, 0.6),
+            "insert": rev.insert, "delete": rev.delete, "move": rev.move, "swap": rev.swap,
+            "split": lambda: rev.split(rev.rng.choice((2, 2, 3))),
+            "merge": lambda: rev.merge(rev.rng.choice((2, 2, 3))),
+            "punctuation": rev.punctuation, "rename_heading": rev.rename_heading,
+        }[op]()
+        done += bool(ok)
+
+
+def _repeat(fn, times: int) -> bool:
+    return sum(bool(fn()) for _ in range(times)) > 0
+
+
+HARD = {
+    # category: (applies, n instances); every instance is a compound edit
+    "renumber (insert/delete)": lambda r: _repeat(lambda: r.insert() and r.delete(), 2),
+    "move across chapters": lambda r: _repeat(r.move, 3),
+    "adjacent swap": lambda r: _repeat(r.swap, 3),
+    "split 2/3-way": lambda r: _repeat(lambda: r.split(r.rng.choice((2, 3))), 3),
+    "merge 2/3-way": lambda r: _repeat(lambda: r.merge(r.rng.choice((2, 3))), 3),
+    "reword 10-60%": lambda r: _repeat(lambda: r.reword(0.1, 0.6), 4),
+    "heading rename + punctuation": lambda r: _repeat(lambda: r.rename_heading() | r.punctuation(), 3),
+    "split + reword 20-40%": lambda r: _repeat(lambda: r.split(r.rng.choice((2, 3)), (0.2, 0.4)), 3),
+    "merge + reword 20-40%": lambda r: _repeat(lambda: r.merge(r.rng.choice((2, 3)), (0.2, 0.4)), 3),
+    "move + reword 20-40%": lambda r: _repeat(lambda: r.move((0.2, 0.4)), 3),
+    "whole chapter moved": lambda r: r.move_chapter(),
+    "chapter dissolved into two": lambda r: r.dissolve_chapter(),
+    "delete + unrelated insert in place": lambda r: _repeat(r.replace_in_place, 3),
+    "60-85% reword in place": lambda r: _repeat(r.heavy_reword_in_place, 3),
+    "boilerplate penalty articles": lambda r: r.boilerplate(penalty_positions(r.chaps)),
+}
+
+
+@dataclass
+class Case:
+    tier: str
+    source: str
+    old: Document
+    new: Document
+    truth: Truth
+
+
+def make_case(src: Source, pools: Pools, tier: str, seed: int) -> Case | None:
+    rng = random.Random(zlib.crc32(f"{seed}:{tier}:{src.name}".encode()))
+    arts, clauses, heads = pools.for_other_than(src.name, rng)
+    old_chaps = old_revision(src)
+    title = "benchmark"
+    old_doc, old_origins = build(old_chaps, title)
+    new_chaps = old_revision(src)
+    rev = Reviser(new_chaps, rng, arts, clauses, heads)
+    if tier in INTENSITY:
+        _apply_mix(rev, max(1, round(INTENSITY[tier] * src.n_articles)))
+    elif not HARD[tier](rev):
+        return None
+    new_doc, new_origins = build(rev.chaps, title)
+    return Case(tier, src.name, old_doc, new_doc, truth_of(old_doc, old_origins, rev.chaps, new_doc, new_origins))
+
+
+# --- baseline ----------------------------------------------------------------------------
+
+
+def difflib_align(old: Document, new: Document) -> Alignment:
+    """Plain baseline: difflib opcodes over article texts; inside a replaced block, pair
+    articles in order when their difflib ratio is >= 0.5. No splits, merges or moves."""
+    a = [m.text for m in old.measures]
+    b = [m.text for m in new.measures]
+    matches: list[MeasureMatch] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            for k in range(i2 - i1):
+                matches.append(MeasureMatch(ChangeKind.UNCHANGED, (i1 + k + 1,), (j1 + k + 1,), 1.0))
+            continue
+        j = j1
+        used = set()
+        for i in range(i1, i2):
+            for jj in range(j, j2):
+                r = difflib.SequenceMatcher(None, a[i], b[jj], autojunk=False).ratio()
+                if r >= 0.5:
+                    matches.append(MeasureMatch(ChangeKind.MODIFIED, (i + 1,), (jj + 1,), r))
+                    used.add(jj)
+                    j = jj + 1
+                    break
+            else:
+                matches.append(MeasureMatch(ChangeKind.REMOVED, (i + 1,), (), 0.0))
+        for jj in range(j1, j2):
+            if jj not in used:
+                matches.append(MeasureMatch(ChangeKind.ADDED, (), (jj + 1,), 0.0))
+    return Alignment(tuple(matches), (), AlignSettings())
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    etp: int = 0
+    efp: int = 0
+    efn: int = 0
+    groups: int = 0
+    groups_found: int = 0
+    splits: int = 0
+    splits_found: int = 0
+    merges: int = 0
+    merges_found: int = 0
+    ar_tp: int = 0
+    ar_fp: int = 0
+    ar_fn: int = 0
+    flags: int = 0
+    flags_ok: int = 0
+    renum_ok: int = 0
+    moved_ok: int = 0
+    violations: int = 0
+    cases: int = 0
+    seconds: float = 0.0
+    errors: list = field(default_factory=list)
+
+    def add(self, other: "Score") -> None:
+        for k, v in vars(other).items():
+            if k == "errors":
+                self.errors.extend(v)
+            else:
+                setattr(self, k, getattr(self, k) + v)
+
+    @staticmethod
+    def f1(tp: int, fp: int, fn: int) -> float:
+        return 1.0 if tp + fp + fn == 0 else 2 * tp / (2 * tp + fp + fn)
+
+    def row(self) -> dict[str, float]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        return {
+            "cases": self.cases,
+            "P": p, "R": r, "F1": self.f1(self.tp, self.fp, self.fn),
+            "edited F1": self.f1(self.etp, self.efp, self.efn),
+            "splits": self.splits_found / self.splits if self.splits else float("nan"),
+            "merges": self.merges_found / self.merges if self.merges else float("nan"),
+            "add/rem F1": self.f1(self.ar_tp, self.ar_fp, self.ar_fn),
+            "renumbered": self.renum_ok / self.flags if self.flags else float("nan"),
+            "moved": self.moved_ok / self.flags if self.flags else float("nan"),
+            "violations": self.violations,
+        }
+
+
+def violations(al: Alignment, old: Document, new: Document) -> int:
+    seen_old: dict[int, int] = {}
+    seen_new: dict[int, int] = {}
+    for m in al.matches:
+        for o in m.old:
+            seen_old[o] = seen_old.get(o, 0) + 1
+        for n in m.new:
+            seen_new[n] = seen_new.get(n, 0) + 1
+    bad = sum(1 for k in range(1, len(old.measures) + 1) if seen_old.get(k) != 1)
+    bad += sum(1 for k in range(1, len(new.measures) + 1) if seen_new.get(k) != 1)
+    bad += sum(1 for k in seen_old if not 1 <= k <= len(old.measures))
+    bad += sum(1 for k in seen_new if not 1 <= k <= len(new.measures))
+    return bad
+
+
+def score(case: Case, al: Alignment) -> Score:
+    sc = Score(cases=1)
+    truth_edges = {(o, n) for _, olds, news, _, _ in case.truth.rows for o in olds for n in news}
+    pred_edges = {(o, n) for m in al.matches for o in m.old for n in m.new}
+    sc.tp = len(truth_edges & pred_edges)
+    sc.fp = len(pred_edges - truth_edges)
+    sc.fn = len(truth_edges - pred_edges)
+    eo, en = case.truth.edited_old, case.truth.edited_new
+
+    def touches(e):
+        return e[0] in eo or e[1] in en
+
+    sc.etp = sum(1 for e in truth_edges & pred_edges if touches(e))
+    sc.efp = sum(1 for e in pred_edges - truth_edges if touches(e))
+    sc.efn = sum(1 for e in truth_edges - pred_edges if touches(e))
+    pred_groups = {(m.kind.value, m.old, m.new) for m in al.matches if m.kind in (ChangeKind.SPLIT, ChangeKind.MERGED)}
+    for kind, olds, news, _, _ in case.truth.rows:
+        if kind == "split":
+            sc.splits += 1
+            sc.splits_found += (kind, olds, news) in pred_groups
+        elif kind == "merged":
+            sc.merges += 1
+            sc.merges_found += (kind, olds, news) in pred_groups
+    t_ar = {("a", n) for k, _, news, _, _ in case.truth.rows if k == "added" for n in news}
+    t_ar |= {("r", o) for k, olds, _, _, _ in case.truth.rows if k == "removed" for o in olds}
+    p_ar = {("a", n) for m in al.matches if m.kind is ChangeKind.ADDED for n in m.new}
+    p_ar |= {("r", o) for m in al.matches if m.kind is ChangeKind.REMOVED for o in m.old}
+    sc.ar_tp, sc.ar_fp, sc.ar_fn = len(t_ar & p_ar), len(p_ar - t_ar), len(t_ar - p_ar)
+    pred_1to1 = {(m.old, m.new): m for m in al.matches if len(m.old) == 1 and len(m.new) == 1}
+    for kind, olds, news, renumbered, moved in case.truth.rows:
+        if kind in ("unchanged", "modified") and (olds, news) in pred_1to1:
+            m = pred_1to1[(olds, news)]
+            sc.flags += 1
+            sc.renum_ok += m.renumbered == renumbered
+            sc.moved_ok += m.moved == moved
+    sc.violations = violations(al, case.old, case.new)
+    if sc.fp or sc.fn:
+        sc.errors.append((case.tier, case.source, sorted(pred_edges - truth_edges)[:6], sorted(truth_edges - pred_edges)[:6]))
+    return sc
+
+
+# --- amendment decisions -------------------------------------------------------------------
+
+_ITEM = re.compile(r"^\d+[.．、]\s*(.*)$")
+_ART_REF = re.compile(r"第([零〇一二三四五六七八九十百千]+)条")
+
+
+def decision_lists(decision_text: str, title: str) -> dict[str, set[int]]:
+    """The decision's own list for one document: {"modified", "removed"} as old article
+    numbers, {"added"} as new article numbers. Only the section 「X、修改《title》」 is read,
+    and only the lead sentence of each numbered item (the quoted new text that follows
+    may cite other articles: those are references, not changes)."""
+    lines = decision_text.split("\n")
+    start = next(k for k, line in enumerate(lines)
+                 if re.match(r"^[一二三四五六七八九十]+、修改《", line) and line.strip().endswith(f"《{title}》"))
+    out: dict[str, set[int]] = {"modified": set(), "removed": set(), "added": set()}
+    for line in lines[start + 1:]:
+        if re.match(r"^[一二三四五六七八九十]+、修改《", line) or line.startswith("本决定"):
+            break
+        item = _ITEM.match(line.strip())
+        if not item:
+            continue
+        lead = item.group(1)
+        lead = lead.split("：")[0].split("“")[0]
+        if lead.startswith("删除"):
+            # 删除第十条、第十一条。 = whole articles; 删除第十条第二款 = a modification
+            for m in _ART_REF.finditer(lead):
+                rest = lead[m.end():m.end() + 1]
+                key = "modified" if rest in ("第", "中") else "removed"
+                out[key].add(cn_to_int(m.group(1)))
+        elif "增加一条" in lead or "增加" in lead and "作为第" in lead:
+            m = re.search(r"作为第([零〇一二三四五六七八九十百千]+)条", lead)
+            if m:
+                out["added"].add(cn_to_int(m.group(1)))
+        elif "修改为" in lead or "修改" in lead:
+            first = _ART_REF.search(lead)
+            if first:
+                out["modified"].add(cn_to_int(first.group(1)))
+    return out
+
+
+def doc_from_corpus(path: Path) -> Document:
+    doc, _ = build(old_revision(read_source(path)), "corpus")
+    # read_source renumbers sequentially; decision numbers are the printed ones, so keep
+    # the printed numbers by re-reading them in order.
+    return doc
+
+
+def printed_numbers(path: Path) -> list[int]:
+    from revisions import _ARTICLE
+
+    return [cn_to_int(m.group(1)) for line in path.read_text(encoding="utf-8").split("\n")
+            if (m := _ARTICLE.match(line.replace("\u200b", "")))]
+
+
+def decision_scores(settings: AlignSettings) -> list[dict]:
+    rows = []
+    manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
+    for doc in manifest["documents"]:
+        slug = doc["slug"]
+        decision = CORPUS / slug / "amendment-decision.md"
+        if not decision.is_file():
+            continue
+        old_path = CORPUS / doc["versions"][0]["file"]
+        new_path = CORPUS / doc["versions"][-1]["file"]
+        title = new_path.read_text(encoding="utf-8").split("\n", 1)[0].lstrip("# ").strip()
+        truth = decision_lists(decision.read_text(encoding="utf-8"), title)
+        old, new = doc_from_corpus(old_path), doc_from_corpus(new_path)
+        old_no, new_no = printed_numbers(old_path), printed_numbers(new_path)
+        al = align(old, new, settings)
+        pred: dict[str, set[int]] = {"modified": set(), "removed": set(), "added": set()}
+        for m in al.matches:
+            if m.kind is ChangeKind.ADDED:
+                pred["added"].update(new_no[n - 1] for n in m.new)
+            elif m.kind is ChangeKind.REMOVED:
+                pred["removed"].update(old_no[o - 1] for o in m.old)
+            elif m.kind is not ChangeKind.UNCHANGED:
+                old_t = "".join(normalize(old.measure(o).text) for o in m.old)
+                new_t = "".join(normalize(new.measure(n).text) for n in m.new)
+                if old_t != new_t:  # punctuation width alone is not an amendment
+                    pred["modified"].update(old_no[o - 1] for o in m.old)
+        t_all = {(k, v) for k, vs in truth.items() for v in vs}
+        p_all = {(k, v) for k, vs in pred.items() for v in vs}
+        tp = len(t_all & p_all)
+        rows.append({
+            "document": slug, "title": title,
+            "decision": {k: sorted(v) for k, v in truth.items()},
+            "found": {k: sorted(v) for k, v in pred.items()},
+            "precision": tp / len(p_all) if p_all else 1.0,
+            "recall": tp / len(t_all) if t_all else 1.0,
+        })
+    return rows
+
+
+# --- main -------------------------------------------------------------------------------
+
+
+def run(sources: list[Source], tiers: list[str], seed: int, settings: AlignSettings,
+        baseline: bool = True) -> dict[str, dict[str, Score]]:
+    pools = make_pools(sources)
+    results: dict[str, dict[str, Score]] = {}
+    for tier in tiers:
+        ours, base = Score(), Score()
+        for src in sources:
+            case = make_case(src, pools, tier, seed)
+            if case is None:
+                continue
+            t0 = time.perf_counter()
+            al = align(case.old, case.new, settings)
+            elapsed = time.perf_counter() - t0
+            s = score(case, al)
+            s.seconds = elapsed
+            ours.add(s)
+            if baseline:
+                base.add(score(case, difflib_align(case.old, case.new)))
+        results[tier] = {"policydiff": ours, "difflib": base}
+    return results
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return "–" if v != v else f"{v:.3f}"
+    return str(v)
+
+
+def table(results: dict[str, dict[str, Score]]) -> str:
+    cols = ["cases", "P", "R", "F1", "edited F1", "splits", "merges", "add/rem F1", "renumbered", "moved", "violations"]
+    lines = ["| tier | aligner | " + " | ".join(cols) + " |", "|---|---|" + "---|" * len(cols)]
+    for tier, by in results.items():
+        for name, sc in by.items():
+            if not sc.cases:
+                continue
+            row = sc.row()
+            lines.append(f"| {tier} | {name} | " + " | ".join(_fmt(row[c]) for c in cols) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--docs", type=int, default=0, help="use the first N corpus documents (0 = all)")
+    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--errors", type=int, default=0, help="print up to N wrong cases")
+    ap.add_argument("--tiers", default="", help="comma-separated subset of tiers")
+    args = ap.parse_args(argv)
+    settings = AlignSettings()
+    sources = corpus_sources()
+    if args.docs:
+        sources = sources[: args.docs]
+    tiers = list(INTENSITY) + list(HARD)
+    if args.tiers:
+        tiers = [t for t in tiers if any(x.strip() and x.strip() in t for x in args.tiers.split(","))]
+    t0 = time.perf_counter()
+    results = run(sources, tiers, args.seed, settings, baseline=not args.no_baseline)
+    print(f"## Alignment quality ({len(sources)} corpus documents, seed {args.seed})\n")
+    print(table(results))
+    decisions = decision_scores(settings)
+    print("\n## Against the official amendment decisions\n")
+    print("| document | decision (modified / added / removed) | precision | recall |")
+    print("|---|---|---|---|")
+    for d in decisions:
+        dec = d["decision"]
+        print(f"| {d['document']} | {len(dec['modified'])} / {len(dec['added'])} / {len(dec['removed'])} | "
+              f"{d['precision']:.2f} | {d['recall']:.2f} |")
+    for d in decisions:
+        if d["precision"] < 1 or d["recall"] < 1:
+            print(f"\n{d['document']}: decision {d['decision']}\n  found {d['found']}")
+    if args.errors:
+        print("\n## Some errors (tier, source, wrong edges, missed edges)")
+        for tier, by in results.items():
+            for e in by["policydiff"].errors[: args.errors]:
+                print(e)
+    total = sum(s.seconds for by in results.values() for s in [by["policydiff"]])
+    print(f"\n(align time {total:.2f} s over all cases; wall {time.perf_counter() - t0:.1f} s)")
+    out = HERE / "out"
+    out.mkdir(exist_ok=True)
+    (out / "alignment.json").write_text(json.dumps({
+        "settings": settings.as_dict(),
+        "tiers": {t: {n: s.row() for n, s in by.items()} for t, by in results.items()},
+        "decisions": decisions,
+    }, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
