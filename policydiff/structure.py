@@ -225,22 +225,23 @@ def _is_successor(prev: tuple[int, int | None] | None, cand: Candidate, gap: int
     return number + 1 <= cand.number <= number + 1 + gap
 
 
-def _ranks(candidates: list[tuple[int, Candidate]]) -> dict[str, float]:
-    """Fixed ranks plus English heading styles in order of first appearance."""
+def _ranks(section_above_article: bool) -> dict[str, float]:
+    """Fixed ranks; English Part > Chapter > (Section, Article) in the given order."""
     ranks = dict(_RANK)
-    seen: list[str] = []
-    for _, cand in candidates:
-        if cand.style in _EN_HEADINGS and cand.style not in seen:
-            seen.append(cand.style)
-    # Part and Chapter are always coarse; Section/Article order follows the document.
-    order = [s for s in ("en-part", "en-chapter") if s in seen] + [
-        s for s in seen if s in ("en-section", "en-article")
-    ]
-    for i, style in enumerate(order):
-        ranks[style] = 2.0 + 0.1 * (i + 1) if style in ("en-part", "en-chapter") else 4.0 + 0.1 * i
-    for style in _EN_HEADINGS:
-        ranks.setdefault(style, 4.5)
+    ranks.update({"en-part": 2.1, "en-chapter": 2.2})
+    first, second = ("en-section", "en-article") if section_above_article else ("en-article", "en-section")
+    ranks.update({first: 4.1, second: 4.2})
     return ranks
+
+
+def _choose_ranks(candidates: list[tuple[int, Candidate]]) -> dict[str, float]:
+    """Section above Article (EU style) or Article above Section (US style): the order
+    under which continuity accepts more numbers; a tie keeps Section above Article."""
+    styles = {c.style for _, c in candidates}
+    if not {"en-section", "en-article"} <= styles:
+        return _ranks(True)
+    eu, us = _ranks(True), _ranks(False)
+    return us if len(_accept(candidates, us)) > len(_accept(candidates, eu)) else eu
 
 
 _LAW_STYLES = ("part", "subpart", "chapter", "section", "article")
@@ -255,6 +256,7 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
     """Continuity parse: the accepted candidates as (line, candidate, depth)."""
     stack: list[Candidate] = []
     last_seen: dict[str, tuple[int, int | None]] = {}
+    last_refused: dict[str, Candidate] = {}  # per style, since its last accepted number
     accepted: list[tuple[int, Candidate, int]] = []
     for k, (line_no, cand) in enumerate(candidates):
         rank = ranks[cand.style]
@@ -263,6 +265,16 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
         if position is not None:
             open_node = stack[position]
             if not _is_successor((open_node.number, open_node.sub_number), cand, gap):
+                last_refused[cand.style] = cand
+                continue
+            # A suspect successor gives way to a later line with the same number: suspect
+            # when weak (第五条规定的… at a line start) or when it also continues a list
+            # that was just refused (the "2." of a quoted "1. 2." list inside measure 1).
+            refused = last_refused.get(cand.style)
+            suspect = (cand.style in _LAW_STYLES and not cand.strong) or (
+                refused is not None and _is_successor((refused.number, refused.sub_number), cand))
+            if suspect and _same_number_ahead(candidates, k, ranks):
+                last_refused[cand.style] = cand
                 continue
             del stack[position:]
         else:
@@ -273,14 +285,32 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
             continues = _is_successor(last, cand, gap)
             restarts = cand.number == 1 and cand.sub_number is None
             if not (continues or restarts):
+                last_refused[cand.style] = cand
                 continue
             if restarts and not continues and last is not None:
                 if not _restart_wins(candidates, k, stack, last, ranks):
+                    last_refused[cand.style] = cand
                     continue
         stack.append(cand)
         last_seen[cand.style] = (cand.number, cand.sub_number)
+        last_refused.pop(cand.style, None)
         accepted.append((line_no, cand, len(stack) - 1))
     return accepted
+
+
+def _same_number_ahead(candidates, k, ranks) -> bool:
+    """Does the same label number come again before the next number (or a coarser line)?"""
+    cand = candidates[k][1]
+    for _, later in candidates[k + 1:]:
+        if ranks[later.style] < ranks[cand.style]:
+            return False
+        if later.style != cand.style:
+            continue
+        if (later.number, later.sub_number) == (cand.number, cand.sub_number):
+            return True
+        if _is_successor((cand.number, cand.sub_number), later):
+            return False
+    return False
 
 
 def _restart_wins(candidates, k, stack, last, ranks) -> bool:
@@ -325,8 +355,13 @@ def _table_of_contents(lines: list[str], candidates: dict[int, Candidate]) -> se
         while line_no < n and line_no in candidates and candidates[line_no].style in _CONTAINER_ONLY:
             run.append(line_no)
             line_no += 1
-        if len(run) >= 2 and all(later_positions[key(lines[i])][-1] > run[-1] for i in run):
-            toc.update(run)
+        # The list may run straight into the first real heading: take the longest prefix
+        # of the run whose lines all recur after that prefix.
+        for length in range(len(run), 1, -1):
+            prefix = run[:length]
+            if all(later_positions[key(lines[i])][-1] > prefix[-1] for i in prefix):
+                toc.update(prefix)
+                break
         if not run:
             line_no += 1
     return toc
@@ -444,7 +479,7 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
     if toc:
         notes.append(TOC_NOTE)
     ordered = [(i, c) for i, c in sorted(all_candidates.items()) if i not in toc]
-    ranks = _ranks(ordered)
+    ranks = _choose_ranks(ordered)
 
     # Pass 1: which styles are really used.
     counts: dict[str, int] = {}

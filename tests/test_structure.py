@@ -1,0 +1,423 @@
+"""structure.parse: the seed's gold structure, the grammar's hard cases, losslessness.
+
+Every document written here is fictional and says so in its title."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from policydiff.model import BlockKind, Document
+from policydiff.structure import NO_NUMBERING_NOTE, TOC_NOTE, classify_line, parse
+
+from .conftest import SEED
+from ._cleantext import clean_file
+
+
+def fold(label: str) -> str:
+    """Half- and full-width brackets alike (ingest may keep either as printed)."""
+    return label.replace("（", "(").replace("）", ")")
+
+
+def check_invariants(doc: Document) -> None:
+    """Lossless, contiguous, well-nested, ordinals 1..n, text derived from raw."""
+    assert "".join(b.raw for b in doc.blocks) == doc.text
+    offset = 0
+    for i, block in enumerate(doc.blocks):
+        assert block.index == i
+        assert block.start == offset
+        offset += len(block.raw)
+        assert block.raw, "no empty blocks"
+        assert "\n" not in block.raw[:-1] or block.raw.count("\n") >= 1
+        if block is not doc.blocks[-1] or doc.text.endswith("\n"):
+            assert block.raw.endswith("\n"), "a block's raw ends with its line's newline"
+        if block.parent is not None:
+            assert block.parent < i
+            assert doc.blocks[block.parent].kind is BlockKind.CONTAINER
+        if block.kind is BlockKind.TEXT:
+            assert block.label == "" and block.number is None and block.ordinal is None
+            assert block.text == block.raw[:-1] if block.raw.endswith("\n") else block.raw
+        else:
+            assert block.label and block.number is not None
+            lines = block.raw.split("\n")
+            if block.raw.endswith("\n"):
+                lines = lines[:-1]
+            assert lines[0].lstrip(" \t\u3000").startswith(block.label)
+            assert lines[0].endswith(block.heading)
+            assert block.text == "\n".join([block.heading] + lines[1:])
+    for block in doc.blocks:
+        if block.kind is BlockKind.CONTAINER:
+            assert any(b.parent == block.index for b in doc.blocks), "containers have something below"
+        if block.kind is BlockKind.MEASURE:
+            assert not any(b.parent == block.index for b in doc.blocks), "measures are leaves"
+    assert [m.ordinal for m in doc.measures] == list(range(1, len(doc.measures) + 1))
+
+
+# --------------------------------------------------------------------------- the seed
+
+
+@pytest.fixture(scope="module")
+def seed_doc() -> Document:
+    return parse(clean_file(SEED))
+
+
+SEED_MEASURES = [
+    ("1.", "支持科技型小微企业发展", ("一、", "(一)")),
+    ("2.", "支持高新技术企业“筑基扩容”“小升规”培育", ("一、", "(一)")),
+    ("3.", "支持科技领军企业等牵头建设创新联合体", ("一、", "(一)")),
+    ("4.", "支持新技术新产品应用推广和科技应用场景建设", ("一、", "(一)")),
+    ("5.", "支持推动创业投资发展", ("一、", "(二)")),
+    ("6.", "支持科技信贷业务创新", ("一、", "(二)")),
+    ("7.", "支持企业利用多层次资本市场加快发展", ("一、", "(二)")),
+    ("8.", "支持建设高品质产业承载空间", ("一、", "(三)")),
+    ("9.", "支持专业服务机构发展", ("一、", "(三)")),
+    ("10.", "支持创新主体开展科技成果转化与产业化", ("一、", "(四)")),
+    ("11.", "支持创新创业公共技术服务平台建设", ("一、", "(四)")),
+    ("12.", "支持科技服务专业化能力建设", ("一、", "(四)")),
+    ("13.", "打造创新网络关键枢纽", ("一、", "(五)")),
+    ("14.", "营造开放包容创新环境", ("一、", "(五)")),
+    ("15.", "加强组织领导", ("二、",)),
+    ("16.", "发挥财政资金引导作用", ("二、",)),
+    ("17.", "加强绩效管理与监督", ("二、",)),
+]
+SEED_CONTAINERS = [
+    ("一、", "主要举措", ()),
+    ("(一)", "培育世界一流的创新型企业", ("一、",)),
+    ("(二)", "促进科技金融深度融合发展", ("一、",)),
+    ("(三)", "提升园区高端化专业化集约化服务能力", ("一、",)),
+    ("(四)", "构建世界一流创新创业生态", ("一、",)),
+    ("(五)", "提升中关村示范区国际化发展能级", ("一、",)),
+    ("二、", "组织保障", ()),
+]
+
+
+def test_seed_measures(seed_doc):
+    got = [(m.label, m.heading, tuple(fold(p) for p in seed_doc.path(m))) for m in seed_doc.measures]
+    assert got == SEED_MEASURES
+    assert [m.number for m in seed_doc.measures] == list(range(1, 18))
+    assert [m.ordinal for m in seed_doc.measures] == list(range(1, 18))
+    assert {m.level for m in seed_doc.measures} == {"arabic"}
+
+
+def test_seed_containers(seed_doc):
+    got = [(fold(c.label), c.heading, tuple(fold(p) for p in seed_doc.path(c))) for c in seed_doc.containers]
+    assert got == SEED_CONTAINERS
+    assert [c.level for c in seed_doc.containers] == ["cn-top"] + ["cn-paren"] * 5 + ["cn-top"]
+
+
+def test_seed_section_intro_stays_with_its_section(seed_doc):
+    section_1 = seed_doc.containers[1]
+    assert section_1.text.split("\n")[1].startswith("制定实施《中关村国家自主创新示范区提升企业创新能力支持资金管理办法》")
+    assert "1.支持科技型小微企业发展" not in section_1.raw
+
+
+def test_seed_text_blocks(seed_doc):
+    text_blocks = [b for b in seed_doc.blocks if b.kind is BlockKind.TEXT]
+    levels = [b.level for b in text_blocks]
+    assert "notice" in levels and "preamble" in levels and levels[-1] == "closing"
+    notice = next(b for b in text_blocks if b.level == "notice")
+    assert "各有关单位" in notice.raw and "特此通知" in notice.raw
+    preamble = next(b for b in text_blocks if b.level == "preamble")
+    assert preamble.raw.rstrip("\n").endswith("特制定本措施。")
+    closing = text_blocks[-1]
+    assert closing.raw.startswith("本措施自印发之日起施行")
+    assert "京科发〔2022〕4号" in closing.raw
+    # The closing clause is not part of measure 17.
+    last = seed_doc.measures[-1]
+    assert "本措施" not in last.raw and last.text.endswith("三是做好科技伦理审查与伦理风险防范。")
+    # Everything before the first container is top-level text.
+    first_container = seed_doc.containers[0].index
+    assert all(b.kind is BlockKind.TEXT and b.parent is None for b in seed_doc.blocks[:first_container])
+
+
+def test_seed_invariants(seed_doc):
+    check_invariants(seed_doc)
+
+
+# --------------------------------------------------------------------------- law style
+
+LAW = """示例市促进创新条例(测试用虚构文本)
+2024年1月1日 示例市人民代表大会常务委员会通过
+目录
+第一章 总则
+第二章 支持措施
+第一章　总　　则
+第一条 为了促进创新，根据有关法律，制定本条例。
+第二条 本条例适用于本市。
+第二章 支持措施
+第一节 资金
+第三条 市人民政府设立专项资金，用于下列事项：
+（一）支持研发；
+（二）支持转化。
+1.本项所称研发，包括基础研究。
+第十条规定的情形除外。
+第四条　资金管理办法由市财政部门制定。
+第四条之一 专项资金每年公布一次。
+2024年起，资金规模逐年增加。
+第二节 人才
+第五条 支持引进人才，所需经费3.5亿元由市级财政安排。
+第五条规定的经费，按年度拨付。
+第六条 本条例自2025年1月1日起施行。
+"""
+
+
+@pytest.fixture(scope="module")
+def law_doc() -> Document:
+    return parse(LAW)
+
+
+def test_law_articles(law_doc):
+    assert [(m.label, m.number, m.sub_number) for m in law_doc.measures] == [
+        ("第一条", 1, None), ("第二条", 2, None), ("第三条", 3, None), ("第四条", 4, None),
+        ("第四条之一", 4, 1), ("第五条", 5, None), ("第六条", 6, None),
+    ]
+    assert {m.level for m in law_doc.measures} == {"article"}
+    assert law_doc.measures[3].heading == "资金管理办法由市财政部门制定。"  # full-width space separator
+
+
+def test_law_items_stay_inside_article(law_doc):
+    article_3 = law_doc.measures[2]
+    assert article_3.text.split("\n") == [
+        "市人民政府设立专项资金，用于下列事项：", "（一）支持研发；", "（二）支持转化。",
+        "1.本项所称研发，包括基础研究。", "第十条规定的情形除外。",
+    ]
+    # Cross-reference at a line start, a year, an amount: text of their article.
+    assert "2024年起" in law_doc.measures[4].raw
+    assert "第五条规定的经费" in law_doc.measures[5].raw
+
+
+def test_law_containers_and_toc(law_doc):
+    assert [(c.label, c.heading, law_doc.path(c)) for c in law_doc.containers] == [
+        ("第一章", "总　　则", ()), ("第二章", "支持措施", ()),
+        ("第一节", "资金", ("第二章",)), ("第二节", "人才", ("第二章",)),
+    ]
+    assert [law_doc.path(m) for m in law_doc.measures] == [
+        ("第一章",), ("第一章",), ("第二章", "第一节"), ("第二章", "第一节"), ("第二章", "第一节"),
+        ("第二章", "第二节"), ("第二章", "第二节"),
+    ]
+    assert TOC_NOTE in law_doc.notes
+    preamble = [b for b in law_doc.blocks if b.level == "preamble"]
+    assert preamble and "目录\n第一章 总则\n第二章 支持措施\n" == preamble[0].raw
+
+
+def test_law_text_roles(law_doc):
+    levels = [(b.level, b.raw.split("\n")[0]) for b in law_doc.blocks if b.kind is BlockKind.TEXT]
+    assert levels[:2] == [("title", "示例市促进创新条例(测试用虚构文本)"),
+                          ("header", "2024年1月1日 示例市人民代表大会常务委员会通过")]
+    # A law's final article keeps its own 施行 clause: no closing block is split off.
+    assert law_doc.blocks[-1].label == "第六条"
+    check_invariants(law_doc)
+
+
+def test_article_numbering_gap_and_weak_lines():
+    text = ("示例办法(测试用虚构文本)\n第一条 甲。\n第二条 乙。\n第四条 丁，原文漏排第三条。\n"
+            "第五条规定的事项，另行规定。\n第五条丙。\n第九十条 越界的引用不是条。\n")
+    doc = parse(text)
+    assert [m.label for m in doc.measures] == ["第一条", "第二条", "第四条", "第五条"]
+    assert "第九十条" in doc.measures[-1].raw and "第五条规定的事项" in doc.measures[2].raw
+    check_invariants(doc)
+
+
+def test_article_not_at_line_start_or_before_first():
+    text = "示例规定(测试用虚构文本)\n第三十一条的决定》第一次修正\n第一条 依照本法第十条规定的程序办理。\n第二条 乙。\n"
+    doc = parse(text)
+    assert [m.label for m in doc.measures] == ["第一条", "第二条"]
+    assert doc.blocks[0].kind is BlockKind.TEXT and "第三十一条的决定" in "".join(
+        b.raw for b in doc.blocks if b.kind is BlockKind.TEXT)
+
+
+def test_parts_and_subparts():
+    text = ("示例法典(测试用虚构文本)\n第一编 总则\n第一章 一般规定\n第一条 甲。\n第二条 乙。\n"
+            "第二编 分则\n第一分编 通则\n第二章 分则一\n第三条 丙。\n第二分编 专则\n第三章 分则二\n第四条 丁。\n")
+    doc = parse(text)
+    assert [(c.level, c.label) for c in doc.containers] == [
+        ("part", "第一编"), ("chapter", "第一章"), ("part", "第二编"), ("subpart", "第一分编"),
+        ("chapter", "第二章"), ("subpart", "第二分编"), ("chapter", "第三章"),
+    ]
+    assert doc.path(doc.measures[3]) == ("第二编", "第二分编", "第三章")
+    check_invariants(doc)
+
+
+# --------------------------------------------------------------------------- policy style
+
+POLICY = """示例市关于促进创新的若干措施(测试用虚构文本)
+为促进创新，制定本措施。
+一、支持企业
+（一）支持研发。对企业研发投入给予补贴，具体包括：
+1.基础研究；
+2.应用研究。
+（二）支持转化。
+2024年起，每年评选一次。
+3.5亿元资金分三年安排。
+二、保障措施
+（三）加强领导。
+（四）强化考核。
+本措施自2025年1月1日起施行，由市科技局负责解释。
+示例市科技局
+2024年12月1日
+"""
+
+
+def test_policy_finest_level_with_sub_items():
+    doc = parse(POLICY)
+    # (一)…(四) run across 一、 and 二、; (一)'s "1. 2." sub-items make it a container.
+    assert [(b.kind.value, b.label) for b in doc.blocks if b.kind is not BlockKind.TEXT] == [
+        ("container", "一、"), ("container", "（一）"), ("measure", "1."), ("measure", "2."),
+        ("measure", "（二）"), ("container", "二、"), ("measure", "（三）"), ("measure", "（四）"),
+    ]
+    second = doc.measures[2]
+    assert "2024年起" in second.raw and "3.5亿元" in second.raw
+    closing = doc.blocks[-1]
+    assert closing.level == "closing" and closing.raw.startswith("本措施自2025年1月1日起施行")
+    assert closing.raw.endswith("2024年12月1日\n")
+    assert "本措施" not in doc.measures[-1].raw
+    check_invariants(doc)
+
+
+def test_quoted_list_does_not_restart_numbering():
+    text = ("示例措施(测试用虚构文本)\n一、总体\n（一）甲类\n1.措施一\n2.措施二\n3.措施三\n4.措施四\n"
+            "（二）乙类\n本类包括以下事项：\n1.引用一\n2.引用二\n5.措施五\n6.措施六\n7.措施七\n（三）丙类\n8.措施八\n")
+    doc = parse(text)
+    assert [m.label for m in doc.measures] == ["1.", "2.", "3.", "4.", "5.", "6.", "7.", "8."]
+    assert "1.引用一\n2.引用二" in doc.containers[2].raw
+    check_invariants(doc)
+
+
+def test_numbering_restarting_under_each_parent():
+    text = ("示例措施(测试用虚构文本)\n一、甲\n1.甲一\n2.甲二\n二、乙\n1.乙一\n2.乙二\n3.乙三\n")
+    doc = parse(text)
+    assert [(m.label, doc.path(m)) for m in doc.measures] == [
+        ("1.", ("一、",)), ("2.", ("一、",)), ("1.", ("二、",)), ("2.", ("二、",)), ("3.", ("二、",)),
+    ]
+
+
+def test_list_inside_measure_is_not_a_measure():
+    text = ("示例措施(测试用虚构文本)\n1.支持研发\n分两类：\n1.基础\n2.应用\n(1)小项\n①细项\n"
+            "2.支持转化\n3.支持人才\n")
+    doc = parse(text)
+    assert [m.label for m in doc.measures] == ["1.", "2.", "3."]
+    assert doc.measures[0].text == "支持研发\n分两类：\n1.基础\n2.应用\n(1)小项\n①细项"
+
+
+@pytest.mark.parametrize("lines,labels", [
+    (["１．甲", "２．乙"], ["１．", "２．"]),
+    (["1、甲", "2、乙"], ["1、", "2、"]),
+    (["(1)甲", "(2)乙"], ["(1)", "(2)"]),
+    (["①甲", "②乙"], ["①", "②"]),
+    (["一、甲", "二、乙", "三、丙"], ["一、", "二、", "三、"]),
+    (["(一)甲", "（二）乙"], ["(一)", "（二）"]),
+    (["　　一、缩进", "　　二、缩进"], ["一、", "二、"]),
+])
+def test_label_forms(lines, labels):
+    doc = parse("示例文件(测试用虚构文本)\n" + "\n".join(lines) + "\n")
+    assert [m.label for m in doc.measures] == labels
+    check_invariants(doc)
+
+
+def test_english():
+    text = ("Example Regulation (fictional test text)\nChapter I General provisions\nArticle 1 Scope\n"
+            "1. This applies.\n(a) one;\n(b) two.\nArticle 2 Definitions\nChapter II Measures\n"
+            "Section 1 Funding\nArticle 3 Grants\nArticle 4 Loans\n")
+    doc = parse(text)
+    assert [(m.label, m.number) for m in doc.measures] == [("Article 1", 1), ("Article 2", 2), ("Article 3", 3), ("Article 4", 4)]
+    assert doc.path(doc.measures[2]) == ("Chapter II", "Section 1")
+    assert doc.measures[0].text == "Scope\n1. This applies.\n(a) one;\n(b) two."
+    check_invariants(doc)
+
+
+# --------------------------------------------------------------------------- no numbering, edge cases
+
+
+def test_no_numbering_becomes_paragraphs_with_a_note():
+    text = "示例通知(测试用虚构文本)\n各单位：\n请认真贯彻落实。\n特此通知。\n"
+    doc = parse(text)
+    assert NO_NUMBERING_NOTE in doc.notes
+    assert [(b.kind, b.level) for b in doc.blocks] == [(BlockKind.TEXT, "paragraph")] * 4
+    assert doc.measures == ()
+    check_invariants(doc)
+
+
+def test_single_numbered_line_is_not_structure():
+    doc = parse("示例说明(测试用虚构文本)\n1.仅有一条。\n")
+    assert doc.measures == () and NO_NUMBERING_NOTE in doc.notes
+
+
+@pytest.mark.parametrize("text", ["", "\n", "\n\n", "一、甲\n二、乙", "一、甲\n\n二、乙\n\n", "甲\r\n乙\r\n"])
+def test_edge_texts_are_lossless(text):
+    check_invariants(parse(text))
+
+
+def test_no_final_newline():
+    doc = parse("示例(测试用虚构文本)\n一、甲\n二、乙")
+    assert doc.blocks[-1].raw == "二、乙" and doc.blocks[-1].text == "乙"
+    check_invariants(doc)
+
+
+def test_deterministic(seed_doc):
+    assert parse(seed_doc.text) == seed_doc
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("第一条 甲", ("article", "第一条", 1, None, True)),
+    ("第一条甲", ("article", "第一条", 1, None, False)),
+    ("第十条之二　甲", ("article", "第十条之二", 10, 2, True)),
+    ("第5条 甲", ("article", "第5条", 5, None, True)),
+    ("第二分编 甲", ("subpart", "第二分编", 2, None, True)),
+    ("十二、甲", ("cn-top", "十二、", 12, None, False)),
+    ("（十二）甲", ("cn-paren", "（十二）", 12, None, False)),
+    ("12.甲", ("arabic", "12.", 12, None, False)),
+    ("Part II Rules", ("en-part", "Part II", 2, None, True)),
+    ("(c) text", ("alpha-paren", "(c)", 3, None, True)),
+])
+def test_classify_line(line, expected):
+    cand = classify_line(line)
+    assert (cand.style, cand.label, cand.number, cand.sub_number, cand.strong) == expected
+
+
+@pytest.mark.parametrize("line", ["2024年10月9日", "3.5亿元", "1.5倍", "第十条规定的", "条例", "Partial", "Articles",
+                                  "一是加强", "(注)", "十分重要", ""])
+def test_classify_line_rejects(line):
+    cand = classify_line(line)
+    assert cand is None or (line == "第十条规定的" and not cand.strong)
+
+
+# --------------------------------------------------------------------------- property: lossless
+
+_FRAGMENTS = st.sampled_from([
+    "第一条 ", "第二条", "第三条之一 ", "第一章 ", "第二章", "第一节 ", "一、", "二、", "三、", "(一)", "（二）",
+    "1.", "2．", "3、", "(1)", "（2）", "①", "②", "Article 1 ", "Chapter 2 ", "(a) ", "2024年", "3.5亿元",
+    "本措施自印发之日起施行。", "原《示例》同时废止。", "2024年10月9日", "目录", "#", "\\", "<!-- policydiff: x -->",
+    "甲", "乙乙", "。", " ", "\u3000", "\t", "\r", "\n", "\n", "\n",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_FRAGMENTS, max_size=60).map("".join))
+def test_lossless_on_generated_texts(text):
+    doc = parse(text)
+    check_invariants(doc)
+    assert doc.text == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_lossless_on_any_text(text):
+    doc = parse(text)
+    assert "".join(b.raw for b in doc.blocks) == text
+
+
+def test_sub_list_inside_second_measure():
+    text = "示例措施(测试用虚构文本)\n1.甲\n2.乙，包括：\n1.乙之一\n2.乙之二\n3.丙\n"
+    doc = parse(text)
+    assert [m.heading for m in doc.measures] == ["甲", "乙，包括：", "丙"]
+
+
+def test_english_article_above_section():
+    text = ("Example Charter (fictional test text)\nArticle I\nSection 1. Powers.\nSection 2. Duties.\n"
+            "Article II\nSection 1. Officers.\nSection 2. Terms.\nSection 3. Removal.\n")
+    doc = parse(text)
+    assert [(m.label, doc.path(m)) for m in doc.measures] == [
+        ("Section 1.", ("Article I",)), ("Section 2.", ("Article I",)),
+        ("Section 1.", ("Article II",)), ("Section 2.", ("Article II",)), ("Section 3.", ("Article II",)),
+    ]
+    check_invariants(doc)
