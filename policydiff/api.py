@@ -65,11 +65,34 @@ def verify(archive_dir: Path) -> list[str]:
 
 
 def compare_refs(archive_option: str | None, old_ref: str, new_ref: str) -> Comparison:
-    raise NotImplementedError
+    """Load both sides (archived refs or plain files) and compare them. A side recorded
+    without text raises MissingTextError (one line: what is missing, how to add it)."""
+    from .compare import compare
+
+    old = load_side(archive_option, old_ref)
+    new = load_side(archive_option, new_ref)
+    return compare(old, new)
 
 
 def diff(archive_option: str | None, old_ref: str, new_ref: str, fmt: str = "text", color: bool = False) -> str:
-    raise NotImplementedError
+    """`policydiff diff`: the alignment and redlines as text (coloured when color), the
+    policydiff.diff/1 JSON, or Markdown. The same output whether or not they differ."""
+    comparison = compare_refs(archive_option, old_ref, new_ref)
+    if fmt == "json":
+        from .render.json import comparison_json
+
+        return comparison_json(comparison)
+    if fmt == "md":
+        from .render.markdown import comparison_markdown
+
+        return comparison_markdown(comparison)
+    if fmt == "text":
+        from .render.text import comparison_text
+
+        return comparison_text(comparison, color=color)
+    from .errors import BadInputError
+
+    raise BadInputError(f"unknown diff format {fmt!r}: use text, json or md")
 
 
 def report(archive_option: str | None, old_ref: str, new_ref: str, output: str | None = None,

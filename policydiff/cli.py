@@ -118,7 +118,9 @@ def diff(obj: _Context, old: str, new: str, fmt: str, color: bool | None) -> Non
     """Alignment and redlines of OLD -> NEW (refs or plain files) to stdout."""
     if color is None:
         color = sys.stdout.isatty()
-    click.echo(api.diff(obj.archive_option, old, new, fmt=fmt, color=color), nl=False)
+    # color=color: click strips ANSI codes when stdout is no terminal; --color keeps them
+    # (e.g. for `| less -R`)
+    click.echo(api.diff(obj.archive_option, old, new, fmt=fmt, color=color), nl=False, color=color)
 
 
 @cli.command()

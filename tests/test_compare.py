@@ -1,0 +1,300 @@
+"""compare(): one Change per alignment match, with a lossless redline and flags; container
+and document changes; the missing-text error. Unit tests drive compare with a scripted
+stand-in aligner (so they test compare, not the alignment); integration tests run the
+real policydiff.align when it is there."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import types
+from dataclasses import dataclass, field
+
+import pytest
+
+import policydiff
+from policydiff import structure
+from policydiff.compare import compare
+from policydiff.docbuild import DocBuilder
+from policydiff.errors import MissingTextError
+from policydiff.model import ChangeKind, DocumentMeta, Repeal, Version
+from policydiff.render.json import comparison_json
+from policydiff.textdiff import rebuild_new, rebuild_old
+
+from .conftest import CORPUS, SEED
+
+HAVE_ALIGN = importlib.util.find_spec("policydiff.align") is not None
+needs_align = pytest.mark.skipif(not HAVE_ALIGN, reason="policydiff.align not there yet")
+
+
+# ---------------------------------------------------------------- scripted stand-in aligner
+
+
+@dataclass(frozen=True)
+class _Settings:
+    modified_min: float = 0.5
+
+    def as_dict(self):
+        return {"modified_min": self.modified_min}
+
+
+@dataclass(frozen=True)
+class _Match:
+    kind: ChangeKind
+    old: tuple
+    new: tuple
+    similarity: float
+    renumbered: bool = False
+    moved: bool = False
+
+
+@dataclass(frozen=True)
+class _Container:
+    old: int | None
+    new: int | None
+    similarity: float
+
+
+@dataclass(frozen=True)
+class _Alignment:
+    matches: tuple
+    containers: tuple = ()
+    settings: _Settings = field(default_factory=_Settings)
+
+
+@pytest.fixture()
+def scripted_align(monkeypatch):
+    """Replace policydiff.align by a module whose align() returns the alignment the test
+    sets: `scripted_align.result = _Alignment(...)`."""
+    fake = types.ModuleType("policydiff.align")
+    fake.AlignSettings = _Settings
+    state = types.SimpleNamespace(result=None, calls=[])
+
+    def align(old, new, settings=_Settings()):
+        state.calls.append(settings)
+        return state.result
+
+    fake.align = align
+    monkeypatch.setitem(sys.modules, "policydiff.align", fake)
+    monkeypatch.setattr(policydiff, "align", fake, raising=False)
+    return state
+
+
+TITLE = "示例市促进创新若干措施(测试用虚构文本)"
+
+
+def _old_doc():
+    b = DocBuilder(meta=DocumentMeta(title=TITLE, doc_no="示例发〔2021〕1号", issuers=("示例市科学技术局",),
+                                     issued="2021-03-01"))
+    b.text("为了促进示例市创新，制定本措施。", level="preamble")
+    with b.container("第一章", 1, "总　则"):
+        b.measure("第一条", 1, "对新认定的示例企业给予一次性奖励50万元。")  # 1
+        b.measure("第二条", 2, "支持企业建设研发平台。")  # 2
+    with b.container("第二章", 2, "支持措施"):
+        b.measure("第三条", 3, "鼓励企业引进人才，给予每人10万元补贴。")  # 3
+        b.measure("第四条", 4, "企业应当在三十日内报送材料。")  # 4
+        b.measure("第五条", 5, "鼓励企业参加展会。")  # 5
+    return b.build()
+
+
+def _new_doc():
+    b = DocBuilder(meta=DocumentMeta(title=TITLE, doc_no="示例发〔2024〕2号", issuers=("示例市科学技术局",),
+                                     issued="2024-05-01"))
+    b.text("为了促进示例市科技创新，制定本措施。", level="preamble")
+    with b.container("第一章", 1, "总则"):
+        b.measure("第一条", 1, "对新认定的示例企业给予一次性奖励100万元。")  # 1
+        b.measure("第二条", 2, "支持企业建设研发平台。")  # 2
+    with b.container("第三章", 3, "人才与展会"):
+        b.measure("第三条", 3, "鼓励企业引进人才。")  # 3
+        b.measure("第四条", 4, "给予每人10万元补贴。")  # 4
+        b.measure("第五条", 5, "企业应当在30日内报送材料．")  # 5
+        b.measure("第六条", 6, "支持企业开拓海外市场。")  # 6
+    return b.build()
+
+
+def _version(doc, version, has_text=True):
+    return Version(work="demo-work", version=version, meta=doc.meta, has_text=has_text,
+                   document=doc if has_text else None, text_sha256="0" * 64)
+
+
+SCRIPT = _Alignment(
+    matches=(
+        _Match(ChangeKind.MODIFIED, (1,), (1,), 0.9),
+        _Match(ChangeKind.UNCHANGED, (2,), (2,), 1.0),
+        _Match(ChangeKind.SPLIT, (3,), (3, 4), 0.95),
+        _Match(ChangeKind.MODIFIED, (4,), (5,), 0.8, renumbered=True),
+        _Match(ChangeKind.REMOVED, (5,), (), 0.0),
+        _Match(ChangeKind.ADDED, (), (6,), 0.0),
+    ),
+    containers=(_Container(1, 1, 0.9), _Container(4, 4, 0.5)),
+)
+
+
+def test_changes_follow_the_alignment(scripted_align):
+    scripted_align.result = SCRIPT
+    old, new = _old_doc(), _new_doc()
+    c = compare(_version(old, "2021"), _version(new, "2024"))
+    assert [(ch.kind, ch.old, ch.new) for ch in c.changes] == [(m.kind, m.old, m.new) for m in SCRIPT.matches]
+    by_kind = {ch.kind: ch for ch in c.changes}
+    assert by_kind[ChangeKind.UNCHANGED].segments == (("=", "支持企业建设研发平台。"),)
+    assert by_kind[ChangeKind.ADDED].segments == (("+", "支持企业开拓海外市场。"),)
+    assert by_kind[ChangeKind.REMOVED].segments == (("-", "鼓励企业参加展会。"),)
+    assert c.changes[0].flags == ("money",)
+    assert c.changes[3].flags == ("editorial",) and c.changes[3].renumbered
+    assert c.summary()["split"] == 1 and c.summary()["renumbered"] == 1
+
+
+def test_every_change_is_lossless(scripted_align):
+    scripted_align.result = SCRIPT
+    old, new = _old_doc(), _new_doc()
+    c = compare(_version(old, "2021"), _version(new, "2024"))
+    _assert_lossless(c)
+
+
+def _assert_lossless(c):
+    old_measures, new_measures = c.old.document.measures, c.new.document.measures
+    for ch in c.changes:
+        assert rebuild_old(ch.segments) == "\n".join(old_measures[o - 1].text for o in ch.old), ch
+        assert rebuild_new(ch.segments) == "\n".join(new_measures[n - 1].text for n in ch.new), ch
+
+
+def _assert_reconciled(c):
+    old_seen = sorted(o for ch in c.changes for o in ch.old)
+    new_seen = sorted(n for ch in c.changes for n in ch.new)
+    assert old_seen == list(range(1, len(c.old.document.measures) + 1))
+    assert new_seen == list(range(1, len(c.new.document.measures) + 1))
+
+
+def test_container_changes(scripted_align):
+    scripted_align.result = SCRIPT
+    old, new = _old_doc(), _new_doc()
+    c = compare(_version(old, "2021"), _version(new, "2024"))
+    first, second = c.container_changes
+    # 「总　则」→「总则」 is spacing only: not a rename
+    assert first.kind == "unchanged"
+    assert rebuild_old(first.segments) == "总　则" and rebuild_new(first.segments) == "总则"
+    assert (second.kind, second.old_label, second.new_label) == ("renamed", "第二章", "第三章")
+    assert rebuild_old(second.segments) == "支持措施" and rebuild_new(second.segments) == "人才与展会"
+
+
+@pytest.mark.parametrize("old_block, new_block, kind", [(None, 1, "added"), (1, None, "removed")])
+def test_container_added_removed(scripted_align, old_block, new_block, kind):
+    scripted_align.result = _Alignment(matches=SCRIPT.matches, containers=(_Container(old_block, new_block, 0.0),))
+    c = compare(_version(_old_doc(), "2021"), _version(_new_doc(), "2024"))
+    assert c.container_changes[0].kind == kind
+
+
+def test_document_changes(scripted_align):
+    scripted_align.result = SCRIPT
+    c = compare(_version(_old_doc(), "2021"), _version(_new_doc(), "2024"))
+    fields = {f.field: f for f in c.document_changes}
+    assert set(fields) == {"doc_no", "issued", "preamble"}
+    assert fields["issued"].old == "2021-03-01" and fields["issued"].new == "2024-05-01"
+    assert rebuild_new(fields["preamble"].segments) == "为了促进示例市科技创新，制定本措施。"
+
+
+def test_repeal_clause_change_is_reported(scripted_align):
+    scripted_align.result = SCRIPT
+    old, new = _old_doc(), _new_doc()
+    repeal = Repeal(title="示例旧办法(测试用虚构文本)", doc_no="示例发〔2021〕1号", clause="原示例旧办法同时废止。")
+    new_version = Version("demo-work", "2024", DocumentMeta(title=TITLE, doc_no="示例发〔2024〕2号",
+                          issuers=("示例市科学技术局",), issued="2024-05-01", repeals=(repeal,)), True, new)
+    c = compare(_version(old, "2021"), new_version)
+    assert any(f.field == "repeals" and f.new == "原示例旧办法同时废止。" for f in c.document_changes)
+
+
+def test_settings_and_tool(scripted_align):
+    scripted_align.result = SCRIPT
+    c = compare(_version(_old_doc(), "2021"), _version(_new_doc(), "2024"))
+    assert c.settings["modified_min"] == 0.5
+    assert c.settings["redline_diff_timeout_s"] == 0
+    assert c.tool == (policydiff.TOOL_NAME, policydiff.__version__)
+
+
+@pytest.mark.parametrize("side", ["old", "new"])
+def test_side_without_text_is_a_clear_error(scripted_align, side):
+    scripted_align.result = SCRIPT
+    old = _version(_old_doc(), "2022", has_text=side != "old")
+    new = _version(_new_doc(), "2024", has_text=side != "new")
+    with pytest.raises(MissingTextError) as info:
+        compare(old, new)
+    message = str(info.value)
+    assert "has no text" in message and "policydiff add" in message and "--replace" in message
+    assert "\n" not in message
+    assert "demo-work@" in message
+
+
+def test_json_contract_keys(scripted_align):
+    scripted_align.result = SCRIPT
+    c = compare(_version(_old_doc(), "2021"), _version(_new_doc(), "2024"))
+    text = comparison_json(c)
+    data = json.loads(text)
+    assert text.endswith("}\n") and text == comparison_json(c)
+    assert list(data)[:5] == ["format", "old", "new", "summary", "changes"]
+    assert {"settings", "tool", "container_changes", "document_changes"} <= set(data)
+    assert data["format"] == "policydiff.diff/1"
+    assert list(data["summary"]) == ["unchanged", "modified", "split", "merged", "added", "removed",
+                                     "renumbered", "moved"]
+    change = data["changes"][2]
+    assert list(change)[:8] == ["kind", "old", "new", "renumbered", "moved", "similarity", "segments", "flags"]
+    assert change["old_labels"] == ["第三条"] and change["new_labels"] == ["第三条", "第四条"]
+    assert set(data["old"]) >= {"ref", "work", "version", "title", "doc_no", "issuers", "issued", "effective",
+                                "has_text", "text_sha256", "commit", "source"}
+    assert data["old"]["ref"] == "demo-work@2021"
+    assert data["tool"] == {"name": "policydiff", "version": policydiff.__version__}
+    assert "测试用虚构文本" in text, "ensure_ascii=False"
+
+
+# ---------------------------------------------------------------- with the real aligner
+
+
+def _parsed(path):
+    doc = structure.parse(path.read_text(encoding="utf-8"))
+    return Version(work=None, version=None, meta=doc.meta, has_text=True, document=doc, path=str(path))
+
+
+def _seed_version():
+    """The seed page, read the way `policydiff diff SEED SEED` reads a plain file."""
+    from policydiff import api
+
+    return api.load_side(None, str(SEED))
+
+
+@needs_align
+def test_seed_compared_with_itself_is_all_unchanged():
+    version = _seed_version()
+    assert len(version.document.measures) >= 10
+    c = compare(version, version)
+    assert c.changes and all(ch.kind is ChangeKind.UNCHANGED and not ch.flags for ch in c.changes)
+    assert not c.document_changes
+    _assert_lossless(c)
+    _assert_reconciled(c)
+
+
+def _corpus_pairs(manifest, limit=None):
+    pairs = []
+    for document in manifest["documents"]:
+        files = [v["file"] for v in document["versions"]]
+        pairs.extend(zip(files, files[1:]))
+    return pairs[:limit]
+
+
+@needs_align
+def test_corpus_pairs_lossless_reconciled_deterministic(manifest):
+    """Every corpus pair: every change lossless, every measure accounted for once, and
+    the JSON byte-identical on a second run."""
+    for old_file, new_file in _corpus_pairs(manifest):
+        old, new = _parsed(CORPUS / old_file), _parsed(CORPUS / new_file)
+        c = compare(old, new)
+        _assert_lossless(c)
+        _assert_reconciled(c)
+        for ch in c.changes:
+            if ch.kind is ChangeKind.UNCHANGED:
+                assert len(ch.segments) <= 1 and not ch.flags, ch
+            if ch.kind is ChangeKind.ADDED:
+                assert {op for op, _ in ch.segments} <= {"+"}, ch
+            if ch.kind is ChangeKind.REMOVED:
+                assert {op for op, _ in ch.segments} <= {"-"}, ch
+    old, new = _parsed(CORPUS / _corpus_pairs(manifest)[0][0]), _parsed(CORPUS / _corpus_pairs(manifest)[0][1])
+    assert comparison_json(compare(old, new)) == comparison_json(compare(old, new))
