@@ -70,7 +70,15 @@ GITIGNORE_LINES = (LOCK_NAME, TXN_NAME + "/")
 
 # How long `add` waits for another writer's lock before giving up, in seconds (0..600).
 # A normal add holds the lock well under a second; 60 s covers a slow disk or a big file.
-LOCK_TIMEOUT_SECONDS = float(os.environ.get("POLICYDIFF_LOCK_TIMEOUT", "60"))
+def _lock_timeout_from_env(default: float = 60.0) -> float:
+    try:
+        value = float(os.environ.get("POLICYDIFF_LOCK_TIMEOUT", default))
+    except ValueError:
+        return default
+    return min(max(value, 0.0), 600.0)
+
+
+LOCK_TIMEOUT_SECONDS = _lock_timeout_from_env()
 # git's own index.lock can be held briefly by another git command in the same work tree
 # (an editor, a colleague's `git add`): retry this many times, this many seconds apart.
 GIT_INDEX_RETRIES = 20

@@ -210,3 +210,35 @@ def test_shipped_list_and_verify():
     assert result.returncode == 0, result.stderr
     shown = run_cli("show", "京科发〔2022〕4号", cwd=REPO)
     assert f"policydiff add FILE --work {ZGC} --version 2022 --replace" in shown.stdout
+
+
+@needs_pipeline
+def test_show_a_plain_file_with_no_archive_and_no_git(tmp_path):
+    source = tmp_path / "demo.txt"
+    source.write_text(FICTIONAL_TEXT, encoding="utf-8")
+    result = run_cli("show", "demo.txt", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (data["ref"], data["work"], data["version"], data["commit"]) == ("demo.txt", None, None, None)
+    assert len(data["measures"]) == 3
+    md = run_cli("show", "demo.txt", "--format", "md", cwd=tmp_path).stdout
+    assert md.startswith("---\nwork: null\nversion: null\n")
+    assert "\n### 1.支持示例企业发展\n" in md
+
+
+@shipped
+def test_shipped_2024_matches_the_current_parser():
+    """The archived body was parsed once at import; if ingest or structure have changed
+    since, the archive is stale and the import must be redone (a correction commit)."""
+    from policydiff import archive_api
+    from policydiff.archive import Archive
+    from policydiff.mdbody import to_markdown
+
+    from .conftest import SEED
+
+    meta, document, _ = archive_api.parse_file(SEED.read_bytes(), SEED.name)
+    archived = Archive(SHIPPED_ARCHIVE).read(ZGC, "2024", commit=False)
+    hint = (f"versions/{ZGC}/2024.md is stale: re-import with `policydiff add {SEED} "
+            f"--work {ZGC} --version 2024 --replace`")
+    assert archived.meta == meta, hint
+    assert Archive(SHIPPED_ARCHIVE).body(ZGC, "2024") == to_markdown(document), hint
