@@ -223,6 +223,10 @@ _TERM_RE = re.compile(rf"有效期(?:为|是)?\s*(?P<n>[0-9０-９]{{1,2}}|[{_CN
 _PREVAIL_RE = re.compile(r"(?:此前|以前|之前|过去)[^。；]*?与本[^。；]*?不一致的?[，,、]?\s*以本[^。；]*?为准")
 _EFFECTIVE_RE = re.compile(r"自(?P<when>[^。；，,]{1,30}?)起(?:施行|实施|执行|生效)")
 _ON_ISSUE_RE = re.compile(r"(?:印发|发布|公布|签发|下发|颁布)之日")
+# A validity clause speaks of the document itself (「本办法有效期至…」); 「许可证有效期为5年」
+# inside an article is about something else and must not end the document.
+_SELF_RE = re.compile(r"本(?:实施)?(?:办法|措施|若干措施|规定|若干规定|条例|细则|通知|意见|方案|政策|决定|"
+                      r"规则|文件|计划|纲要|指引|指南|标准|制度|公告|法|解释)")
 
 
 def _sentences(text: str) -> Iterable[tuple[int, str]]:
@@ -242,13 +246,17 @@ def scan_clauses(text: str) -> tuple[Clause, ...]:
     """
     found: list[Clause] = []
     for offset, sentence in _sentences(text):
+        is_effective = False
         for match in _EFFECTIVE_RE.finditer(sentence):
             when = match["when"]
             on_issue = bool(_ON_ISSUE_RE.search(when))
             date = parse_date(when)
-            if on_issue or date:
+            if (on_issue or date) and _SELF_RE.search(sentence[: match.start()]):
                 found.append(Clause("effective", sentence, offset, date=date, on_issue=on_issue))
+                is_effective = True
                 break
+        if not (is_effective or _SELF_RE.search(sentence)):
+            continue
         expiry = _EXPIRY_RE.search(sentence)
         if expiry and (date := parse_date(sentence[expiry.end():])):
             found.append(Clause("expiry", sentence, offset, date=date))
@@ -329,7 +337,8 @@ def start_bound(version: Version, clauses: Sequence[Clause] = ()) -> Bound:
     meta, ref = version.meta, version.ref
     issued = meta.issued
     effective_clause = meta.effective_clause
-    scanned = next((c for c in clauses if c.kind == "effective"), None)
+    # the last one: the closing article, not a date quoted earlier in the text
+    scanned = next((c for c in reversed(clauses) if c.kind == "effective"), None)
     if effective_clause is None and scanned is not None:
         effective_clause = scanned.text
     clause_offset = _clause_offset(version, effective_clause)
@@ -570,15 +579,15 @@ def status_of(graph: Graph, key: str, as_of: str, query: str | None = None) -> S
         elif repealed_by is not None:
             end_phrase = (f"the next version {_display(repealed_by)} replaces it, taking effect "
                           f"{_phrase_day(_node_start(graph, repealed_by))}")
-    if not start.known:
-        status, reason = UNKNOWN, f"no issue date, 施行 date or 文号 year shows when {name} took effect"
-    elif end is not None and end.hi is not None and as_of >= end.hi:
+    if end is not None and end.hi is not None and as_of >= end.hi:
         status = REPEALED
         when = end.hi if end.settled else f"no later than {end.hi}"
         if life.end_kind == "expiry":
             reason = f"{name} lapsed: {end_phrase}; not in force from {when}"
         else:
             reason = f"{name} is no longer in force from {when}: {end_phrase}"
+    elif not start.known:
+        status, reason = UNKNOWN, f"no issue date, 施行 date or 文号 year shows when {name} took effect"
     elif start.lo is not None and as_of < start.lo:
         if node.archived:
             status = NOT_YET_EFFECTIVE

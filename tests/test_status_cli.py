@@ -186,3 +186,34 @@ def test_fictional_work_status_measure_and_lineage(archive: Path, tmp_path: Path
     assert result.returncode == 0, result.stderr
     html = page.read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in html and 'data-kind="modified"' in html
+
+
+ROAD_VERSIONS = ("2019-03-02", "2022-03-29", "2023-07-20")
+
+
+@needs_ingest
+def test_road_transport_chain_through_the_real_archive(archive: Path, tmp_path: Path):
+    from tests.conftest import CORPUS
+
+    for vid in ROAD_VERSIONS:
+        add(archive, str(CORPUS / "reg-e4838bf8" / f"{vid}.md"), "--work", "road-transport", "--version", vid)
+    timeline = cli_json("--archive", str(archive), "log", "road-transport")
+    assert [v["version"] for v in timeline["versions"]] == list(ROAD_VERSIONS)
+    assert [v["ended_by"]["ref"] if v["ended_by"] else None for v in timeline["versions"]] == [
+        "road-transport@2022-03-29", "road-transport@2023-07-20", None]
+    # 2019 第六十九条 -> 2022 第六十九条 -> 2023 第六十八条 (renumbered after 第六十八条 was deleted)
+    trace = cli_json("--archive", str(archive), "log", "road-transport", "--measure", "第六十九条")
+    assert [(h["old"][0]["label"], [m["label"] for m in h["new"]], h["renumbered"]) for h in trace["hops"]] == [
+        ("第六十九条", ["第六十九条"], False), ("第六十九条", ["第六十八条"], True)]
+    dropped = cli_json("--archive", str(archive), "status", "road-transport@2022-03-29", "--measure", "68",
+                       "--as-of", "2024-01-01")
+    assert (dropped["status"], dropped["measure"]["status"]) == ("repealed", "repealed")
+    carried = cli_json("--archive", str(archive), "status", "road-transport@2019-03-02", "--measure", "第69条",
+                       "--as-of", "2024-01-01")["measure"]
+    assert carried["status"] == "carried_over"
+    assert [(s["ref"], s["label"]) for s in carried["successors"]] == [("road-transport@2023-07-20", "第六十八条")]
+    page = tmp_path / "road-69.html"
+    result = run_cli("--archive", str(archive), "log", "road-transport", "--measure", "第六十九条",
+                     "--format", "html", "-o", str(page))
+    assert result.returncode == 0, result.stderr
+    assert page.read_text(encoding="utf-8").count('class="hop"') == 2
