@@ -70,7 +70,11 @@ def comparison_markdown(c: Comparison, lang: str = "zh", generated: str | None =
     for side in v["no_text_sides"]:
         lines += [f"> **{t('notext.heading')}**", ">",
                   f"> {md_escape(t('notext.body', side=t('side.' + side['side']), ref=side['ref']))}", ">",
-                  f"> {t('notext.command')}", ">", f"> `{side['command']}`", ""]
+                  f"> {t('notext.command')}", ">", f"> `{side['command']}`"]
+        if v["repeal"]["naming_old"]:
+            lines += [">", f"> {t('notext.known')}{t('repeal.new_repeals_old')}"]
+            lines += [f"> 「{md_escape(r['clause'])}」" for r in v["repeal"]["naming_old"]]
+        lines.append("")
 
     old, new = v["old"], v["new"]
     lines += [f"## {t('header.heading')}", "", f"| | {t('side.old')} | {t('side.new')} |", "|---|---|---|"]
@@ -102,6 +106,9 @@ def comparison_markdown(c: Comparison, lang: str = "zh", generated: str | None =
     row(t("field.source_sha256"), "source_sha256", code=True)
     row(t("field.text_sha256"), "text_sha256", code=True)
     row(t("field.commit"), "commit", code=True)
+    if old["notes"] or new["notes"]:
+        lines.append(f"| {t('field.notes')} | " + " | ".join(
+            "<br>".join(md_escape(n) for n in s["notes"]) or "—" for s in (old, new)) + " |")
     lines.append("")
 
     lines += [f"### {t('repeal.heading')}", ""]
