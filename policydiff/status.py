@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Sequence
 
 from .errors import AmbiguousRefError, BadInputError, MissingTextError, UnknownRefError
@@ -678,7 +678,10 @@ def work_status(graph: Graph, work: str, as_of: str, query: str | None = None) -
     answers = [status_of(graph, k, as_of, query) for k in graph.works[work]]
     in_force = [a for a in answers if a.status == IN_FORCE]
     if in_force:
-        return in_force[-1]
+        chosen = in_force[-1]
+        pending = tuple(f"a later version, {a.key}, is not yet in force: {a.reason}" for a in answers
+                        if a.status == NOT_YET_EFFECTIVE and _is_after(graph, a.key, chosen.key))
+        return replace(chosen, notes=chosen.notes + pending) if pending else chosen
     started = [a for a in answers if a.lifetime.start.lo is not None and as_of >= a.lifetime.start.lo]
     if started:
         unsettled = [a for a in started if a.status == UNKNOWN]
@@ -950,6 +953,4 @@ def status(versions: Sequence[Version], query: str, as_of: str, measure: str | N
         return doc
     if compare is None:
         raise ValueError("compare is required to answer for a measure")
-    from dataclasses import replace
-
     return replace(doc, measure=measure_status(graph, doc, measure, as_of, compare))

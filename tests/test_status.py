@@ -387,3 +387,51 @@ def test_start_before_issue_dates_the_original_enactment():
     bound = st.start_bound(v)
     assert (bound.lo, bound.hi) == ("2022-03-29", "2022-03-29")
     assert any("original enactment" in e.text for e in bound.evidence)
+
+
+def test_clauses_about_something_else_do_not_end_the_document():
+    text = ("第九条 道路运输经营许可证有效期为5年。示例资格证书有效期至2020年12月31日。\n"
+            "第十条 本办法自2019年1月1日起施行。")
+    clauses = st.scan_clauses(text)
+    assert [c.kind for c in clauses] == ["effective"]
+    v = version("demo-licence", "2019", "示例市许可办法(测试用虚构文本)", issued="2018-12-01",
+                measures=[("第九条", 9, "道路运输经营许可证有效期为5年。示例资格证书有效期至2020年12月31日。"),
+                          ("第十条", 10, "本办法自2019年1月1日起施行。")])
+    assert st.status([v], "demo-licence", "2030-01-01").status == st.IN_FORCE
+
+
+def test_title_only_repeal_of_an_unknown_document_is_repealed_after_and_unknown_before():
+    clause = "《示例市老规定(测试用虚构文本)》同时废止。"
+    v = version("demo-new", "2020", "示例市新规定(测试用虚构文本)", issued="2020-05-01",
+                effective_clause="本规定自发布之日起施行。",
+                repeals=[Repeal("示例市老规定(测试用虚构文本)", None, clause)],
+                measures=[("第一条", 1, "示例。")], closing="本规定自发布之日起施行。" + clause)
+    after = st.status([v], "示例市老规定", "2021-01-01")
+    assert (after.key, after.status) == ("《示例市老规定(测试用虚构文本)》", st.REPEALED)
+    before = st.status([v], "示例市老规定(测试用虚构文本)", "2019-01-01")
+    assert before.status == st.UNKNOWN and "took effect" in before.reason
+
+
+def test_title_only_repeal_names_the_latest_earlier_version_of_that_title():
+    old = version("demo-same", "2016", "示例市同名办法(测试用虚构文本)", issued="2016-01-01",
+                  measures=[("第一条", 1, "示例。")])
+    mid = version("demo-same", "2018", "示例市同名办法(测试用虚构文本)", issued="2018-01-01",
+                  measures=[("第一条", 1, "示例。")])
+    clause = "原《示例市同名办法(测试用虚构文本)》同时废止。"
+    new = version("demo-same", "2020", "示例市同名办法(测试用虚构文本)", issued="2020-01-01",
+                  repeals=[Repeal("示例市同名办法(测试用虚构文本)", None, clause)],
+                  measures=[("第一条", 1, "示例。")], closing=clause)
+    graph = st.build_graph([old, mid, new])
+    assert [(e.old, e.new) for e in graph.edges if e.kind == "repeal"] == [("demo-same@2018", "demo-same@2020")]
+
+
+def test_work_query_notes_a_pending_later_version():
+    old = version("demo-pending", "2020", "示例市待施行办法(测试用虚构文本)", issued="2020-01-01",
+                  measures=[("第一条", 1, "示例。")])
+    new = version("demo-pending", "2025", "示例市待施行办法(测试用虚构文本)", issued="2025-01-10",
+                  effective="2025-03-01", effective_clause="本办法自2025年3月1日起施行。",
+                  measures=[("第一条", 1, "示例。")])
+    answer = st.status([old, new], "demo-pending", "2025-02-01")
+    assert (answer.key, answer.status) == ("demo-pending@2020", st.IN_FORCE)
+    assert any("demo-pending@2025" in note and "2025-03-01" in note for note in answer.notes)
+    assert st.status([old, new], "demo-pending@2025", "2025-02-01").status == st.NOT_YET_EFFECTIVE
