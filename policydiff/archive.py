@@ -377,8 +377,8 @@ class Archive:
             if unchanged:
                 raise DuplicateVersionError(f"{ref} is already archived with exactly this content: nothing to replace")
             message = self._message(new, previous_commit)
-            self._prepare(planned)
             try:
+                self._prepare(planned)
                 self._apply()
                 self._commit(planned, message)
             except BaseException:
@@ -443,10 +443,7 @@ class Archive:
             return None
 
     def _head_blob(self, path: Path) -> str | None:
-        try:
-            return self.repo.git.rev_parse("--verify", "-q", f"HEAD:{self.rel(path)}").strip() or None
-        except git.GitCommandError:
-            return None
+        return self._blob_at("HEAD", path)
 
     def _prepare(self, planned: dict[Path, bytes | None]) -> None:
         """Stage new contents and backups in the transaction folder; the journal comes last."""
@@ -524,10 +521,7 @@ class Archive:
             shutil.rmtree(self.txn_dir, ignore_errors=True)
             return "removed an unfinished add (killed before it changed anything)"
         entries = journal["entries"]
-        committed = all(
-            self._head_blob(self.root / e["path"]) == e["new_blob"] for e in entries
-        ) or self._head() != journal.get("base")
-        if committed:
+        if self._landed(journal):
             shutil.rmtree(self.txn_dir, ignore_errors=True)
             return "cleaned up after an add that had committed"
         in_head, not_in_head = [], []
@@ -550,6 +544,30 @@ class Archive:
                 (self.root / folder).rmdir()  # only when empty
         shutil.rmtree(self.txn_dir, ignore_errors=True)
         return "rolled back an unfinished add"
+
+    def _blob_at(self, rev: str, path: Path) -> str | None:
+        try:
+            return self.repo.git.rev_parse("--verify", "-q", f"{rev}:{self.rel(path)}").strip() or None
+        except git.GitCommandError:
+            return None
+
+    def _landed(self, journal: dict[str, Any]) -> bool:
+        """Did the transaction's commit happen? Yes when a commit made since the journal's
+        base holds every new content (HEAD first; then the commits after base, in case the
+        user committed more before the leftover was noticed). Rejected: "HEAD moved since
+        base" alone, which in a busy shared work tree would take someone else's commit for
+        ours and leave uncommitted files behind."""
+        def holds_all(rev: str) -> bool:
+            return all(self._blob_at(rev, self.root / e["path"]) == e["new_blob"] for e in journal["entries"])
+
+        if holds_all("HEAD"):
+            return True
+        base = journal.get("base")
+        try:
+            revs = self.repo.git.rev_list("--max-count=100", f"{base}..HEAD" if base else "HEAD").split()
+        except git.GitCommandError:
+            return False
+        return any(holds_all(rev) for rev in revs)
 
     def _pending_new_paths(self) -> set[Path]:
         """Files an add in progress is creating (hidden from readers until it commits)."""

@@ -294,6 +294,33 @@ def test_transaction_that_committed_is_finished_not_undone(store, git_tmp, mdbod
     assert store.verify() == []
 
 
+def test_someone_elses_commit_is_not_taken_for_ours(store, git_tmp, mdbody):
+    """A shared work tree: another commit lands while our add is half done."""
+    store.add(no_text_version())
+    store._prepare(store._plan(text_version(mdbody)))
+    store._apply()
+    (git_tmp / "other.txt").write_text("a colleague's file\n", encoding="utf-8")
+    git(git_tmp, "add", "other.txt")
+    git(git_tmp, "commit", "-q", "-m", "unrelated", "--", "other.txt")
+    assert Archive(store.root).version_ids("demo") == ["2022"]
+    assert not (store.root / "demo/2024.md").exists()
+    assert store.verify() == []
+
+
+def test_landed_add_followed_by_a_user_commit_is_kept(store, git_tmp, mdbody, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(archive_mod.shutil, "rmtree", lambda *a, **k: None)  # "killed" before cleanup
+        store.add(text_version(mdbody))
+    work_yaml = store.root / "demo/work.yaml"
+    work_yaml.write_text(work_yaml.read_text(encoding="utf-8").replace("aliases: []", "aliases:\n- demo-alias"),
+                         encoding="utf-8")
+    git(git_tmp, "commit", "-q", "-m", "user edits work.yaml", "--", "versions/demo/work.yaml")
+    assert Archive(store.root).version_ids("demo") == ["2024"]
+    assert "demo-alias" in work_yaml.read_text(encoding="utf-8")
+    assert not store.txn_dir.exists()
+    assert store.verify() == []
+
+
 KILL_SCRIPT = textwrap.dedent("""
     import os, sys
     from policydiff import archive
