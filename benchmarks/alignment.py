@@ -288,9 +288,23 @@ def score(case: Case, al: Alignment) -> Score:
     def touches(e):
         return e[0] in eo or e[1] in en
 
-    sc.etp = sum(1 for e in truth_edges & pred_edges if touches(e))
-    sc.efp = sum(1 for e in pred_edges - truth_edges if touches(e))
-    sc.efn = sum(1 for e in truth_edges - pred_edges if touches(e))
+    # Edited articles: their edges plus their fates as added/removed (an article deleted
+    # and another inserted has no edge at all, yet it can be got wrong).
+    def fates(rows):
+        out = set()
+        for kind, olds, news in rows:
+            out.update((o, n) for o in olds for n in news)
+            if not news:
+                out.update((o, 0) for o in olds)
+            if not olds:
+                out.update((0, n) for n in news)
+        return out
+
+    t_items = {e for e in fates((r[0], r[1], r[2]) for r in case.truth.rows) if touches(e)}
+    p_items = {e for e in fates((m.kind, m.old, m.new) for m in al.matches) if touches(e)}
+    sc.etp = len(t_items & p_items)
+    sc.efp = len(p_items - t_items)
+    sc.efn = len(t_items - p_items)
     pred_groups = {(m.kind.value, m.old, m.new) for m in al.matches if m.kind in (ChangeKind.SPLIT, ChangeKind.MERGED)}
     for kind, olds, news, _, _ in case.truth.rows:
         if kind == "split":

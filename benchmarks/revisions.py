@@ -236,13 +236,20 @@ class Reviser:
         pos = self.positions(**kw)
         return self.rng.choice(pos) if pos else None
 
-    def reword_text(self, text: str, fraction: float, clauses: list[str] | None = None) -> str:
+    def reword_text(self, text: str, fraction: float, clauses: list[str] | None = None,
+                    at_least_one: bool = True) -> str:
         parts = _CLAUSE.findall(text)
         if not parts:
             return text
         pool = clauses or self.pool_clauses
-        k = max(1, round(fraction * len(parts)))
-        chosen = sorted(self.rng.sample(range(len(parts)), min(k, len(parts))))
+        # Clause granularity: always keep at least one clause (a fully replaced text is
+        # an unrelated text, not a rewording), and round the share to whole clauses.
+        k = min(round(fraction * len(parts)), len(parts) - 1)
+        if k <= 0:
+            if len(parts) < 2 or not at_least_one:
+                return text
+            k = 1
+        chosen = sorted(self.rng.sample(range(len(parts)), k))
         out = list(parts)
         for idx in reversed(chosen):
             roll = self.rng.random()
@@ -346,8 +353,8 @@ class Reviser:
         new_arts = []
         for lo, hi in zip(bounds, bounds[1:]):
             text = "".join(sentences[lo:hi]).strip("\n")
-            if reword:
-                text = self.reword_text(text, self.rng.uniform(*reword))
+            if reword:  # each part keeps most of its clauses (20-40% changed)
+                text = self.reword_text(text, self.rng.uniform(*reword), at_least_one=False)
             new_arts.append(Art(art.origin, text, edited=True, split_group=self.split_ids))
         if any(not x.text for x in new_arts):
             return False
@@ -361,9 +368,11 @@ class Reviser:
             return False
         c, a = self.rng.choice(cands)
         group = self.chaps[c].arts[a:a + parts]
-        text = "\n".join(x.text for x in group)
-        if reword:
-            text = self.reword_text(text, self.rng.uniform(*reword))
+        if reword:  # reword each part, so that no part vanishes entirely
+            text = "\n".join(self.reword_text(x.text, self.rng.uniform(*reword), at_least_one=False)
+                             for x in group)
+        else:
+            text = "\n".join(x.text for x in group)
         origin = tuple(o for x in group for o in x.origin)
         self.chaps[c].arts[a:a + parts] = [Art(origin, text, edited=True)]
         return True

@@ -113,8 +113,8 @@ class AlignSettings:
     # Shortest common run (chars, 3-8) that counts as shared material, not chance.
     coverage_min_block: int = 4
     # Split/merge: a part must be covered by the whole (its chars in common runs / its
-    # length) at least this much (0..1).
-    part_min_coverage: float = 0.5
+    # length) at least this much (0..1); chance level for unrelated text is ~0.0-0.15.
+    part_min_coverage: float = 0.3
     # Split/merge: adding a part must raise the group ratio by at least this (0..1).
     part_min_gain: float = 0.01
     # Most parts of one split or merge (count, 2-5).
