@@ -39,12 +39,12 @@ from policydiff.ingest.chrome import Chrome, split_chrome
 from policydiff.ingest.clean import join_broken_titles, normalise_lines
 from policydiff.ingest.decoding import decode
 from policydiff.ingest.markup import html_to_text, markdown_to_text
-from policydiff.ingest.meta import extract_metadata, extract_repeals, parse_cn_date
+from policydiff.ingest.meta import extract_metadata, extract_repeals, find_cn_dates, parse_cn_date
 from policydiff.model import DocumentMeta, Repeal
 
 __all__ = [
     "Ingested", "ingest", "decode", "extract_metadata", "extract_repeals", "parse_cn_date",
-    "clean_text", "detect_media_type", "DocumentMeta", "Repeal",
+    "clean_text", "detect_media_type", "find_cn_dates", "DocumentMeta", "Repeal",
 ]
 
 

@@ -49,7 +49,7 @@ def _is_piece(line: str) -> bool:
         and not P.is_sentence(body)
         and not body.endswith((":", "："))
         and not P.is_structure(body)
-        and not P.is_date_only(body)
+        and not P.DATED_LINE.match(body)
         and not P.is_doc_no_line(body)
     )
 

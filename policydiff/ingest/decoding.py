@@ -8,8 +8,10 @@ Order of detection (principled, cheapest and most certain first):
 3. strict UTF-8 (the common case; legacy CJK byte strings are almost never valid UTF-8);
 4. the legacy Chinese encodings GB18030 and Big5 (plus charset-normalizer's own guess):
    each candidate is decoded *strictly* and scored by how plausible the result is as
-   Chinese text (share of very common characters, penalties for private-use, kana, box
-   drawing ... that a wrong legacy decoding produces).  charset-normalizer alone is not
+   Chinese text (`plausibility`: share of characters common in that encoding's family -
+   GB2312 for GB18030, Big5 level 1 for Big5 - and of the most frequent hanzi, penalties
+   for private-use, kana, box drawing ... that a wrong legacy decoding produces); ties go
+   to GB18030.  charset-normalizer alone is not
    trusted for short texts: it can pick Big5 for a 10-character GBK string.
 5. otherwise charset-normalizer's best guess over all encodings, if any.
 
@@ -20,6 +22,7 @@ Anything detected as GBK/GB2312/CP936 is decoded as GB18030, its superset (the s
 from __future__ import annotations
 
 import codecs
+import functools
 import unicodedata
 
 from policydiff.errors import BadInputError
@@ -98,18 +101,56 @@ def _is_suspicious(ch: str) -> bool:
     )
 
 
-def plausibility(text: str) -> float:
-    """Score of `text` as Chinese: common-ideograph share minus 3 x suspicious share.
+@functools.lru_cache(maxsize=65536)
+def _common_in(ch: str, family: str) -> bool:
+    """Is `ch` a common character of the encoding family it was decoded with?
 
-    Range about -3..1; higher is more plausible. Only non-ASCII characters count (ASCII
-    decodes the same in every candidate).
+    gb: encodable in GB2312 (the 7445 characters of everyday simplified text).
+    big5: a Big5 symbol or a level-1 (常用字, lead bytes A4-C6) character.
+    A wrong decoding lands on rare characters (GBK extensions, Big5 level 2) or on
+    symbols that _is_suspicious catches.
     """
-    non_ascii = [ch for ch in text if ord(ch) > 0x7F]
+    if family == "gb":
+        try:
+            ch.encode("gb2312")
+            return True
+        except UnicodeEncodeError:
+            # a traditional text saved as GBK/GB18030: common Big5 characters count too
+            return _common_in(ch, "big5")
+    try:
+        encoded = ch.encode("big5")
+    except UnicodeEncodeError:
+        return False
+    return len(encoded) == 2 and (encoded[0] < 0xA4 or encoded[0] <= 0xC6)
+
+
+# Characters scored per candidate decoding. Unit: characters; range 1000..1e6.
+_SCORE_CHARS = 20000
+
+
+def plausibility(text: str, encoding: str) -> float:
+    """How plausible `text` is as Chinese decoded with `encoding`; higher is better.
+
+    Per non-ASCII character: +1 when common in the encoding's family (see _common_in),
+    +0.5 when among the most frequent hanzi, -3 when suspicious (kana, box drawing,
+    private use ...); averaged. Range -3..1.5; correct decodings of policy text score
+    above 1, wrong ones below 0.5. ASCII is ignored (it decodes alike everywhere).
+    """
+    family = "gb" if encoding == "gb18030" else "big5" if "big5" in encoding or encoding == "cp950" \
+        else "other"
+    non_ascii = [ch for ch in text[:_SCORE_CHARS] if ord(ch) > 0x7F]
     if not non_ascii:
         return 0.0
-    common = sum(1 for ch in non_ascii if ch in _COMMON_HANZI)
-    bad = sum(1 for ch in non_ascii if _is_suspicious(ch))
-    return (common - 3 * bad) / len(non_ascii)
+    total = 0.0
+    for ch in non_ascii:
+        if _is_suspicious(ch):
+            total -= 3
+            continue
+        if family != "other" and _common_in(ch, family):
+            total += 1
+        if ch in _COMMON_HANZI:
+            total += 0.5
+    return total / len(non_ascii)
 
 
 def canonical_encoding(name: str) -> str:
@@ -155,32 +196,52 @@ def _strict(data: bytes, encoding: str) -> str | None:
         return None
 
 
-def _guess_cjk(data: bytes) -> tuple[str, str] | None:
-    """Best plausible strict decoding among the CJK candidates, or None."""
-    candidates = list(_CJK_CANDIDATES)
+# Below this plausibility no CJK decoding is accepted (charset-normalizer's guess over all
+# encodings is tried instead). Unit: plausibility(); range 0..1.
+_PLAUSIBLE_MIN = 0.6
+
+
+def _charset_normalizer_order(data: bytes) -> list[str]:
+    """charset-normalizer's ranking of the CJK candidates (best first); [] if it has none."""
     try:
         from charset_normalizer import from_bytes
 
-        guess = from_bytes(data[:_SNIFF_BYTES]).best()
-        if guess is not None:
-            name = canonical_encoding(guess.encoding)
-            if name not in candidates:
-                candidates.append(name)
-    except Exception:  # noqa: BLE001 - detection is advisory; our own scoring decides
-        pass
-    scored: list[tuple[float, int, str, str]] = []
-    for rank, name in enumerate(candidates):
+        matches = from_bytes(data[:_SNIFF_BYTES], cp_isolation=list(_CJK_CANDIDATES))
+        return [canonical_encoding(match.encoding) for match in matches]
+    except Exception:  # noqa: BLE001 - advisory only; our own scoring decides
+        return []
+
+
+def _guess_cjk(data: bytes) -> tuple[str, str] | None:
+    """Best plausible strict decoding among GB18030 and the Big5 family, or None.
+
+    Scored by plausibility(); on a tie (two-character inputs can be truly ambiguous),
+    charset-normalizer's order, then GB18030 first.
+    """
+    candidates: list[tuple[str, str]] = []
+    gb_text = _strict(data, "gb18030")
+    if gb_text is not None:
+        candidates.append(("gb18030", gb_text))
+    for name in _CJK_CANDIDATES[1:]:  # big5, then its supersets cp950, big5hkscs
         text = _strict(data, name)
         if text is not None:
-            # higher plausibility first; on a tie, the earlier (preferred) candidate
-            scored.append((-plausibility(text), rank, name, text))
-    if not scored:
+            candidates.append((name, text))
+            break
+    if not candidates:
         return None
-    scored.sort()
+    preferred = _charset_normalizer_order(data) if len(candidates) > 1 else []
+
+    def rank(name: str) -> int:
+        family = "gb18030" if name == "gb18030" else "big5"
+        for index, guess in enumerate(preferred):
+            if (guess == "gb18030") == (family == "gb18030"):
+                return index
+        return len(preferred) + (0 if family == "gb18030" else 1)
+
+    scored = sorted((-plausibility(text, name), rank(name), name, text) for name, text in candidates)
     score, _rank, name, text = scored[0]
-    # Sanity floor: at least 20 % of non-ASCII characters must be common hanzi (net of
-    # penalties). Unit: plausibility(); range -3..1. Real Chinese text scores 0.4-0.8.
-    if -score < 0.2 and any(ord(ch) > 0x7F for ch in text):
+    # Sanity floor. Unit: plausibility(); range -3..1.5. Real Chinese text scores > 1.
+    if -score < _PLAUSIBLE_MIN and any(ord(ch) > 0x7F for ch in text):
         return None
     return text, name
 

@@ -75,7 +75,7 @@ def html_to_text(source: str) -> str:
     walk(root, False)
     text = "".join(parts)
     # Collapsed white space leaves single spaces at line starts and ends; they are layout.
-    return "\n".join(line.strip(" ") for line in text.split("\n"))
+    return "\n".join(line.strip(" ") for line in text.split("\n")).strip("\n")
 
 
 _HEADING = re.compile(r"^(?P<indent> {0,3})#{1,6}(?:[ \t]+|$)(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")

@@ -49,21 +49,30 @@ def parse_cn_date(s: str) -> str | None:
     >>> parse_cn_date("发布时间:2024-10-18 10:56:00"), parse_cn_date("2024年2月30日")
     ('2024-10-18', None)
     """
+    found = _dates(s)
+    return found[0][1] if found else None
+
+
+def find_cn_dates(s: str) -> tuple[str, ...]:
+    """Every valid date written in `s`, in order, as ISO 8601.
+
+    >>> find_cn_dates("2021年12月13日第1856次会议、2021年12月29日第八十四次会议通过")
+    ('2021-12-13', '2021-12-29')
+    """
+    return tuple(iso for _start, iso in _dates(s) if iso)
+
+
+def _dates(s: str) -> list[tuple[int, str | None]]:
     s = s.translate(_FULL_DIGITS)
     found: list[tuple[int, str | None]] = []
     for match in _DATE_ARABIC.finditer(s):
         found.append((match.start(), _iso(int(match[1]), int(match[2]), int(match[3]))))
-        break
     for match in _DATE_CN.finditer(s):
         year = int("".join(str(_CN_DIGIT[ch]) for ch in match[1]))
         found.append((match.start(), _iso(year, _cn_number(match[2]), _cn_number(match[3]))))
-        break
     for match in _DATE_ISO.finditer(s):
         found.append((match.start(), _iso(int(match[1]), int(match[2]), int(match[3]))))
-        break
-    if not found:
-        return None
-    return min(found)[1]
+    return sorted(found, key=lambda item: item[0])
 
 
 # ---------------------------------------------------------------- repeal clauses
@@ -74,8 +83,9 @@ _ITEM = re.compile(
     rf"《(?P<title>[^《》]+)》\s*(?:[（(]\s*(?P<doc_no>{P.DOC_NO.pattern})\s*[）)])?"
     rf"|(?P<bare_doc_no>{P.DOC_NO.pattern})"
 )
-# Between two repealed documents only connectors may stand.
-_CONNECTOR = re.compile(r"^[\s、，,和与及以及或原等]*$")
+# Between two repealed documents: a separator, then at most a short qualifier without
+# brackets (「、最高人民法院《…》」「和1990年国务院发布的《…》」). Unit of the cap: characters.
+_CONNECTOR = re.compile(r"^\s*(?:[、，,]|以及|和|及|与|或)[^《》。；;]{0,40}$")
 # Between the last document and the verb only a short phrase may stand
 # (「文件」「等3件文件」「自2025年1月1日起」). Unit: characters; range 0..40.
 _FILLER_MAX = 20
@@ -131,7 +141,6 @@ _NOTICE = re.compile(r"^(?P<issuers>.*?)(?:关于)?(?:印发|转发|发布|颁�
 _ABOUT = re.compile(r"^(?P<issuers>.+?)关于")
 _HEADER_DATE = re.compile(r"^\s*[（(]?\s*(?P<date>(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年[^日]{1,8}日)")
 _ENACTED = re.compile(r"通过|修订|修正|公布|发布|印发|颁布")
-_PROMULGATED = re.compile(r"公布|发布|印发|颁布")
 _EFFECTIVE_WORD = re.compile(r"(?:施行|实施|生效)(?!的)")
 _EFFECTIVE_CLAUSE = re.compile(
     r"[^。；;，,\n]*?(?<![来各独亲擅出源])自\s*(?P<when>[^。；;，,\n]{1,30}?)\s*(?:起\s*)?(?:施行|实施|生效)(?!的)"
@@ -141,6 +150,13 @@ _PUBLISHED_LINE = re.compile(r"^\s*(?:发布时间|发布日期)\s*[:：]")
 # The top of a document: lines before the first prose or numbered line. Unit: lines;
 # range 3..40. Titles, 文号 and header date lines sit there.
 TOP_LINES_MAX = 15
+
+
+def _unlabelled(clause: str) -> str:
+    """The clause without white space and a leading label (「第九十四条 」「17.」)."""
+    clause = clause.strip()
+    label = P.STRUCTURE_LINE.match(clause)
+    return clause[label.end():].strip() if label else clause
 
 
 def _top_lines(lines: list[str]) -> list[str]:
@@ -192,7 +208,7 @@ def extract_metadata(clean_text: str) -> DocumentMeta:
     issuers: the first signature block (organisation lines above a date line), else the
     organisations in front of 印发/关于 in the title line.
     issued: that signature date; else, in a header of dated lines under the title (laws,
-    the corpus), the date of the 公布/发布 line, else of the last 通过/修订/修正 line.
+    the corpus), the latest date of a 通过/修订/修正/公布 line (this version's enactment).
     effective: a header 「… 施行」 line; else the document's own 「本X自…起施行」 clause
     (a date, or the issue date for 「自印发之日起」); the clause kept verbatim.
     doc_no: only a line that is a 文号 on its own (never one quoted in a sentence).
@@ -225,10 +241,11 @@ def extract_metadata(clean_text: str) -> DocumentMeta:
 
     header_dates = [line for line in top if _HEADER_DATE.match(line)]
     if issued is None:
-        promulgated = [line for line in header_dates if _PROMULGATED.search(line)]
-        enacted = [line for line in header_dates if _ENACTED.search(line)]
-        if promulgated or enacted:
-            issued = parse_cn_date((promulgated or enacted)[-1])
+        # The latest enactment event (通过/修订/修正/公布) is this version's.
+        enacted = [date for line in header_dates if _ENACTED.search(line)
+                   for date in find_cn_dates(line)]
+        if enacted:
+            issued = max(enacted)
 
     effective = effective_clause = None
     for line in header_dates:
@@ -239,13 +256,13 @@ def extract_metadata(clean_text: str) -> DocumentMeta:
             break
     if effective_clause is None:
         clauses = [m for m in _EFFECTIVE_CLAUSE.finditer(clean_text)]
-        own = [m for m in clauses if m.group().lstrip().startswith("本")]
+        own = [m for m in clauses if _unlabelled(m.group()).startswith("本")]
         dated = [m for m in clauses if parse_cn_date(m["when"]) or _RELATIVE_TO_ISSUE.search(m["when"])]
         # Prefer the document's own clause (「本措施自…」, the last one: a wrapping notice
         # comes first); else the first dated one. Others (「来自…实施」) are not clauses.
         chosen = own[-1] if own else dated[0] if dated else None
         if chosen is not None:
-            effective_clause = chosen.group().strip()
+            effective_clause = _unlabelled(chosen.group())
             effective = parse_cn_date(chosen["when"])
             if effective is None and _RELATIVE_TO_ISSUE.search(chosen["when"]) \
                     and not re.search(r"之日起?\s*\d|之日起?\s*[一二三四五六七八九十]+[日天个月年]", chosen["when"]):

@@ -35,7 +35,8 @@ TITLE_KIND = (
     "请示|议案|纪要|指引|指南|规范|制度|章程|法|解释|计划|要点|清单|目录|决议|准则|守则|通报|"
     "公报|公约|协定|标准|政策|答复|复函|名单|条款|议定书"
 )
-_QUALIFIER = r"[（(](?:试行|暂行|修订|修正|草案|征求意见稿|送审稿|修订稿|\d{4}年(?:修订|修正|版)?)[）)]"
+# A parenthesised qualifier after the kind: （试行）（2024年修订）（征求意见稿）, or a 文号.
+_QUALIFIER = r"[（(][^（）()。；;]{1,24}[）)]"
 TITLE_END = re.compile(rf"(?:{TITLE_KIND})[{re.escape(_CLOSERS)}]*(?:{_QUALIFIER})?$")
 QUALIFIER_LINE = re.compile(rf"^\s*{_QUALIFIER}$")
 
@@ -43,6 +44,13 @@ QUALIFIER_LINE = re.compile(rf"^\s*{_QUALIFIER}$")
 DATE_ONLY_LINE = re.compile(
     rf"^\s*[（(]?\s*(?:\d{{4}}|[〇○零一二三四五六七八九OＯ０-９]{{4}})\s*年\s*[\d{CN_DIGITS}０-９]{{1,3}}\s*月"
     rf"\s*[\d{CN_DIGITS}０-９]{{1,3}}\s*日\s*[）)]?$"
+)
+
+# A line that starts with a date: a header line under a title (「2024年9月27日 …第二次修订」,
+# 「（2006年10月31日…通过）」) or a signature date.
+DATED_LINE = re.compile(
+    rf"^\s*[（(]?\s*(?:\d{{4}}|[〇○零一二三四五六七八九OＯ０-９]{{4}})\s*年\s*[\d{CN_DIGITS}０-９]{{1,3}}\s*月"
+    rf"\s*[\d{CN_DIGITS}０-９]{{1,3}}\s*日"
 )
 
 # A 文号: 京科发〔2022〕4号, 国发〔2023〕1号, 国办发[2022]3号, 法释（2020）17号.
