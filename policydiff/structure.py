@@ -13,10 +13,12 @@ How a text is read
    candidate, classified by style (``classify_line``)::
 
        part 第X编 > subpart 第X分编 > chapter 第X章 > section 第X节 > article 第X条[之Y]
-       cn-top 一、 > cn-paren （一）/(一) > arabic 1. 1． 1、 > arabic-paren (1)（1） > circled ①
-       English: en-part "Part I", en-chapter "Chapter 2", en-section "Section 2",
-       en-article "Article 3" (these four ranked in order of first appearance, so that
-       both "Article > Section" and "Section > Article" documents nest), arabic "1.",
+       (第X部分 counts as part)
+       cn-top 一、 > cn-paren （一）/(一) > arabic 1. 1． 1、 > arabic-paren (1)（1）1) > circled ①
+       English: en-part "Part I" > en-chapter "Chapter 2" > en-section "Section 2" and
+       en-article "Article 3" (Section above Article as in EU acts, or Article above
+       Section as in US charters: whichever order continuity accepts more numbers
+       under; a tie keeps Section above), arabic "1.",
        alpha-paren "(a)".
 
    "3.5亿元" (a digit after the dot), "2024年" (no label punctuation) and 「第十条规定的」
@@ -62,10 +64,10 @@ How a text is read
      「2024年10月9日」 that is followed by more text: a covering notice with its signature),
      then ``title`` (the first line, when it does not end like a sentence), ``header``
      (lines opening with a date: a law's adoption and amendment lines), ``preamble``;
-   - after the last node, in policy style only: ``closing`` — from the first paragraph
-     (never the node's own first line) that is a document-level clause (「本措施自印发之日
-     起施行」, 「由…负责解释」, 「原《…》…废止」, 「有效期」) to the end. Why only policy
-     style: a 第X条 article owns its following paragraphs (款), and a law's last article
+   - after the last node: ``closing`` — from the first paragraph (never the node's own
+     first line) that is an attachment heading (附件, 附件1：, 附表, 附录) or, in policy
+     style only, a document-level clause (「本措施自印发之日起施行」, 「由…负责解释」,
+     「原《…》…废止」, 「有效期」) to the end. Why the clauses only in policy style: a 第X条 article owns its following paragraphs (款), and a law's last article
      is itself the 施行 clause, so nothing is split off an article. A policy list item
      has no such boundary, and the clause that brings the whole document into force is
      not part of measure 17;
@@ -140,14 +142,14 @@ _ROMAN_OR_DIG = r"(?:[0-9]+|[IVXLCDM]+)"
 # could overlap (分编 before 编).
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("subpart", re.compile(rf"第(?P<n>{_NUM})分编")),
-    ("part", re.compile(rf"第(?P<n>{_NUM})编")),
+    ("part", re.compile(rf"第(?P<n>{_NUM})(?:编|部分)")),
     ("chapter", re.compile(rf"第(?P<n>{_NUM})章")),
     ("section", re.compile(rf"第(?P<n>{_NUM})节")),
     ("article", re.compile(rf"第(?P<n>{_NUM})条(?:之(?P<sub>{_NUM}))?")),
     ("cn-top", re.compile(rf"(?P<n>{_CN})[、]")),
     ("cn-paren", re.compile(rf"[(（](?P<n>{_CN})[)）]")),
     ("arabic", re.compile(rf"(?P<n>{_DIG})(?:[.．](?![0-9０-９])|、)")),
-    ("arabic-paren", re.compile(rf"[(（](?P<n>{_DIG})[)）]")),
+    ("arabic-paren", re.compile(rf"[(（](?P<n>{_DIG})[)）]|(?P<n2>{_DIG})[)）]")),
     ("circled", re.compile(rf"(?P<n>[{''.join(CIRCLED)}])")),
     ("en-part", re.compile(rf"(?:Part|PART)\s+(?P<n>{_ROMAN_OR_DIG})\b\.?")),
     ("en-chapter", re.compile(rf"(?:Chapter|CHAPTER)\s+(?P<n>{_ROMAN_OR_DIG})\b\.?")),
@@ -198,7 +200,7 @@ def classify_line(line: str) -> Candidate | None:
         if not match:
             continue
         try:
-            number = _number(style, match.group("n"))
+            number = _number(style, match.group("n") or match.groupdict().get("n2"))
             sub = match.groupdict().get("sub")
             sub_number = cn_to_int(sub) if sub else None
         except ValueError:
@@ -383,6 +385,8 @@ _CLOSING = re.compile(
     r"|^原[《“\"].*?(?:废止|停止执行|不再执行)"
     r"|^(?:特此通知|特此公告)"
 )
+# An attachment heading: 附件 / 附件1： / 附表 / 附录 (alone or followed by a colon).
+_ANNEX = re.compile(r"^(?:附件|附表|附录)\s*[0-9０-９一二三四五六七八九十]*\s*(?:[:：]|$)")
 
 
 def _title_like(line: str) -> bool:
@@ -520,14 +524,16 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
             add(BlockKind.TEXT, "paragraph", line_no, line_no + 1, None, None)
         return Document(text=text, blocks=tuple(blocks), meta=meta, notes=tuple(notes))
 
-    # Where the last node ends: policy-style closing clauses go to a TEXT block.
+    # Where the last node ends: closing clauses (policy style) and attachments (any
+    # style) go to a closing TEXT block.
     end_of_nodes = len(pieces)
     last_line, last_cand, _ = nodes[-1]
-    if last_cand.style not in ("article", "en-article", "en-section"):
-        for line_no in range(last_line + 1, len(lines)):
-            if _CLOSING.match(lines[line_no].lstrip(_SPACE)):
-                end_of_nodes = line_no
-                break
+    policy_style = last_cand.style not in ("article", "en-article", "en-section")
+    for line_no in range(last_line + 1, len(lines)):
+        line = lines[line_no].lstrip(_SPACE)
+        if _ANNEX.match(line) or (policy_style and _CLOSING.match(line)):
+            end_of_nodes = line_no
+            break
 
     first_node_line = nodes[0][0]
     for level, first, end in _pre_text_roles(lines[:first_node_line]):

@@ -421,3 +421,31 @@ def test_english_article_above_section():
         ("Section 1.", ("Article II",)), ("Section 2.", ("Article II",)), ("Section 3.", ("Article II",)),
     ]
     check_invariants(doc)
+
+
+def test_attachment_after_last_article_is_closing_text():
+    text = "示例办法(测试用虚构文本)\n第一条 甲。\n第二条 乙。\n本条第二款另有规定。\n附件：\n1.申请表\n2.登记表\n"
+    doc = parse(text)
+    assert doc.measures[-1].raw == "第二条 乙。\n本条第二款另有规定。\n"
+    assert doc.blocks[-1].level == "closing" and doc.blocks[-1].raw.startswith("附件：")
+
+
+def test_parts_in_plans_and_right_paren_items():
+    text = ("示例规划(测试用虚构文本)\n第一部分 总体要求\n1)甲\n2)乙\n第二部分 重点任务\n3)丙\n")
+    doc = parse(text)
+    assert [(c.label, c.level) for c in doc.containers] == [("第一部分", "part"), ("第二部分", "part")]
+    assert [m.label for m in doc.measures] == ["1)", "2)", "3)"]
+    check_invariants(doc)
+
+
+def test_typical_opinion_with_running_paren_numbers():
+    text = ("示例市关于促进创新的实施意见(测试用虚构文本)\n为促进创新，提出如下意见。\n一、总体要求\n"
+            "（一）指导思想。坚持创新。\n（二）主要目标。到2027年，达到较高水平。\n二、重点任务\n"
+            "（三）支持研发。加大投入。\n（四）支持转化。完善机制。\n三、保障措施\n（五）加强领导。\n"
+            "本意见自2025年1月1日起施行，有效期5年。\n")
+    doc = parse(text)
+    assert [(m.label, doc.path(m)) for m in doc.measures] == [
+        ("（一）", ("一、",)), ("（二）", ("一、",)), ("（三）", ("二、",)), ("（四）", ("二、",)), ("（五）", ("三、",)),
+    ]
+    assert doc.blocks[-1].level == "closing"
+    check_invariants(doc)
