@@ -48,8 +48,12 @@ def status_dict(answer: StatusAnswer) -> dict[str, Any]:
             "ref": by.ref or by.key, "doc_no": by.doc_no, "title": by.title,
             "date": answer.repeal_date if answer.repeal_date else (
                 answer.lifetime.end.hi if answer.lifetime.end is not None else None),
-            "clause": answer.repeal_edge.evidence.text,
+            # a repeal names its clause verbatim; a supersession by the next version of the
+            # same work rests on the order of versions, which no clause states: null, and
+            # `basis` says what it rests on
+            "clause": answer.repeal_edge.evidence.text if answer.repeal_edge.kind == "repeal" else None,
             "kind": answer.repeal_edge.kind,  # repeal (a clause) | supersede (next version)
+            "basis": answer.repeal_edge.evidence.text,
             "date_settled": answer.repeal_date is not None,
         }
     measure = None
@@ -108,8 +112,11 @@ def status_text(answer: StatusAnswer) -> str:
     if answer.status == "repealed" and answer.repeal_edge is not None and answer.repealed_by is not None:
         by = answer.repealed_by
         when = answer.repeal_date or "a date the texts do not fix"
-        lines.append(f"  repealed by: {by.ref or by.key} on {when}")
-        lines.append(f"  clause: 「{answer.repeal_edge.evidence.text}」")
+        if answer.repeal_edge.kind == "repeal":
+            lines.append(f"  repealed by: {by.ref or by.key} on {when}")
+            lines.append(f"  clause: 「{answer.repeal_edge.evidence.text}」")
+        else:
+            lines.append(f"  replaced by: {by.ref or by.key} on {when} ({answer.repeal_edge.evidence.text})")
     lines.append("  bounds:")
     lines += ["  " + line for line in _bound_text("in force from", answer.lifetime.start)]
     lines += ["  " + line for line in _bound_text("ends", answer.lifetime.end)]
@@ -187,7 +194,7 @@ def log_text(work: str, entries: Sequence[TimelineEntry]) -> str:
 
 _CSS = """
 body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2rem auto;max-width:52rem;padding:0 1rem;color:#1a1a1a;line-height:1.6}
-h1{font-size:1.4rem}ol.timeline{list-style:none;padding-left:0;border-left:3px solid #555;margin-left:.5rem}
+h1{font-size:1.4rem}h2{font-size:1.1rem;margin:.2rem 0}ol.timeline{list-style:none;padding-left:0;border-left:3px solid #555;margin-left:.5rem}
 ol.timeline>li{position:relative;padding:.25rem 0 1rem 1.25rem}
 ol.timeline>li::before{content:"";position:absolute;left:-.6rem;top:.55rem;width:.9rem;height:.9rem;border-radius:50%;background:#fff;border:3px solid #555}
 .kind{display:inline-block;border:1px solid #555;border-radius:3px;padding:0 .35rem;font-size:.85rem;margin-right:.35rem}
@@ -269,25 +276,48 @@ def lineage_text(lineage: Lineage) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _line_in(lineage: Lineage, ref: str):
+    """The measures of the traced line present in version `ref`, in ordinal order."""
+    found = {}
+    if lineage.start.ref == ref:
+        found[lineage.start.ordinal] = lineage.start
+    for hop in lineage.hops:
+        if hop.old_ref == ref:
+            for m in hop.old + hop.partners:
+                found[m.ordinal] = m
+        if hop.new_ref == ref:
+            for m in hop.new:
+                found[m.ordinal] = m
+    return [found[k] for k in sorted(found)]
+
+
 def lineage_html(lineage: Lineage) -> str:
+    """One card per version, oldest first: the line's measures in it, and the hop(s) that
+    led there from the version before (kind, flags, similarity)."""
     esc = html.escape
     start = lineage.start
     parts = [f"<h1>措施沿革 / Measure lineage: {esc(lineage.work)} {esc(start.label)}</h1>\n",
-             f"<p class=\"muted\">起点 {esc(start.ref)} {esc(start.label)}（序号 {start.ordinal}）"
-             f"{esc(start.heading)}</p>\n<ol class=\"timeline\">\n"]
-    for hop in lineage.hops:
-        flags = "".join(f"<span class=\"kind\">{f}</span>" for f, on in
-                        (("renumbered", hop.renumbered), ("moved", hop.moved)) if on)
-        parts.append(
-            f"<li class=\"hop\" data-kind=\"{esc(hop.kind)}\" data-old=\"{esc(hop.old_ref)}\" "
-            f"data-new=\"{esc(hop.new_ref)}\">\n"
-            f"<span class=\"kind kind-{esc(hop.kind)}\">{esc(hop.kind)}</span>{flags}"
-            f"{esc(hop.old_ref)} {esc(_labels(hop.old))} → {esc(hop.new_ref)} {esc(_labels(hop.new))}"
-            f" <span class=\"muted\">similarity {hop.similarity:.2f}</span>\n")
-        if hop.partners:
-            parts.append(f"<p>merged with {esc(_labels(hop.partners))}</p>\n")
-        if hop.skipped:
-            parts.append(f"<p class=\"muted\">across {esc(', '.join(hop.skipped))} (no text)</p>\n")
+             f"<p class=\"muted\">起点 / start: {esc(start.ref)} {esc(start.label)}（序号 {start.ordinal}）</p>\n",
+             "<ol class=\"timeline\">\n"]
+    for ref in lineage.versions:
+        measures = _line_in(lineage, ref)
+        parts.append(f"<li class=\"version\" data-ref=\"{esc(ref)}\">\n<h2>{esc(ref)}</h2>\n")
+        for hop in (h for h in lineage.hops if h.new_ref == ref):
+            flags = "".join(f"<span class=\"kind\">{f}</span>" for f, on in
+                            (("renumbered", hop.renumbered), ("moved", hop.moved)) if on)
+            partners = f"（与 {esc(_labels(hop.partners))} 合并 / merged with）" if hop.partners else ""
+            skipped = f" <span class=\"muted\">across {esc(', '.join(hop.skipped))} (no text)</span>" if hop.skipped else ""
+            parts.append(
+                f"<p class=\"hop\" data-kind=\"{esc(hop.kind)}\" data-old=\"{esc(hop.old_ref)}\" "
+                f"data-new=\"{esc(hop.new_ref)}\"><span class=\"kind kind-{esc(hop.kind)}\">{esc(hop.kind)}</span>"
+                f"{flags}{esc(_labels(hop.old))}{partners} → {esc(_labels(hop.new))} "
+                f"<span class=\"muted\">similarity {hop.similarity:.2f}</span>{skipped}</p>\n")
+        if measures:
+            parts.append("<ul>\n" + "".join(
+                f"<li id=\"{esc(ref)}-{m.ordinal}\"><strong>{esc(m.label)}</strong> {esc(m.heading)}</li>\n"
+                for m in measures) + "</ul>\n")
+        else:
+            parts.append("<p class=\"muted\">—（此版本中无此措施 / not in this version）</p>\n")
         parts.append("</li>\n")
     parts.append("</ol>\n")
     for note in lineage.notes:
