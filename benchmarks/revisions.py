@@ -249,7 +249,11 @@ class Reviser:
             if len(parts) < 2 or not at_least_one:
                 return text
             k = 1
-        chosen = sorted(self.rng.sample(range(len(parts)), k))
+        # Keep the changed share of characters near the asked one: clauses differ in
+        # length, so retry a few draws and keep the one closest to `fraction`.
+        total = sum(map(len, parts))
+        draws = [sorted(self.rng.sample(range(len(parts)), k)) for _ in range(8)]
+        chosen = min(draws, key=lambda d: abs(sum(len(parts[x]) for x in d) / total - fraction))
         out = list(parts)
         for idx in reversed(chosen):
             roll = self.rng.random()

@@ -115,8 +115,9 @@ class AlignSettings:
     # Split/merge: a part must be covered by the whole (its chars in common runs / its
     # length) at least this much (0..1); chance level for unrelated text is ~0.0-0.15.
     part_min_coverage: float = 0.3
-    # Split/merge: adding a part must raise the group ratio by at least this (0..1).
-    part_min_gain: float = 0.01
+    # Split/merge: adding a part must explain at least this further share of the whole
+    # (0..1, chars in common runs / length of the whole).
+    part_min_gain: float = 0.05
     # Most parts of one split or merge (count, 2-5).
     max_parts: int = 3
     # Minimum container score (0..1): 0.6 x share of measures that stayed together +
@@ -321,6 +322,9 @@ class _Aligner:
         self._ratio_cache: dict[tuple[int, int], float] = {}
         self.o2n: dict[int, int] = {}  # 1:1 matches, 0-based indexes
         self.n2o: dict[int, int] = {}
+        self.found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []  # split/merge groups
+        self.used_old: set[int] = set()  # members of those groups
+        self.used_new: set[int] = set()
 
     def _heading(self, m: Block) -> str:
         # A short first line followed by more text is a title; otherwise the "heading"
@@ -374,8 +378,13 @@ class _Aligner:
                 self.link(pool.pop(0), j)
 
     def skeleton(self) -> list[tuple[int, int]]:
-        """The 1:1 matches that are in order (a longest increasing subsequence)."""
-        pairs = sorted(self.o2n.items())
+        """The matches that are in order (a longest increasing subsequence); a split or
+        merge group contributes its first and its last link."""
+        points = set(self.o2n.items())
+        for olds, news in self.found:
+            points.add((olds[0], news[0]))
+            points.add((olds[-1], news[-1]))
+        pairs = sorted(points)
         keep = _lis_indexes([j for _, j in pairs])
         return [pairs[k] for k in keep]
 
@@ -447,8 +456,8 @@ class _Aligner:
         skel = self.skeleton()
         bounds = [(-1, -1)] + skel + [(len(self.olds), len(self.news))]
         for (oi0, nj0), (oi1, nj1) in zip(bounds, bounds[1:]):
-            olds = [i for i in range(oi0 + 1, oi1) if i not in self.o2n]
-            news = [j for j in range(nj0 + 1, nj1) if j not in self.n2o]
+            olds = [i for i in range(oi0 + 1, oi1) if i not in self.o2n and i not in self.used_old]
+            news = [j for j in range(nj0 + 1, nj1) if j not in self.n2o and j not in self.used_new]
             if not olds or not news or len(olds) * len(news) > 64:
                 continue
             # In-order DP maximising the summed evidence of accepted pairs.
@@ -482,12 +491,15 @@ class _Aligner:
                     y += 1
 
     # stage 7
-    def groups(self) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-        """Splits then merges; returns (old indexes, new indexes) groups and unlinks the
-        1:1 matches they absorb."""
-        found: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
-        used_old: set[int] = set()
-        used_new: set[int] = set()
+    def groups(self, unmatched_seeds: bool) -> None:
+        """Splits then merges, grown from 1:1 matches (and, when `unmatched_seeds`, from
+        unmatched measures too); records (old indexes, new indexes) groups in
+        self.found and unlinks the 1:1 matches they absorb.
+
+        Run once before gap filling, so that the parts of a split are not consumed as
+        weak in-place pairs, and once after, for what gap filling newly matched."""
+        found = self.found
+        used_old, used_new = self.used_old, self.used_new
         for direction in ("split", "merge"):
             if direction == "split":
                 one_text, many_text = self.old_text, self.new_text
@@ -507,7 +519,7 @@ class _Aligner:
                 seeds: list[int] = []
                 if one in one2many:
                     seeds = [one2many[one]]
-                else:
+                elif unmatched_seeds:
                     # An unmatched measure's parts sit where its neighbours went: between
                     # the partners of the nearest matched measures before and after it.
                     lo, hi = self._window(one, one2many, len(one_text), len(many_text))
@@ -516,7 +528,7 @@ class _Aligner:
                         key=lambda k: (-self._pair_ratio(direction, one, k), k),
                     )[:2]
                 for seed in seeds:
-                    run = self._grow(one_text[one], many_text, seed, free_many)
+                    run = self._grow(one_text[one], many_text, seed, free_many, one in one2many)
                     if run is None:
                         continue
                     if direction == "split":
@@ -530,7 +542,6 @@ class _Aligner:
                     used_one.add(one)
                     used_many.update(run)
                     break
-        return found
 
     def _window(self, one: int, one2many: dict[int, int], n_one: int, n_many: int) -> tuple[int, int]:
         before = next((one2many[k] for k in range(one - 1, -1, -1) if k in one2many), -1)
@@ -546,28 +557,51 @@ class _Aligner:
     def _pair_ratio(self, direction: str, one: int, many: int) -> float:
         return self.ratio(one, many) if direction == "split" else self.ratio(many, one)
 
-    def _grow(self, whole: str, parts: Sequence[str], seed: int, free) -> list[int] | None:
+    def _grow(self, whole: str, parts: Sequence[str], seed: int, free, matched_seed: bool) -> list[int] | None:
+        """Extend `seed` with adjacent free parts (one at a time, or two when the nearer
+        one is too short to show evidence alone) while each addition explains a further
+        share of `whole` (common runs, in order) and is itself contained in `whole`.
+
+        Rejected: growing on the Indel ratio of the joined parts, which penalises any
+        length mismatch and so refuses a reworded part that is plainly contained."""
         s = self.s
+        mb = s.coverage_min_block
+        if not whole:
+            return None
         run = [seed]
-        score = _ratio(whole, parts[seed])
+        explained = _common_runs(whole, parts[seed], mb)
         while len(run) < s.max_parts:
-            best = None
-            for k in (run[0] - 1, run[-1] + 1):
-                if not free(k):
+            best: tuple[float, int, list[int], int] | None = None
+            options: list[list[int]] = []
+            for step in (-1, 1):
+                k1 = (run[0] if step < 0 else run[-1]) + step
+                if not free(k1) or not parts[k1]:
                     continue
-                part = parts[k]
-                if not part:
+                options.append([k1])
+                k2 = k1 + step
+                if len(run) + 2 <= s.max_parts and free(k2) and parts[k2]:
+                    options.append([k1, k2])
+            for add in options:
+                added = "".join(parts[x] for x in sorted(add))
+                if _common_runs(whole, added, mb) / len(added) < s.part_min_coverage:
                     continue
-                if _common_runs(whole, part, s.coverage_min_block) / len(part) < s.part_min_coverage:
+                far = parts[add[-1]]
+                if _common_runs(whole, far, mb) / len(far) < s.part_min_coverage:
                     continue
-                trial = sorted(run + [k])
-                trial_score = _ratio(whole, "".join(parts[x] for x in trial))
-                if trial_score >= score + s.part_min_gain and (best is None or trial_score > best[0]):
-                    best = (trial_score, trial)
+                trial = sorted(run + add)
+                trial_explained = _common_runs(whole, "".join(parts[x] for x in trial), mb)
+                gain = (trial_explained - explained) / len(whole)
+                if gain < s.part_min_gain:
+                    continue
+                key = (gain, -len(add))
+                if best is None or key > (best[0], best[1]):
+                    best = (gain, -len(add), trial, trial_explained)
             if best is None:
                 break
-            score, run = best
-        if len(run) < 2 or score < s.modified_min:
+            run, explained = best[2], best[3]
+        if len(run) < 2:
+            return None
+        if not matched_seed and _ratio(whole, "".join(parts[x] for x in run)) < s.modified_min:
             return None
         return run
 
@@ -635,8 +669,10 @@ class _Aligner:
         s = self.s
         self.anchors()
         self.assign()
+        self.groups(unmatched_seeds=False)
         self.fill_gaps()
-        group_list = self.groups()
+        self.groups(unmatched_seeds=True)
+        group_list = self.found
         # All links (1:1 and groups) as 0-based (old, new) edges.
         edges = sorted(self.o2n.items())
         for olds, news in group_list:
