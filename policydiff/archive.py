@@ -596,8 +596,8 @@ class Archive:
             problems.append(f"{self.rel(self.txn_dir)}: an add is still in progress; run verify again")
         for entry in sorted(self.root.iterdir()):
             name = entry.name
-            if name in (".gitignore", LOCK_NAME, TXN_NAME):
-                continue
+            if name in (".gitignore", LOCK_NAME, TXN_NAME) or (entry.is_file() and name.upper().startswith("README")):
+                continue  # our own files, and a README that documents the archive
             if entry.is_dir() and is_work_id(name):
                 problems.extend(self._verify_work(name))
             elif entry.is_dir() and name.startswith("."):

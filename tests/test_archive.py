@@ -348,20 +348,21 @@ def test_real_kill_mid_add(store, git_tmp):
     assert commit_count(git_tmp) == 1
 
 
-ADD_SCRIPT = textwrap.dedent("""
-    import sys
-    from policydiff.archive import Archive, NewVersion
-    from policydiff.model import DocumentMeta
-
-    Archive(sys.argv[1]).add(NewVersion(work="demo", version=sys.argv[2], has_text=False,
-                                        meta=DocumentMeta(title="示例市促进创新若干措施(测试用虚构文本)")))
-""")
-
-
 def test_two_concurrent_adds_both_land(store, git_tmp):
-    procs = [subprocess.Popen([sys.executable, "-c", ADD_SCRIPT, str(store.root), version], cwd=REPO,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for version in ("2022", "2023")]
+    """Two `policydiff add` processes started together on one archive."""
+    env = {k: v for k, v in os.environ.items() if k != "POLICYDIFF_ARCHIVE"}
+    import filelock
+    import time
+
+    # Hold the archive lock while both start, so that both are queued on it and then race
+    # for it the moment it is released (without this they might simply run one after the other).
+    with filelock.FileLock(str(store.root / archive_mod.LOCK_NAME)):
+        procs = [subprocess.Popen([sys.executable, "-m", "policydiff", "--archive", str(store.root), "add",
+                                   "--no-text", "--work", "demo", "--version", version, "--title", FICTIONAL_TITLE],
+                                  cwd=git_tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for version in ("2022", "2023")]
+        time.sleep(1.5)
+        assert [p.poll() for p in procs] == [None, None]  # both waiting for the lock
     results = [p.communicate(timeout=120) + (p.returncode,) for p in procs]
     assert [r[2] for r in results] == [0, 0], results
     assert commit_count(git_tmp) == 2
