@@ -39,11 +39,15 @@ How a text is read
      last number of that style anywhere (numbering that runs on across parents, as the
      seed's 1.…17. runs across (一)…(五) and 二、).
 
-   A restart is refused when the continuation turns up before the parent closes (a
-   quoted "1. 2." list inside (二)'s intro while measure 5. follows). Strong 第X条 lines
-   also accept a forward gap of up to ``MAX_ARTICLE_GAP`` (official texts that skip a
-   number by mistake). Everything refused stays text of the node above it: a "1." inside
-   an article, a year, a cross-reference, a quoted list.
+   A restart under a new parent competes with the running numbering: within the parent,
+   the reading whose successor chain is longer wins, a tie keeping the running numbers
+   (a quoted "1. 2." list inside (二)'s intro while 5. 6. 7. follow is not a restart; a
+   chapter whose sections restart at 第一节 is). A *suspect* successor (a weak 第X条 line,
+   or one that also continues a list just refused, like the "2." of a "1. 2." sub-list
+   inside measure 1) gives way when the same number comes again before the next one.
+   Strong 第X编/章/节/条 lines also accept a forward gap of up to ``MAX_ARTICLE_GAP``
+   (official texts that skip a number by mistake). Everything refused stays text of the
+   node above it: a "1." inside an article, a year, a cross-reference, a quoted list.
 
 4. **Which styles are structure.** A first pass with every style finds which styles hold
    at least ``MIN_MEASURES`` accepted numbers. The measure style is the finest present
@@ -67,8 +71,9 @@ How a text is read
    - after the last node: ``closing`` — from the first paragraph (never the node's own
      first line) that is an attachment heading (附件, 附件1：, 附表, 附录) or, in policy
      style only, a document-level clause (「本措施自印发之日起施行」, 「由…负责解释」,
-     「原《…》…废止」, 「有效期」) to the end. Why the clauses only in policy style: a 第X条 article owns its following paragraphs (款), and a law's last article
-     is itself the 施行 clause, so nothing is split off an article. A policy list item
+     「原《…》…废止」, 「有效期」) to the end. Why the clauses only in policy style: a
+     第X条 article owns its following paragraphs (款), and a law's last article is
+     itself the 施行 clause, so nothing is split off an article. A policy list item
      has no such boundary, and the clause that brings the whole document into force is
      not part of measure 17;
    - a text with no accepted numbering at all: one ``paragraph`` block per line, and a
@@ -89,14 +94,14 @@ __all__ = [
     "parse",
     "classify_line",
     "Candidate",
-    "MEASURE_LEVELS",
-    "CONTAINER_LEVELS",
     "NO_NUMBERING_NOTE",
+    "TOC_NOTE",
 ]
 
-# A strong 第X条 line may skip up to this many numbers (unit: article numbers; 0 = strict
-# successor only; range 0..10). Official texts occasionally misnumber; a gap larger than
-# this is more likely a cross-reference than a missed article.
+# A strong 第X编/分编/章/节/条 line may skip up to this many numbers (unit: label numbers;
+# 0 = strict successor only; range 0..10). Official texts occasionally misnumber (the
+# corpus has a 第七章 missing and a 第二章 missing); a gap larger than this is more likely
+# a cross-reference than a missed unit.
 MAX_ARTICLE_GAP = 3
 # A style counts as present when at least this many of its numbers are accepted (unit:
 # labels; range 1..3). 2 keeps a lone "1." in a preamble from becoming a one-measure list.
@@ -107,7 +112,7 @@ MAX_TITLE_CHARS = 120
 NO_NUMBERING_NOTE = "no numbering found: the text is kept as paragraphs"
 TOC_NOTE = "a table of contents (duplicated heading list) was kept as text"
 
-# Fixed ranks (smaller = coarser). English heading styles get ranks by first appearance.
+# Fixed ranks (smaller = coarser). English heading styles are placed by _ranks.
 _RANK = {
     "part": 0.0,
     "subpart": 1.0,
@@ -128,9 +133,8 @@ _TIERS = (
     ("arabic-paren", "circled", "alpha-paren"),
     ("part", "subpart", "chapter", "section", "en-part", "en-chapter"),
 )
-_CONTAINER_ONLY = ("part", "subpart", "chapter", "section", "cn-top", "en-part", "en-chapter")
-MEASURE_LEVELS = tuple(s for tier in _TIERS[:3] for s in tier)
-CONTAINER_LEVELS = tuple(_RANK) + _EN_HEADINGS
+# Styles that a table of contents lists.
+_TOC_STYLES = ("part", "subpart", "chapter", "section", "cn-top", "en-part", "en-chapter")
 
 _SPACE = " \t\u3000\u00a0"
 _NUM = rf"(?:[0-9０-９]+|[{CN_NUMERAL_CHARS}]+)"
@@ -354,7 +358,7 @@ def _table_of_contents(lines: list[str], candidates: dict[int, Candidate]) -> se
     n = len(lines)
     while line_no < n:
         run = []
-        while line_no < n and line_no in candidates and candidates[line_no].style in _CONTAINER_ONLY:
+        while line_no < n and line_no in candidates and candidates[line_no].style in _TOC_STYLES:
             run.append(line_no)
             line_no += 1
         # The list may run straight into the first real heading: take the longest prefix
