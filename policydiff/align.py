@@ -543,6 +543,10 @@ class _Aligner:
                     used_many.update(run)
                     break
 
+    def _contained(self, whole: str, part: str) -> float:
+        """Share of `part` found in `whole` in common runs (0..1)."""
+        return _common_runs(whole, part, self.s.coverage_min_block) / len(part) if part else 0.0
+
     def _window(self, one: int, one2many: dict[int, int], n_one: int, n_many: int) -> tuple[int, int]:
         before = next((one2many[k] for k in range(one - 1, -1, -1) if k in one2many), -1)
         after = next((one2many[k] for k in range(one + 1, n_one) if k in one2many), n_many)
@@ -571,31 +575,38 @@ class _Aligner:
         run = [seed]
         explained = _common_runs(whole, parts[seed], mb)
         while len(run) < s.max_parts:
-            best: tuple[float, int, list[int], int] | None = None
+            best: tuple[tuple, int, list[int], int] | None = None
             options: list[list[int]] = []
             for step in (-1, 1):
                 k1 = (run[0] if step < 0 else run[-1]) + step
-                if not free(k1) or not parts[k1]:
-                    continue
-                options.append([k1])
                 k2 = k1 + step
-                if len(run) + 2 <= s.max_parts and free(k2) and parts[k2]:
-                    options.append([k1, k2])
+                if free(k1) and parts[k1]:
+                    options.append([k1])
+                if len(run) + 1 <= s.max_parts and free(k2) and parts[k2]:
+                    options.append([k2])  # skips k1: an article inserted between parts
+                    if free(k1) and parts[k1] and len(run) + 2 <= s.max_parts:
+                        options.append([k1, k2])
             for add in options:
-                added = "".join(parts[x] for x in sorted(add))
-                if _common_runs(whole, added, mb) / len(added) < s.part_min_coverage:
-                    continue
-                far = parts[add[-1]]
-                if _common_runs(whole, far, mb) / len(far) < s.part_min_coverage:
+                if any(self._contained(whole, parts[x]) < s.part_min_coverage for x in add[-1:]):
                     continue
                 trial = sorted(run + add)
                 trial_explained = _common_runs(whole, "".join(parts[x] for x in trial), mb)
+                if len(add) == 2:
+                    # the nearer part of a pair may be short (little evidence on its own),
+                    # but it must add something beyond the farther one alone
+                    near = parts[add[0]]
+                    if self._contained(whole, near) < s.part_min_coverage / 2:
+                        continue
+                    without_near = _common_runs(whole, "".join(parts[x] for x in sorted(run + add[1:])), mb)
+                    if trial_explained <= without_near:
+                        continue
                 gain = (trial_explained - explained) / len(whole)
                 if gain < s.part_min_gain:
                     continue
-                key = (gain, -len(add))
-                if best is None or key > (best[0], best[1]):
-                    best = (gain, -len(add), trial, trial_explained)
+                contiguous = trial[-1] - trial[0] + 1 == len(trial)
+                key = (round(gain, 6), contiguous, -len(add))
+                if best is None or key > best[0]:
+                    best = (key, 0, trial, trial_explained)
             if best is None:
                 break
             run, explained = best[2], best[3]
