@@ -482,3 +482,34 @@ def test_show_of_a_version_without_text_says_how_to_add_it(store, git_tmp, monke
     assert "policydiff add FILE --work demo --version 2022 --replace" in text
     data = json.loads(archive_api.show(None, "demo@2022", fmt="json"))
     assert data["has_text"] is False and data["measures"] == [] and data["text_sha256"] is None
+
+
+def test_reader_hides_an_add_still_in_progress(store, mdbody):
+    """While a writer holds the lock, a reader does not see the version it is adding."""
+    import filelock
+
+    store.add(no_text_version())
+    store._prepare(store._plan(text_version(mdbody)))
+    store._apply()
+    with filelock.FileLock(str(store.root / archive_mod.LOCK_NAME)):  # the writer is alive
+        reader = Archive(store.root)
+        assert reader.version_ids("demo") == ["2022"]
+        assert (store.root / "demo/2024.md").exists()  # left alone: not the reader's to undo
+    assert Archive(store.root).version_ids("demo") == ["2022"]  # writer gone: rolled back
+    assert not (store.root / "demo/2024.md").exists()
+
+
+def test_list_uses_the_status_hook_when_present(store, monkeypatch):
+    from policydiff import status as status_mod
+
+    store.add(no_text_version())
+    calls = []
+
+    def version_status(version, versions):
+        calls.append((version.ref, [v.ref for v in versions]))
+        return {"status": "not_yet_effective", "repealed_by": None}
+
+    monkeypatch.setattr(status_mod, "version_status", version_status, raising=False)
+    listing = json.loads(archive_api.list_works(store.root, fmt="json"))
+    assert listing["works"][0]["versions"][0]["status"] == "not_yet_effective"
+    assert calls == [("demo@2022", ["demo@2022"])]
