@@ -60,43 +60,54 @@ def comparable(c: Comparison) -> bool:
                 and c.new.document is not None)
 
 
-def measure_count(version: Version) -> int | None:
-    return len(version.document.measures) if version.document is not None else None
+class MeasureIndex:
+    """Labels, paths and texts of one version's measures by ordinal, computed once.
 
+    Document.measures is a property that scans every block, so asking it per ordinal makes
+    a 650-article report quadratic (seconds); this index makes it linear.
+    """
 
-def measure_label(version: Version, ordinal: int) -> str:
-    """The label as printed (「第五条」, 「5.」); 「#N」 when the ordinal is out of range."""
-    doc = version.document
-    if doc is not None and 1 <= ordinal <= len(doc.measures):
-        block = doc.measure(ordinal)
+    def __init__(self, version: Version):
+        doc = version.document
+        self.measures = doc.measures if doc is not None else ()
+        self._doc = doc
+        self._paths: dict[int, str] = {}
+
+    @property
+    def count(self) -> int | None:
+        return len(self.measures) if self._doc is not None else None
+
+    def _block(self, ordinal: int):
+        return self.measures[ordinal - 1] if 1 <= ordinal <= len(self.measures) else None
+
+    def label(self, ordinal: int) -> str:
+        """The label as printed (「第五条」, 「5.」); 「#N」 when the ordinal is out of range."""
+        block = self._block(ordinal)
+        if block is None:
+            return f"#{ordinal}"
         label = block.label.strip()
         if block.sub_number and "之" not in label:
             label = f"{label}之{block.sub_number}"
         return label or f"#{ordinal}"
-    return f"#{ordinal}"
+
+    def path(self, ordinal: int) -> str:
+        if ordinal not in self._paths:
+            block = self._block(ordinal)
+            self._paths[ordinal] = " ".join(self._doc.path(block)) if block is not None else ""
+        return self._paths[ordinal]
+
+    def text(self, ordinal: int) -> str:
+        block = self._block(ordinal)
+        return block.text if block is not None else ""
 
 
-def measure_path(version: Version, ordinal: int) -> str:
-    doc = version.document
-    if doc is not None and 1 <= ordinal <= len(doc.measures):
-        return " ".join(doc.path(doc.measure(ordinal)))
-    return ""
-
-
-def measure_text(version: Version, ordinal: int) -> str:
-    doc = version.document
-    if doc is not None and 1 <= ordinal <= len(doc.measures):
-        return doc.measure(ordinal).text
-    return ""
-
-
-def change_segments(c: Comparison, change: Change) -> tuple[tuple[str, str], ...]:
+def change_segments(change: Change, old: MeasureIndex, new: MeasureIndex) -> tuple[tuple[str, str], ...]:
     """The change's segments; for a change that carries none (e.g. built by hand), the old
     texts as deletions and the new texts as insertions, which keeps the lossless rule."""
     if change.segments:
         return tuple(change.segments)
-    old_text = "\n".join(measure_text(c.old, o) for o in change.old)
-    new_text = "\n".join(measure_text(c.new, n) for n in change.new)
+    old_text = "\n".join(old.text(o) for o in change.old)
+    new_text = "\n".join(new.text(n) for n in change.new)
     segments = []
     if old_text:
         segments.append(("-", old_text))
@@ -105,7 +116,7 @@ def change_segments(c: Comparison, change: Change) -> tuple[tuple[str, str], ...
     return tuple(segments)
 
 
-def side_header(version: Version, t: Callable[..., str]) -> dict:
+def side_header(version: Version, index: MeasureIndex, t: Callable[..., str]) -> dict:
     meta = version.meta
     source = version.source
     return {
@@ -124,7 +135,7 @@ def side_header(version: Version, t: Callable[..., str]) -> dict:
         "text_sha256": version.text_sha256,
         "commit": version.commit,
         "notes": tuple(version.notes),
-        "measures": measure_count(version),
+        "measures": index.count,
         "work": version.work,
         "version": version.version,
     }
@@ -160,10 +171,9 @@ class ReconRow:
     duplicate: bool = False  # in more than one change
 
 
-def _recon_rows(c: Comparison, side: str, change_ids: dict[int, str]) -> tuple[tuple[ReconRow, ...], dict]:
-    version = c.old if side == "old" else c.new
-    other = c.new if side == "old" else c.old
-    total = measure_count(version) or 0
+def _recon_rows(c: Comparison, side: str, change_ids: dict[int, str], version: MeasureIndex,
+                other: MeasureIndex) -> tuple[tuple[ReconRow, ...], dict]:
+    total = version.count or 0
     seen: dict[int, list[int]] = {}
     for position, change in enumerate(c.changes):
         for ordinal in (change.old if side == "old" else change.new):
@@ -176,8 +186,7 @@ def _recon_rows(c: Comparison, side: str, change_ids: dict[int, str]) -> tuple[t
         positions = seen.get(ordinal, [])
         if not positions:
             missing += 1
-            rows.append(ReconRow(ordinal, measure_label(version, ordinal), measure_path(version, ordinal),
-                                 None, (), None))
+            rows.append(ReconRow(ordinal, version.label(ordinal), version.path(ordinal), None, (), None))
             continue
         change = c.changes[positions[0]]
         if len(positions) > 1:
@@ -185,8 +194,8 @@ def _recon_rows(c: Comparison, side: str, change_ids: dict[int, str]) -> tuple[t
         counts[change.kind.value] = counts.get(change.kind.value, 0) + 1
         others = change.new if side == "old" else change.old
         rows.append(ReconRow(
-            ordinal, measure_label(version, ordinal), measure_path(version, ordinal), change.kind.value,
-            tuple((o, measure_label(other, o)) for o in others), change_ids[positions[0]],
+            ordinal, version.label(ordinal), version.path(ordinal), change.kind.value,
+            tuple((o, other.label(o)) for o in others), change_ids[positions[0]],
             duplicate=len(positions) > 1,
         ))
     consistent = missing == 0 and duplicate == 0 and sum(counts.values()) == total
@@ -198,18 +207,19 @@ def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) ->
     """Everything a report shows, as plain data (see module docstring)."""
     t = labeller(lang)
     is_comparable = comparable(c)
+    old_index, new_index = MeasureIndex(c.old), MeasureIndex(c.new)
     change_ids = {i: f"change-{i + 1}" for i in range(len(c.changes))}
     summary = c.summary()
     flags_present: dict[str, int] = {}
     changes = []
     anchored: set[tuple[str, int]] = set()  # ("old", 5): id="old-5" already placed
 
-    def labels(side: str, version: Version, ordinals: tuple[int, ...]) -> tuple[tuple, ...]:
+    def labels(side: str, index: MeasureIndex, ordinals: tuple[int, ...]) -> tuple[tuple, ...]:
         out = []
         for ordinal in ordinals:
             first = (side, ordinal) not in anchored  # ids stay unique even for a broken alignment
             anchored.add((side, ordinal))
-            out.append((ordinal, measure_label(version, ordinal), measure_path(version, ordinal), first))
+            out.append((ordinal, index.label(ordinal), index.path(ordinal), first))
         return tuple(out)
 
     for i, change in enumerate(c.changes):
@@ -221,14 +231,14 @@ def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) ->
             "kind": change.kind.value,
             "old": tuple(change.old),
             "new": tuple(change.new),
-            "old_labels": labels("old", c.old, change.old),
-            "new_labels": labels("new", c.new, change.new),
+            "old_labels": labels("old", old_index, change.old),
+            "new_labels": labels("new", new_index, change.new),
             "has_sbs": change.kind.value in ("modified", "split", "merged") and bool(change.old and change.new),
             "flags": flags,
             # In the keyboard change list: anything but a plain unchanged measure.
             "listed": change.kind is not ChangeKind.UNCHANGED or bool(flags),
             "similarity": f"{change.similarity:.2f}",
-            "segments": change_segments(c, change),
+            "segments": change_segments(change, old_index, new_index),
         })
     flag_counts = tuple((f, flags_present[f]) for f in sorted(flags_present, key=flag_sort_key))
     for flag in ("renumbered", "moved"):  # always listed, even at zero (contract keys)
@@ -236,8 +246,8 @@ def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) ->
             flag_counts = flag_counts + ((flag, summary.get(flag, 0)),)
     flag_counts = tuple(sorted(flag_counts, key=lambda fc: flag_sort_key(fc[0])))
 
-    old_rows, old_totals = _recon_rows(c, "old", change_ids)
-    new_rows, new_totals = _recon_rows(c, "new", change_ids)
+    old_rows, old_totals = _recon_rows(c, "old", change_ids, old_index, new_index)
+    new_rows, new_totals = _recon_rows(c, "new", change_ids, new_index, old_index)
     kind_counts = tuple((k, summary.get(k, 0)) for k in KIND_ORDER)
     verdict_parts = t("list_sep").join(f"{t('kind.' + k)} {n}" for k, n in kind_counts if n) or t("summary.none")
 
@@ -259,8 +269,8 @@ def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) ->
     return {
         "lang": lang,
         "comparable": is_comparable,
-        "old": side_header(c.old, t),
-        "new": side_header(c.new, t),
+        "old": side_header(c.old, old_index, t),
+        "new": side_header(c.new, new_index, t),
         "no_text_sides": no_text_sides,
         "repeal": repeal_relation(c),
         "kind_counts": kind_counts,
