@@ -278,6 +278,15 @@ def test_html_page_gives_the_body():
                                    "《示例市旧措施》(示科发〔2021〕2号)同时废止。", "废止"),)
 
 
+def test_html_article_header_is_content_and_xml_declaration_is_accepted():
+    page = ('<?xml version="1.0" encoding="utf-8"?>\n<html><body><header>示例网站首页</header>'
+            "<article><header><h1>示例办法(测试用虚构文本)</h1></header>"
+            "<p>第一条 为测试，制定本办法。</p><footer>本文责任编辑：示例</footer></article>"
+            "<footer>版权所有 示例网站</footer></body></html>")
+    result = ingest(page.encode("utf-8"), "page.xhtml")
+    assert result.text == "示例办法(测试用虚构文本)\n第一条 为测试，制定本办法。\n本文责任编辑：示例"
+
+
 def test_html_is_sniffed_without_a_file_name():
     assert ingest(HTML_PAGE.encode("utf-8")).media_type == "html"
 
@@ -316,6 +325,33 @@ def test_text_page_chrome_is_cut_around_the_body():
     assert result.meta.issued == "2025-02-01"
     assert result.meta.effective == "2025-02-01"  # 自发布之日起 = the signature date
     assert result.meta.title == "示例区促进就业若干规定(测试用虚构文本)"
+
+
+INFO_TABLE_PAGE = """首页 > 政策 > 政策文件库
+索引号： 000000000/2025-00001  主题分类： 科技、教育
+发文机关： 示例省人民政府  成文日期： 2025年01月06日
+标题： 示例省人民政府关于促进示例产业发展的意见（测试用虚构文本）
+发文字号： 示政发〔2025〕2号  发布日期： 2025年01月08日
+示例省人民政府关于促进示例产业发展的意见（测试用虚构文本）
+各市人民政府，省政府各部门：
+一、为促进示例产业发展，提出如下意见。
+示例省人民政府
+2025年1月6日
+（此件公开发布）
+【我要打印】 【关闭窗口】
+扫一扫在手机打开当前页
+"""
+
+
+def test_page_info_table_fields_fill_metadata_gaps():
+    result = ingest(INFO_TABLE_PAGE.encode("utf-8"), "page.txt")
+    lines = result.text.split("\n")
+    assert lines[0] == "示例省人民政府关于促进示例产业发展的意见（测试用虚构文本）"
+    assert lines[-1] == "（此件公开发布）"  # part of the document, above the page tools
+    meta = result.meta
+    assert meta.doc_no == "示政发〔2025〕2号"  # from the 发文字号 field: the body has no 文号 line
+    assert meta.published == "2025-01-08"
+    assert meta.issued == "2025-01-06" and meta.issuers == ("示例省人民政府",)
 
 
 def test_page_headline_is_kept_when_the_body_has_no_title():
@@ -370,6 +406,19 @@ def test_signature_block_and_complete_titles_are_not_joined():
     assert result.text == text
     assert result.meta.issuers == ("示例市科学技术委员会", "示例市财政局")
     assert result.meta.issued == "2024-01-02"
+
+
+def test_letterhead_is_not_joined_into_the_title():
+    text = "示例市人民政府文件\n关于示例工作的通知(测试用虚构文本)\n各单位：\n请做好示例工作。"
+    assert ingest(text.encode("utf-8")).text == text
+
+
+def test_unbracketed_notice_title_gives_the_issued_document_title():
+    text = ("示例局关于印发示例工作方案的通知(测试用虚构文本)\n各单位：\n现予印发。\n示例局\n2024年5月6日\n"
+            "示例工作方案\n一、总体要求")
+    assert extract_metadata(text).title == "示例局关于印发示例工作方案的通知(测试用虚构文本)"
+    text = text.replace("方案的通知(测试用虚构文本)", "方案的通知")
+    assert extract_metadata(text).title == "示例工作方案"
 
 
 def test_title_after_a_signature_date_is_joined():

@@ -119,7 +119,7 @@ def _merge_page_facts(meta: DocumentMeta, chrome: Chrome) -> DocumentMeta:
     changes: dict[str, object] = {}
     if meta.published is None and "发布时间" in fields:
         changes["published"] = parse_cn_date(fields["发布时间"])
-    if meta.doc_no is None and "发文字号" in fields or "文号" in fields and meta.doc_no is None:
+    if meta.doc_no is None:
         match = P.DOC_NO.search(fields.get("发文字号") or fields.get("文号") or "")
         if match:
             changes["doc_no"] = re.sub(r"\s+", "", match.group())

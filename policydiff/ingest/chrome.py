@@ -60,8 +60,25 @@ MARKER_MAX = 80
 # The header is looked for in the first lines only. Unit: lines; range 5..100.
 HEADER_SCAN_MAX = 40
 
-_PUBLISHED = re.compile(r"^(?:发布时间|发布日期|发文日期)\s*[:：]\s*(?P<value>.+)$")
-_FIELD = re.compile(r"^(?P<key>发文字号|文号|成文日期|发文机关|标题)\s*[:：]\s*(?P<value>.+)$")
+# Page fields, possibly several on one line (「发文机关： 国务院  成文日期： 2024年01月01日」).
+_FIELD_KEY = re.compile(
+    r"(?P<key>发布时间|发布日期|发文日期|发文字号|文号|成文日期|发文机关|标题|来源|信息来源|索引号|"
+    r"主题分类|主题词|浏览次数|阅读次数|作者|编辑|责任编辑|有效性)\s*[:：]\s*"
+)
+# Field names as kept in Chrome.fields (发布日期/发文日期 are the publication date too).
+_FIELD_NAME = {"发布日期": "发布时间", "发文日期": "发布时间"}
+
+
+def _fields(line: str) -> dict[str, str]:
+    keys = list(_FIELD_KEY.finditer(line))
+    if not keys or line[:keys[0].start()].strip():
+        return {}
+    found: dict[str, str] = {}
+    for key, following in zip(keys, keys[1:] + [None]):
+        value = line[key.end():following.start() if following else len(line)].strip()
+        if value:
+            found.setdefault(_FIELD_NAME.get(key["key"], key["key"]), value)
+    return found
 
 
 @dataclass(frozen=True)
@@ -138,13 +155,10 @@ def split_chrome(lines: list[str]) -> tuple[list[str], Chrome]:
     headline = None
     for line in header:
         body_line = line.strip()
-        match = _PUBLISHED.match(body_line)
-        if match:
-            fields.setdefault("发布时间", match["value"].strip())
-            continue
-        match = _FIELD.match(body_line)
-        if match:
-            fields.setdefault(match["key"], match["value"].strip())
+        found = _fields(body_line)
+        for key, value in found.items():
+            fields.setdefault(key, value)
+        if found:
             continue
         if not is_header_marker(line) and not fields:
             # An unmarked line before the publication data: the page headline.

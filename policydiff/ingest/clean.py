@@ -77,6 +77,8 @@ def _title_run(lines: list[str], start: int) -> int:
     joined = lines[start].strip()
     for end in range(start + 1, min(len(lines), start + TITLE_PIECES_MAX)):
         following = lines[end].strip()
+        if joined.endswith("文件"):  # a letterhead (版头 「示例市人民政府文件」), never a piece
+            return start
         complete = P.ends_title(joined) and P.brackets_balanced(joined)
         continues = following.startswith(("的", "之", "》", "）", ")", "」")) or bool(
             P.QUALIFIER_LINE.match(following))

@@ -16,7 +16,7 @@ from policydiff.errors import BadInputError
 
 # Elements whose content is never document text.
 _DROP = frozenset({
-    "script", "style", "noscript", "template", "head", "nav", "header", "footer", "aside",
+    "script", "style", "noscript", "template", "head", "nav", "aside",
     "iframe", "object", "embed", "svg", "canvas", "button", "select", "option", "textarea",
     "input", "map", "audio", "video",
 })
@@ -28,6 +28,11 @@ _BLOCK = frozenset({
     "table", "tbody", "tfoot", "thead", "tr", "ul",
 })
 _CELL = frozenset({"td", "th"})
+# Page header and footer: dropped, except inside an article/main/section, where <header>
+# holds the document's own title (HTML5 semantics).
+_PAGE_CHROME = frozenset({"header", "footer"})
+_CONTENT = frozenset({"article", "main", "section"})
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # HTML white space (not U+00A0 or U+3000, which are text).
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 
@@ -38,6 +43,8 @@ def html_to_text(source: str) -> str:
     >>> html_to_text("<html><body><nav>首页</nav><p>第一条 <b>示例</b>。</p><script>x()</script></body></html>")
     '第一条 示例。'
     """
+    # lxml refuses str input that declares its own encoding; the bytes are decoded already.
+    source = _XML_DECLARATION.sub("", source, count=1)
     try:
         root = lxml.html.document_fromstring(source)
     except (etree.ParserError, ValueError) as error:
@@ -48,15 +55,16 @@ def html_to_text(source: str) -> str:
         if parts and parts[-1] != "\n":
             parts.append("\n")
 
-    def walk(element, in_pre: bool) -> None:
+    def walk(element, in_pre: bool, in_content: bool = False) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
         tag = tag.lower()
         if not tag:  # comment or processing instruction: skip it, keep its tail
             return
-        if tag in _DROP:
+        if tag in _DROP or tag in _PAGE_CHROME and not in_content:
             return
-        block = tag in _BLOCK
+        block = tag in _BLOCK or tag in _PAGE_CHROME
         pre = in_pre or tag == "pre"
+        in_content = in_content or tag in _CONTENT
         if block:
             newline()
         if tag == "br":
@@ -66,7 +74,7 @@ def html_to_text(source: str) -> str:
         if element.text:
             parts.append(element.text if pre else _HTML_SPACE.sub(" ", element.text))
         for child in element:
-            walk(child, pre)
+            walk(child, pre, in_content)
             if child.tail:
                 parts.append(child.tail if pre else _HTML_SPACE.sub(" ", child.tail))
         if block:

@@ -201,6 +201,26 @@ def _signature(lines: list[str]) -> tuple[tuple[str, ...], str | None]:
     return (), None
 
 
+_NOTICE_UNBRACKETED = re.compile(r"(?:印发|转发|发布)(?P<inner>[^《》]+?)的(?:通知|决定)$")
+
+
+def _issued_document_title(line: str, lines: list[str]) -> str:
+    """A notice issuing 《X》 is titled by X; without brackets, by X only when X also
+    stands on a line of its own (where else would X start?)."""
+    notice = _NOTICE.match(line)
+    if notice:
+        return notice["inner"]
+    bare = _NOTICE_UNBRACKETED.search(line)
+    if bare:
+        inner = bare["inner"]
+        for candidate in lines:
+            stripped = candidate.strip()
+            if stripped != line and (stripped == inner or inner.endswith(stripped)
+                                     and stripped.startswith("关于") and P.ends_title(stripped)):
+                return stripped
+    return line
+
+
 def extract_metadata(clean_text: str) -> DocumentMeta:
     """Metadata of a clean text (see policydiff.ingest). Absent facts stay None / ().
 
@@ -218,13 +238,9 @@ def extract_metadata(clean_text: str) -> DocumentMeta:
     top = _top_lines(lines)
 
     title = None
-    notice = None
     for line in top:
         if _is_title_line(line):
-            title = line
-            notice = _NOTICE.match(line)
-            if notice:
-                title = notice["inner"]
+            title = _issued_document_title(line, lines)
             break
     if title is None and top and not P.is_date_only(top[0]) and not P.is_doc_no_line(top[0]) \
             and not _HEADER_DATE.match(top[0]):
