@@ -41,12 +41,14 @@ says where each referenced article went.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from .numerals import cn_to_int
+from .textdiff import is_numeral_char
 
 FLAGS = ("money", "percent", "date", "deadline", "count", "modal", "editorial")
 
@@ -75,12 +77,13 @@ MODAL_WORDS = ("原则上", "应当", "必须", "不得", "可以", "鼓励", "�
 _MODAL_RE = re.compile("|".join(sorted(MODAL_WORDS, key=len, reverse=True)))
 
 # Punctuation that NFKC leaves alone, folded to one form for the editorial test.
-_PUNCT_FOLD = str.maketrans({
+_PUNCT_FOLD_MAP = {
     "。": ".", "、": ",", "“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"',
     "『": '"', "』": '"', "〔": "[", "〕": "]", "【": "[", "】": "]", "《": "<", "》": ">",
     "〈": "<", "〉": ">", "—": "-", "–": "-", "－": "-", "―": "-", "…": "...", "·": ".", "・": ".",
     "〇": "零",
-})
+}
+_PUNCT_FOLD = str.maketrans(_PUNCT_FOLD_MAP)
 _WHITESPACE_RE = re.compile(r"\s+")
 # numbering: cross-references 第X条/款/项/章/节/编/目 (之X), item labels at a line start
 _XREF_RE = re.compile(rf"第({_NUM})(条|款|项|章|节|编|目|部分)(之({_NUM}))?")
@@ -88,6 +91,7 @@ _ITEM_LABEL_RE = re.compile(rf"(?m)^\s*(?:\(\s*{_NUM}\s*\)|{_NUM}\s*[.,:]|[①-�
 _FIGURE_RE = re.compile(_NUM)
 
 
+@functools.lru_cache(maxsize=4096)
 def _value(figure: str) -> Decimal | None:
     """A figure's value: 「五十万」→ 500000, 「1,500.5」→ 1500.5; None if unreadable."""
     figure = figure.replace(",", "")
@@ -203,15 +207,88 @@ def editorial_fold(text: str) -> str:
     return _FIGURE_RE.sub(_figure_value, text)
 
 
-def substance_flags(old: str, new: str) -> tuple[str, ...]:
+# Characters editorial_fold may drop, add or rewrite besides white space, punctuation,
+# symbols and numerals: currency words (人民币 -> 元) and 百分之/千分之 (-> %).
+_FOLD_REWRITES = frozenset("人民币元港分之")
+
+_FOLD_DROP = str.maketrans({ch: None for ch in (
+    set(_PUNCT_FOLD_MAP) | set("".join(_PUNCT_FOLD_MAP.values())) | set(_FOLD_REWRITES)
+    | set("0123456789()#.,:%'\"[]<>-") | set(_CN)
+)})
+
+# Context kept around each edit when items are extracted from the changed parts only
+# (unit: characters, range 16..100): longer than any item (「二〇二四年十二月三十一日」 is
+# 12, 「1,000,000,000.50美元」 is 19), so an item that touches an edit lies inside its
+# window; items wholly in the common text occur on both sides and cancel out.
+WINDOW_CONTEXT = 32
+
+
+def _word_chars(segments, op: str) -> Counter:
+    """The characters of one side's edits that editorial_fold keeps as they are: without
+    white space, numerals, the punctuation it folds or drops, and _FOLD_REWRITES. If the
+    two sides' counts differ, the folded texts differ (not editorial)."""
+    text = unicodedata.normalize("NFKC", "".join(t for seg_op, t in segments if seg_op == op))
+    return Counter(_WHITESPACE_RE.sub("", text).translate(_FOLD_DROP))
+
+
+def _edit_windows(segments) -> tuple[str, str]:
+    """The old and the new text cut down to the edits with WINDOW_CONTEXT characters of
+    common text around each (windows closer than that merge), joined by a separator no
+    item can cross. Both sides get the same context, so what the windows leave out is
+    the same text on both sides."""
+    old_spans: list[list[int]] = []
+    new_spans: list[list[int]] = []
+    old_text = "".join(t for op, t in segments if op != "+")
+    new_text = "".join(t for op, t in segments if op != "-")
+    old_pos = new_pos = 0
+    in_edit = False
+    for op, text in segments:
+        if op == "=":
+            old_pos += len(text)
+            new_pos += len(text)
+            in_edit = False
+            continue
+        if not in_edit:
+            old_spans.append([old_pos, old_pos])
+            new_spans.append([new_pos, new_pos])
+            in_edit = True
+        if op == "-":
+            old_pos += len(text)
+            old_spans[-1][1] = old_pos
+        else:
+            new_pos += len(text)
+            new_spans[-1][1] = new_pos
+
+    def cut(text: str, spans: list[list[int]]) -> str:
+        merged: list[list[int]] = []
+        for start, end in spans:
+            start, end = max(0, start - WINDOW_CONTEXT), min(len(text), end + WINDOW_CONTEXT)
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        return "\n\x00\n".join(text[a:b] for a, b in merged)
+
+    return cut(old_text, old_spans), cut(new_text, new_spans)
+
+
+def substance_flags(old: str, new: str, segments=None) -> tuple[str, ...]:
     """Sorted flags for a change from `old` to `new` (either may be "" for added/removed).
 
     Identical texts have no flags; texts that differ only editorially have exactly
     ("editorial",); otherwise each kind whose items differ.
+
+    `segments`, the redline of old -> new when the caller has it, makes this faster
+    (same result): a word inserted or deleted rules out "editorial" without folding
+    both texts, and items are extracted from the changed parts only.
     """
     if old == new:
         return ()
-    if old and new and editorial_fold(old) == editorial_fold(new):
-        return ("editorial",)
+    if old and new:
+        if segments is None or _word_chars(segments, "-") == _word_chars(segments, "+"):
+            if editorial_fold(old) == editorial_fold(new):
+                return ("editorial",)
+    if segments is not None and len(old) + len(new) > 8 * WINDOW_CONTEXT:
+        old, new = _edit_windows(segments)
     old_items, new_items = extract(old), extract(new)
     return tuple(sorted(flag for flag in old_items if old_items[flag] != new_items[flag]))

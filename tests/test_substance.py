@@ -74,3 +74,36 @@ def test_a_year_in_a_date_is_not_a_deadline():
 def test_editorial_fold_keeps_words():
     assert editorial_fold("应当") != editorial_fold("可以")
     assert editorial_fold("第一条") == editorial_fold("第二条")
+
+
+# ---------------------------------------------------------------- fast path == slow path
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from policydiff.textdiff import redline  # noqa: E402
+
+_PIECES = st.sampled_from([
+    "企业", "应当", "可以", "不得", "在", "三十日内", "30日内", "15个工作日", "50万元", "五十万元", "100万元",
+    "30%", "百分之三十", "2024年1月1日", "二〇二四年", "3家", "五项", "第三十七条", "第三条", "（一）", "(二)",
+    "，", ",", "。", ".", "、", " ", "\n", "期限", "人民币", "元", "申请材料", "鼓励", "支持", "原则上",
+])
+_TEXT = st.lists(_PIECES, max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, _TEXT)
+def test_flags_with_segments_equal_flags_without(old, new):
+    """substance_flags(old, new, segments) takes shortcuts (word-character pre-check,
+    windows around the edits); it must give the same answer as the full computation."""
+    assert substance_flags(old, new, redline(old, new)) == substance_flags(old, new)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_TEXT, st.lists(st.tuples(st.integers(0, 400), st.integers(0, 8), _TEXT), max_size=3))
+def test_flags_fast_path_on_long_texts_with_local_edits(base, edits):
+    base = base * 4  # long enough for the edit windows to cut
+    new = base
+    for position, length, insert in edits:
+        position = min(position, len(new))
+        new = new[:position] + insert + new[position + length:]
+    assert substance_flags(base, new, redline(base, new)) == substance_flags(base, new)
