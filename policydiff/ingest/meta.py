@@ -80,7 +80,7 @@ def _dates(s: str) -> list[tuple[int, str | None]]:
 # The verbs of a repeal, longest first; 同时/一并/予以 ... are adverbs in front of them.
 _REPEAL_VERB = re.compile(r"(?:同时|一并|予以|即行|相应|均)?(?P<verb>停止执行|不再执行|废止|失效)(?=[。；;，,）)\s]|$)")
 _ITEM = re.compile(
-    rf"《(?P<title>[^《》]+)》\s*(?:[（(]\s*(?P<doc_no>{P.DOC_NO.pattern})\s*[）)])?"
+    rf"《(?P<title>[^《》]+)》\s*(?:[（(]\s*(?P<doc_no>{P.DOC_NO.pattern})[^（）()《》]{{0,20}}[）)])?"
     rf"|(?P<bare_doc_no>{P.DOC_NO.pattern})"
 )
 # Between two repealed documents: a separator, then at most a short qualifier without
@@ -126,8 +126,8 @@ def extract_repeals(text: str) -> tuple[Repeal, ...]:
                     title, doc_no = item["title"], item["doc_no"]
                 else:
                     title, doc_no = None, item["bare_doc_no"]
-                repeals.append(Repeal(title=title, doc_no=_tidy_doc_no(doc_no), clause=sentence,
-                                      verb=verb["verb"]))
+                repeals.append(Repeal(title=title, doc_no=_tidy_doc_no(doc_no),
+                                      clause=_unlabelled(sentence), verb=verb["verb"]))
     return tuple(repeals)
 
 
@@ -142,8 +142,12 @@ _ABOUT = re.compile(r"^(?P<issuers>.+?)关于")
 _HEADER_DATE = re.compile(r"^\s*[（(]?\s*(?P<date>(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年[^日]{1,8}日)")
 _ENACTED = re.compile(r"通过|修订|修正|公布|发布|印发|颁布")
 _EFFECTIVE_WORD = re.compile(r"(?:施行|实施|生效)(?!的)")
+# 「本办法自2025年1月1日起施行」「自印发之日起实施」「本通知于2025年1月1日起执行」.
+# 自 after 来/各/独/亲/擅/出/源 is another word (来自, 各自 ...); 于 only before a date
+# (属于, 对于 ... are not clauses); 停止执行/不再执行 are repeals, not commencement.
 _EFFECTIVE_CLAUSE = re.compile(
-    r"[^。；;，,\n]*?(?<![来各独亲擅出源])自\s*(?P<when>[^。；;，,\n]{1,30}?)\s*(?:起\s*)?(?:施行|实施|生效)(?!的)"
+    r"[^。；;，,\n]*?(?:(?<![来各独亲擅出源])自|于(?=\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年))"
+    r"\s*(?P<when>[^。；;，,\n]{1,30}?)\s*(?:起\s*)?(?<!停止)(?<!不再)(?:施行|实施|生效|执行)(?!的)"
 )
 _RELATIVE_TO_ISSUE = re.compile(r"(?:印发|发布|公布|签发|发文|颁布)之日")
 _PUBLISHED_LINE = re.compile(r"^\s*(?:发布时间|发布日期)\s*[:：]")
