@@ -222,3 +222,40 @@ def test_large_corpus_report_opens(browser, tmp_path):
             path=str((SCREENSHOTS.mkdir(parents=True, exist_ok=True), SCREENSHOTS)[1] / "large-change-card.png"))
     finally:
         context.close()
+
+
+CONTRAST_JS = """selectors => {
+    const parse = c => { const m = c.match(/[\\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+    const lum = ([r, g, b]) => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+                                 return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+    const background = el => { for (; el; el = el.parentElement) { const c = parse(getComputedStyle(el).backgroundColor);
+                                 if (c[3] > 0) return c; } return [255, 255, 255, 1]; };
+    const out = [];
+    for (const sel of selectors) {
+        for (const el of Array.from(document.querySelectorAll(sel)).slice(0, 5)) {
+            const fg = lum(parse(getComputedStyle(el).color)), bg = lum(background(el));
+            const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+            out.push([sel, Math.round(ratio * 100) / 100]);
+        }
+    }
+    return out;
+}"""
+CONTRAST_SELECTORS = ["body", "h1", "h2", "h3", "a", "th", "td", "del", "ins", ".muted", ".badge-kind", ".badge-flag",
+                      ".similarity", ".path", ".pane-label", ".ok", ".bad", "#controls label", "#controls legend",
+                      ".notice p", "code"]
+
+
+def test_text_contrast_meets_wcag_aa(opened, browser, tmp_path):
+    """Every kind of text in the report has a contrast ratio of at least 4.5:1 (WCAG AA)."""
+    ratios = opened.page.evaluate(CONTRAST_JS, CONTRAST_SELECTORS)
+    notext = tmp_path / "notext.html"
+    notext.write_text(comparison_html(fx.no_text_comparison()), encoding="utf-8")
+    context = browser.new_context()
+    try:
+        ratios += Watched(context, notext).page.evaluate(CONTRAST_JS, [".notice p", ".notice code", ".bad"])
+    finally:
+        context.close()
+    checked = {sel for sel, _ in ratios}
+    assert {"del", "ins", ".muted", ".badge-flag", ".notice p"} <= checked
+    low = [(sel, ratio) for sel, ratio in ratios if ratio < 4.5]
+    assert low == [], low
