@@ -118,6 +118,8 @@ def add_version(archive_dir: Path, source: str | None, *, work: str, version: st
                             "whose text is not available")
     data = _read_source(source)
     meta, document, parse_notes = parse_file(data, os.path.basename(source), encoding, given)
+    if not meta.title:
+        raise BadInputError(f"no title found in {source}: give it with --title")
     from .mdbody import from_markdown, to_markdown
 
     body = to_markdown(document)

@@ -157,3 +157,17 @@ def test_text_without_numbering_is_accepted_with_a_note(archive):
     shown = json.loads(run_cli("show", "demo@1", "--format", "json", cwd=archive).stdout)
     assert shown["measures"] == [] and shown["has_text"] is True
     assert run_cli("verify", cwd=archive).returncode == 0
+
+
+@needs_pipeline
+def test_text_without_a_title_needs_title_option(archive):
+    path = write(archive, "untitled.txt", "1.支持示例企业发展(测试用虚构文本)\n2.支持示例园区建设\n".encode("utf-8"))
+    result = add(archive, str(path), "--work", "demo", "--version", "1")
+    if result.returncode == 0:  # ingest found a title of its own: it must be a real string
+        shown = json.loads(run_cli("show", "demo@1", "--format", "json", cwd=archive).stdout)
+        assert shown["title"]
+    else:
+        assert_one_line_error(result, "--title")
+        ok = add(archive, str(path), "--work", "demo", "--version", "1", "--title", FICTIONAL_TITLE)
+        assert ok.returncode == 0, ok.stderr
+    assert run_cli("verify", cwd=archive).returncode == 0
