@@ -540,6 +540,8 @@ def lifetime(graph: Graph, key: str) -> Lifetime:
     first, edge, kind = endings[0]
     if lo is not None and start.lo is not None and lo < start.lo:
         lo = start.lo  # nothing ends before it starts
+        if hi is not None and hi < lo:  # contradictory texts: keep the bound well-formed
+            hi = lo
     return Lifetime(start, Bound(lo, hi, first.evidence), edge, kind)
 
 
@@ -692,7 +694,7 @@ def work_status(graph: Graph, work: str, as_of: str, query: str | None = None) -
         return first  # issued, waiting for its 施行 date
     earliest = first.lifetime.start
     if earliest.lo is None:
-        return first
+        return answers[-1]  # nothing dated: answer (unknown) for the latest version
     reason = (f"nothing in the archive shows that work {work} existed on {as_of}: its earliest "
               f"version {first.key} took effect no earlier than {earliest.lo}; an earlier version "
               f"not in the archive may have been in force then")
@@ -899,8 +901,11 @@ def measure_status(graph: Graph, doc: StatusAnswer, label: str, as_of: str,
     # while that one is itself ended as of the day asked.
     tracked: list[tuple[int, str, float]] = [(ordinal, "start", 1.0)]
     current, hops = doc.key, []
+    visited = {current}
     while True:
         successor_key, edge = _successor_key(graph, current)
+        if successor_key in visited:  # a cycle of repeal clauses (a mis-extraction): stop there
+            successor_key = None
         if successor_key is None:
             if current == doc.key:  # ended by expiry: nothing carries it over
                 return MeasureAnswer(printed, REPEALED, f"{printed} of {version.ref} lapsed with its "
@@ -932,6 +937,7 @@ def measure_status(graph: Graph, doc: StatusAnswer, label: str, as_of: str,
                                  f"{printed} of {version.ref} was dropped: " + "; ".join(hops)
                                  + f", which has no counterpart of it", ordinal)
         tracked, current = next_tracked, successor_key
+        visited.add(current)
         successor_answer = status_of(graph, current, as_of)
         if successor_answer.status != REPEALED:
             break

@@ -435,3 +435,19 @@ def test_work_query_notes_a_pending_later_version():
     assert (answer.key, answer.status) == ("demo-pending@2020", st.IN_FORCE)
     assert any("demo-pending@2025" in note and "2025-03-01" in note for note in answer.notes)
     assert st.status([old, new], "demo-pending@2025", "2025-02-01").status == st.NOT_YET_EFFECTIVE
+
+
+def test_a_cycle_of_repeal_clauses_does_not_loop():
+    a_clause = "《示例乙规(测试用虚构文本)》(示发〔2020〕2号)同时废止。"
+    b_clause = "《示例甲规(测试用虚构文本)》(示发〔2020〕1号)同时废止。"
+    a = version("demo-cycle-a", "2020", "示例甲规(测试用虚构文本)", doc_no="示发〔2020〕1号", issued="2020-01-01",
+                repeals=[Repeal("示例乙规(测试用虚构文本)", "示发〔2020〕2号", a_clause)],
+                measures=[("第一条", 1, "示例。")])
+    b = version("demo-cycle-b", "2020", "示例乙规(测试用虚构文本)", doc_no="示发〔2020〕2号", issued="2020-02-01",
+                repeals=[Repeal("示例甲规(测试用虚构文本)", "示发〔2020〕1号", b_clause)],
+                measures=[("第一条", 1, "示例。")])
+    table = {("demo-cycle-a@2020", "demo-cycle-b@2020"): [("unchanged", [1], [1], 1.0)],
+             ("demo-cycle-b@2020", "demo-cycle-a@2020"): [("unchanged", [1], [1], 1.0)]}
+    answer = st.status([a, b], "demo-cycle-a@2020", "2021-01-01", measure="1", compare=StubCompare(table))
+    assert answer.status == st.REPEALED
+    assert answer.measure.status in (st.CARRIED_OVER, st.REPEALED, st.UNKNOWN)
