@@ -364,6 +364,13 @@ def test_page_headline_is_kept_when_the_body_has_no_title():
     assert any("headline" in note for note in result.notes)
 
 
+def test_time_stamp_and_share_lines_are_header_chrome():
+    page = ("示例新闻标题发布\n2025-01-05 09:00 来源：示例网\n分享：微信 微博\n"
+            "示例办法(测试用虚构文本)\n第一条 为测试，制定本办法。\n京ICP备00000000号\n")
+    result = ingest(page.encode("utf-8"), "page.txt")
+    assert result.text == "示例办法(测试用虚构文本)\n第一条 为测试，制定本办法。"
+
+
 def test_contact_lines_ending_a_plain_notice_are_kept():
     text = ("示例局关于开展测试工作的通知(测试用虚构文本)\n各单位：\n请按时报送材料。\n"
             "联系电话：010-00000000\n电子邮箱：test@example.invalid\n")
