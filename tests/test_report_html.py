@@ -24,7 +24,7 @@ from policydiff.report_files import generated_timestamp
 from policydiff.reports_index import index_html, list_reports
 
 from . import report_fixtures as fx
-from .conftest import CORPUS, run_cli
+from .conftest import CORPUS, REPO, run_cli
 
 MID_PAIR = ("bj-69d0b35a/2021-11-26.md", "bj-69d0b35a/2024-09-27.md")
 
@@ -324,3 +324,63 @@ def test_index_is_deterministic_and_relative(tmp_path):
     page = index_html(entries)
     assert page == index_html(list_reports(reports))
     assert 'href="w/1__2.html"' in page and "file://" not in page and str(tmp_path) not in page
+
+
+# --- an archive with a version recorded without text (the shape of the shipped archive) -----
+
+FICTIONAL_NEW = """示例市促进开放创新若干措施(测试用虚构文本)
+1.支持示例企业开展研发活动。
+2.对新建的示例平台给予一次性补助。
+3.本措施自印发之日起施行。原《示例市促进开放创新若干措施(测试用虚构文本)》(示例发〔2020〕3号)同时废止。
+"""
+
+
+def test_no_text_report_through_the_archive(git_tmp):
+    source = git_tmp / "new.txt"
+    source.write_text(FICTIONAL_NEW, encoding="utf-8")
+    steps = [
+        ("init", "versions"),
+        ("add", str(source), "--work", "example-open", "--version", "2023", "--issued", "2023-05-01"),
+        ("add", "--no-text", "--work", "example-open", "--version", "2020",
+         "--title", "示例市促进开放创新若干措施(测试用虚构文本)", "--doc-no", "示例发〔2020〕3号"),
+    ]
+    for step in steps:
+        result = run_cli(*step, cwd=git_tmp)
+        assert result.returncode == 0, (step, result.stderr)
+    outputs = {}
+    for fmt in ("html", "json", "md"):
+        result = run_cli("report", "example-open@2020", "example-open@2023", "--format", fmt, cwd=git_tmp)
+        assert result.returncode == 0, result.stderr
+        outputs[fmt] = (git_tmp / result.stdout.strip()).read_text(encoding="utf-8")
+    assert result.stdout.strip() == "reports/example-open/2020__2023.md"
+    doc = parse(outputs["html"])
+    assert not doc.find_class("change")
+    notice = doc.get_element_by_id("notice").text_content()
+    assert "policydiff add FILE --work example-open --version 2020 --replace" in notice
+    assert "示例发〔2020〕3号" in notice  # the repeal relation, from the 2023 text's clause
+    data = json.loads(outputs["json"])
+    assert data["comparable"] is False and data["changes"] == []
+    assert data["format"] == "policydiff.diff/1"
+    assert "无法进行措施级比较" in outputs["md"]
+    assert (git_tmp / "reports" / "index.html").is_file()
+
+
+def test_shipped_reports_are_up_to_date(tmp_path):
+    """reports/ must be what the shipped archive gives today; if this fails, run
+    `python -m policydiff.tools.regenerate_reports` and commit reports/."""
+    from policydiff import api
+    from policydiff.tools.regenerate_reports import consecutive_pairs
+
+    shipped = REPO / "reports"
+    pairs = consecutive_pairs(str(REPO / "versions"))
+    assert pairs, "the shipped archive should hold at least one pair"
+    for old_ref, new_ref in pairs:
+        for fmt in ("html", "md", "json"):
+            fresh = api.report(str(REPO / "versions"), old_ref, new_ref, output=str(tmp_path / f"r.{fmt}"), fmt=fmt)
+            work, old_version = old_ref.split("@")
+            name = f"{old_version}__{new_ref.split('@')[1]}.{fmt}"
+            committed = shipped / work / name
+            assert committed.is_file(), f"missing {committed}: run python -m policydiff.tools.regenerate_reports"
+            assert Path(fresh).read_bytes() == committed.read_bytes(), (
+                f"{committed} is stale: run python -m policydiff.tools.regenerate_reports")
+    assert (shipped / "index.html").read_text(encoding="utf-8") == index_html(list_reports(shipped))
