@@ -451,3 +451,42 @@ def test_a_cycle_of_repeal_clauses_does_not_loop():
     answer = st.status([a, b], "demo-cycle-a@2020", "2021-01-01", measure="1", compare=StubCompare(table))
     assert answer.status == st.REPEALED
     assert answer.measure.status in (st.CARRIED_OVER, st.REPEALED, st.UNKNOWN)
+
+
+# ----------------------------------------------------------------------------- property: never a guess
+
+from datetime import date, timedelta  # noqa: E402
+
+from hypothesis import given, settings, strategies as hs  # noqa: E402
+
+_days = hs.integers(min_value=0, max_value=3000)
+
+
+@settings(max_examples=150, deadline=None)
+@given(old_issue=_days, gap=hs.integers(min_value=0, max_value=1500), ask=hs.integers(min_value=-400, max_value=5000),
+       old_dated=hs.booleans(), new_dated=hs.booleans())
+def test_status_follows_the_bounds_exactly(old_issue, gap, ask, old_dated, new_dated):
+    base = date(2010, 1, 1)
+    old_day = base + timedelta(days=old_issue)
+    new_day = old_day + timedelta(days=gap)
+    as_of = (base + timedelta(days=ask)).isoformat()
+    clause = "原《示例旧办法(测试用虚构文本)》(示发〔%d〕1号)同时废止。" % old_day.year
+    old = version("demo-prop-old", "1", "示例旧办法(测试用虚构文本)", doc_no=f"示发〔{old_day.year}〕1号",
+                  issued=old_day.isoformat() if old_dated else None, has_text=False)
+    new = version("demo-prop-new", "1", "示例新办法(测试用虚构文本)", doc_no=f"示发〔{new_day.year}〕2号",
+                  issued=new_day.isoformat() if new_dated else None,
+                  repeals=[Repeal("示例旧办法(测试用虚构文本)", f"示发〔{old_day.year}〕1号", clause)], has_text=False)
+    answer = st.status([old, new], "demo-prop-old@1", as_of)
+    start, end = answer.lifetime.start, answer.lifetime.end
+    # the true dates always lie inside the bounds the answer rests on
+    assert start.lo <= old_day.isoformat() <= start.hi
+    assert end.hi is None or max(new_day, old_day).isoformat() >= end.lo
+    if answer.status == st.IN_FORCE:
+        assert start.hi <= as_of < end.lo
+        assert old_day.isoformat() <= as_of < new_day.isoformat()  # so it truly was in force
+    elif answer.status == st.REPEALED:
+        assert as_of >= end.hi and as_of >= new_day.isoformat()
+    elif answer.status == st.NOT_YET_EFFECTIVE:
+        assert as_of < start.lo and as_of < old_day.isoformat()
+    else:  # unknown only inside an unsettled interval
+        assert (start.lo <= as_of < start.hi) or (end.lo <= as_of < end.hi)
