@@ -589,7 +589,7 @@ class Archive:
     def verify(self) -> list[str]:
         """Every problem found, one line each, naming the file (empty list: all is well)."""
         problems: list[str] = []
-        with contextlib.suppress(ArchiveError):
+        with contextlib.suppress(ArchiveError, OSError):  # busy, or a read-only archive
             with self._locked(timeout=5):
                 self._recover()
         if self.txn_dir.exists():
@@ -636,7 +636,8 @@ class Archive:
             if path.suffix == ".md" and is_version_id(path.stem) and path.is_file():
                 problems.extend(self._verify_version(work, path.stem, claimed_sources))
             else:
-                problems.append(f"{self.rel(path)}: unexpected file (versions are <version>.md)")
+                what = "folder" if path.is_dir() else "file"
+                problems.append(f"{self.rel(path)}: unexpected {what} (versions are <version>.md)")
         for path in sorted(folder.glob("*.source.*")):
             if path not in claimed_sources:
                 problems.append(f"{self.rel(path)}: source file that no version's front matter names "
