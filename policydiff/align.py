@@ -50,6 +50,7 @@ measure that has a new side (at the start when there is none); ties by old ordin
 from __future__ import annotations
 
 import heapq
+import re
 from collections import Counter
 from itertools import chain
 import unicodedata
@@ -85,6 +86,10 @@ class AlignSettings:
     # 0.5 = clearly more than chance for same-domain legal text; lower lets unrelated
     # articles pair up, higher loses 40-60% rewording of articles that moved.
     modified_min: float = 0.5
+    # First assignment round: a pair at the same relative position (inside the anchor
+    # skeleton) is fixed early when its ratio is at least this (0..1, 0.7-0.95). Most
+    # articles of a real revision are found here, before the costlier n-gram search.
+    anchor_min: float = 0.8
     # Minimum text ratio (0..1) for a pair to enter the assignment at all (speed and
     # noise control); range 0.2-0.5.
     candidate_min: float = 0.3
@@ -93,9 +98,10 @@ class AlignSettings:
     # Character n-gram length of the candidate index (chars, 2-5): 3 is distinctive in
     # Chinese yet survives single-character edits.
     ngram: int = 3
-    # n-grams found in more than this share of measures are ignored by the index
-    # (fraction 0..1): boilerplate like 「人民法院」 would make every pair a candidate.
-    ngram_max_share: float = 0.05
+    # n-grams held by more than this many free old measures are ignored by the index
+    # (count, 3-50): boilerplate like 「人民法院」 would make every pair a candidate, and
+    # rare n-grams are what tells two articles apart. Also bounds the work per measure.
+    ngram_max_df: int = 8
     # Old measures at the same relative position (inside the anchor skeleton) proposed as
     # candidates, on each side (count, 0-5).
     position_window: int = 2
@@ -164,7 +170,15 @@ _PUNCT_FOLD = str.maketrans({
 })
 
 
-_FOLD_PAIRS = tuple((k, v) for k, v in ((chr(c), r or "") for c, r in _PUNCT_FOLD.items()))
+# Full-width ASCII forms (U+FF01-FF5E) and the ideographic space, as NFKC folds them.
+_FOLD = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
+_FOLD.update({k if isinstance(k, str) else chr(k): (v if isinstance(v, str) else "") if v is not None else ""
+              for k, v in _PUNCT_FOLD.items()})
+_FOLD_RE = re.compile("[" + re.escape("".join(sorted(_FOLD))) + r"\s]")
+
+
+def _fold(text: str) -> str:
+    return _FOLD_RE.sub(lambda m: _FOLD.get(m.group(), ""), text)
 
 
 def normalize(text: str) -> str:
@@ -173,12 +187,12 @@ def normalize(text: str) -> str:
     >>> normalize("第一款（一）　甲，乙。") == normalize("第一款(一) 甲,乙.")
     True
     """
-    folded = unicodedata.normalize("NFKC", text)
-    # A few str.replace passes (C loops) beat str.translate with a dict by ~5x here.
-    for mark, plain in _FOLD_PAIRS:
-        if mark in folded:
-            folded = folded.replace(mark, plain)
-    return "".join(folded.split())
+    # Fast path: fold the few characters that need it with one C regex scan; run the
+    # full NFKC only when something else is left to normalise (rare in Chinese text).
+    folded = _fold(text)
+    if unicodedata.is_normalized("NFKC", folded):
+        return folded
+    return _fold(unicodedata.normalize("NFKC", text))
 
 
 def _ratio(a: str, b: str) -> float:
@@ -389,20 +403,27 @@ class _Aligner:
         return [pairs[k] for k in keep]
 
     # stage 3
-    def candidates(self) -> dict[int, list[int]]:
+    def candidates(self, positional_only: bool = False) -> dict[int, list[int]]:
         s = self.s
         free_old = [i for i in range(len(self.olds)) if i not in self.o2n]
         free_new = [j for j in range(len(self.news)) if j not in self.n2o]
         out: dict[int, list[int]] = {j: [] for j in free_new}
         if not free_old or not free_new:
             return out
+        if not positional_only:
+            self._ngram_candidates(free_old, free_new, out)
+        self._positional_candidates(free_old, out)
+        return out
+
+    def _ngram_candidates(self, free_old: list[int], free_new: list[int], out: dict[int, list[int]]) -> None:
+        s = self.s
         n = s.ngram
         index: dict[str, list[int]] = {}
         for i in free_old:
             t = self.old_text[i]
             for g in {t[k:k + n] for k in range(max(1, len(t) - n + 1))}:
                 index.setdefault(g, []).append(i)
-        max_df = max(2, int(s.ngram_max_share * (len(self.olds) + len(self.news))))
+        max_df = s.ngram_max_df
         # Drop boilerplate n-grams once, so the per-measure loop only counts (in C).
         index = {g: p for g, p in index.items() if len(p) <= max_df}
         get = index.get
@@ -414,6 +435,9 @@ class _Aligner:
             best = heapq.nlargest(s.candidates_per_measure, counts.items(),
                                   key=lambda kv: (kv[1], -kv[0]))
             out[j] = [i for i, _ in best]
+
+    def _positional_candidates(self, free_old: list[int], out: dict[int, list[int]]) -> None:
+        s = self.s
         # Positional candidates: the free old measures at the same relative place
         # between the in-order anchors around each free new measure.
         skel = self.skeleton()
@@ -429,12 +453,17 @@ class _Aligner:
                 for i in range(lo, hi + 1):
                     if i in free_old_set and i not in out[j]:
                         out[j].append(i)
-        return out
 
     # stages 4 and 5
     def assign(self) -> None:
+        """Two rounds: positional candidates only, keeping near-exact pairs (cheap, and
+        most of a real revision); then the n-gram index for what is left."""
+        self._assign_round(positional_only=True, accept_min=max(self.s.anchor_min, self.s.modified_min))
+        self._assign_round(positional_only=False, accept_min=self.s.modified_min)
+
+    def _assign_round(self, positional_only: bool, accept_min: float) -> None:
         s = self.s
-        cands = self.candidates()
+        cands = self.candidates(positional_only)
         rows = sorted(cands)  # free new measures
         edges: list[list[tuple[int, float]]] = []
         for j in rows:
@@ -447,7 +476,7 @@ class _Aligner:
         chosen = max_weight_assignment(len(rows), edges)
         for r, i in chosen.items():
             j = rows[r]
-            if self.text_score(i, j) >= s.modified_min:
+            if self.text_score(i, j) >= accept_min:
                 self.link(i, j)
 
     # stage 6
