@@ -216,6 +216,11 @@ def test_binary_input_is_refused(data, words):
     assert words in message and "\n" not in message
 
 
+def test_binary_input_is_refused_even_with_an_encoding():
+    with pytest.raises(BadInputError, match="PDF"):
+        ingest(b"%PDF-1.7\n1 0 obj", "file.txt", encoding="latin-1")
+
+
 def test_html_without_text_is_refused():
     with pytest.raises(BadInputError, match="no text"):
         ingest(b"<html><body><script>var a = 1;</script></body></html>", "x.html")
@@ -524,6 +529,8 @@ def test_every_corpus_version_ingests():
     ("依据《示例法》制定本办法。", []),
     ("对已经废止的文件进行清理。", []),
     ("《示例办法》的废止程序另行规定。", []),
+    ("《示例办法》第三条同时废止。", []),
+    ("《示例办法》中关于备案的规定同时废止。", []),
 ])
 def test_repeal_variants(text, expected):
     repeals = extract_repeals(text)

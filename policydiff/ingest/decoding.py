@@ -278,6 +278,8 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     """
     if encoding is not None:
         name = canonical_encoding(encoding)
+        if not name.startswith(("utf-16", "utf-32", "utf_16", "utf_32")):
+            _refuse_binary(data)
         if name == "utf-8" and data.startswith(codecs.BOM_UTF8):
             name = "utf-8-sig"
         text = _strict(data, name)

@@ -89,6 +89,9 @@ _CONNECTOR = re.compile(r"^\s*(?:[、，,]|以及|和|及|与|或)[^《》。；
 # Between the last document and the verb only a short phrase may stand
 # (「文件」「等3件文件」「自2025年1月1日起」). Unit: characters; range 0..40.
 _FILLER_MAX = 20
+# A filler naming a part of the document (「第三条」「中关于…的规定」) means a partial repeal,
+# which is not a repeal of the document: left out rather than overstated.
+_PART_OF = re.compile(r"第[\d一二三四五六七八九十百千]+[编章节条款项]|^\s*中")
 _SENTENCE = re.compile(r"[^。；;\n]*(?:[。；;]|$)")
 
 
@@ -114,7 +117,8 @@ def extract_repeals(text: str) -> tuple[Repeal, ...]:
             if not items:
                 continue
             # The documents repealed: the last group of items, adjacent to the verb.
-            if len(segment) - items[-1].end() > _FILLER_MAX or "《" in segment[items[-1].end():]:
+            filler = segment[items[-1].end():]
+            if len(filler) > _FILLER_MAX or "《" in filler or _PART_OF.search(filler):
                 continue
             group = [items[-1]]
             for previous in reversed(items[:-1]):
