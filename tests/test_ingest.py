@@ -376,6 +376,13 @@ def test_time_stamp_and_share_lines_are_header_chrome():
     assert result.text == "示例办法(测试用虚构文本)\n第一条 为测试，制定本办法。"
 
 
+def test_footer_starts_after_the_last_body_line():
+    page = ("示例办法(测试用虚构文本)\n第一条 为测试，制定本办法。\n附件：示例流程图解\n"
+            "本网站由示例市人民政府主办。\n相关链接：示例市政府网\nCopyright © 2025 示例市\n")
+    result = ingest(page.encode("utf-8"), "page.txt")
+    assert result.text == "示例办法(测试用虚构文本)\n第一条 为测试，制定本办法。\n附件：示例流程图解"
+
+
 def test_contact_lines_ending_a_plain_notice_are_kept():
     text = ("示例局关于开展测试工作的通知(测试用虚构文本)\n各单位：\n请按时报送材料。\n"
             "联系电话：010-00000000\n电子邮箱：test@example.invalid\n")
