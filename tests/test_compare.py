@@ -298,3 +298,86 @@ def test_corpus_pairs_lossless_reconciled_deterministic(manifest):
                 assert {op for op, _ in ch.segments} <= {"-"}, ch
     old, new = _parsed(CORPUS / _corpus_pairs(manifest)[0][0]), _parsed(CORPUS / _corpus_pairs(manifest)[0][1])
     assert comparison_json(compare(old, new)) == comparison_json(compare(old, new))
+
+
+# ---------------------------------------------------------------- properties, real aligner
+
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st  # noqa: E402
+
+# Fictional sentences in the style of policy measures (testing only).
+_SENTENCES = [
+    "对新认定的示例企业给予一次性奖励50万元。", "支持企业建设研发平台，按照投资额的20%给予补贴。",
+    "鼓励企业引进高层次人才。", "企业应当在三十日内报送申请材料。", "示例市科技局负责组织实施本措施。",
+    "对年度研发投入超过1000万元的企业，给予不超过100万元的奖励。", "支持高校与企业共建联合实验室。",
+    "对首次获得认定的示范园区，给予一次性补助200万元。", "相关部门不得重复收取费用。",
+    "申请人可以通过示例市政务服务平台提交申请。", "每家企业每年最多支持3个项目。",
+    "本措施自2024年1月1日起施行，有效期三年。",
+]
+
+
+def _doc(texts, first_number=1):
+    b = DocBuilder(title="示例市促进创新若干措施(测试用虚构文本)")
+    for i, text in enumerate(texts):
+        n = first_number + i
+        b.measure(f"第{_cn(n)}条", n, text)
+    return b.build()
+
+
+def _cn(n):
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+
+
+_EDIT = st.one_of(
+    st.tuples(st.just("delete"), st.integers(0, 30)),
+    st.tuples(st.just("insert"), st.integers(0, 30), st.sampled_from(_SENTENCES)),
+    st.tuples(st.just("reword"), st.integers(0, 30), st.sampled_from(["应当", "可以", "万元", "，并", "示例区"])),
+    st.tuples(st.just("swap"), st.integers(0, 30)),
+    st.tuples(st.just("merge"), st.integers(0, 30)),
+    st.tuples(st.just("split"), st.integers(0, 30)),
+)
+
+
+@needs_align
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_SENTENCES), min_size=1, max_size=12, unique=True), st.lists(_EDIT, max_size=6))
+def test_random_edits_reconciled_and_lossless(old_texts, edits):
+    new_texts = list(old_texts)
+    for edit in edits:
+        if not new_texts:
+            break
+        i = edit[1] % len(new_texts)
+        if edit[0] == "delete":
+            del new_texts[i]
+        elif edit[0] == "insert":
+            new_texts.insert(i, edit[2])
+        elif edit[0] == "reword":
+            text = new_texts[i]
+            new_texts[i] = text[: len(text) // 2] + edit[2] + text[len(text) // 2:]
+        elif edit[0] == "swap" and i + 1 < len(new_texts):
+            new_texts[i], new_texts[i + 1] = new_texts[i + 1], new_texts[i]
+        elif edit[0] == "merge" and i + 1 < len(new_texts):
+            new_texts[i: i + 2] = [new_texts[i] + new_texts[i + 1]]
+        elif edit[0] == "split" and len(new_texts[i]) > 6:
+            text = new_texts[i]
+            new_texts[i: i + 1] = [text[: len(text) // 2], text[len(text) // 2:]]
+    if not new_texts:
+        new_texts = [_SENTENCES[0]]
+    c = compare(_version(_doc(old_texts), "old"), _version(_doc(new_texts), "new"))
+    _assert_reconciled(c)
+    _assert_lossless(c)
+    assert comparison_json(c) == comparison_json(
+        compare(_version(_doc(old_texts), "old"), _version(_doc(new_texts), "new")))
+
+
+@needs_align
+def test_renumber_only_revision_is_unchanged_and_renumbered():
+    texts = _SENTENCES[:6]
+    c = compare(_version(_doc(texts), "old"), _version(_doc(texts, first_number=11), "new"))
+    assert [ch.kind for ch in c.changes] == [ChangeKind.UNCHANGED] * 6
+    assert all(ch.renumbered and not ch.flags for ch in c.changes)
+    assert c.summary()["renumbered"] == 6
