@@ -221,6 +221,15 @@ def test_binary_input_is_refused_even_with_an_encoding():
         ingest(b"%PDF-1.7\n1 0 obj", "file.txt", encoding="latin-1")
 
 
+def test_messages_name_the_file():
+    with pytest.raises(BadInputError, match=r"^notes/empty\.txt is empty"):
+        ingest(b"", "notes/empty.txt")
+    with pytest.raises(BadInputError, match=r"^scan\.txt is a PDF file"):
+        ingest(b"%PDF-1.4", "scan.txt")
+    with pytest.raises(BadInputError, match=r"^old\.txt is not valid utf-8"):
+        ingest("示例".encode("gbk") * 3, "old.txt", encoding="utf-8")
+
+
 def test_html_without_text_is_refused():
     with pytest.raises(BadInputError, match="no text"):
         ingest(b"<html><body><script>var a = 1;</script></body></html>", "x.html")

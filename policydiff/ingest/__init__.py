@@ -137,16 +137,24 @@ def _merge_page_facts(meta: DocumentMeta, chrome: Chrome) -> DocumentMeta:
 def ingest(data: bytes, filename: str | None = None, encoding: str | None = None) -> Ingested:
     """Decode, clean and read the metadata of one input file's bytes.
 
-    Raises BadInputError for empty, whitespace-only, binary or undecodable input.
+    Raises BadInputError for empty, whitespace-only, binary or undecodable input; the
+    one-line message names `filename` when given.
     """
+    subject = filename or "input"  # messages name the file when there is one
     if not data:
-        raise BadInputError("input is empty; give a file that holds the policy text")
-    text, used_encoding = decode(data, encoding)
+        raise BadInputError(f"{subject} is empty; give a file that holds the policy text")
+    try:
+        text, used_encoding = decode(data, encoding)
+    except BadInputError as error:
+        message = str(error)
+        if filename and message.startswith("input "):
+            raise BadInputError(f"{filename} {message[len('input '):]}") from None
+        raise
     media_type = detect_media_type(text, filename)
     cleaned, chrome, notes = clean_text(text, media_type)
     if not cleaned.strip():
         what = "has no text" if media_type == "html" else "holds only white space"
-        raise BadInputError(f"input {what}; give a file that holds the policy text")
+        raise BadInputError(f"{subject} {what}; give a file that holds the policy text")
     meta = _merge_page_facts(extract_metadata(cleaned), chrome)
     return Ingested(text=cleaned, meta=meta, encoding=used_encoding, media_type=media_type,
                     notes=notes)
