@@ -194,6 +194,10 @@ def test_screenshots(browser, small_report, tmp_path):
         other = Watched(context, notext)
         other.page.screenshot(path=str(SCREENSHOTS / "report-notext-top.png"))
         assert other.errors == [] and other.requests == [other.url]
+        ids = [f"new-{n}" for n in range(1, 9)]  # the side with text keeps its anchors
+        assert other.page.evaluate("ids => ids.filter(id => !document.getElementById(id))", ids) == []
+        other.page.goto(other.url + "#new-3")
+        other.page.screenshot(path=str(SCREENSHOTS / "report-notext-measures.png"))
     finally:
         context.close()
     for name in ("report-top.png", "report-change-card.png", "report-change-card-sbs.png", "report-notext-top.png"):

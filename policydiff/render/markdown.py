@@ -164,6 +164,11 @@ def comparison_markdown(c: Comparison, lang: str = "zh", generated: str | None =
                       "", fence(wdiff(ch["segments"])), ""]
     else:
         lines += [t("changes.none") if v["comparable"] else md_escape(v["verdict"]), ""]
+    for group in v["uncompared"]:
+        lines += [f"### {t('uncompared.heading', side=t('side.' + group['side']), count=len(group['measures']))}",
+                  "", t("uncompared.intro"), ""]
+        for ordinal, label, path, text in group["measures"]:
+            lines += [f"#### {md_escape(label)}" + (f" ({md_escape(path)})" if path else ""), "", fence(text), ""]
 
     lines += [f"## {t('containers.heading')}", ""]
     if v["container_changes"]:

@@ -266,9 +266,19 @@ def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) ->
          "old_heading": cc.old_heading, "new_heading": cc.new_heading, "segments": tuple(cc.segments)}
         for cc in c.container_changes if cc.kind != "unchanged"
     )
+    # Without a comparison, the side that has text is still shown measure by measure, so
+    # that every measure keeps its #old-N / #new-N anchor and the known text is visible.
+    uncompared = ()
+    if not is_comparable:
+        uncompared = tuple(
+            {"side": side, "measures": tuple((o, index.label(o), index.path(o), index.text(o))
+                                             for o in range(1, (index.count or 0) + 1))}
+            for side, index in (("old", old_index), ("new", new_index)) if index.count
+        )
     return {
         "lang": lang,
         "comparable": is_comparable,
+        "uncompared": uncompared,
         "old": side_header(c.old, old_index, t),
         "new": side_header(c.new, new_index, t),
         "no_text_sides": no_text_sides,
