@@ -301,6 +301,15 @@ def test_html_article_header_is_content_and_xml_declaration_is_accepted():
     assert result.text == "示例办法(测试用虚构文本)\n第一条 为测试，制定本办法。\n本文责任编辑：示例"
 
 
+def test_html_declared_charset_is_believed_when_it_decodes():
+    page = ('<html><head><meta charset="big5"></head><body><p>條例</p></body></html>')
+    assert ingest(page.encode("big5"), "p.html").encoding == "big5"
+    # declared utf-8 but really GBK: the declaration fails strictly, detection decides
+    page = '<html><head><meta charset="utf-8"></head><body><p>示例办法(测试用虚构文本)</p></body></html>'
+    result = ingest(page.encode("gbk"), "p.html")
+    assert result.encoding == "gb18030" and result.text == "示例办法(测试用虚构文本)"
+
+
 def test_html_is_sniffed_without_a_file_name():
     assert ingest(HTML_PAGE.encode("utf-8")).media_type == "html"
 
@@ -608,6 +617,11 @@ def test_effective_clause(body, effective, clause):
     text = f"示例办法(测试用虚构文本)\n第一条 {body}\n示例局\n2024年3月4日"
     meta = extract_metadata(text)
     assert (meta.effective, meta.effective_clause) == (effective, clause)
+
+
+def test_issuers_of_a_forwarding_notice():
+    meta = extract_metadata("示例省人民政府办公厅转发示例厅关于示例工作意见的通知(测试用虚构文本)\n各市：\n现转发。")
+    assert meta.issuers == ("示例省人民政府办公厅",)
 
 
 def test_issuers_from_the_notice_title_without_signature():

@@ -2,7 +2,8 @@
 
 CLEAN TEXT (structure parsing and text hashes depend on it; keep it stable)
 --------------------------------------------------------------------------
-1. Decoded (see `decode`): BOM, strict UTF-8, then GB18030/Big5 by plausibility.
+1. Decoded (see `decode`): BOM, strict UTF-8, then GB18030/Big5 by plausibility; an HTML
+   page's own <meta charset> is tried first when it decodes strictly.
 2. Markup removed: HTML -> the text of block elements, one block per line (script, style,
    nav, header, footer, aside ... dropped; HTML white space collapsed); Markdown -> `#`
    heading markers, HTML comments (``<!-- INFO END -->``) and rules removed, heading text
@@ -37,8 +38,8 @@ from policydiff.errors import BadInputError
 from policydiff.ingest import patterns as P
 from policydiff.ingest.chrome import Chrome, split_chrome
 from policydiff.ingest.clean import join_broken_titles, normalise_lines
-from policydiff.ingest.decoding import decode
-from policydiff.ingest.markup import html_to_text, markdown_to_text
+from policydiff.ingest.decoding import canonical_encoding, decode
+from policydiff.ingest.markup import declared_html_charset, html_to_text, markdown_to_text
 from policydiff.ingest.meta import extract_metadata, extract_repeals, find_cn_dates, parse_cn_date
 from policydiff.model import DocumentMeta, Repeal
 
@@ -134,6 +135,25 @@ def _merge_page_facts(meta: DocumentMeta, chrome: Chrome) -> DocumentMeta:
     return replace(meta, **changes) if changes else meta
 
 
+def _decode_page(data: bytes, filename: str | None, encoding: str | None) -> tuple[str, str]:
+    """decode(), but an HTML page's own <meta charset> is believed first when no encoding
+    is given and the bytes decode strictly with it (a wrong declaration falls back to
+    detection)."""
+    if encoding is None and (detect_media_type(data[:4096].decode("latin-1"), filename) == "html"):
+        declared = declared_html_charset(data)
+        if declared:
+            try:
+                name = canonical_encoding(declared)
+            except BadInputError:
+                name = None
+            if name:
+                try:
+                    return decode(data, name)
+                except BadInputError:
+                    pass
+    return decode(data, encoding)
+
+
 def ingest(data: bytes, filename: str | None = None, encoding: str | None = None) -> Ingested:
     """Decode, clean and read the metadata of one input file's bytes.
 
@@ -144,7 +164,7 @@ def ingest(data: bytes, filename: str | None = None, encoding: str | None = None
     if not data:
         raise BadInputError(f"{subject} is empty; give a file that holds the policy text")
     try:
-        text, used_encoding = decode(data, encoding)
+        text, used_encoding = _decode_page(data, filename, encoding)
     except BadInputError as error:
         message = str(error)
         if filename and message.startswith("input "):

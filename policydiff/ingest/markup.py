@@ -37,6 +37,22 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 
 
+# The charset an HTML page declares in its first bytes (the HTML spec's "prescan" looks
+# at the first 1024 bytes for <meta charset> or <meta http-equiv content="...charset=">).
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+_PRESCAN_BYTES = 1024
+
+
+def declared_html_charset(data: bytes) -> str | None:
+    """The encoding an HTML page declares for itself, if any.
+
+    >>> declared_html_charset(b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">')
+    'gb2312'
+    """
+    match = _META_CHARSET.search(data[:_PRESCAN_BYTES])
+    return match.group(1).decode("ascii").lower() if match else None
+
+
 def html_to_text(source: str) -> str:
     """Block-level text of an HTML document, one block per line.
 

@@ -142,7 +142,7 @@ def _tidy_doc_no(doc_no: str | None) -> str | None:
 # ---------------------------------------------------------------- metadata
 
 _NOTICE = re.compile(r"^(?P<issuers>.*?)(?:关于)?(?:印发|转发|发布|颁布)\s*《(?P<inner>[^《》]+(?:《[^《》]*》[^《》]*)*)》\s*(?:的)?(?:通知|决定|公告|通告|令)")
-_ABOUT = re.compile(r"^(?P<issuers>.+?)关于")
+_ABOUT = re.compile(r"^(?P<issuers>.+?)(?:关于|转发|印发)")
 _HEADER_DATE = re.compile(r"^\s*[（(]?\s*(?P<date>(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年[^日]{1,8}日)")
 _ENACTED = re.compile(r"通过|修订|修正|公布|发布|印发|颁布")
 _EFFECTIVE_WORD = re.compile(r"(?:施行|实施|生效)(?!的)")
