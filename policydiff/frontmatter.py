@@ -21,6 +21,7 @@ quotes still reads back as the same string).
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from typing import Any
 
 import yaml
@@ -62,9 +63,30 @@ def sha256_text(text: str) -> str:
     return sha256_bytes(text.encode("utf-8"))
 
 
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that double-quotes (with escapes) any string holding a character that
+    YAML would otherwise fold or normalise: control characters such as \r and \t, and the
+    line breaks NEL, LS and PS (U+0085, U+2028, U+2029), all of which turn up in web pages.
+    Other strings keep PyYAML's default (readable) style."""
+
+
+def _needs_escapes(value: str) -> bool:
+    return any((unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co") and c != "\n")
+               or c == "\ufeff" for c in value)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if _needs_escapes(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
 def dump_yaml(data: dict[str, Any]) -> str:
-    return yaml.safe_dump(
-        data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000,
+    return yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000,
     )
 
 
