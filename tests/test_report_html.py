@@ -386,3 +386,36 @@ def test_shipped_reports_are_up_to_date(tmp_path):
             assert Path(fresh).read_bytes() == committed.read_bytes(), (
                 f"{committed} is stale: run python -m policydiff.tools.regenerate_reports")
     assert (shipped / "index.html").read_text(encoding="utf-8") == index_html(list_reports(shipped))
+
+
+def _corpus_pairs(manifest) -> list[tuple[str, str]]:
+    pairs = []
+    for document in sorted(manifest["documents"], key=lambda d: d["slug"]):
+        versions = sorted(document["versions"], key=lambda v: v["date"])
+        pairs.extend((a["file"], b["file"]) for a, b in zip(versions, versions[1:]))
+    return pairs
+
+
+def test_corpus_sample_reports_hold_their_invariants(manifest):
+    """A deterministic sample of real corpus pairs (every 8th), through compare(): unique ids,
+    an anchor per measure of both versions, lossless redlines, consistent reconciliation.
+    (All 78 pairs pass the same checks; that run takes about a minute, too long for here.)"""
+    from policydiff import api
+    from policydiff.compare import compare
+
+    for old_file, new_file in _corpus_pairs(manifest)[::8]:
+        old_v, new_v = api.load_side(None, str(CORPUS / old_file)), api.load_side(None, str(CORPUS / new_file))
+        doc = parse(comparison_html(compare(old_v, new_v)))
+        ids = doc.xpath("//@id")
+        assert len(ids) == len(set(ids)), old_file
+        for side, version in (("old", old_v), ("new", new_v)):
+            for ordinal in range(1, len(version.document.measures) + 1):
+                assert doc.get_element_by_id(f"{side}-{ordinal}", None) is not None, (old_file, side, ordinal)
+        old_measures, new_measures = old_v.document.measures, new_v.document.measures
+        for card in doc.find_class("change"):
+            redline = card.find_class("redline")[0]
+            old_text = "\n".join(old_measures[int(o) - 1].text for o in card.get("data-old").split())
+            new_text = "\n".join(new_measures[int(n) - 1].text for n in card.get("data-new").split())
+            assert squash(text_without(redline, "ins")) == squash(old_text), (old_file, card.get("id"))
+            assert squash(text_without(redline, "del")) == squash(new_text), (old_file, card.get("id"))
+        assert len(doc.get_element_by_id("reconciliation").find_class("ok")) == 2, old_file
