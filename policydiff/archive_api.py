@@ -182,7 +182,8 @@ def load_side(archive_option: str | None, ref: str) -> Version:
     path = Path(ref)
     tried.append(f"a file named {ref}")
     if path.is_file():
-        return load_file(path)
+        archived = _archived_file(store, path)
+        return archived if archived is not None else load_file(path)
     if store is not None:
         works = store.works()
         known = f"known works: {', '.join(works)}" if works else "the archive is empty"
@@ -190,6 +191,18 @@ def load_side(archive_option: str | None, ref: str) -> Version:
         known = no_archive or "no archive"
     raise UnknownRefError(f"unknown ref {ref!r}: tried {'; '.join(tried)}; {known}. "
                           "Give WORK@VERSION, WORK, a 文号 or the path of a file")
+
+
+def _archived_file(store: Any, path: Path) -> Version | None:
+    """An archive's own <work>/<version>.md named by path is that archived version (not a
+    Markdown file to import afresh, which would read its front matter as text)."""
+    if store is None or path.suffix != ".md":
+        return None
+    resolved = path.resolve()
+    work, version = resolved.parent.name, resolved.stem
+    if resolved.parent.parent == store.root and version in store.version_ids(work):
+        return store.read(work, version)
+    return None
 
 
 def load_file(path: Path) -> Version:

@@ -537,3 +537,10 @@ def test_real_corpus_versions_archive_and_read_back_exactly(git_tmp, manifest):
         assert archived.document.blocks == fresh.blocks, f"{work}@{version}"
         assert archived.text_sha256 == frontmatter.sha256_text(fresh.text)
     assert store.verify() == []
+
+
+def test_an_archived_md_named_by_path_is_that_version(store, git_tmp, mdbody, monkeypatch):
+    store.add(text_version(mdbody))
+    monkeypatch.chdir(git_tmp)
+    by_path = json.loads(archive_api.show(None, "versions/demo/2024.md", fmt="json"))
+    assert by_path == json.loads(archive_api.show(None, "demo@2024", fmt="json"))
