@@ -419,3 +419,12 @@ def test_corpus_sample_reports_hold_their_invariants(manifest):
             assert squash(text_without(redline, "ins")) == squash(old_text), (old_file, card.get("id"))
             assert squash(text_without(redline, "del")) == squash(new_text), (old_file, card.get("id"))
         assert len(doc.get_element_by_id("reconciliation").find_class("ok")) == 2, old_file
+
+
+@pytest.mark.parametrize("make", [fx.comparison, fx.no_text_comparison])
+def test_headings_in_order(make):
+    doc = parse(comparison_html(make()))
+    levels = [int(h.tag[1]) for h in doc.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+    assert levels[0] == 1 and levels.count(1) == 1
+    for before, after in zip(levels, levels[1:]):
+        assert after <= before + 1, levels
