@@ -81,20 +81,37 @@ class Chap:
 class Source:
     name: str
     chapters: list[tuple[str | None, list[str]]]  # (chapter heading, article texts)
+    style: str = "law"  # numbering of the rebuilt documents (see build)
 
     @property
     def n_articles(self) -> int:
         return sum(len(a) for _, a in self.chapters)
 
 
+def article_start(line: str, previous: int | None) -> re.Match | None:
+    """A `第X条 ` line that continues the numbering (previous < X <= previous + 3, or a
+    第X条之一). Upstream texts have wrapped lines that start with a cited article
+    (「第五十二条 以及本规定……」 inside article 13); those are not articles."""
+    m = _ARTICLE.match(line)
+    if not m:
+        return None
+    number = cn_to_int(m.group(1))
+    if previous is None or previous < number <= previous + 3 or (m.group(2) and number == previous):
+        return m
+    return None
+
+
 def read_source(path: Path, name: str | None = None) -> Source:
     """Chapters (第X章 only; 编 and 节 are folded into them) and article texts."""
     chapters: list[tuple[str | None, list[str]]] = [(None, [])]
     current: list[str] | None = None
+    previous: int | None = None
     for line in path.read_text(encoding="utf-8").split("\n"):
         line = line.replace("\u200b", "")
         heading = _HEADING.match(line)
-        article = _ARTICLE.match(line)
+        article = article_start(line, previous)
+        if article:
+            previous = cn_to_int(article.group(1))
         if heading:
             current = None
             if heading.group(2) == "章":
@@ -122,27 +139,39 @@ def old_revision(src: Source) -> list[Chap]:
     return chaps
 
 
-def build(chaps: list[Chap], title: str) -> tuple[Document, list[int | None]]:
+def build(chaps: list[Chap], title: str, style: str = "law") -> tuple[Document, list[int | None]]:
     """A Document with sequential numbers; returns also, per container block index order,
-    the chapter origins (to map containers in the truth)."""
+    the chapter origins (to map containers in the truth). style "law": 第X章 / 第X条;
+    "policy": （一） / 1. (the seed's numbering)."""
     b = DocBuilder(title=title)
     number = 0
     chapter_no = 0
     origins: list[int | None] = []
+
+    def measure(text: str) -> None:
+        nonlocal number
+        number += 1
+        if style == "law":
+            b.measure(f"第{int_to_cn(number)}条", number, text)
+        else:
+            b.measure(f"{number}.", number, text, level="arabic")
+
     for chap in chaps:
         if not chap.arts and chap.heading is not None:
             continue
         if chap.heading is None:
             for art in chap.arts:
-                number += 1
-                b.measure(f"第{int_to_cn(number)}条", number, art.text)
+                measure(art.text)
             continue
         chapter_no += 1
         origins.append(chap.origin)
-        with b.container(f"第{int_to_cn(chapter_no)}章", chapter_no, chap.heading):
+        if style == "law":
+            label, level = f"第{int_to_cn(chapter_no)}章", "chapter"
+        else:
+            label, level = f"（{int_to_cn(chapter_no)}）", "cn-paren"
+        with b.container(label, chapter_no, chap.heading, level=level):
             for art in chap.arts:
-                number += 1
-                b.measure(f"第{int_to_cn(number)}条", number, art.text)
+                measure(art.text)
     return b.build(), origins
 
 
