@@ -175,8 +175,13 @@ def test_side_by_side_shows_both_texts(small):
             old_pane, new_pane = card.find_class("sbs-old")[0], card.find_class("sbs-new")[0]
             old_text = "\n".join(c.old.document.measure(o).text for o in change.old)
             new_text = "\n".join(c.new.document.measure(n).text for n in change.new)
-            assert old_pane.find_class("sbs-text")[0].text_content() == old_text
-            assert new_pane.find_class("sbs-text")[0].text_content() == new_text
+            old_texts = [x.text_content() for x in old_pane.find_class("sbs-text")]
+            new_texts = [x.text_content() for x in new_pane.find_class("sbs-text")]
+            assert "\n".join(old_texts) == old_text and "\n".join(new_texts) == new_text
+            # one pane per measure, each labelled (第四条 → 第四条 | 第五条)
+            assert len(old_texts) == len(change.old) and len(new_texts) == len(change.new)
+            labels = [squash(x.text_content()) for x in new_pane.find_class("pane-label")]
+            assert labels == [f"新版{c.new.document.measure(n).label}" for n in change.new]
         else:
             assert not sbs
 

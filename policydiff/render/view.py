@@ -116,6 +116,41 @@ def change_segments(change: Change, old: MeasureIndex, new: MeasureIndex) -> tup
     return tuple(segments)
 
 
+def split_side(segments, side: str, texts: list[str]) -> tuple[tuple[tuple[str, str], ...], ...] | None:
+    r"""One side of a redline cut into one segment list per measure (for the side-by-side
+    panes of a split or merge): the side's text is its measures' texts joined by "\n", so
+    the cut points are known. None when the segments do not rebuild `texts` exactly (the
+    caller then shows the side as one pane rather than a wrong cut).
+
+    >>> split_side((("=", "a"), ("-", "b\nc"), ("+", "x")), "old", ["ab", "c"])
+    ((('=', 'a'), ('-', 'b')), (('-', 'c'),))
+    """
+    own = "-" if side == "old" else "+"
+    panes: list[list[tuple[str, str]]] = [[] for _ in texts]
+    ends, position = [], 0
+    for text in texts:
+        position += len(text)
+        ends.append(position)
+        position += 1  # the "\n" joiner
+    index, position = 0, 0
+    for op, chunk in segments:
+        if op != "=" and op != own:
+            continue
+        while chunk:
+            if index >= len(texts):
+                return None
+            if position == ends[index]:  # at a joiner: it belongs to no measure
+                if chunk[0] != "\n" or index == len(texts) - 1:
+                    return None
+                chunk, position, index = chunk[1:], position + 1, index + 1
+                continue
+            take = min(len(chunk), ends[index] - position)
+            panes[index].append((op, chunk[:take]))
+            chunk, position = chunk[take:], position + take
+    rebuilt = ["".join(text for _, text in pane) for pane in panes]
+    return tuple(tuple(pane) for pane in panes) if rebuilt == texts else None
+
+
 def side_header(version: Version, index: MeasureIndex, t: Callable[..., str]) -> dict:
     meta = version.meta
     source = version.source
@@ -222,8 +257,19 @@ def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) ->
             out.append((ordinal, index.label(ordinal), index.path(ordinal), first))
         return tuple(out)
 
+    def panes(side: str, index: MeasureIndex, ordinals: tuple[int, ...], segments) -> tuple[tuple, ...]:
+        """(ordinal, label, segments) per measure of one side; one pane for all when the
+        segments cannot be cut (see split_side)."""
+        cut = split_side(segments, side, [index.text(o) for o in ordinals]) if len(ordinals) > 1 else None
+        if cut is None:
+            own = "-" if side == "old" else "+"
+            whole = tuple(seg for seg in segments if seg[0] in ("=", own))
+            return ((ordinals, tuple(index.label(o) for o in ordinals), whole),)
+        return tuple(((o,), (index.label(o),), pane) for o, pane in zip(ordinals, cut))
+
     for i, change in enumerate(c.changes):
         flags = change_flags(change)
+        segments = change_segments(change, old_index, new_index)
         for flag in flags:
             flags_present[flag] = flags_present.get(flag, 0) + 1
         changes.append({
@@ -238,7 +284,9 @@ def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) ->
             # In the keyboard change list: anything but a plain unchanged measure.
             "listed": change.kind is not ChangeKind.UNCHANGED or bool(flags),
             "similarity": f"{change.similarity:.2f}",
-            "segments": change_segments(change, old_index, new_index),
+            "segments": segments,
+            "old_panes": panes("old", old_index, change.old, segments),
+            "new_panes": panes("new", new_index, change.new, segments),
         })
     flag_counts = tuple((f, flags_present[f]) for f in sorted(flags_present, key=flag_sort_key))
     for flag in ("renumbered", "moved"):  # always listed, even at zero (contract keys)
