@@ -121,6 +121,10 @@ class AlignSettings:
     # 0.06-0.10 measured equivalent on the benchmark's precision trap, 0.08 keeps more
     # of the heaviest in-place rewording.
     context_min_coverage: float = 0.08
+    # A pair below modified_min still stands, wherever it is, when at least this share
+    # of both texts (0..1) is distinctive common runs (see context_min_coverage): a
+    # short article that moved and lost half of its clauses keeps a telling clause.
+    strong_coverage: float = 0.3
     # Shortest common run (chars, 3-8) that counts as shared material, not chance.
     coverage_min_block: int = 4
     # Split/merge: a part must be covered by the whole (its chars in common runs / its
@@ -131,8 +135,8 @@ class AlignSettings:
     part_min_gain: float = 0.05
     # Most parts of one split or merge (count, 2-5).
     max_parts: int = 3
-    # Minimum container score (0..1): 0.6 x share of measures that stayed together +
-    # 0.4 x heading ratio.
+    # Minimum container score (0..1): 0.6 x share of measures that stayed together
+    # (mean of Dice and overlap coefficient) + 0.4 x heading ratio.
     container_min: float = 0.4
 
     def as_dict(self) -> dict:
@@ -483,7 +487,9 @@ class _Aligner:
         chosen = max_weight_assignment(len(rows), edges)
         for r, i in chosen.items():
             j = rows[r]
-            if self.text_score(i, j) >= accept_min:
+            t = self.text_score(i, j)
+            if t >= accept_min or (not positional_only and t >= s.candidate_min
+                                   and self.distinctive_coverage(i, j) >= s.strong_coverage):
                 self.link(i, j)
 
     # stage 6
@@ -710,7 +716,12 @@ class _Aligner:
                 nset = new_held.get(nc.index, [])
                 shared = targets.get(nc.index, 0)
                 size = len(oset) + len(nset)
-                content = 2.0 * shared / size if size else 0.0
+                # Dice alone under-rates a small chapter that kept all its measures
+                # (附则 with one article, now joined by a dissolved chapter's tail);
+                # the overlap coefficient alone over-rates a tiny chapter that took
+                # one measure from a big one. Half of each.
+                smaller = min(len(oset), len(nset))
+                content = (shared / size + 0.5 * shared / smaller) if smaller else 0.0
                 head = _ratio(oh, nh)
                 score = 0.6 * content + 0.4 * head if size else head
                 if score >= s.container_min:
