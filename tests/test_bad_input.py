@@ -71,7 +71,8 @@ def test_unknown_ref_without_any_archive(tmp_path):
     assert_one_line_error(run_cli("show", "demo@2024", cwd=tmp_path), "unknown ref", "policydiff init")
 
 
-@pytest.mark.parametrize("work", ["a/b", "..", "../escape", "x/../y", "Bad Id", "UPPER"])
+# The full set of bad ids is checked in test_refs.py; here the CLI path, end to end.
+@pytest.mark.parametrize("work", ["a/b", "../escape"])
 def test_bad_work_id(archive, work):
     result = add(archive, "--no-text", "--work", work, "--version", "1", "--title", FICTIONAL_TITLE)
     assert_one_line_error(result, "invalid work id")
@@ -79,7 +80,7 @@ def test_bad_work_id(archive, work):
     assert not (archive / "escape").exists()
 
 
-@pytest.mark.parametrize("version", ["2024/1", "..", "v@1", "2024.1"])
+@pytest.mark.parametrize("version", ["../2024"])
 def test_bad_version_id(archive, version):
     result = add(archive, "--no-text", "--work", "demo", "--version", version, "--title", FICTIONAL_TITLE)
     assert_one_line_error(result, "invalid version id")
