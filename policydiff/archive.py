@@ -256,9 +256,11 @@ class Archive:
 
     def works(self) -> list[str]:
         self._settle_for_reading()
+        hidden = self._pending_new_paths()
         return sorted(
             p.name for p in self.root.iterdir()
-            if p.is_dir() and is_work_id(p.name) and ((p / WORK_FILE).is_file() or any(p.glob("*.md")))
+            if p.is_dir() and is_work_id(p.name)
+            and any(f not in hidden for f in [p / WORK_FILE, *p.glob("*.md")] if f.is_file())
         )
 
     def work_info(self, work: str) -> dict[str, Any]:

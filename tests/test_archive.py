@@ -494,6 +494,7 @@ def test_reader_hides_an_add_still_in_progress(store, mdbody):
     with filelock.FileLock(str(store.root / archive_mod.LOCK_NAME)):  # the writer is alive
         reader = Archive(store.root)
         assert reader.version_ids("demo") == ["2022"]
+        assert reader.works() == ["demo"]
         assert (store.root / "demo/2024.md").exists()  # left alone: not the reader's to undo
     assert Archive(store.root).version_ids("demo") == ["2022"]  # writer gone: rolled back
     assert not (store.root / "demo/2024.md").exists()
@@ -544,3 +545,14 @@ def test_an_archived_md_named_by_path_is_that_version(store, git_tmp, mdbody, mo
     monkeypatch.chdir(git_tmp)
     by_path = json.loads(archive_api.show(None, "versions/demo/2024.md", fmt="json"))
     assert by_path == json.loads(archive_api.show(None, "demo@2024", fmt="json"))
+
+
+def test_a_new_work_still_being_added_is_not_listed(store, mdbody):
+    import filelock
+
+    store._prepare(store._plan(text_version(mdbody, work="brand-new")))
+    store._apply()
+    with filelock.FileLock(str(store.root / archive_mod.LOCK_NAME)):
+        assert Archive(store.root).works() == []
+    assert Archive(store.root).works() == []  # rolled back once the writer is gone
+    assert not (store.root / "brand-new").exists()
