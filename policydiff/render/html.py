@@ -117,6 +117,8 @@ def comparison_html(c: Comparison, lang: str = "zh", generated: str | None = Non
     check_lang(lang)
     css = static_text("report.css")
     js = static_text("report.js")
+    if "</" in css or "</" in js:  # would end the inline <style>/<script> early
+        raise ValueError("report.css/report.js must not contain '</'")
     view = build_view(c, lang=lang, generated=generated)
     template = environment().get_template("report.html.j2")
     return template.render(
