@@ -433,3 +433,11 @@ def test_headings_in_order(make):
     assert levels[0] == 1 and levels.count(1) == 1
     for before, after in zip(levels, levels[1:]):
         assert after <= before + 1, levels
+
+
+def test_every_substance_flag_has_a_label():
+    from policydiff.substance import FLAGS
+
+    for lang in LABELS:
+        for flag in FLAGS:
+            assert f"flag.{flag}" in LABELS[lang], (lang, flag)

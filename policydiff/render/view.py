@@ -23,7 +23,7 @@ KIND_ORDER = tuple(k.value for k in ChangeKind)
 OLD_SIDE_KINDS = ("unchanged", "modified", "split", "merged", "removed")
 NEW_SIDE_KINDS = ("unchanged", "modified", "split", "merged", "added")
 # Flags shown first, in this order; flags a later comparison adds follow alphabetically.
-KNOWN_FLAG_ORDER = ("renumbered", "moved", "money", "percent", "date", "count", "modal", "editorial")
+KNOWN_FLAG_ORDER = ("renumbered", "moved", "money", "percent", "date", "deadline", "count", "modal", "editorial")
 
 _DOC_NO_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "(": "〔", ")": "〕",
                                   "（": "〔", "）": "〕", "﹝": "〔", "﹞": "〕"})
