@@ -960,3 +960,20 @@ def status(versions: Sequence[Version], query: str, as_of: str, measure: str | N
     if compare is None:
         raise ValueError("compare is required to answer for a measure")
     return replace(doc, measure=measure_status(graph, doc, measure, as_of, compare))
+
+
+# The day after every date an archive can hold: "as of" it, every dated event in the texts
+# has happened. Used when a caller (the archive's `list`) asks without a date; the core
+# reads no clock, so `api` passes today's date wherever "today" is meant.
+END_OF_TIME = "9999-12-31"
+
+
+def version_status(version: Version, versions: Sequence[Version], as_of: str | None = None) -> dict:
+    """The hook `archive_api.statuses` calls for `policydiff list`: {"status", "repealed_by"}
+    of one version among `versions` (those of its work, or the whole archive), as of
+    `as_of` (default END_OF_TIME: once every dated event in the texts has taken effect)."""
+    graph = build_graph(versions)
+    answer = status_of(graph, version.ref, as_of or END_OF_TIME)
+    by = answer.repealed_by
+    return {"status": answer.status,
+            "repealed_by": (by.ref or by.key) if by is not None and answer.status == REPEALED else None}
