@@ -133,6 +133,9 @@ class AlignSettings:
     # Split/merge: adding a part must explain at least this further share of the whole
     # (0..1, chars in common runs / length of the whole).
     part_min_gain: float = 0.05
+    # Split/merge: a part already matched 1:1 joins a group when its containment in the
+    # whole exceeds that 1:1 ratio by at least this (0..1).
+    part_steal_margin: float = 0.3
     # Most parts of one split or merge (count, 2-5).
     max_parts: int = 3
     # Minimum container score (0..1): 0.6 x share of measures that stayed together
@@ -592,14 +595,36 @@ class _Aligner:
                         (k for k in range(lo, hi + 1) if free_many(k)),
                         key=lambda k: (-self._pair_ratio(direction, one, k), k),
                     )[:2]
+                whole = one_text[one]
+
+                def available(k: int, whole: str = whole, one: int = one) -> bool:
+                    if free_many(k):
+                        return True
+                    # A part already matched 1:1 on weak evidence joins the group when
+                    # it is plainly contained in this whole (a split-off part stolen by
+                    # a near-duplicate article elsewhere).
+                    if not 0 <= k < len(many_text) or k in used_many or k not in many2one:
+                        return False
+                    other = many2one[k]
+                    if other == one:
+                        return False
+                    weak = self._pair_ratio(direction, other, k)
+                    return (weak < 1 - self.s.part_steal_margin
+                            and self._contained(whole, many_text[k]) >= weak + self.s.part_steal_margin)
+
                 for seed in seeds:
-                    run = self._grow(one_text[one], many_text, seed, free_many, one in one2many)
+                    run = self._grow(whole, many_text, seed, available, one in one2many)
                     if run is None:
                         continue
                     if direction == "split":
                         group = ((one,), tuple(run))
                     else:
                         group = (tuple(run), (one,))
+                    for k in run:  # parts taken from weak 1:1 matches free their partner
+                        other = many2one.get(k)
+                        if other is not None and other != one:
+                            del many2one[k]
+                            one2many.pop(other, None)
                     if one in one2many:
                         partner = one2many.pop(one)
                         many2one.pop(partner, None)
