@@ -445,6 +445,13 @@ def test_signature_block_and_complete_titles_are_not_joined():
     assert result.meta.issued == "2024-01-02"
 
 
+def test_only_an_issuer_is_joined_before_guanyu():
+    text = "示例措施正式发布\n关于示例工作的通知(测试用虚构文本)\n各单位：\n请做好示例工作。"
+    assert ingest(text.encode("utf-8")).text == text
+    text = "示例市人民政府\n关于示例工作的通知(测试用虚构文本)\n各单位：\n请做好示例工作。"
+    assert ingest(text.encode("utf-8")).text.split("\n")[0] == "示例市人民政府关于示例工作的通知(测试用虚构文本)"
+
+
 def test_letterhead_is_not_joined_into_the_title():
     text = "示例市人民政府文件\n关于示例工作的通知(测试用虚构文本)\n各单位：\n请做好示例工作。"
     assert ingest(text.encode("utf-8")).text == text

@@ -86,6 +86,10 @@ def _title_run(lines: list[str], start: int) -> int:
             return start
         if not _is_piece(following) and not P.QUALIFIER_LINE.match(following):
             return start
+        # In a title only the issuer stands before 关于: 「示例措施发布」+「关于…的通知」 is a
+        # headline above a title, not one title.
+        if following.startswith("关于") and not (P.ORG_END.search(joined.rstrip("、，, "))):
+            return start
         joined = _concat(joined, following)
         if len(joined) > TITLE_MAX:
             return start
