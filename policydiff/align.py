@@ -136,6 +136,8 @@ class AlignSettings:
     # Split/merge: a part already matched 1:1 joins a group when its containment in the
     # whole exceeds that 1:1 ratio by at least this (0..1).
     part_steal_margin: float = 0.3
+    # ... and only 1:1 matches with a ratio below this (0..1) can lose a part.
+    part_steal_max_ratio: float = 0.7
     # Most parts of one split or merge (count, 2-5).
     max_parts: int = 3
     # Minimum container score (0..1): 0.6 x share of measures that stayed together
@@ -353,6 +355,8 @@ class _Aligner:
         self.used_new: set[int] = set()
         self._old_all: str | None = None  # all measure texts joined, for phrase counts
         self._new_all: str | None = None
+        self._distinctive_cache: dict[tuple[int, int], float] = {}
+        self._phrase_cache: dict[str, int] = {}
 
     def _heading(self, m: Block) -> str:
         # A short first line followed by more text is a title; otherwise the "heading"
@@ -505,19 +509,27 @@ class _Aligner:
         a, b = self.old_text[i], self.new_text[j]
         if not a or not b:
             return 0.0
+        key = (i, j)
+        if key in self._distinctive_cache:
+            return self._distinctive_cache[key]
         if self._old_all is None:
             self._old_all = "\x00".join(self.old_text)
             self._new_all = "\x00".join(self.new_text)
-        total = 0
+        total = 0.0
         for op in Indel.opcodes(a, b):
             if op.tag != "equal" or op.src_end - op.src_start < self.s.coverage_min_block:
                 continue
             run = a[op.src_start:op.src_end]
-            # weight 1 for a phrase found in these two measures only, 1/(1+k) when it
-            # also occurs k more times on one side (IDF-like, in C via str.count)
-            extra = max(self._old_all.count(run) - a.count(run), self._new_all.count(run) - b.count(run))
+            extra = self._phrase_cache.get(run)
+            if extra is None:
+                # weight 1 for a phrase found in these two measures only, 1/(1+k) when
+                # it also occurs k more times on one side (IDF-like, str.count in C)
+                extra = max(self._old_all.count(run) - a.count(run), self._new_all.count(run) - b.count(run))
+                self._phrase_cache[run] = extra
             total += len(run) / (1 + extra)
-        return 2.0 * total / (len(a) + len(b))
+        value = 2.0 * total / (len(a) + len(b))
+        self._distinctive_cache[key] = value
+        return value
 
     def fill_gaps(self) -> None:
         s = self.s
@@ -532,6 +544,9 @@ class _Aligner:
             ev = {}
             for i in olds:
                 for j in news:
+                    # plain coverage bounds the distinctive one from above and is cheaper
+                    if _coverage(self.old_text[i], self.new_text[j], s.coverage_min_block) < s.context_min_coverage:
+                        continue
                     c = self.distinctive_coverage(i, j)
                     if c >= s.context_min_coverage:
                         ev[(i, j)] = c + self.ratio(i, j)
@@ -609,7 +624,7 @@ class _Aligner:
                     if other == one:
                         return False
                     weak = self._pair_ratio(direction, other, k)
-                    return (weak < 1 - self.s.part_steal_margin
+                    return (weak < self.s.part_steal_max_ratio
                             and self._contained(whole, many_text[k]) >= weak + self.s.part_steal_margin)
 
                 for seed in seeds:
@@ -663,6 +678,15 @@ class _Aligner:
         if not whole:
             return None
         run = [seed]
+        if matched_seed:
+            # Indel ratio gives the LCS exactly: r * (len a + len b) / 2. When the
+            # partner leaves less than part_min_gain of the whole unexplained, no part
+            # could qualify (cheap exit for the many unchanged articles).
+            common = _ratio(whole, parts[seed]) * (len(whole) + len(parts[seed])) / 2
+            if 1 - common / len(whole) < s.part_min_gain:
+                return None
+        if not any(free(k) for k in (seed - 2, seed - 1, seed + 1, seed + 2)):
+            return None  # the common case: a 1:1 match among matched neighbours
         explained = _common_runs(whole, parts[seed], mb)
         while len(run) < s.max_parts:
             best: tuple[tuple, int, list[int], int] | None = None
