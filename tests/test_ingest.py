@@ -7,6 +7,8 @@ The seed and the corpus are used by path (tests/conftest.py).
 from __future__ import annotations
 
 import codecs
+import doctest
+import importlib
 import json
 
 import pytest
@@ -653,3 +655,10 @@ def test_clean_text_invariants_hold_for_any_text(text):
     assert_clean(result.text)
     # idempotent: cleaning clean text changes nothing
     assert ingest(result.text.encode("utf-8")).text == result.text
+
+
+@pytest.mark.parametrize("module", ["decoding", "clean", "markup", "meta", "chrome", "patterns"])
+def test_docstring_examples(module):
+    """The worked examples in the ingest modules' docstrings hold (CI runs no doctest)."""
+    result = doctest.testmod(importlib.import_module(f"policydiff.ingest.{module}"))
+    assert result.failed == 0
