@@ -182,6 +182,14 @@ def test_wrong_encoding_override_is_refused_with_a_hint():
     assert "\n" not in message
 
 
+def test_damaged_utf8_is_refused_not_misread():
+    data = SEED.read_bytes()
+    cut = data.index(b"\n", 900) + 1  # a character boundary
+    damaged = data[:cut] + b"\xff" + data[cut:]
+    with pytest.raises(BadInputError, match=rf"UTF-8 except for 1 invalid byte.*offset {cut}\)"):
+        ingest(damaged, "page.txt")
+
+
 def test_unknown_encoding_name_is_refused():
     with pytest.raises(BadInputError, match="unknown encoding"):
         decode(b"abc", "no-such-codec")

@@ -189,6 +189,24 @@ def _refuse_binary(data: bytes) -> None:
         )
 
 
+# UTF-8 with at most this share of invalid sequences is damaged UTF-8, not another
+# encoding (GBK or Big5 bytes read as UTF-8 are invalid almost everywhere). Unit: invalid
+# sequences per non-ASCII character; range 0..0.2.
+_DAMAGED_UTF8_MAX = 0.01
+
+
+def _refuse_damaged_utf8(data: bytes) -> None:
+    replaced = data.decode("utf-8", errors="replace")
+    invalid = replaced.count("\ufffd")
+    non_ascii = sum(1 for ch in replaced if ord(ch) > 0x7F)
+    if non_ascii >= 20 and invalid <= _DAMAGED_UTF8_MAX * non_ascii:
+        raise BadInputError(
+            f"input is UTF-8 except for {invalid} invalid byte sequence(s) "
+            f"({_offset_message(data, 'utf-8')}); repair the file, or pass --encoding if it "
+            "is not UTF-8"
+        )
+
+
 def _strict(data: bytes, encoding: str) -> str | None:
     try:
         return data.decode(encoding)
@@ -315,6 +333,7 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     text = _strict(data, "utf-8")
     if text is not None:
         return text, "utf-8"
+    _refuse_damaged_utf8(data)
     found = _guess_cjk(data) or _detect_other(data)
     if found is None:
         raise BadInputError(
