@@ -11,33 +11,41 @@ The algorithm, in order (each stage only looks at what the previous ones left op
 2. **Anchors**: identical normalised texts are paired directly (in order where a text
    occurs several times). Revisions keep most articles verbatim, so this removes most of
    the work before any fuzzy scoring; it also keeps the largest corpus pair fast.
-3. **Candidates** for what is left: a character n-gram inverted index (n-grams that occur
-   in few measures only, so boilerplate does not flood it) proposes the old measures that
-   share most n-grams with each new one, and the skeleton of in-order anchors proposes the
-   old measures at the same relative position. Each candidate pair is scored with
-   `rapidfuzz` Indel ratio (C speed) on normalised text, blended with heading similarity
-   when both measures have a short heading line, plus a context bonus from the similarity
-   of the neighbouring pairs (i-1, j-1) and (i+1, j+1) - this separates near-duplicate
-   boilerplate (penalty articles) that text alone cannot.
+3. **Candidates** for what is left, in two rounds. Round one proposes only the old
+   measures at the same relative position inside the skeleton of in-order anchors, and
+   keeps pairs with ratio >= `anchor_min` (most edited articles of a real revision stay
+   in place). Round two adds a character n-gram inverted index (n-grams held by at most
+   `ngram_max_df` measures, so boilerplate does not flood it) that proposes the old
+   measures sharing most n-grams with each new one, wherever they are. Each candidate
+   pair is scored with `rapidfuzz` Indel ratio (C speed) on normalised text, blended
+   with heading similarity when both measures have a short title line, plus a context
+   bonus from the similarity of the neighbouring pairs (i-1, j-1) and (i+1, j+1): this
+   separates near-duplicate boilerplate (penalty articles) that text alone cannot.
    Rejected: a full n x m score matrix (0.6 s on the 650-article pair in rapidfuzz alone).
-4. **Global one-to-one assignment**: maximum-weight bipartite matching over the sparse
-   candidate graph (successive shortest augmenting paths with potentials, each row also
-   owning a private "unmatched" column), so the result does not depend on which measure
-   is looked at first. Rejected: greedy first-come / greedy best-first matching, which
-   steals a boilerplate article's partner and never gives it back.
-5. **Acceptance**: an assigned pair stands if its text ratio is at least `modified_min`.
-6. **Gap filling with context**: between consecutive in-order matched pairs, the
-   measures still unmatched on both sides are paired in order (small DP) when their text
-   shares enough *distinctive contiguous* material (`context_min_coverage`: runs of at least
-   `coverage_min_block` characters, weighted down when the phrase recurs elsewhere in
-   the documents). This is where 60-85% rewording in place is recognised as *modified*,
-   while an article deleted and an unrelated one inserted at the same place (whose
-   shared characters are scattered or stock phrases) stays *removed* + *added*.
-7. **Split / merge**: an old measure whose text is covered by 2..`max_parts` nearby new
+4. **Global one-to-one assignment** in each round: maximum-weight bipartite matching
+   over the sparse candidate graph (successive shortest augmenting paths with
+   potentials, each row also owning a private "unmatched" column), so the result does
+   not depend on which measure is looked at first. Rejected: greedy first-come / greedy
+   best-first matching, which steals a boilerplate article's partner for good.
+5. **Acceptance**: an assigned pair stands if its text ratio is at least `modified_min`,
+   or (round two) if at least `strong_coverage` of both texts is distinctive common
+   material (see 7): a short article that moved and lost half its clauses.
+6. **Split / merge** (run here from 1:1 matches, and again after 7 from unmatched
+   measures too): an old measure whose text is covered by 2..`max_parts` nearby new
    measures (its 1:1 partner plus free neighbours, possibly skipping one inserted
-   article; or free measures only) becomes a split when each added part is contained in
-   it and explains a further share of it; merges are the mirror image. Run before gap
-   filling (from 1:1 matches) and after it (also from unmatched measures).
+   article, or taking a part from a weak 1:1 match elsewhere when the part is plainly
+   contained) becomes a split when each added part is contained in it
+   (`part_min_coverage`) and explains a further share of it (`part_min_gain`); merges
+   are the mirror image. Running it before 7 keeps split-off parts from being consumed
+   as weak in-place pairs.
+7. **Gap filling with context**: between consecutive in-order matches, the measures
+   still unmatched on both sides are paired in order (small DP) when their text shares
+   enough *distinctive contiguous* material (`context_min_coverage`: runs of at least
+   `coverage_min_block` characters, each weighted down by how often the phrase recurs
+   elsewhere in the documents). This is where 60-85% rewording in place is recognised as
+   *modified* (both neighbours anchored lets weak text evidence count), while an article
+   deleted and an unrelated one inserted at the same place (sharing only scattered
+   characters or stock phrases) stays *removed* + *added*: the precision trap.
 8. Whatever remains is *removed* (old) or *added* (new).
 9. **Containers** are matched by heading similarity and the measures they hold (not by
    label), with the same assignment; then `moved` = out of order (pairs outside a longest
@@ -53,10 +61,10 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections import Counter
-from itertools import chain
 import unicodedata
 from bisect import bisect_left
+from collections import Counter
+from itertools import chain
 from dataclasses import asdict, dataclass
 from typing import Iterable, Sequence
 
