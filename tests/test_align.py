@@ -332,7 +332,7 @@ def test_deterministic_across_hash_seeds():
     import subprocess
 
     script = (
-        "from tests.test_align import *\n"
+        "from tests.test_align import A, BASE, _chapters, align, build\n"
         "new = build(_chapters(lambda ch: ch[1][1].__setitem__(slice(0, 2), ['talent', 'fund']),"
         " lambda ch: ch[2][1].insert(0, 'unrelated'), lambda ch: ch[2][1].insert(2, A['liability'].replace('责令退回', '责令限期退回'))))\n"
         "print(repr(align(build(BASE), new)))\n"
