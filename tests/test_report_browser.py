@@ -222,8 +222,13 @@ def test_large_corpus_report_opens(browser, tmp_path):
         ids += [f"new-{n}" for n in range(1, len(new.document.measures) + 1)]
         assert watched.page.evaluate("ids => ids.filter(id => !document.getElementById(id)).length", ids) == 0
         watched.page.get_by_label("左右对照").check()
-        watched.page.locator(".change.has-sbs").first.screenshot(
-            path=str((SCREENSHOTS.mkdir(parents=True, exist_ok=True), SCREENSHOTS)[1] / "large-change-card.png"))
+        card = watched.page.locator(".change.has-sbs").nth(3)
+        card.scroll_into_view_if_needed()  # content-visibility: auto renders it near the viewport
+        watched.page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        card.scroll_into_view_if_needed()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        card.screenshot(path=str(SCREENSHOTS / "large-change-card.png"))
+        watched.page.screenshot(path=str(SCREENSHOTS / "large-top.png"))
     finally:
         context.close()
 

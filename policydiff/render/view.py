@@ -281,8 +281,9 @@ def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) ->
             "new_labels": labels("new", new_index, change.new),
             "has_sbs": change.kind.value in ("modified", "split", "merged") and bool(change.old and change.new),
             "flags": flags,
-            # In the keyboard change list: anything but a plain unchanged measure.
-            "listed": change.kind is not ChangeKind.UNCHANGED or bool(flags),
+            # In the keyboard change list: anything but an unchanged measure that at most
+            # got a new number (a renumbering cascade would flood the list).
+            "listed": change.kind is not ChangeKind.UNCHANGED or any(f != "renumbered" for f in flags),
             "similarity": f"{change.similarity:.2f}",
             "segments": segments,
             "old_panes": panes("old", old_index, change.old, segments),
