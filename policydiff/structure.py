@@ -59,7 +59,9 @@ How a text is read
 
 5. **Kinds.** A structural node with structural children is a CONTAINER, one without is a
    MEASURE (leaf rule: "a level is a container only when numbered measures sit below
-   it"). A container's raw runs from its heading to its first child: its intro text
+   it") — except a bare 编/章/节/Part/Chapter line above the measure level (a chapter
+   whose articles were all deleted), which carries no content and stays an empty
+   CONTAINER. A container's raw runs from its heading to its first child: its intro text
    (the seed's (一) paragraph) is its own.
 
 6. **Unnumbered text** becomes TEXT blocks, all at top level:
@@ -133,6 +135,9 @@ _TIERS = (
     ("arabic-paren", "circled", "alpha-paren"),
     ("part", "subpart", "chapter", "section", "en-part", "en-chapter"),
 )
+# Styles that are headings, never content: a one-line 第X章 is a bare heading, whereas a
+# one-line "（三）加强领导。" is a measure.
+_HEADING_ONLY_STYLES = ("part", "subpart", "chapter", "section", "en-part", "en-chapter")
 # Styles that a table of contents lists.
 _TOC_STYLES = ("part", "subpart", "chapter", "section", "cn-top", "en-part", "en-chapter")
 
@@ -345,14 +350,26 @@ def _restart_wins(candidates, k, stack, last, ranks) -> bool:
 
 
 def _table_of_contents(lines: list[str], candidates: dict[int, Candidate]) -> set[int]:
-    """Lines of duplicated heading lists (a table of contents): runs of >= 2 adjacent
-    container-style candidate lines that all recur later as candidate lines."""
+    """Lines of a table of contents: a run of >= 2 adjacent heading-style candidate lines
+    (编/章/节, 一、, Part, Chapter) that the body repeats. Two signs, either suffices:
+
+    - text: the longest prefix of the run whose lines all recur (white space aside)
+      after that prefix (the list may run straight into the first real heading);
+    - numbers (law styles only, before the first 第X条): the run's first label (第一编,
+      第一章 …) comes again later; the list is the run up to that repetition. This
+      catches a contents list whose wording differs from the headings.
+    """
     def key(line: str) -> str:
         return re.sub(rf"[{_SPACE}]", "", line)
 
-    later_positions: dict[str, list[int]] = {}
+    last_by_text: dict[str, int] = {}
+    last_by_label: dict[tuple[str, int, int | None], int] = {}
     for line_no in sorted(candidates):
-        later_positions.setdefault(key(lines[line_no]), []).append(line_no)
+        cand = candidates[line_no]
+        last_by_text[key(lines[line_no])] = line_no
+        last_by_label[(cand.style, cand.number, cand.sub_number)] = line_no
+    first_article = min((i for i, c in candidates.items() if c.style in ("article", "en-article")),
+                        default=len(lines))
     toc: set[int] = set()
     line_no = 0
     n = len(lines)
@@ -361,15 +378,22 @@ def _table_of_contents(lines: list[str], candidates: dict[int, Candidate]) -> se
         while line_no < n and line_no in candidates and candidates[line_no].style in _TOC_STYLES:
             run.append(line_no)
             line_no += 1
-        # The list may run straight into the first real heading: take the longest prefix
-        # of the run whose lines all recur after that prefix.
-        for length in range(len(run), 1, -1):
-            prefix = run[:length]
-            if all(later_positions[key(lines[i])][-1] > prefix[-1] for i in prefix):
-                toc.update(prefix)
-                break
         if not run:
             line_no += 1
+            continue
+        for length in range(len(run), 1, -1):
+            prefix = run[:length]
+            if all(last_by_text[key(lines[i])] > prefix[-1] for i in prefix):
+                toc.update(prefix)
+                break
+        head = candidates[run[0]]
+        label = (head.style, head.number, head.sub_number)
+        if len(run) >= 2 and head.style in _LAW_STYLES and run[0] < first_article \
+                and last_by_label[label] > run[0]:
+            again = next((j for j, i in enumerate(run) if j and
+                          (candidates[i].style, candidates[i].number, candidates[i].sub_number) == label), len(run))
+            if again >= 2:
+                toc.update(run[:again])
     return toc
 
 
@@ -552,7 +576,12 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
         end = nodes[k + 1][0] if k + 1 < len(nodes) else end_of_nodes
         del open_blocks[depth:]
         parent = open_blocks[-1] if open_blocks else None
-        if has_children[k]:
+        # A heading-only node above the measure level (第五章 with no articles left, a
+        # contents line that slipped through) is an empty container, not a measure: it
+        # carries no content.
+        empty_heading = cand.style in _HEADING_ONLY_STYLES and ranks[cand.style] < ranks[measure_style] \
+            and end - line_no == 1
+        if has_children[k] or empty_heading:
             add(BlockKind.CONTAINER, cand.style, line_no, end, cand, parent)
         else:
             ordinal += 1

@@ -47,7 +47,8 @@ def check_invariants(doc: Document) -> None:
             assert block.text == "\n".join([block.heading] + lines[1:])
     for block in doc.blocks:
         if block.kind is BlockKind.CONTAINER:
-            assert any(b.parent == block.index for b in doc.blocks), "containers have something below"
+            assert any(b.parent == block.index for b in doc.blocks) or block.raw.count("\n") <= 1, \
+                "containers have something below, or are a bare heading line"
         if block.kind is BlockKind.MEASURE:
             assert not any(b.parent == block.index for b in doc.blocks), "measures are leaves"
     assert [m.ordinal for m in doc.measures] == list(range(1, len(doc.measures) + 1))
@@ -448,4 +449,37 @@ def test_typical_opinion_with_running_paren_numbers():
         ("（一）", ("一、",)), ("（二）", ("一、",)), ("（三）", ("二、",)), ("（四）", ("二、",)), ("（五）", ("三、",)),
     ]
     assert doc.blocks[-1].level == "closing"
+    check_invariants(doc)
+
+
+def test_toc_with_different_wording_directly_before_the_body():
+    text = ("示例法(测试用虚构文本)\n目录\n第一章 总则\n第二章 权利义务\n第一节 权利\n第二节 义务\n第三章 附则\n"
+            "第一章 总 则\n第一条 甲。\n第二章 权利和义务\n第一节 权利\n第二条 乙。\n第二节 义务\n第三条 丙。\n"
+            "第三章 附 则\n第四条 丁。\n")
+    doc = parse(text)
+    assert [(c.label, doc.path(c)) for c in doc.containers] == [
+        ("第一章", ()), ("第二章", ()), ("第一节", ("第二章",)), ("第二节", ("第二章",)), ("第三章", ()),
+    ]
+    assert doc.containers[1].heading == "权利和义务"
+    assert [m.label for m in doc.measures] == ["第一条", "第二条", "第三条", "第四条"]
+    assert TOC_NOTE in doc.notes
+    check_invariants(doc)
+
+
+def test_repeated_heading_names_in_a_code_are_not_a_toc():
+    text = ("示例法典(测试用虚构文本)\n第一编 总则\n第一章 一般规定\n第一条 甲。\n第二编 物权\n第一分编 通则\n"
+            "第一章 一般规定\n第二条 乙。\n第三编 合同\n第一分编 通则\n第一章 一般规定\n第三条 丙。\n")
+    doc = parse(text)
+    assert TOC_NOTE not in doc.notes
+    assert [doc.path(m) for m in doc.measures] == [
+        ("第一编", "第一章"), ("第二编", "第一分编", "第一章"), ("第三编", "第一分编", "第一章"),
+    ]
+
+
+def test_empty_chapter_is_an_empty_container():
+    text = "示例条例(测试用虚构文本)\n第一章 总则\n第一条 甲。\n第二章 （删除）\n第三章 附则\n第二条 乙。\n"
+    doc = parse(text)
+    assert [m.label for m in doc.measures] == ["第一条", "第二条"]
+    assert [(c.label, c.kind) for c in doc.containers] == [
+        ("第一章", BlockKind.CONTAINER), ("第二章", BlockKind.CONTAINER), ("第三章", BlockKind.CONTAINER)]
     check_invariants(doc)
