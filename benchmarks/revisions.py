@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from policydiff.align import _lis_indexes  # noqa: E402  (same definition of "moved")
+from policydiff.align import _lis_indexes, parent_moved  # noqa: E402  (same definition of "moved")
 from policydiff.docbuild import DocBuilder  # noqa: E402
 from policydiff.model import Document  # noqa: E402
 
@@ -232,9 +232,8 @@ def truth_of(old_doc: Document, old_origins: list[int | None], new_chaps: list[C
             ob, nb = old_doc.measure(o[0]), new_doc.measure(n[0])
             kind = "unchanged" if ob.text == nb.text else "modified"
             renumbered = ob.number != nb.number
-            parent_moved = (cmap.get(ob.parent) != nb.parent) if ob.parent is not None else (
-                nb.parent is not None and bool(old_doc.containers))
-            moved = unit_rank[(o, n)] not in in_order or parent_moved
+            changed_container = parent_moved(ob.parent, nb.parent, cmap, set(cmap.values()))
+            moved = unit_rank[(o, n)] not in in_order or changed_container
         out.append((kind, o, n, renumbered, moved))
     out.sort(key=lambda r: (r[2][:1] or (0,), r[1][:1] or (0,)))
     return Truth(tuple(out), frozenset(edited_old), frozenset(edited_new))

@@ -80,6 +80,7 @@ __all__ = [
     "align",
     "normalize",
     "max_weight_assignment",
+    "parent_moved",
 ]
 
 
@@ -822,14 +823,11 @@ class _Aligner:
         units.extend(group_list)
         units.sort()
         in_order = set(_lis_indexes([u[1][0] for u in units]))
-        old_has_containers = bool(self.old_doc.containers)
+
+        matched_new_containers = set(cmap.values())
 
         def container_moved(i: int, j: int) -> bool:
-            op = self.olds[i].parent
-            np_ = self.news[j].parent
-            if op is None:
-                return np_ is not None and old_has_containers
-            return cmap.get(op) != np_
+            return parent_moved(self.olds[i].parent, self.news[j].parent, cmap, matched_new_containers)
 
         matches: list[MeasureMatch] = []
         for k, (olds, news) in enumerate(units):
@@ -856,6 +854,20 @@ class _Aligner:
         for i in removed:
             matches.append(MeasureMatch(ChangeKind.REMOVED, (i + 1,), (), 0.0, False, False))
         return Alignment(tuple(_sort_matches(matches)), tuple(containers), s)
+
+
+def parent_moved(old_parent: int | None, new_parent: int | None, cmap: dict[int, int],
+                 matched_new: set[int]) -> bool:
+    """Whether a measure changed container (block indexes; cmap: old -> new container).
+
+    Its old container still exists (matched): moved when the new parent is not its match.
+    Its old container is gone (dissolved) or it sat at top level: moved only when it
+    now sits in a container that existed before (it joined another chapter); a
+    measure whose surroundings were all restructured into new containers, or flattened
+    to top level, is not flagged for that alone."""
+    if old_parent is not None and old_parent in cmap:
+        return cmap[old_parent] != new_parent
+    return new_parent is not None and new_parent in matched_new
 
 
 def _sort_matches(matches: list[MeasureMatch]) -> list[MeasureMatch]:

@@ -344,3 +344,12 @@ def test_deterministic_across_hash_seeds():
                               text=True, check=True)
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+def test_flattened_document_is_not_all_moved():
+    """Chapters dropped altogether: containers removed, measures unchanged, not moved."""
+    flat = [(None, [k for _, keys in BASE for k in keys])]
+    old, new = build(BASE), build(flat)
+    al = align(old, new)
+    assert all(m.kind is ChangeKind.UNCHANGED and not m.moved for m in al.matches)
+    assert all(c.new is None for c in al.containers) and len(al.containers) == 3
