@@ -276,7 +276,22 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
         if position is not None:
             open_node = stack[position]
             if not _is_successor((open_node.number, open_node.sub_number), cand, gap):
-                last_refused[cand.style] = cand
+                # A second run of 第一条/第一章 … in the same parent (a text attached
+                # after the first, or the body after a contents list that slipped
+                # through): only for strong law-style lines, and only when the new run
+                # is longer than what the running numbering would still find.
+                restart = (cand.style in _LAW_STYLES and cand.strong and cand.number == 1
+                           and cand.sub_number is None
+                           and _restart_wins(candidates, k, stack[:position],
+                                             (open_node.number, open_node.sub_number), ranks, min_chain=2))
+                if not restart:
+                    last_refused[cand.style] = cand
+                    continue
+                del stack[position:]
+                stack.append(cand)
+                last_seen[cand.style] = (cand.number, cand.sub_number)
+                last_refused.pop(cand.style, None)
+                accepted.append((line_no, cand, len(stack) - 1))
                 continue
             # A suspect successor gives way to a later line with the same number: suspect
             # when weak (第五条规定的… at a line start) or when it also continues a list
@@ -324,7 +339,7 @@ def _same_number_ahead(candidates, k, ranks) -> bool:
     return False
 
 
-def _restart_wins(candidates, k, stack, last, ranks) -> bool:
+def _restart_wins(candidates, k, stack, last, ranks, min_chain: int = 1) -> bool:
     """A "1" of a style whose numbering ran to `last` under an earlier parent: is it a
     restart, or a quoted list while the running numbering goes on? Within the current
     parent (until a candidate as coarse as the parent), count the successor chain each
@@ -346,7 +361,7 @@ def _restart_wins(candidates, k, stack, last, ranks) -> bool:
         if running_next <= later.number <= running_next + gap:
             running_chain += 1
             running_next = later.number + 1
-    return restart_chain > running_chain
+    return restart_chain >= min_chain and restart_chain > running_chain
 
 
 def _table_of_contents(lines: list[str], candidates: dict[int, Candidate]) -> set[int]:

@@ -483,3 +483,17 @@ def test_empty_chapter_is_an_empty_container():
     assert [(c.label, c.kind) for c in doc.containers] == [
         ("第一章", BlockKind.CONTAINER), ("第二章", BlockKind.CONTAINER), ("第三章", BlockKind.CONTAINER)]
     check_invariants(doc)
+
+
+def test_second_run_of_articles_in_an_attached_text():
+    text = ("示例决定(测试用虚构文本)\n第一条 甲。\n第二条 乙。\n附：示例办法\n第一条 丙。\n第二条 丁。\n第三条 戊。\n")
+    doc = parse(text)
+    assert [m.label for m in doc.measures] == ["第一条", "第二条", "第一条", "第二条", "第三条"]
+    assert doc.measures[1].raw == "第二条 乙。\n附：示例办法\n"
+    check_invariants(doc)
+
+
+def test_a_quoted_first_article_does_not_restart():
+    text = "示例规定(测试用虚构文本)\n第一条 甲。\n第二条 乙，引用如下：\n第一条 引文。\n第三条 丙。\n"
+    doc = parse(text)
+    assert [m.label for m in doc.measures] == ["第一条", "第二条", "第三条"]
