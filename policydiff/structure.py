@@ -283,7 +283,8 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
                 restart = (cand.style in _LAW_STYLES and cand.strong and cand.number == 1
                            and cand.sub_number is None
                            and _restart_wins(candidates, k, stack[:position],
-                                             (open_node.number, open_node.sub_number), ranks, min_chain=2))
+                                             (open_node.number, open_node.sub_number), ranks,
+                                             min_chain=2, allow_gaps=False))
                 if not restart:
                     last_refused[cand.style] = cand
                     continue
@@ -339,7 +340,7 @@ def _same_number_ahead(candidates, k, ranks) -> bool:
     return False
 
 
-def _restart_wins(candidates, k, stack, last, ranks, min_chain: int = 1) -> bool:
+def _restart_wins(candidates, k, stack, last, ranks, min_chain: int = 1, allow_gaps: bool = True) -> bool:
     """A "1" of a style whose numbering ran to `last` under an earlier parent: is it a
     restart, or a quoted list while the running numbering goes on? Within the current
     parent (until a candidate as coarse as the parent), count the successor chain each
@@ -354,7 +355,7 @@ def _restart_wins(candidates, k, stack, last, ranks, min_chain: int = 1) -> bool
             break
         if later.style != style or later.sub_number is not None:
             continue
-        gap = _gap(later)
+        gap = _gap(later) if allow_gaps else 0
         if restart_next <= later.number <= restart_next + gap:
             restart_chain += 1
             restart_next = later.number + 1
