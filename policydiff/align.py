@@ -8,8 +8,8 @@ The algorithm, in order (each stage only looks at what the previous ones left op
 1. **Normalise** every measure text (NFKC, punctuation width folded, white space and
    zero-width characters dropped), so that an editorial change of punctuation width
    scores 1.0.
-2. **Anchors**: identical normalised texts are paired directly (in order where a text
-   occurs several times). Revisions keep most articles verbatim, so this removes most of
+2. **Anchors**: identical normalised texts that occur once on each side are paired
+   directly (repeated texts go to the assignment, where position decides). Revisions keep most articles verbatim, so this removes most of
    the work before any fuzzy scoring; it also keeps the largest corpus pair fast.
 3. **Candidates** for what is left, in two rounds. Round one proposes only the old
    measures at the same relative position inside the skeleton of in-order anchors, and
@@ -410,13 +410,20 @@ class _Aligner:
 
     # stage 2
     def anchors(self) -> None:
-        by_text: dict[str, list[int]] = {}
+        """Pair texts that occur exactly once on each side. A text repeated on either
+        side (「（删除）」, an empty article, a stock clause) is left to the assignment,
+        where position and neighbours choose which copy went where; pairing copies in
+        order would flag a wrong one as moved."""
+        old_at: dict[str, list[int]] = {}
         for i, t in enumerate(self.old_text):
-            by_text.setdefault(t, []).append(i)
+            old_at.setdefault(t, []).append(i)
+        new_at: dict[str, list[int]] = {}
         for j, t in enumerate(self.new_text):
-            pool = by_text.get(t)
-            if pool:
-                self.link(pool.pop(0), j)
+            new_at.setdefault(t, []).append(j)
+        for t, js in new_at.items():
+            olds = old_at.get(t)
+            if olds and len(olds) == 1 and len(js) == 1:
+                self.link(olds[0], js[0])
 
     def skeleton(self) -> list[tuple[int, int]]:
         """The matches that are in order (a longest increasing subsequence); a split or

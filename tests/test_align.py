@@ -353,3 +353,19 @@ def test_flattened_document_is_not_all_moved():
     al = align(old, new)
     assert all(m.kind is ChangeKind.UNCHANGED and not m.moved for m in al.matches)
     assert all(c.new is None for c in al.containers) and len(al.containers) == 3
+
+
+def test_repeated_texts_are_placed_by_position():
+    """Empty or repeated texts are not paired first-come: the copy that stayed in place
+    is the one matched, nothing is flagged moved."""
+    b = DocBuilder(title=TITLE)
+    for n, t in enumerate(["", A["fund"], "", A["lab"]], 1):
+        b.measure(f"第{n}条", n, t)
+    old = b.build()
+    b = DocBuilder(title=TITLE)
+    for n, t in enumerate([A["fund"], "", A["lab"]], 1):
+        b.measure(f"第{n}条", n, t)
+    new = b.build()
+    assert rows(align(old, new)) == [("removed", (1,), ()), ("unchanged", (2,), (1,)),
+                                     ("unchanged", (3,), (2,)), ("unchanged", (4,), (3,))]
+    assert not any(m.moved for m in align(old, new).matches)
