@@ -11,7 +11,8 @@ For each pair, best of N runs (default 5) of:
   e2e        `python -m policydiff diff --format json OLD NEW` in a subprocess (includes
              interpreter start, imports, decoding, parsing, alignment, redline, JSON)
   compare    policydiff.compare.compare(old, new) in process, on parsed versions
-  parse      structure.parse of both sides (what e2e adds besides start-up and JSON)
+  parse      api.load_side of both files: read, decode, clean, structure.parse (what e2e
+             adds to compare, besides interpreter start-up and the JSON)
   git        `git diff --no-index --word-diff OLD NEW` (a line/word diff, no alignment)
   difflib    difflib.HtmlDiff().make_file over the lines (the standard library's report)
 and the peak memory: tracemalloc peak of one in-process compare, and the maximum
@@ -41,7 +42,7 @@ HERE = Path(__file__).resolve()
 REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO))
 
-from policydiff import structure  # noqa: E402
+from policydiff import api, structure  # noqa: E402
 from policydiff.compare import compare  # noqa: E402
 from policydiff.model import Version  # noqa: E402
 
@@ -78,8 +79,8 @@ def choose_pairs(corpus: Path) -> list[tuple[str, Path, Path]]:
 
 
 def parsed(path: Path) -> Version:
-    doc = structure.parse(path.read_text(encoding="utf-8"))
-    return Version(work=None, version=None, meta=doc.meta, has_text=True, document=doc, path=str(path))
+    """The file read as `policydiff diff FILE` reads it (decode, clean, parse)."""
+    return api.load_side(None, str(path))
 
 
 def best_of(repeat: int, fn) -> tuple[float, float]:
@@ -115,7 +116,7 @@ def time_pair(name: str, old_path: Path, new_path: Path, repeat: int) -> dict:
                  "articles": f"{len(old.document.measures)}->{len(new.document.measures)}"}
     compare(old, new)  # warm-up: imports, regex compilation
     row["compare"], row["compare_cpu"] = best_of(repeat, lambda: compare(old, new))
-    row["parse"], _ = best_of(repeat, lambda: (structure.parse(old.document.text), structure.parse(new.document.text)))
+    row["parse"], _ = best_of(repeat, lambda: (parsed(old_path), parsed(new_path)))
     # HtmlDiff is quadratic-ish on long files (about a minute on the large pair): one run
     row["difflib"], row["difflib_cpu"] = best_of(1, lambda: difflib.HtmlDiff().make_file(old_lines, new_lines))
     e2e = [run_child([sys.executable, "-m", "policydiff", "diff", "--format", "json", str(old_path), str(new_path)])
