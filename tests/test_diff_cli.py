@@ -105,3 +105,13 @@ def test_corpus_pair_end_to_end(manifest, tmp_path):
         assert ch["kind"] in {"unchanged", "modified", "split", "merged", "added", "removed"}
     text = run_cli("diff", old, new, cwd=tmp_path)
     assert text.returncode == 0 and text.stdout.count("\n") >= len(data["changes"])
+
+
+def test_text_without_numbering_is_compared_as_document_text(tmp_path):
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text("示例通知(测试用虚构文本)\n各单位要加强管理。\n请于3月1日前报送。\n", encoding="utf-8")
+    new.write_text("示例通知(测试用虚构文本)\n各单位要进一步加强管理。\n请于4月1日前报送。\n", encoding="utf-8")
+    result = run_cli("diff", str(old), str(new), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "note (old):" in result.stdout and "numbering" in result.stdout
+    assert "{+进一步+}" in result.stdout

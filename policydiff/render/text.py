@@ -83,6 +83,10 @@ def comparison_text(c: Comparison, color: bool = False) -> str:
     old_measures = c.old.document.measures if c.old.document is not None else ()
     new_measures = c.new.document.measures if c.new.document is not None else ()
     lines = [_side(c, "old"), _side(c, "new")]
+    for side, version in (("old", c.old), ("new", c.new)):
+        notes = tuple(version.notes) + (tuple(version.document.notes) if version.document is not None else ())
+        for note in dict.fromkeys(notes):  # unique, in order
+            lines.append(f"note ({side}): {note}")
     summary = c.summary()
     lines.append("summary: " + ", ".join(f"{key} {value}" for key, value in summary.items()))
     for field in c.document_changes:
