@@ -400,6 +400,15 @@ def test_lossless_on_generated_texts(text):
     assert doc.text == text
 
 
+_LABEL_ALPHABET = st.sampled_from(list("第一二三十条章节编之、（）()1234.．\n 　甲本措施施行附件#\\"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_LABEL_ALPHABET, max_size=120))
+def test_lossless_on_label_soup(text):
+    check_invariants(parse(text))
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200))
 def test_lossless_on_any_text(text):
