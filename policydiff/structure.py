@@ -66,10 +66,11 @@ How a text is read
 
 6. **Unnumbered text** becomes TEXT blocks, all at top level:
 
-   - before the first node: ``notice`` (everything up to a stand-alone date line such as
+   - before the first node: ``notice`` (everything up to a signature date such as
      「2024年10月9日」 that is followed by more text: a covering notice with its signature),
      then ``title`` (the first line, when it does not end like a sentence), ``header``
      (lines opening with a date: a law's adoption and amendment lines), ``preamble``;
+     a contents list (with its 「目录」 line) is ``toc``;
    - after the last node: ``closing`` — from the first paragraph (never the node's own
      first line) that is an attachment heading (附件, 附件1：, 附表, 附录) or, in policy
      style only, a document-level clause (「本措施自印发之日起施行」, 「由…负责解释」,
@@ -439,18 +440,35 @@ def _title_like(line: str) -> bool:
         and not _HEADER_LINE.match(line)
 
 
-def _pre_text_roles(lines: list[str]) -> list[tuple[str, int, int]]:
+_SIGNATURE_DATE = re.compile(
+    r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
+    r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*[)）]?$"
+)
+# A signature line is short (unit: characters; range 20..60): 「示例市科学技术局 2024年10月9日」.
+MAX_SIGNATURE_CHARS = 40
+_BRACKETED = re.compile(r"^[(（][^()（）]*[)）]$")  # （此件公开发布）
+_TOC_WORD = re.compile(r"^目\s*录$")
+
+
+def _pre_text_roles(lines: list[str], toc: set[int] = frozenset()) -> list[tuple[str, int, int]]:
     """Split the lines before the first node into (level, first, end) runs.
 
-    The notice is everything up to the last stand-alone date line that has text after
-    it; the title is the first line after the notice, or, when that is not title-like
-    (a law whose promulgation order follows its title), the first line of all."""
+    The notice is everything up to the last signature date (a short line ending with a
+    date, such as 「2024年10月9日」) that has text after it, plus bracketed remarks right
+    after it (「（此件公开发布）」); the title is the first line after the notice, or, when
+    that is not title-like (a law whose promulgation order follows its title), the first
+    line of all; then header lines (opening with a date), then the preamble. A contents
+    list (its 「目录」 line included) is carved out as ``toc``."""
     roles: list[tuple[str, int, int]] = []
     n = len(lines)
     start = 0
-    date_lines = [i for i, line in enumerate(lines) if _DATE_LINE.match(line.strip(_SPACE))]
+    date_lines = [i for i, line in enumerate(lines)
+                  if len(line.strip(_SPACE)) <= MAX_SIGNATURE_CHARS and _SIGNATURE_DATE.search(line.strip(_SPACE))
+                  and not _HEADER_LINE.match(line.strip(_SPACE)) or _DATE_LINE.match(line.strip(_SPACE))]
     if date_lines and date_lines[-1] < n - 1:
         notice_end = date_lines[-1] + 1
+        while notice_end < n - 1 and _BRACKETED.match(lines[notice_end].strip(_SPACE)):
+            notice_end += 1
         if not _title_like(lines[notice_end]) and _title_like(lines[0]) and notice_end > 1:
             roles.append(("title", 0, 1))
             roles.append(("notice", 1, notice_end))
@@ -468,7 +486,24 @@ def _pre_text_roles(lines: list[str]) -> list[tuple[str, int, int]]:
         start = header_end
     if start < n:
         roles.append(("preamble", start, n))
-    return roles
+    toc_lines = sorted(i for i in toc if i < n)
+    if not toc_lines:
+        return roles
+    first, end = toc_lines[0], toc_lines[-1] + 1
+    if first > 0 and _TOC_WORD.match(lines[first - 1].strip(_SPACE)):
+        first -= 1
+    carved: list[tuple[str, int, int]] = []
+    for level, a, b in roles:
+        if b <= first or a >= end:
+            carved.append((level, a, b))
+            continue
+        if a < first:
+            carved.append((level, a, first))
+        if not any(r[0] == "toc" for r in carved):
+            carved.append(("toc", first, end))
+        if b > end:
+            carved.append((level, end, b))
+    return carved
 
 
 # --------------------------------------------------------------------------- parse
@@ -580,7 +615,7 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
             break
 
     first_node_line = nodes[0][0]
-    for level, first, end in _pre_text_roles(lines[:first_node_line]):
+    for level, first, end in _pre_text_roles(lines[:first_node_line], toc):
         add(BlockKind.TEXT, level, first, end, None, None)
 
     has_children = [

@@ -197,8 +197,9 @@ def test_law_containers_and_toc(law_doc):
         ("第二章", "第二节"), ("第二章", "第二节"),
     ]
     assert TOC_NOTE in law_doc.notes
-    preamble = [b for b in law_doc.blocks if b.level == "preamble"]
-    assert preamble and "目录\n第一章 总则\n第二章 支持措施\n" == preamble[0].raw
+    toc = [b for b in law_doc.blocks if b.level == "toc"]
+    assert [b.raw for b in toc] == ["目录\n第一章 总则\n第二章 支持措施\n"]
+    assert not [b for b in law_doc.blocks if b.level == "preamble"]
 
 
 def test_law_text_roles(law_doc):
@@ -506,3 +507,17 @@ def test_a_quoted_first_article_does_not_restart():
     text = "示例规定(测试用虚构文本)\n第一条 甲。\n第二条 乙，引用如下：\n第一条 引文。\n第三条 丙。\n"
     doc = parse(text)
     assert [m.label for m in doc.measures] == ["第一条", "第二条", "第三条"]
+
+
+def test_notice_with_signature_line_and_remark():
+    text = ("示例市科学技术局关于印发《示例市促进创新若干措施》的通知(测试用虚构文本)\n各有关单位：\n现印发给你们，请遵照执行。\n"
+            "示例市科学技术局 2024年10月9日\n（此件公开发布）\n示例市促进创新若干措施\n为促进创新，制定本措施。\n"
+            "1.支持研发\n2.支持转化\n")
+    doc = parse(text)
+    roles = [(b.level, b.raw.split("\n")[0]) for b in doc.blocks if b.kind is BlockKind.TEXT]
+    assert roles == [
+        ("notice", "示例市科学技术局关于印发《示例市促进创新若干措施》的通知(测试用虚构文本)"),
+        ("title", "示例市促进创新若干措施"),
+        ("preamble", "为促进创新，制定本措施。"),
+    ]
+    assert doc.blocks[0].raw.endswith("（此件公开发布）\n")
