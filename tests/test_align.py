@@ -369,3 +369,17 @@ def test_repeated_texts_are_placed_by_position():
     assert rows(align(old, new)) == [("removed", (1,), ()), ("unchanged", (2,), (1,)),
                                      ("unchanged", (3,), (2,)), ("unchanged", (4,), (3,))]
     assert not any(m.moved for m in align(old, new).matches)
+
+
+def test_seed_compared_with_itself_is_all_unchanged():
+    from policydiff.ingest import ingest
+    from policydiff.structure import parse
+
+    from .conftest import SEED
+
+    doc = parse(ingest(SEED.read_bytes(), SEED.name).text)
+    al = align(doc, doc)
+    assert len(al.matches) == len(doc.measures) == 17
+    assert all(m.kind is ChangeKind.UNCHANGED and m.old == m.new and not m.moved and not m.renumbered
+               for m in al.matches)
+    assert all(c.old == c.new and c.similarity == 1.0 for c in al.containers)
