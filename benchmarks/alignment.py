@@ -1,6 +1,7 @@
 """Alignment quality benchmark (run by hand; prints markdown tables).
 
-    .venv/bin/python benchmarks/alignment.py [--docs N] [--seed S] [--quick]
+    .venv/bin/python benchmarks/alignment.py [--seed S] [--docs N] [--tiers a,b] [--no-baseline]
+                                             [--seed-repeats N] [--same-doc-clauses] [--errors N]
 
 Generates seeded revisions of real corpus texts with known ground truth (see
 benchmarks/revisions.py): light / medium / heavy random edit mixes, plus a hard tier of
@@ -79,24 +80,29 @@ class Pools:
     articles: dict[str, list[str]]
     clauses: dict[str, list[str]]
     headings: dict[str, list[str]]
+    same_doc_clauses: bool = False  # stress variant: reword with the document's own clauses
 
     def for_other_than(self, name: str, rng: random.Random) -> tuple[list[str], list[str], list[str]]:
         others = [n for n in sorted(self.articles) if n != name]
         picked = rng.sample(others, min(6, len(others)))
         arts = [a for n in picked for a in self.articles[n]]
         clauses = [c for n in picked for c in self.clauses[n]]
+        if self.same_doc_clauses and self.clauses.get(name):
+            # Rewording material from the same document's other articles looks like the
+            # neighbours' text: harder for an aligner than clauses of another law.
+            clauses = self.clauses[name]
         heads = [h for n in picked for h in self.headings[n]]
         return arts, clauses, heads
 
 
-def make_pools(sources: list[Source]) -> Pools:
+def make_pools(sources: list[Source], same_doc_clauses: bool = False) -> Pools:
     arts, clauses, heads = {}, {}, {}
     for s in sources:
         texts = [t for _, ts in s.chapters for t in ts]
         arts[s.name] = texts
         clauses[s.name] = [c for t in texts for c in _CLAUSE.findall(t) if len(c) >= 6]
         heads[s.name] = [h for h, _ in s.chapters if h]
-    return Pools(arts, clauses, heads)
+    return Pools(arts, clauses, heads, same_doc_clauses)
 
 
 # --- scenarios -------------------------------------------------------------------------
@@ -473,8 +479,9 @@ def decision_scores(settings: AlignSettings) -> list[dict]:
 
 
 def run(sources: list[Source], tiers: list[str], seed: int, settings: AlignSettings,
-        baseline: bool = True, repeats: int = 1, pools: Pools | None = None) -> dict[str, dict[str, Score]]:
-    pools = pools or make_pools(sources)
+        baseline: bool = True, repeats: int = 1, pools: Pools | None = None,
+        same_doc_clauses: bool = False) -> dict[str, dict[str, Score]]:
+    pools = pools or make_pools(sources, same_doc_clauses)
     results: dict[str, dict[str, Score]] = {}
     for tier in tiers:
         ours, base = Score(), Score()
@@ -520,6 +527,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", type=int, default=0, help="print up to N wrong cases")
     ap.add_argument("--tiers", default="", help="comma-separated subset of tiers")
     ap.add_argument("--seed-repeats", type=int, default=30, help="revisions per tier of the seed's measures")
+    ap.add_argument("--same-doc-clauses", action="store_true",
+                    help="stress variant: reword with clauses of the same document")
     args = ap.parse_args(argv)
     settings = AlignSettings()
     sources = corpus_sources()
@@ -529,14 +538,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.tiers:
         tiers = [t for t in tiers if any(x.strip() and x.strip() in t for x in args.tiers.split(","))]
     t0 = time.perf_counter()
-    results = run(sources, tiers, args.seed, settings, baseline=not args.no_baseline)
-    print(f"## Alignment quality ({len(sources)} corpus documents, seed {args.seed})\n")
+    results = run(sources, tiers, args.seed, settings, baseline=not args.no_baseline,
+                  same_doc_clauses=args.same_doc_clauses)
+    variant = ", rewording with the same document's clauses" if args.same_doc_clauses else ""
+    print(f"## Alignment quality ({len(sources)} corpus documents, seed {args.seed}{variant})\n")
     print(table(results))
     seed_src = seed_source()
     if seed_src is not None:
         seed_tiers = [t for t in tiers if t in INTENSITY or t in SEED_TIERS]
         seed_results = run([seed_src], seed_tiers, args.seed, settings, baseline=not args.no_baseline,
-                           repeats=args.seed_repeats, pools=make_pools(sources + [seed_src]))
+                           repeats=args.seed_repeats,
+                           pools=make_pools(sources + [seed_src], args.same_doc_clauses))
         print(f"\n## The seed's 17 measures ({args.seed_repeats} revisions per tier)\n")
         print(table(seed_results))
     decisions = decision_scores(settings)
