@@ -18,6 +18,8 @@ Scores:
 - add/rem F1: the added and removed ordinal sets together.
 - flags: renumbered / moved agree with the truth, on 1:1 pairs found correctly.
 - violations: an old or new ordinal not in exactly one change.
+- lossless (with --lossless): changes whose redline from policydiff.compare does not
+  rebuild the old and new texts exactly.
 
 Generated output (JSON of the last run) goes to benchmarks/out/ (gitignored).
 """
@@ -264,6 +266,7 @@ class Score:
     renum_ok: int = 0
     moved_ok: int = 0
     violations: int = 0
+    lossless: int = 0  # lossless violations (only counted with --lossless)
     cases: int = 0
     seconds: float = 0.0
     errors: list = field(default_factory=list)
@@ -294,6 +297,7 @@ class Score:
             "renumbered": self.renum_ok / self.flags if self.flags else float("nan"),
             "moved": self.moved_ok / self.flags if self.flags else float("nan"),
             "violations": self.violations,
+            "lossless": self.lossless,
         }
 
 
@@ -309,6 +313,23 @@ def violations(al: Alignment, old: Document, new: Document) -> int:
     bad += sum(1 for k in range(1, len(new.measures) + 1) if seen_new.get(k) != 1)
     bad += sum(1 for k in seen_old if not 1 <= k <= len(old.measures))
     bad += sum(1 for k in seen_new if not 1 <= k <= len(new.measures))
+    return bad
+
+
+def lossless_violations(case: Case, al: Alignment) -> int:
+    """Changes whose redline (policydiff.compare's segments for this alignment) does not
+    rebuild the old texts from "=" and "-" and the new from "=" and "+" (DESIGN §5)."""
+    from policydiff.compare import measure_change
+
+    olds, news = case.old.measures, case.new.measures
+    bad = 0
+    for m in al.matches:
+        change = measure_change(olds, news, m)
+        old_text = "\n".join(olds[o - 1].text for o in m.old)
+        new_text = "\n".join(news[n - 1].text for n in m.new)
+        rebuilt_old = "".join(t for op, t in change.segments if op in "=-")
+        rebuilt_new = "".join(t for op, t in change.segments if op in "=+")
+        bad += rebuilt_old != old_text or rebuilt_new != new_text
     return bad
 
 
@@ -480,7 +501,7 @@ def decision_scores(settings: AlignSettings) -> list[dict]:
 
 def run(sources: list[Source], tiers: list[str], seed: int, settings: AlignSettings,
         baseline: bool = True, repeats: int = 1, pools: Pools | None = None,
-        same_doc_clauses: bool = False) -> dict[str, dict[str, Score]]:
+        same_doc_clauses: bool = False, lossless: bool = False) -> dict[str, dict[str, Score]]:
     pools = pools or make_pools(sources, same_doc_clauses)
     results: dict[str, dict[str, Score]] = {}
     for tier in tiers:
@@ -494,11 +515,20 @@ def run(sources: list[Source], tiers: list[str], seed: int, settings: AlignSetti
             elapsed = time.perf_counter() - t0
             s = score(case, al)
             s.seconds = elapsed
+            if lossless:
+                s.lossless = lossless_violations(case, al)
             ours.add(s)
             if baseline:
-                base.add(score(case, difflib_align(case.old, case.new)))
+                base_al = difflib_align(case.old, case.new)
+                b = score(case, base_al)
+                if lossless:
+                    b.lossless = lossless_violations(case, base_al)
+                base.add(b)
         results[tier] = {"policydiff": ours, "difflib": base}
     return results
+
+
+LOSSLESS_SHOWN = False  # set by main() when --lossless was asked
 
 
 def _fmt(v) -> str:
@@ -509,6 +539,8 @@ def _fmt(v) -> str:
 
 def table(results: dict[str, dict[str, Score]]) -> str:
     cols = ["cases", "P", "R", "F1", "edited F1", "splits", "merges", "add/rem F1", "renumbered", "moved", "violations"]
+    if any(sc.lossless for by in results.values() for sc in by.values()) or LOSSLESS_SHOWN:
+        cols.append("lossless")
     lines = ["| tier | aligner | " + " | ".join(cols) + " |", "|---|---|" + "---|" * len(cols)]
     for tier, by in results.items():
         for name, sc in by.items():
@@ -527,9 +559,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", type=int, default=0, help="print up to N wrong cases")
     ap.add_argument("--tiers", default="", help="comma-separated subset of tiers")
     ap.add_argument("--seed-repeats", type=int, default=30, help="revisions per tier of the seed's measures")
+    ap.add_argument("--lossless", action="store_true",
+                    help="also redline every change with policydiff.compare and count lossless violations")
     ap.add_argument("--same-doc-clauses", action="store_true",
                     help="stress variant: reword with clauses of the same document")
     args = ap.parse_args(argv)
+    global LOSSLESS_SHOWN
+    LOSSLESS_SHOWN = args.lossless
     settings = AlignSettings()
     sources = corpus_sources()
     if args.docs:
@@ -539,7 +575,7 @@ def main(argv: list[str] | None = None) -> int:
         tiers = [t for t in tiers if any(x.strip() and x.strip() in t for x in args.tiers.split(","))]
     t0 = time.perf_counter()
     results = run(sources, tiers, args.seed, settings, baseline=not args.no_baseline,
-                  same_doc_clauses=args.same_doc_clauses)
+                  same_doc_clauses=args.same_doc_clauses, lossless=args.lossless)
     variant = ", rewording with the same document's clauses" if args.same_doc_clauses else ""
     print(f"## Alignment quality ({len(sources)} corpus documents, seed {args.seed}{variant})\n")
     print(table(results))
