@@ -32,7 +32,9 @@ The scheme (what an auditor reads and may correct by hand)
   below it, a label the grammar does not know, a TEXT block inside a container), a
   marker with those fields as JSON: ``<!-- policydiff: container {"level": "chapter"} -->``.
 - Escaping: a source line that is empty or blank, or starts with ``#``, ``\\`` or
-  ``<!-- policydiff``, is written with a leading ``\\``; reading drops exactly one.
+  ``<!-- policydiff``, is written with a leading ``\\``; reading drops exactly one. So a
+  line that starts with ``<!-- policydiff`` is always a marker, and a damaged one is
+  refused (BadInputError naming the line), never read as policy text.
 
 >>> from policydiff.structure import parse
 >>> doc = parse("示例市促进创新若干措施(测试用虚构文本)\\n一、总则\\n1.支持创新\\n#标签\\n2.支持创业\\n")
@@ -57,6 +59,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from .errors import BadInputError
 from .model import Block, BlockKind, Document, DocumentMeta
 from .structure import classify_line
 
@@ -65,6 +68,7 @@ __all__ = ["to_markdown", "from_markdown", "MARKER_PREFIX"]
 MARKER_PREFIX = "<!-- policydiff:"
 _MARKER = re.compile(r"^<!-- policydiff: (?P<word>[a-z-]+)(?: (?P<level>[A-Za-z][\w-]*))?(?: (?P<json>[{\"].*))? -->$")
 _ESCAPE = "\\"
+_MARKER_WORDS = ("note", "no-final-newline", "text", "container", "measure")
 # Fields a marker may carry for a heading or TEXT block, beyond what is derived.
 _OVERRIDABLE = ("level", "label", "number", "sub_number", "heading", "text")
 
@@ -163,13 +167,29 @@ def from_markdown(body: str, meta: DocumentMeta = DocumentMeta()) -> Document:
     final_newline = True
     stack: list[int] = []  # proto index of the open heading at each depth
 
-    for line in body.split("\n"):
+    for line_no, line in enumerate(body.split("\n"), start=1):
         if not line.strip():
             continue
-        match = _MARKER.match(line) if line.startswith(MARKER_PREFIX) else None
-        if match:
-            word, level, payload = match.group("word"), match.group("level"), match.group("json")
-            data = json.loads(payload) if payload else None
+        if line.startswith(MARKER_PREFIX):
+            # A line that starts like a marker is one (source lines that do are escaped),
+            # so a damaged marker is an error, never silently text.
+            match = _MARKER.match(line.rstrip())
+            try:
+                if not match or match.group("word") not in _MARKER_WORDS:
+                    raise ValueError(line)
+                payload = match.group("json")
+                data = json.loads(payload) if payload else None
+                if match.group("word") in ("text", "container", "measure") and data is not None \
+                        and not isinstance(data, dict):
+                    raise ValueError(line)
+                if isinstance(data, dict) and "depth" in data:
+                    int(data["depth"])
+            except (ValueError, TypeError):
+                raise BadInputError(
+                    f"line {line_no} of the structured text is a damaged policydiff marker: {line[:80]!r}; "
+                    "restore it as written (e.g. '<!-- policydiff: text preamble -->') or escape a text line with a leading '\\'"
+                ) from None
+            word, level = match.group("word"), match.group("level")
             if word == "note":
                 notes.append(str(data))
             elif word == "no-final-newline":

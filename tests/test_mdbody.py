@@ -148,3 +148,18 @@ def test_round_trip_on_generated_texts(text):
 @given(st.text(max_size=200))
 def test_round_trip_on_any_text(text):
     assert_round_trip(parse(text))
+
+
+@pytest.mark.parametrize("bad", [
+    "<!-- policydiff: txt preamble -->",
+    "<!-- policydiff: text preamble",
+    "<!-- policydiff: text preamble {not json} -->",
+    "<!-- policydiff: text preamble \"a string\" -->",
+    "<!-- policydiff: text {\"depth\": \"x\"} -->",
+])
+def test_damaged_marker_is_refused_with_its_line(bad):
+    from policydiff.errors import BadInputError
+
+    body = to_markdown(parse(FICTIONAL)) + "\n" + bad + "\n"
+    with pytest.raises(BadInputError, match=r"line \d+ .*damaged policydiff marker"):
+        from_markdown(body)
