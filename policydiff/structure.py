@@ -13,7 +13,7 @@ How a text is read
    candidate, classified by style (``classify_line``)::
 
        part 第X编 > subpart 第X分编 > chapter 第X章 > section 第X节 > article 第X条[之Y]
-       (第X部分 counts as part)
+       (第X部分 and 第X篇, as in plans, count as part)
        cn-top 一、 > cn-paren （一）/(一) > arabic 1. 1． 1、 > arabic-paren (1)（1）1) > circled ①
        English: en-part "Part I" > en-chapter "Chapter 2" > en-section "Section 2" and
        en-article "Article 3" (Section above Article as in EU acts, or Article above
@@ -152,7 +152,7 @@ _ROMAN_OR_DIG = r"(?:[0-9]+|[IVXLCDM]+)"
 # could overlap (分编 before 编).
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("subpart", re.compile(rf"第(?P<n>{_NUM})分编")),
-    ("part", re.compile(rf"第(?P<n>{_NUM})(?:编|部分)")),
+    ("part", re.compile(rf"第(?P<n>{_NUM})(?:编|部分|篇)")),
     ("chapter", re.compile(rf"第(?P<n>{_NUM})章")),
     ("section", re.compile(rf"第(?P<n>{_NUM})节")),
     ("article", re.compile(rf"第(?P<n>{_NUM})条(?:之(?P<sub>{_NUM}))?")),

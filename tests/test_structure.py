@@ -365,6 +365,7 @@ def test_deterministic(seed_doc):
     ("第十条之二　甲", ("article", "第十条之二", 10, 2, True)),
     ("第5条 甲", ("article", "第5条", 5, None, True)),
     ("第二分编 甲", ("subpart", "第二分编", 2, None, True)),
+    ("第三篇 甲", ("part", "第三篇", 3, None, True)),
     ("十二、甲", ("cn-top", "十二、", 12, None, False)),
     ("（十二）甲", ("cn-paren", "（十二）", 12, None, False)),
     ("12.甲", ("arabic", "12.", 12, None, False)),
