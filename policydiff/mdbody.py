@@ -137,7 +137,8 @@ def to_markdown(doc: Document) -> str:
                      if getattr(block, name) != derived[name] and not (name == "level" and not is_heading)}
         if is_heading:
             if block.kind is not derived["kind"] or overrides:
-                out.append(f"{MARKER_PREFIX} {block.kind.value}" + (f" {_json(overrides)}" if overrides else "") + " -->")
+                payload = f" {_json(overrides)}" if overrides else ""
+                out.append(f"{MARKER_PREFIX} {block.kind.value}{payload} -->")
         else:
             if depth:
                 overrides["depth"] = depth
@@ -187,7 +188,8 @@ def from_markdown(body: str, meta: DocumentMeta = DocumentMeta()) -> Document:
             except (ValueError, TypeError):
                 raise BadInputError(
                     f"line {line_no} of the structured text is a damaged policydiff marker: {line[:80]!r}; "
-                    "restore it as written (e.g. '<!-- policydiff: text preamble -->') or escape a text line with a leading '\\'"
+                    "restore it as written (e.g. '<!-- policydiff: text preamble -->') "
+                    "or escape a text line with a leading '\\'"
                 ) from None
             word, level = match.group("word"), match.group("level")
             if word == "note":

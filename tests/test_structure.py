@@ -321,7 +321,8 @@ def test_english():
             "1. This applies.\n(a) one;\n(b) two.\nArticle 2 Definitions\nChapter II Measures\n"
             "Section 1 Funding\nArticle 3 Grants\nArticle 4 Loans\n")
     doc = parse(text)
-    assert [(m.label, m.number) for m in doc.measures] == [("Article 1", 1), ("Article 2", 2), ("Article 3", 3), ("Article 4", 4)]
+    assert [(m.label, m.number) for m in doc.measures] == [
+        ("Article 1", 1), ("Article 2", 2), ("Article 3", 3), ("Article 4", 4)]
     assert doc.path(doc.measures[2]) == ("Chapter II", "Section 1")
     assert doc.measures[0].text == "Scope\n1. This applies.\n(a) one;\n(b) two."
     check_invariants(doc)
