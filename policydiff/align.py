@@ -134,6 +134,10 @@ class AlignSettings:
     # of both texts (0..1) is distinctive common runs (see context_min_coverage): a
     # short article that moved and lost half of its clauses keeps a telling clause.
     strong_coverage: float = 0.3
+    # Largest gap (unmatched old x unmatched new measures between two in-order matches,
+    # cells) that gap filling works on; above 64 cells only near-diagonal pairs are
+    # scored. Bounds the DP's Python loop (64-10000).
+    gap_max_cells: int = 4096
     # Shortest common run (chars, 3-8) that counts as shared material, not chance.
     coverage_min_block: int = 4
     # Split/merge: a part must be covered by the whole (its chars in common runs / its
@@ -554,12 +558,18 @@ class _Aligner:
         for (oi0, nj0), (oi1, nj1) in zip(bounds, bounds[1:]):
             olds = [i for i in range(oi0 + 1, oi1) if i not in self.o2n and i not in self.used_old]
             news = [j for j in range(nj0 + 1, nj1) if j not in self.n2o and j not in self.used_new]
-            if not olds or not news or len(olds) * len(news) > 64:
+            if not olds or not news or len(olds) * len(news) > s.gap_max_cells:
                 continue
-            # In-order DP maximising the summed evidence of accepted pairs.
+            # In-order DP maximising the summed evidence of accepted pairs. Small gaps:
+            # every pair is scored; larger ones: only pairs near the diagonal (same
+            # relative place in the gap), which keeps the cost linear in the gap size.
             ev = {}
-            for i in olds:
-                for j in news:
+            a, b = len(olds), len(news)
+            banded = a * b > 64
+            for x, i in enumerate(olds):
+                for y, j in enumerate(news):
+                    if banded and abs(x * b - y * a) > s.position_window * max(a, b):
+                        continue
                     # plain coverage bounds the distinctive one from above and is cheaper
                     if _coverage(self.old_text[i], self.new_text[j], s.coverage_min_block) < s.context_min_coverage:
                         continue
@@ -568,7 +578,6 @@ class _Aligner:
                         ev[(i, j)] = c + self.ratio(i, j)
             if not ev:
                 continue
-            a, b = len(olds), len(news)
             best = [[0.0] * (b + 1) for _ in range(a + 1)]
             for x in range(a - 1, -1, -1):
                 for y in range(b - 1, -1, -1):
