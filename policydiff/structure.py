@@ -45,6 +45,11 @@ How a text is read
    chapter whose sections restart at 第一节 is). A *suspect* successor (a weak 第X条 line,
    or one that also continues a list just refused, like the "2." of a "1. 2." sub-list
    inside measure 1) gives way when the same number comes again before the next one.
+   Coarser levels introduce finer ones: under a parent that already holds finer items,
+   a coarser new level is refused (a quoted 「（一）」 inside an amendment's "1." item);
+   编/章/节/条 are exempt. A strong 第一条/第一章 may start a second run in the same
+   parent (an attached text; the body after a contents list) when that run is longer
+   than what the running numbers still find.
    Strong 第X编/章/节/条 lines also accept a forward gap of up to ``MAX_ARTICLE_GAP``
    (official texts that skip a number by mistake). Everything refused stays text of the
    node above it: a "1." inside an article, a year, a cross-reference, a quoted list.
@@ -269,6 +274,7 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
     stack: list[Candidate] = []
     last_seen: dict[str, tuple[int, int | None]] = {}
     last_refused: dict[str, Candidate] = {}  # per style, since its last accepted number
+    finest_child: list[float] = []  # per open node: rank of its finest child so far
     accepted: list[tuple[int, Candidate, int]] = []
     for k, (line_no, cand) in enumerate(candidates):
         rank = ranks[cand.style]
@@ -276,6 +282,7 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
         position = next((i for i, open_node in enumerate(stack) if open_node.style == cand.style), None)
         if position is not None:
             open_node = stack[position]
+            restart = False
             if not _is_successor((open_node.number, open_node.sub_number), cand, gap):
                 # A second run of 第一条/第一章 … in the same parent (a text attached
                 # after the first, or the body after a contents list that slipped
@@ -289,36 +296,40 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
                 if not restart:
                     last_refused[cand.style] = cand
                     continue
-                del stack[position:]
-                stack.append(cand)
-                last_seen[cand.style] = (cand.number, cand.sub_number)
-                last_refused.pop(cand.style, None)
-                accepted.append((line_no, cand, len(stack) - 1))
-                continue
             # A suspect successor gives way to a later line with the same number: suspect
             # when weak (第五条规定的… at a line start) or when it also continues a list
             # that was just refused (the "2." of a quoted "1. 2." list inside measure 1).
             refused = last_refused.get(cand.style)
             suspect = (cand.style in _LAW_STYLES and not cand.strong) or (
                 refused is not None and _is_successor((refused.number, refused.sub_number), cand))
-            if suspect and _same_number_ahead(candidates, k, ranks):
+            if suspect and not restart and _same_number_ahead(candidates, k, ranks):
                 last_refused[cand.style] = cand
                 continue
             del stack[position:]
         else:
-            # A new level: pop what is finer than (or as fine as) this style.
-            while stack and ranks[stack[-1].style] >= rank:
-                stack.pop()
+            # A new level under the deepest open node coarser than this style.
+            keep = len(stack)
+            while keep and ranks[stack[keep - 1].style] >= rank:
+                keep -= 1
             last = last_seen.get(cand.style)
             continues = _is_successor(last, cand, gap)
             restarts = cand.number == 1 and cand.sub_number is None
-            if not (continues or restarts):
+            # Coarser levels introduce finer ones, never the other way round: under a
+            # parent that already holds finer items ("1." "2." …), a "（一）" is quoted
+            # text (an amendment's new wording), not a new level. 编/章/节 are exempt
+            # (a chapter may open with articles before its first 第一节), and so is
+            # the top level.
+            inverted = keep and cand.style not in _LAW_STYLES and finest_child[keep - 1] > rank
+            if inverted or not (continues or restarts) or (
+                    restarts and not continues and last is not None
+                    and not _restart_wins(candidates, k, stack[:keep], last, ranks)):
                 last_refused[cand.style] = cand
                 continue
-            if restarts and not continues and last is not None:
-                if not _restart_wins(candidates, k, stack, last, ranks):
-                    last_refused[cand.style] = cand
-                    continue
+            del stack[keep:]
+        del finest_child[len(stack):]
+        if stack:
+            finest_child[-1] = max(finest_child[-1], rank)
+        finest_child.append(-1.0)
         stack.append(cand)
         last_seen[cand.style] = (cand.number, cand.sub_number)
         last_refused.pop(cand.style, None)

@@ -523,3 +523,15 @@ def test_notice_with_signature_line_and_remark():
         ("preamble", "为促进创新，制定本措施。"),
     ]
     assert doc.blocks[0].raw.endswith("（此件公开发布）\n")
+
+
+def test_quoted_items_under_finer_items_are_text():
+    text = ("示例修改决定(测试用虚构文本)\n一、修改《示例办法》\n1.将第二条修改为：\n“本办法适用于下列单位：\n"
+            "（一）企业；\n（二）高校。”\n2.删除第五条。\n二、修改《示例规定》\n1.将第三条修改为：\n“（三）其他单位。”\n"
+            "（三）其他单位。\n2.删除第七条。\n")
+    doc = parse(text)
+    assert [(m.label, doc.path(m)) for m in doc.measures] == [
+        ("1.", ("一、",)), ("2.", ("一、",)), ("1.", ("二、",)), ("2.", ("二、",)),
+    ]
+    assert "（一）企业；" in doc.measures[0].raw and "（三）其他单位。\n" in doc.measures[2].raw
+    check_invariants(doc)
