@@ -431,7 +431,12 @@ _DATE_LINE = re.compile(
     r"^[(（]?\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
     r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*[)）]?$"
 )
-_HEADER_LINE = re.compile(r"^[(（]?\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年")
+# A header line under a title: opens with a date (a law's adoption and amendment lines),
+# or is a 文号 such as 「京政办发〔2024〕5号」 (optionally bracketed).
+_HEADER_LINE = re.compile(
+    r"^[(（]?\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年"
+    r"|^[(（]?[\u4e00-\u9fff]{1,12}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号[)）]?$"
+)
 _SENTENCE_END = tuple("。；;：:！!？?，,")
 # A document-level clause (see the module docstring): 本<document noun> … <force verb>,
 # or a repeal of an earlier text.

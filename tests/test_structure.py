@@ -535,3 +535,11 @@ def test_quoted_items_under_finer_items_are_text():
     ]
     assert "（一）企业；" in doc.measures[0].raw and "（三）其他单位。\n" in doc.measures[2].raw
     check_invariants(doc)
+
+
+def test_doc_no_under_title_is_header():
+    text = "示例市促进创新若干措施(测试用虚构文本)\n示科发〔2024〕5号\n为促进创新，制定本措施。\n一、甲\n二、乙\n"
+    doc = parse(text)
+    assert [(b.level, b.raw) for b in doc.blocks[:3]] == [
+        ("title", "示例市促进创新若干措施(测试用虚构文本)\n"), ("header", "示科发〔2024〕5号\n"),
+        ("preamble", "为促进创新，制定本措施。\n")]
