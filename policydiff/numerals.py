@@ -160,8 +160,9 @@ _LABEL_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"^第\s*(?P<n>{_NUM})\s*条(?:\s*之\s*(?P<sub>{_NUM}))?$"),
     # 5, 5., 5．, 5、, 五, 五、
     re.compile(rf"^(?P<n>{_NUM})\s*[.．、]?$"),
-    # (三), （三）, (3), （3）, mixed brackets
+    # (三), （三）, (3), （3）, mixed brackets; 3) and 3）
     re.compile(rf"^[(（]\s*(?P<n>{_NUM})\s*[)）]$"),
+    re.compile(rf"^(?P<n>{_NUM})\s*[)）]$"),
     # Article 3, Art. 3, Section 2, § 2, No. 5, Item 5, Measure 5 (arabic or roman)
     re.compile(
         r"^(?:article|art\.?|section|sec\.?|§|measure|item|no\.?)\s*(?P<n>[0-9]+|[ivxlcdm]+)\.?$",

@@ -45,7 +45,7 @@ LABEL_CASES = [
     ("５", (5, None)), ("１７．", (17, None)),
     ("第5条", (5, None)), ("第五条", (5, None)), ("第 5 条", (5, None)), ("第十二条", (12, None)),
     ("第十条之一", (10, 1)), ("第10条之1", (10, 1)), ("第一百零五条之二", (105, 2)),
-    ("(三)", (3, None)), ("（三）", (3, None)), ("(3)", (3, None)), ("（３）", (3, None)),
+    ("(三)", (3, None)), ("（三）", (3, None)), ("(3)", (3, None)), ("（３）", (3, None)), ("3)", (3, None)),
     ("三、", (3, None)), ("三", (3, None)), ("十七", (17, None)),
     ("Article 3", (3, None)), ("article 3", (3, None)), ("Art. 3", (3, None)),
     ("Section 2", (2, None)), ("§ 2", (2, None)), ("Article IV", (4, None)),
@@ -58,7 +58,7 @@ def test_parse_measure_label(text, value):
     assert parse_measure_label(text) == value
 
 
-@pytest.mark.parametrize("text", ["", "  ", "abc", "第五章", "第五", "五条", "5.5", "(三", "支持科技型小微企业发展",
+@pytest.mark.parametrize("text", ["", "  ", "abc", "第五章", "第五", "五条", "5.5", "(三", "三(", "支持科技型小微企业发展",
                                   "Article", "Article X1", "2024年"])
 def test_parse_measure_label_rejects(text):
     assert parse_measure_label(text) is None
