@@ -163,3 +163,9 @@ def test_damaged_marker_is_refused_with_its_line(bad):
     body = to_markdown(parse(FICTIONAL)) + "\n" + bad + "\n"
     with pytest.raises(BadInputError, match=r"line \d+ .*damaged policydiff marker"):
         from_markdown(body)
+
+
+def test_empty_container_keeps_its_kind():
+    doc = parse("示例条例(测试用虚构文本)\n第一章 总则\n第一条 甲。\n第二章 （删除）\n第三章 附则\n第二条 乙。\n")
+    body = assert_round_trip(doc)
+    assert "<!-- policydiff: container -->\n## 第二章 （删除）" in body
