@@ -224,7 +224,8 @@ def test_deterministic_bytes():
 def test_english_labels():
     page = comparison_html(fx.comparison(), lang="en")
     doc = parse(page)
-    assert doc.get("lang") == "en"
+    assert doc.get("lang") == "zh-CN"  # DESIGN §6, whatever the UI language
+    assert doc.body.get("lang") == "en"
     assert "Change report" in doc.find(".//h1").text_content()
     verdict = doc.get_element_by_id("summary").find_class("verdict")[0].text_content()
     assert verdict == "8 old measures → 8 new measures: unchanged 2, modified 2, split 1, merged 1, added 1, removed 1"
@@ -315,7 +316,8 @@ def test_english_cli_and_bad_epoch(tmp_path):
     old, new = corpus_pair()
     result = run_cli("report", old, new, "--lang", "en", "-o", str(tmp_path / "en.html"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert '<html lang="en">' in (tmp_path / "en.html").read_text(encoding="utf-8")
+    page = (tmp_path / "en.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in page and '<body lang="en">' in page
     result = run_cli("report", old, new, "-o", str(tmp_path / "x.html"), cwd=tmp_path,
                      env={"SOURCE_DATE_EPOCH": "yesterday"})
     assert result.returncode == 2 and result.stderr.startswith("Error: SOURCE_DATE_EPOCH")
