@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__, api
-from .errors import PolicyDiffError
+from .errors import BadInputError, PolicyDiffError
 
 FORMAT_TEXT_JSON = click.Choice(["text", "json"])
 
@@ -161,11 +161,20 @@ def verify(obj: _Context) -> None:
 
 def _emit(text: str, output: str | None) -> None:
     if output:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(text, encoding="utf-8")
+        from .report_files import output_problem
+
+        try:
+            Path(output).parent.mkdir(parents=True, exist_ok=True)
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise BadInputError(output_problem(Path(output), exc)) from None
         click.echo(output)
     else:
         click.echo(text, nl=False)
+
+
+def _error_line(message: str) -> None:
+    click.echo("Error: " + " ".join(message.split()), err=True)  # exactly one line
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -174,15 +183,29 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(1)
-    except click.ClickException as exc:  # click's own usage errors keep click's format
+    except click.exceptions.NoArgsIsHelpError as exc:  # bare `policydiff`: the help text
         exc.show()
         sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        # A usage mistake is one line too (not click's Usage/Try/Error block): what is wrong
+        # and where the help is.
+        command = exc.ctx.command_path if exc.ctx is not None else "policydiff"
+        _error_line(f"{exc.format_message()} (see `{command} --help`)")
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        _error_line(exc.format_message())
+        sys.exit(exc.exit_code)
     except PolicyDiffError as exc:
-        message = " ".join(str(exc).split())  # exactly one line
-        click.echo(f"Error: {message}", err=True)
+        _error_line(str(exc))
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as exc:
+        # The file system refused (permissions, a file where a folder must be, a full
+        # disk, ...): the user's environment, not a bug, so one line naming the path.
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error_line(f"{where}{exc.strerror or exc}; check the path and its permissions")
+        sys.exit(PolicyDiffError.exit_code)
     except SystemExit:
         raise
     else:

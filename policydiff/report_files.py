@@ -210,10 +210,26 @@ def write_report(archive_option: str | None, old_ref: str, new_ref: str, output:
             raise BadInputError(f"-o {output} is a folder; give a file path such as {output}/report.{fmt}")
     else:
         path = work_tree_top(Path.cwd()) / default_relative_path(old, new, fmt)
-    atomic_write(path, text.encode("utf-8"))
-    reports_dir = enclosing_reports_dir(path)
-    if reports_dir is not None:
-        from .reports_index import write_index
+    try:
+        atomic_write(path, text.encode("utf-8"))
+        reports_dir = enclosing_reports_dir(path)
+        if reports_dir is not None:
+            from .reports_index import write_index
 
-        write_index(reports_dir)
+            write_index(reports_dir)
+    except OSError as exc:
+        raise BadInputError(output_problem(path, exc)) from None
     return _display_path(path)
+
+
+def output_problem(path: Path, error: OSError) -> str:
+    """One line for an output file that cannot be written (a file where a folder must be,
+    no permission, a full disk): what is wrong and what to do."""
+    for folder in (path.parent, *path.parent.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                return (f"cannot write {path}: {folder} is a file, not a folder; "
+                        "give -o a path in a folder")
+            break
+    reason = error.strerror or str(error)
+    return f"cannot write {path}: {reason}; give -o a path in a folder you can write to"
