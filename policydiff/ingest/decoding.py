@@ -160,11 +160,17 @@ def canonical_encoding(name: str) -> str:
     ('gb18030', 'utf-8', 'big5')
     """
     try:
-        codec = codecs.lookup(name).name
-    except LookupError:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):  # ValueError: a name with a NUL character
+        info = None
+    # bytes-to-bytes codecs (base64, rot13, zlib...) and the always-failing 'undefined' are
+    # Python codecs but no text encodings
+    if info is None or not getattr(info, "_is_text_encoding", True) or info.name == "undefined":
+        what = "unknown encoding" if info is None else "not a text encoding:"
         raise BadInputError(
-            f"unknown encoding {name!r}; use a name such as utf-8, gb18030, big5 or utf-16"
-        ) from None
+            f"{what} {name!r}; use a name such as utf-8, gb18030, big5 or utf-16"
+        )
+    codec = info.name
     return "gb18030" if codec.replace("-", "_") in _GB_ALIASES else codec
 
 
@@ -210,7 +216,7 @@ def _refuse_damaged_utf8(data: bytes) -> None:
 def _strict(data: bytes, encoding: str) -> str | None:
     try:
         return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):  # UnicodeError: codecs such as idna raise its base
         return None
 
 
@@ -281,6 +287,8 @@ def _offset_message(data: bytes, encoding: str) -> str:
     except UnicodeDecodeError as error:
         bad = data[error.start:error.start + 2].hex(" ")
         return f"bytes {bad} at offset {error.start}"
+    except (UnicodeError, LookupError):
+        pass
     return "undecodable bytes"
 
 
