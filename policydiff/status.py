@@ -664,7 +664,11 @@ def _display(node: Node) -> str:
 
 
 def _check_date(text: str) -> None:
+    # Dates are compared as YYYY-MM-DD strings, so the other forms fromisoformat takes
+    # (20240101, 2024-W01-1) must be refused, not misordered.
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
         _dt.date.fromisoformat(text)
     except (TypeError, ValueError):
         raise BadInputError(f"invalid date {text!r}: give --as-of as YYYY-MM-DD, e.g. 2023-06-01") from None
