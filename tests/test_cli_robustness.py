@@ -1,0 +1,493 @@
+"""User mistakes through the real CLI (subprocesses): each one is exit code 2 with exactly
+ONE line `Error: ...` on stderr and no traceback, and a failed `add` leaves the archive as
+it was (git status clean, same number of commits). `verify` on a damaged archive exits 1
+naming every problem. Plus a property test: random bytes and CJK-ish text through ingest +
+structure.parse raise nothing but PolicyDiffError, and what parses is lossless.
+
+Every fixture text here is fictional (its title says so)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .conftest import run_cli
+from .test_cli_archive import FICTIONAL_TEXT, FICTIONAL_TITLE
+
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+FICTIONAL_TEXT_NEW = FICTIONAL_TEXT.replace("虚构的技术创新", "虚构的科技创新")
+
+
+def assert_one_line_error(result, *fragments: str) -> None:
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: "), lines[0]
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+
+
+def run_with_timeout(*args: str, cwd: Path, seconds: float = 20):
+    """Like run_cli, with a timeout: for inputs (a FIFO) that could block a read forever."""
+    env = dict(os.environ)
+    env.pop("POLICYDIFF_ARCHIVE", None)
+    return subprocess.run([sys.executable, "-m", "policydiff", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=seconds)
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def commit_count(repo: Path) -> int:
+    return int(git(repo, "rev-list", "--count", "HEAD").strip())
+
+
+def archive_files(repo: Path) -> dict[str, bytes]:
+    """Every file under versions/ with its bytes (the lock file, which stays, aside)."""
+    root = repo / "versions"
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != ".policydiff.lock"}
+
+
+def make_git_repo(path: Path) -> Path:
+    """The same as the git_tmp fixture, for the module-scoped archive."""
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "-q")
+    git(path, "config", "user.email", "test@example.invalid")
+    git(path, "config", "user.name", "policydiff test")
+    return path
+
+
+def build_archive(repo: Path) -> Path:
+    """An archive with demo@2022 and demo@2024 (fictional text) and nodoc@1 (no text)."""
+    assert run_cli("init", cwd=repo).returncode == 0
+    inputs = repo.parent / f"{repo.name}-sources"
+    inputs.mkdir()
+    (inputs / "old.txt").write_text(FICTIONAL_TEXT, encoding="utf-8")
+    (inputs / "new.txt").write_text(FICTIONAL_TEXT_NEW, encoding="utf-8")
+    for args in ((str(inputs / "old.txt"), "-w", "demo", "-v", "2022"),
+                 (str(inputs / "new.txt"), "-w", "demo", "-v", "2024"),
+                 ("--no-text", "-w", "nodoc", "-v", "1", "--title", FICTIONAL_TITLE)):
+        result = run_cli("add", *args, cwd=repo)
+        assert result.returncode == 0, result.stderr
+    return repo
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """A module-wide archive (read-only use, or failed adds that must leave it unchanged)
+    plus a folder of bad inputs beside it (outside the git work tree)."""
+    base = tmp_path_factory.mktemp("robust")
+    repo = build_archive(make_git_repo(base / "repo"))
+    bad = base / "inputs"
+    bad.mkdir()
+    (bad / "text.txt").write_text(FICTIONAL_TEXT, encoding="utf-8")
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "blank.txt").write_bytes(" \n\u3000\n".encode("utf-8"))
+    (bad / "binary.dat").write_bytes(bytes(range(256)) * 4)
+    (bad / "pdf.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    (bad / "empty.html").write_text("<html><body><script>x()</script></body></html>", encoding="utf-8")
+    (bad / "folder").mkdir()
+    (bad / "a-file").write_text("not a folder\n", encoding="utf-8")
+    (base / "not-git").mkdir()
+    return {"repo": repo, "bad": bad, "base": base}
+
+
+def expand(args: tuple[str, ...], shared: dict) -> list[str]:
+    """{bad} -> the inputs folder, {base} -> the module temp folder."""
+    return [a.format(bad=shared["bad"], base=shared["base"]) for a in args]
+
+
+# ---------------------------------------------------------------- no usable archive
+
+COMMANDS_NEEDING_AN_ARCHIVE = [
+    ("list",),
+    ("show", "demo@2022"),
+    ("log", "demo"),
+    ("diff", "demo@2022", "demo@2024"),
+    ("report", "demo@2022", "demo@2024", "-o", "{base}/r.html"),
+    ("status", "demo"),
+    ("verify",),
+    ("add", "{bad}/text.txt", "-w", "demo", "-v", "2030"),
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS_NEEDING_AN_ARCHIVE, ids=lambda c: c[0])
+@pytest.mark.parametrize("archive_option, fragment", [
+    ("{base}/no-such-archive", "policydiff init"),  # missing
+    ("{bad}/a-file", "a-file"),  # a file, not a folder
+    ("{base}/not-git", "git"),  # a folder in no git work tree
+], ids=["missing", "file", "not-git"])
+def test_every_command_without_a_usable_archive(shared, command, archive_option, fragment):
+    option = archive_option.format(bad=shared["bad"], base=shared["base"])
+    result = run_cli("--archive", option, *expand(command, shared), cwd=shared["base"])
+    assert_one_line_error(result, fragment)
+    assert not (shared["base"] / "r.html").exists()
+
+
+def test_no_archive_found_from_a_plain_folder(tmp_path):
+    for command in COMMANDS_NEEDING_AN_ARCHIVE:
+        args = [a.format(bad=tmp_path, base=tmp_path) for a in command]
+        assert_one_line_error(run_cli(*args, cwd=tmp_path))
+
+
+# ---------------------------------------------------------------- refs
+
+BAD_REFS = [
+    ("@", ()),
+    ("work@", ()),
+    ("@v", ()),
+    ("WORK@missing", ()),
+    ("demo@2099", ("2022", "2024")),  # names the versions there are
+    ("nosuch", ()),
+    ("京科发〔1999〕1号", ("文号",)),
+    ("demo@2022@x", ()),
+    ("", ("empty",)),
+    ("  ", ()),
+    ("{bad}/folder", ("folder",)),
+    ("{bad}/no-such-file.txt", ()),
+    ("{bad}/empty.txt", ("empty",)),
+    ("{bad}/blank.txt", ()),
+    ("{bad}/binary.dat", ("binary",)),
+    ("{bad}/pdf.pdf", ("PDF",)),
+    ("{bad}/empty.html", ("no text",)),
+]
+
+
+@pytest.mark.parametrize("ref, fragments", BAD_REFS, ids=[r for r, _ in BAD_REFS])
+def test_bad_ref_for_show_diff_report(shared, ref, fragments):
+    repo = shared["repo"]
+    (bad_ref,) = expand((ref,), shared)
+    assert_one_line_error(run_cli("show", bad_ref, cwd=repo), *fragments)
+    assert_one_line_error(run_cli("diff", "demo@2022", bad_ref, cwd=repo), *fragments)
+    assert_one_line_error(run_cli("diff", bad_ref, "demo@2022", "--format", "json", cwd=repo), *fragments)
+    out = shared["base"] / "ref-report.html"
+    assert_one_line_error(run_cli("report", bad_ref, "demo@2024", "-o", str(out), cwd=repo), *fragments)
+    assert not out.exists()
+
+
+def test_side_without_text_cannot_be_diffed(shared):
+    result = run_cli("diff", "nodoc@1", "demo@2024", cwd=shared["repo"])
+    assert_one_line_error(result, "nodoc@1")
+
+
+@pytest.mark.skipif(IS_ROOT, reason="root reads a chmod 000 file anyway")
+def test_unreadable_file(shared, tmp_path):
+    path = tmp_path / "locked.txt"
+    path.write_text(FICTIONAL_TEXT, encoding="utf-8")
+    path.chmod(0)
+    try:
+        assert_one_line_error(run_cli("show", str(path), cwd=shared["repo"]))
+        assert_one_line_error(run_cli("diff", str(path), "demo@2022", cwd=shared["repo"]))
+        before = commit_count(shared["repo"])
+        assert_one_line_error(run_cli("add", str(path), "-w", "demo", "-v", "2040", cwd=shared["repo"]))
+        assert commit_count(shared["repo"]) == before
+    finally:
+        path.chmod(0o644)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.xfail(reason="archive_api._read_source blocks on a FIFO (fix pending)", strict=False)
+def test_fifo_is_refused_not_read_forever(shared, tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    repo = shared["repo"]
+    assert_one_line_error(run_with_timeout("show", str(fifo), cwd=repo), "pipe.txt")
+    before = commit_count(repo)
+    assert_one_line_error(run_with_timeout("add", str(fifo), "-w", "demo", "-v", "2041", cwd=repo), "pipe.txt")
+    assert commit_count(repo) == before
+
+
+# ---------------------------------------------------------------- add
+
+NO_TEXT = ("--no-text", "--title", FICTIONAL_TITLE)
+BAD_ADDS = [
+    ("issued-month-13", (*NO_TEXT, "-w", "fresh", "-v", "1", "--issued", "2024-13-45"), ("YYYY-MM-DD",)),
+    ("issued-word", (*NO_TEXT, "-w", "fresh", "-v", "1", "--issued", "yesterday"), ("YYYY-MM-DD",)),
+    ("issued-compact", (*NO_TEXT, "-w", "fresh", "-v", "1", "--issued", "20240101"), ("YYYY-MM-DD",)),
+    ("effective-feb-30", (*NO_TEXT, "-w", "fresh", "-v", "1", "--effective", "2024-02-30"), ("YYYY-MM-DD",)),
+    ("retrieved-word", (*NO_TEXT, "-w", "fresh", "-v", "1", "--retrieved", "today"), ("YYYY-MM-DD",)),
+    ("encoding-nonsense", ("{bad}/text.txt", "-w", "fresh", "-v", "1", "--encoding", "nonsense"), ("nonsense",)),
+    ("encoding-utf16-on-utf8", ("{bad}/text.txt", "-w", "fresh", "-v", "1", "--encoding", "utf-16"), ("utf-16",)),
+    ("encoding-ascii-on-utf8", ("{bad}/text.txt", "-w", "fresh", "-v", "1", "--encoding", "ascii"), ("ascii",)),
+    ("encoding-rot13", ("{bad}/text.txt", "-w", "fresh", "-v", "1", "--encoding", "rot13"), ("rot13",)),
+    ("encoding-base64", ("{bad}/text.txt", "-w", "fresh", "-v", "1", "--encoding", "base64"), ("base64",)),
+    ("encoding-undefined", ("{bad}/text.txt", "-w", "fresh", "-v", "1", "--encoding", "undefined"), ()),
+    ("source-is-folder", ("{bad}/folder", "-w", "fresh", "-v", "1"), ("folder",)),
+    ("source-missing", ("{bad}/no-such.txt", "-w", "fresh", "-v", "1"), ("no-such.txt",)),
+    ("source-empty", ("{bad}/empty.txt", "-w", "fresh", "-v", "1"), ("empty",)),
+    ("source-blank", ("{bad}/blank.txt", "-w", "fresh", "-v", "1"), ()),
+    ("source-binary", ("{bad}/binary.dat", "-w", "fresh", "-v", "1"), ("binary",)),
+    ("source-pdf", ("{bad}/pdf.pdf", "-w", "fresh", "-v", "1"), ("PDF",)),
+    ("source-html-without-text", ("{bad}/empty.html", "-w", "fresh", "-v", "1"), ()),
+    ("no-text-with-source", ("{bad}/text.txt", *NO_TEXT, "-w", "fresh", "-v", "1"), ("--no-text",)),
+    ("no-text-without-title", ("--no-text", "-w", "fresh", "-v", "1"), ("--title",)),
+    ("no-source-no-no-text", ("-w", "fresh", "-v", "1"), ("SOURCE",)),
+    ("missing-work-option", (*NO_TEXT, "-v", "1"), ("--work",)),
+    ("missing-version-option", (*NO_TEXT, "-w", "fresh"), ("--version",)),
+    ("unknown-option", (*NO_TEXT, "-w", "fresh", "-v", "1", "--colour"), ("--colour",)),
+    ("duplicate", ("{bad}/text.txt", "-w", "demo", "-v", "2022"), ("demo@2022", "--replace")),
+    ("duplicate-no-text", (*NO_TEXT, "-w", "nodoc", "-v", "1"), ("nodoc@1", "--replace")),
+    ("replace-unknown", (*NO_TEXT, "-w", "fresh", "-v", "1", "--replace"), ("--replace",)),
+]
+BAD_WORK_IDS = ["A/B", "a/b", "..", "../escape", "-x", "Upper", "中文", "a" * 300, "", " ", "a b",
+                "a.b", ".hidden", "a@b", "a\\b", "a\nb"]
+BAD_VERSION_IDS = ["a/b", "..", "../2024", "2024@x", "a b", "", " ", ".", "-1", "9" * 300, "中文",
+                   ".git", "2024/../x", "a\tb"]
+BAD_ADDS += [(f"work-{i}", (*NO_TEXT, "-w", w, "-v", "1"), ("work",)) for i, w in enumerate(BAD_WORK_IDS)]
+BAD_ADDS += [(f"version-{i}", (*NO_TEXT, "-w", "fresh", "-v", v), ("version",))
+             for i, v in enumerate(BAD_VERSION_IDS)]
+
+
+@pytest.mark.parametrize("args, fragments", [(a, f) for _, a, f in BAD_ADDS], ids=[i for i, _, _ in BAD_ADDS])
+def test_failed_add_is_one_line_and_loses_nothing(shared, args, fragments):
+    repo = shared["repo"]
+    before, files_before = commit_count(repo), archive_files(repo)
+    result = run_cli("add", *expand(args, shared), cwd=repo)
+    assert_one_line_error(result, *fragments)
+    assert commit_count(repo) == before
+    assert archive_files(repo) == files_before
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+    txn = repo / "versions" / ".policydiff-txn"  # no transaction left half done
+    assert not txn.exists() or not any(txn.iterdir())
+    assert not (repo / "escape").exists() and not (repo / "versions" / "escape").exists()
+
+
+# ---------------------------------------------------------------- status, log
+
+BAD_QUERIES = [
+    ("status", "demo", "--as-of", "2024-02-30"),
+    ("status", "demo", "--as-of", "tomorrow"),
+    ("status", "demo", "--as-of", "20240101"),  # compared as YYYY-MM-DD: refused, not misordered
+    ("status", "demo", "--as-of", "2024-1-1"),
+    ("status", ""),
+    ("status", "   "),
+    ("status", "nosuch"),
+    ("status", "nosuch@1"),
+    ("status", "demo@2099"),
+    ("status", "京科发〔1999〕1号"),
+    ("status", "demo", "--format", "xml"),
+    ("log", "nosuch"),
+    ("log", ""),
+    ("log", "@"),
+    ("log", "demo@2099", "--measure", "1"),
+    ("log", "demo", "--format", "yaml"),
+]
+BAD_LABELS = ["abc", "0", "-1", "第零条", "", "99", "第九十九条", "1.1", "!!"]
+BAD_QUERIES += [(command, "demo", "--measure", label) for command in ("status", "log") for label in BAD_LABELS]
+
+
+@pytest.mark.parametrize("args", BAD_QUERIES, ids=lambda a: " ".join(a) or "empty")
+def test_bad_status_and_log_queries(shared, args):
+    assert_one_line_error(run_cli(*args, cwd=shared["repo"]))
+
+
+# ---------------------------------------------------------------- diff, report
+
+def test_diff_of_a_file_with_itself_is_all_unchanged(shared):
+    path = str(shared["bad"] / "text.txt")
+    result = run_cli("diff", path, path, cwd=shared["repo"])
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "modified 0" in result.stdout and "added 0" in result.stdout and "removed 0" in result.stdout
+
+
+@pytest.mark.parametrize("output, fragment", [
+    ("{bad}/a-file/report.html", "a-file"),  # a file where a folder must be
+    ("{bad}/a-file/deeper/report.html", "a-file"),
+    ("{bad}/folder", "folder"),  # a folder where the file must be
+])
+@pytest.mark.parametrize("command", [("report", "demo@2022", "demo@2024"), ("log", "demo")],
+                         ids=["report", "log"])
+def test_output_into_an_impossible_place(shared, command, output, fragment):
+    (target,) = expand((output,), shared)
+    assert_one_line_error(run_cli(*command, "-o", target, cwd=shared["repo"]), fragment)
+    assert (shared["bad"] / "a-file").read_text(encoding="utf-8") == "not a folder\n"
+
+
+@pytest.mark.skipif(IS_ROOT, reason="root writes into a read-only folder anyway")
+def test_output_into_a_read_only_folder(shared, tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        for command in (("report", "demo@2022", "demo@2024"), ("log", "demo")):
+            assert_one_line_error(run_cli(*command, "-o", str(locked / "out.html"), cwd=shared["repo"]))
+        assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o755)
+
+
+# ---------------------------------------------------------------- click's own usage errors
+
+@pytest.mark.parametrize("args", [
+    ("nosuchcommand",),
+    ("show",),
+    ("diff", "demo@2022"),
+    ("diff", "a", "b", "--format", "xml"),
+    ("report", "a", "b", "--lang", "fr"),
+    ("--archive",),
+    ("list", "--format", "csv"),
+    ("init", "{bad}/a-file"),
+], ids=lambda a: " ".join(a))
+def test_usage_mistakes_are_one_line_too(shared, args):
+    assert_one_line_error(run_cli(*expand(args, shared), cwd=shared["repo"]), "--help")
+
+
+def test_bare_command_and_help_still_work(shared):
+    result = run_cli(cwd=shared["repo"])
+    assert "Traceback" not in result.stderr and "Commands:" in result.stdout + result.stderr
+    result = run_cli("add", "--help", cwd=shared["repo"])
+    assert result.returncode == 0 and "--work" in result.stdout
+
+
+# ---------------------------------------------------------------- damaged archives
+
+def damaged_archive(git_tmp: Path) -> Path:
+    return build_archive(git_tmp)
+
+
+def md(repo: Path, version: str = "2022") -> Path:
+    return repo / "versions" / "demo" / f"{version}.md"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (old, path)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_verify_names(repo: Path, *fragments: str) -> None:
+    result = run_cli("verify", cwd=repo)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
+    fails = [line for line in result.stderr.splitlines() if line.startswith("FAIL ")]
+    assert fails, result.stderr
+    for fragment in fragments:
+        assert any(fragment in line for line in fails), (fragment, result.stderr)
+
+
+def test_verify_and_show_on_hand_edited_body(git_tmp):
+    repo = damaged_archive(git_tmp)
+    edit(md(repo), "支持示例企业开展", "支持示例企业大力开展")
+    assert_verify_names(repo, "2022.md")
+    assert run_cli("show", "demo@2022", cwd=repo).returncode in (0, 2)  # either way no traceback
+    assert "Traceback" not in run_cli("show", "demo@2022", cwd=repo).stderr
+
+
+def test_verify_names_every_problem_at_once(git_tmp):
+    repo = damaged_archive(git_tmp)
+    edit(md(repo), "支持示例企业开展", "支持示例企业大力开展")
+    (repo / "versions" / "demo" / "2024.source.txt").unlink()
+    (repo / "versions" / "demo" / "notes.txt").write_text("stray\n", encoding="utf-8")
+    assert_verify_names(repo, "2022.md", "2024.source.txt", "notes.txt")
+
+
+@pytest.mark.parametrize("damage, fragment", [
+    (lambda p: edit(p, "work: demo\n", "work: [demo\n"), "YAML"),
+    (lambda p: edit(p, "---\n", ""), "---"),
+    (lambda p: edit(p, "<!-- policydiff: text preamble -->", "<!-- policydiff: txet preamble"), "marker"),
+    (lambda p: p.write_bytes(b"\xff\xfe\x00 not utf-8"), "2022.md"),
+    (lambda p: p.write_text("", encoding="utf-8"), "2022.md"),
+    (lambda p: edit(p, "has_text: true", "has_text: maybe"), "2022.md"),
+    (lambda p: edit(p, "version: '2022'", "version: '2023'"), "2022.md"),
+], ids=["broken-yaml", "no-opening-dashes", "damaged-marker", "not-utf8", "emptied", "bad-field",
+        "wrong-version"])
+def test_corrupted_version_file(git_tmp, damage, fragment):
+    repo = damaged_archive(git_tmp)
+    damage(md(repo))
+    assert_verify_names(repo, fragment)
+    for args in (("show", "demo@2022"), ("diff", "demo@2022", "demo@2024")):
+        result = run_cli(*args, cwd=repo)
+        assert "Traceback" not in result.stderr, result.stderr
+        if result.returncode != 0:
+            assert_one_line_error(result)
+    for args in (("list",), ("status", "demo"), ("log", "demo"), ("show", "demo@2024")):
+        result = run_cli(*args, cwd=repo)
+        assert "Traceback" not in result.stderr, (args, result.stderr)
+        assert result.returncode in (0, 2), (args, result.stderr)
+        if result.returncode == 2:
+            assert_one_line_error(result)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda w: w.write_text(": : :\n", encoding="utf-8"),
+    lambda w: w.unlink(),
+    lambda w: w.write_text("title: [\n", encoding="utf-8"),
+], ids=["garbage", "deleted", "broken"])
+def test_damaged_work_file(git_tmp, damage):
+    repo = damaged_archive(git_tmp)
+    damage(repo / "versions" / "demo" / "work.yaml")
+    assert_verify_names(repo, "work.yaml")
+    for args in (("list",), ("show", "demo@2022"), ("status", "demo"), ("log", "demo")):
+        result = run_cli(*args, cwd=repo)
+        assert "Traceback" not in result.stderr, (args, result.stderr)
+        if result.returncode != 0:
+            assert_one_line_error(result)
+
+
+# ---------------------------------------------------------------- property: ingest + parse
+
+# Pieces that steer the parser and the decoder into their corners: labels of every style,
+# markup, line breaks of every kind, control and invisible characters.
+PIECES = ["第一章", "第二章", "第一节", "第一条", "第二条", "第十条", "第一百条", "一、", "二、",
+          "十、", "(一)", "（二）", "1.", "2.", "3、", "1)", "①", "第一篇", "附件", "附件1",
+          "京示发〔2024〕1号", "〔", "〕", "号", "<p>", "</p>", "<html>", "<br>", "<script>",
+          "</script>", "&amp;", "&#0;", "&#xD800;", "# ", "## ", "<!--", "-->", "---", "\r\n",
+          "\n", "\r", "\u2028", "\u3000", " ", "\t", "\ufeff", "\u200b", "\x00", "\x0c", "\x85",
+          "。", "，", "《", "》", "示例", "措施", "通知", "施行", "废止", "同时废止", "印发",
+          "本措施自印发之日起施行", "自2024年1月1日起施行", "2024年13月45日", "(测试用虚构文本)"]
+CJK_ISH = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=4)), max_size=50).map("".join)
+FILENAMES = st.sampled_from([None, "input.txt", "input.html", "input.md"])
+
+
+def ingest_and_parse(data: bytes, filename: str | None, encoding: str | None) -> None:
+    from policydiff.errors import PolicyDiffError
+    from policydiff.ingest import ingest
+    from policydiff.structure import parse
+
+    try:
+        ingested = ingest(data, filename=filename, encoding=encoding)
+        document = parse(ingested.text, ingested.meta)
+    except PolicyDiffError as error:
+        assert "\n" not in str(error).strip(), str(error)
+        return
+    assert "".join(block.raw for block in document.blocks) == document.text
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=600), filename=FILENAMES)
+def test_random_bytes_raise_only_policydiff_errors(data, filename):
+    ingest_and_parse(data, filename, None)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=CJK_ISH, filename=FILENAMES,
+       encoding=st.sampled_from(["utf-8", "gb18030", "big5", "utf-16"]), declared=st.booleans())
+def test_random_cjk_text_raises_only_policydiff_errors(text, filename, encoding, declared):
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        data, encoding = text.encode("utf-8", "surrogatepass"), "utf-8"
+    ingest_and_parse(data, filename, encoding if declared else None)
+
+
+@settings(max_examples=100, deadline=None)
+@given(name=st.text(min_size=1, max_size=12))
+def test_any_encoding_name_is_refused_cleanly_or_used(name):
+    from policydiff.errors import PolicyDiffError
+    from policydiff.ingest import ingest
+
+    try:
+        ingest(FICTIONAL_TEXT.encode("utf-8"), filename="input.txt", encoding=name)
+    except PolicyDiffError:
+        pass
