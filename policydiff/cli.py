@@ -165,7 +165,7 @@ def _emit(text: str, output: str | None) -> None:
 
         try:
             Path(output).parent.mkdir(parents=True, exist_ok=True)
-            Path(output).write_text(text, encoding="utf-8")
+            Path(output).write_text(text, encoding="utf-8", errors="backslashreplace")  # see report_files
         except OSError as exc:
             raise BadInputError(output_problem(Path(output), exc)) from None
         click.echo(output)

@@ -211,7 +211,9 @@ def write_report(archive_option: str | None, old_ref: str, new_ref: str, output:
     else:
         path = work_tree_top(Path.cwd()) / default_relative_path(old, new, fmt)
     try:
-        atomic_write(path, text.encode("utf-8"))
+        # backslashreplace: a file name given in bytes that are not UTF-8 reaches the ref as
+        # lone surrogates; show them as \udcff rather than fail to write the report
+        atomic_write(path, text.encode("utf-8", "backslashreplace"))
         reports_dir = enclosing_reports_dir(path)
         if reports_dir is not None:
             from .reports_index import write_index
