@@ -526,3 +526,19 @@ def test_text_option_in_bytes_that_are_not_utf8_is_refused(shared, option):
         args += ["--title", FICTIONAL_TITLE]
     assert_one_line_error(run_cli(*args, cwd=repo), option)
     assert commit_count(repo) == before and archive_files(repo) == files_before
+
+
+@pytest.mark.parametrize("depth, readable", [(300, True), (5000, False)])
+def test_deeply_nested_html_is_read_whole_or_refused(tmp_path, depth, readable):
+    """libxml2 stops at 256 levels by default and drops every word after that point: an
+    old page with unclosed <font> tags must not lose its text silently."""
+    page = (f"<html><body><h1>{FICTIONAL_TITLE}</h1><p>1.支持示例企业发展。</p>" + "<font>" * depth
+            + "<p>2.支持示例园区建设。</p>" + "</font>" * depth + "<p>3.加强组织领导。</p></body></html>")
+    path = tmp_path / "deep.html"
+    path.write_text(page, encoding="utf-8")
+    result = run_cli("show", str(path), "--format", "json", cwd=tmp_path)
+    if readable:
+        assert result.returncode == 0, result.stderr
+        assert "加强组织领导" in result.stdout and "支持示例园区建设" in result.stdout
+    else:
+        assert_one_line_error(result, "nest")

@@ -61,10 +61,15 @@ def html_to_text(source: str) -> str:
     """
     # lxml refuses str input that declares its own encoding; the bytes are decoded already.
     source = _XML_DECLARATION.sub("", source, count=1)
+    # huge_tree: libxml2 otherwise stops at 256 levels of nesting (old pages with unclosed
+    # <font>/<span> reach that) and silently drops ALL the text after that point
+    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(source)
+        root = lxml.html.document_fromstring(source, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise BadInputError(f"cannot parse the input as HTML ({error}); give it as .txt") from None
+    if any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log):
+        raise _too_deep()
     parts: list[str] = []
 
     def newline() -> None:
@@ -96,10 +101,18 @@ def html_to_text(source: str) -> str:
         if block:
             newline()
 
-    walk(root, False)
+    try:
+        walk(root, False)
+    except RecursionError:  # nesting deeper than Python's recursion limit (~1000)
+        raise _too_deep() from None
     text = "".join(parts)
     # Collapsed white space leaves single spaces at line starts and ends; they are layout.
     return "\n".join(line.strip(" ") for line in text.split("\n")).strip("\n")
+
+
+def _too_deep() -> BadInputError:
+    return BadInputError("the HTML nests its elements too deeply to read all of its text "
+                         "(unclosed tags?); save the page's text as a .txt file and give that")
 
 
 _HEADING = re.compile(r"^(?P<indent> {0,3})#{1,6}(?:[ \t]+|$)(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
