@@ -428,13 +428,13 @@ def _table_of_contents(lines: list[str], candidates: dict[int, Candidate]) -> se
 # --------------------------------------------------------------------------- text roles
 
 _DATE_LINE = re.compile(
-    r"^[(（]?\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
+    r"^[(（]?\s*(?:\d{4}|[〇○零一二三四五六七八九OＯ]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
     r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*[)）]?$"
 )
 # A header line under a title: opens with a date (a law's adoption and amendment lines),
 # or is a 文号 such as 「京政办发〔2024〕5号」 (optionally bracketed).
 _HEADER_LINE = re.compile(
-    r"^[(（]?\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年"
+    r"^[(（]?\s*(?:\d{4}|[〇○零一二三四五六七八九OＯ]{4})\s*年"
     r"|^[(（]?[\u4e00-\u9fff]{1,12}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号[)）]?$"
 )
 _SENTENCE_END = tuple("。；;：:！!？?，,")
@@ -457,13 +457,14 @@ def _title_like(line: str) -> bool:
 
 
 _SIGNATURE_DATE = re.compile(
-    r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
+    r"(?:\d{4}|[〇○零一二三四五六七八九OＯ]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
     r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*[)）]?$"
 )
 # A signature line is short (unit: characters; range 20..60): 「示例市科学技术局 2024年10月9日」.
 MAX_SIGNATURE_CHARS = 40
 _BRACKETED = re.compile(r"^[(（][^()（）]*[)）]$")  # （此件公开发布）
 _TOC_WORD = re.compile(r"^目\s*录$")
+_ANNEX_ALONE = re.compile(r"^(?:附件|附表|附录)\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?$")
 
 
 def _pre_text_roles(lines: list[str], toc: set[int] = frozenset()) -> list[tuple[str, int, int]]:
@@ -483,7 +484,10 @@ def _pre_text_roles(lines: list[str], toc: set[int] = frozenset()) -> list[tuple
                   and not _HEADER_LINE.match(line.strip(_SPACE)) or _DATE_LINE.match(line.strip(_SPACE))]
     if date_lines and date_lines[-1] < n - 1:
         notice_end = date_lines[-1] + 1
-        while notice_end < n - 1 and _BRACKETED.match(lines[notice_end].strip(_SPACE)):
+        # Bracketed remarks (「（此件公开发布）」) and a bare 「附件」 line that heads the issued
+        # text belong to the notice, not to the title.
+        while notice_end < n - 1 and (_BRACKETED.match(lines[notice_end].strip(_SPACE))
+                                      or _ANNEX_ALONE.match(lines[notice_end].strip(_SPACE))):
             notice_end += 1
         if not _title_like(lines[notice_end]) and _title_like(lines[0]) and notice_end > 1:
             roles.append(("title", 0, 1))

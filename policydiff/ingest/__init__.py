@@ -84,6 +84,11 @@ def detect_media_type(text: str, filename: str | None = None) -> str:
     return "text"
 
 
+# A body title line found inside the page headline counts as the same title only when it
+# is at least this long. Unit: characters; range 4..20.
+HEADLINE_MATCH_MIN = 8
+
+
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -108,7 +113,16 @@ def clean_text(text: str, media_type: str = "text") -> tuple[str, Chrome, tuple[
     if headline and P.ends_title(headline) and not P.is_sentence(headline):
         squashed = _squash(headline)
         top = [_squash(line) for line in lines[:10]]
-        if not any(squashed in line for line in top):
+        # The body carries the title when a top line holds the headline, or when a title
+        # line of the top is held by a headline that adds page decoration to it
+        # (「鲁政发〔2014〕20号《X》」 over a body whose title line is X).
+        # A notice headline 「关于印发《X》的通知」 over the text of X is another title: what the
+        # headline adds must not name a kind of document.
+        def decorates(line: str) -> bool:
+            return (P.ends_title(line) and len(line) >= HEADLINE_MATCH_MIN and line in squashed
+                    and not re.search(P.TITLE_KIND, squashed.replace(line, "", 1)))
+
+        if not any(squashed in line or decorates(line) for line in top):
             lines.insert(0, headline)
             notes.append("page headline kept as the title: the body has no title line")
     return "\n".join(lines), chrome, tuple(notes)

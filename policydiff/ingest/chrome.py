@@ -36,6 +36,12 @@ _HEADER_MARKER = re.compile(
     r"|\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s+\d{1,2}:\d{2}.*"  # a web time stamp
     r"|.*分享\s*[:：到].*"
     r"|.*(?:打印本页|【打印】|分享到|扫一扫|收藏本页|加入收藏|关闭窗口|【关闭】|返回顶部).*"
+    # page tools and site links: download, read aloud, bookmark, the disclosure mode
+    r"|下载地址\s*[:：].*|.*点击此处下载.*|(?:收藏本站|设为首页|热门站点)\s*[|｜].*"
+    r"|【?(?:朗读|语音播报|主动公开|依申请公开|不予公开)】?"
+    # the value of a 索引号 on its own line: 11330700MB10327095/2024-00144, HHCR-2023-01005
+    r"|[0-9A-Z]{2,24}[-/](?:19|20)\d\d-\d{3,8}"
+    r"|\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"  # a web date, alone on its line
     r")$",
     re.IGNORECASE,
 )
@@ -52,10 +58,19 @@ _FOOTER_MARKER = re.compile(
     r"无障碍|长辈版|我要纠错|网站纠错|本网站|本站).*"
     r"|.*(?:打印本页|【打印】|分享到|扫一扫|收藏本页|加入收藏|关闭窗口|【关闭】|返回顶部).*"
     # navigation and related-content blocks: only as the start of a line
-    r"|[【\[•·]?\s*(?:相关链接|相关文件|相关阅读|相关新闻|延伸阅读|上一篇|下一篇|一图读懂|图解|"
-    r"政策解读|文字解读|图片解读|视频解读)[】\]]?(?:\s*[:：].*|.{0,30})"
+    r"|[【\[•·]?\s*(?:相关链接|相关文件|相关阅读|相关新闻|相关信息|相关文档|相关附件|延伸阅读|上一篇|"
+    r"下一篇|一图读懂|图解|网站导航|[\u4e00-\u9fff]{0,4}解读)[】\]]?(?:\s*[:：].*|.{0,30})"
+    r"|登录|注册"
     r")$",
     re.IGNORECASE,
+)
+
+# Style sheet and script text left in a page dump (「img#imgConac {」「 height: 55px;」
+# 「$('#share-1').share();」): ASCII-only lines shaped like code. A policy line always holds
+# Chinese text, so such a line is never body text.
+_CODE = re.compile(
+    r"^[\x20-\x7e]*(?:[{}]|\$\(|\);\s*$)[\x20-\x7e]*$"
+    r"|^[\x20-\x7e]*[A-Za-z-]+\s*:\s*[\x20-\x7e]+;\s*$"
 )
 
 # Chrome lines are short; a longer line is never treated as a marker. Unit: characters
@@ -65,10 +80,11 @@ MARKER_MAX = 80
 HEADER_SCAN_MAX = 40
 
 # Page fields, possibly several on one line (「发文机关： 国务院  成文日期： 2024年01月01日」).
-_FIELD_KEY = re.compile(
-    r"(?P<key>发布时间|发布日期|发文日期|发文字号|文号|成文日期|发文机关|标题|来源|信息来源|索引号|"
-    r"主题分类|主题词|浏览次数|阅读次数|作者|编辑|责任编辑|有效性)\s*[:：]\s*"
-)
+_FIELD_NAMES = (r"发布时间|发布日期|发文日期|发文字号|文号|成文日期|发文机关|标题|来源|信息来源|索引号|"
+                r"主题分类|主题词|浏览次数|阅读次数|作者|编辑|责任编辑|有效性")
+_FIELD_KEY = re.compile(rf"(?P<key>{_FIELD_NAMES})\s*[:：]\s*")
+# A page field name alone on its line (optionally after a bullet), its value on the next.
+_BARE_KEY = re.compile(rf"^[•·▪\-*]?\s*(?P<key>{_FIELD_NAMES})\s*[:：]$")
 # Field names as kept in Chrome.fields (发布日期/发文日期 are the publication date too).
 _FIELD_NAME = {"发布日期": "发布时间", "发文日期": "发布时间"}
 
@@ -102,16 +118,18 @@ def is_header_marker(line: str) -> bool:
 
 def is_footer_marker(line: str) -> bool:
     body = line.strip()
-    return len(body) <= MARKER_MAX and bool(_FOOTER_MARKER.match(body))
+    return bool(_CODE.match(body)) or len(body) <= MARKER_MAX and bool(_FOOTER_MARKER.match(body))
 
 
 def _is_prose(line: str) -> bool:
     """A line that only the document body has: a sentence, a salutation, a numbered
     line, a signature date."""
     body = line.strip()
+    if _CODE.match(body):
+        return False
     return (
         P.is_sentence(body)
-        or body.endswith((":", "：")) and not is_header_marker(body)
+        or body.endswith((":", "：")) and not is_header_marker(body) and not is_footer_marker(body)
         or P.is_structure(body)
         or P.is_date_only(body)
     )
@@ -157,14 +175,27 @@ def split_chrome(lines: list[str]) -> tuple[list[str], Chrome]:
     header, body, footer = lines[:header_end], lines[header_end:footer_start], lines[footer_start:]
     fields: dict[str, str] = {}
     headline = None
+    waiting: str | None = None  # a field whose value stands on the next line
     for line in header:
         body_line = line.strip()
+        bare_key = _BARE_KEY.match(body_line)
+        if bare_key:
+            # 「• 发文字号:」 with its value on the next line (a list of page fields).
+            waiting = _FIELD_NAME.get(bare_key["key"], bare_key["key"])
+            continue
         found = _fields(body_line)
+        if waiting is not None and not found and body_line:
+            fields.setdefault(waiting, body_line)
+            waiting = None
+            continue
+        waiting = None
         for key, value in found.items():
             fields.setdefault(key, value)
         if found:
             continue
-        if not is_header_marker(line) and not fields:
-            # An unmarked line before the publication data: the page headline.
+        if not is_header_marker(line) and (headline is None or not P.ends_title(headline)):
+            # An unmarked line among the page data: the page headline (the first one that
+            # ends like a title; an issuer or site line after it is not).
             headline = body_line
     return body, Chrome(tuple(header), tuple(footer), headline, fields)
+

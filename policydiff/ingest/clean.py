@@ -41,17 +41,58 @@ def normalise_lines(text: str) -> list[str]:
     return lines
 
 
+# An attachment line (附件 / 附件2 / 附件：…) opens a document; it is never part of a title.
+_ANNEX_LINE = re.compile(r"^(?:附件|附表|附录)\s*[\d０-９一二三四五六七八九十]*\s*(?:[:：]|$)")
+
+
 def _is_piece(line: str) -> bool:
-    """Could this line be part of a title broken over lines?"""
+    """Could this line be part of a title broken over lines?
+
+    Not a piece: prose, numbered lines, dates, 文号 lines, attachment lines, and lines
+    holding a colon (a title has none; page lines such as 「下载地址: 点击此处下载」 do)."""
     body = line.strip()
     return (
         0 < len(body) <= TITLE_PIECE_MAX
         and not P.is_sentence(body)
-        and not body.endswith((":", "："))
+        and ":" not in body and "：" not in body
         and not P.is_structure(body)
         and not P.DATED_LINE.match(body)
         and not P.is_doc_no_line(body)
+        and not _ANNEX_LINE.match(body)
     )
+
+
+def _is_first_piece(line: str) -> bool:
+    """A title starts with a piece that is not a bracketed remark alone: 「（此件公开发布）」
+    closes a notice, 「（试行）」 continues a title; neither starts one."""
+    return _is_piece(line) and not P.QUALIFIER_LINE.match(line)
+
+
+def _outer_guanyu(text: str) -> int:
+    """Position of the first 关于 outside 《》 brackets (a title's own 关于), or -1."""
+    depth = 0
+    for index, ch in enumerate(text):
+        if ch in "《〈":
+            depth += 1
+        elif ch in "》〉":
+            depth -= 1
+        elif depth == 0 and text.startswith("关于", index):
+            return index
+    return -1
+
+
+def _names_issuer(joined: str, following: str) -> bool:
+    """Does `following` hold, after some text of its own, the title's first 关于
+    (「示例厅关于…」), so that it names an issuer itself?"""
+    if _outer_guanyu(joined) >= 0:
+        return False
+    position = _outer_guanyu(joined + following) - len(joined)
+    return position > 0
+
+
+def _issuers_only(pieces: list[str]) -> bool:
+    """Are these lines organisation names only (the issuers stacked above a title)?"""
+    return bool(pieces) and all(P.ORG_END.search(piece.strip().rstrip("、，, ")) for piece in pieces)
 
 
 def _concat(left: str, right: str) -> str:
@@ -72,9 +113,10 @@ def _title_run(lines: list[str], start: int) -> int:
     continues it: it starts with 的/之 or closing brackets, or is a qualifier such as
     （试行）).
     """
-    if not _is_piece(lines[start]):
+    if not _is_first_piece(lines[start]):
         return start
     joined = lines[start].strip()
+    pieces = [joined]
     for end in range(start + 1, min(len(lines), start + TITLE_PIECES_MAX)):
         following = lines[end].strip()
         if joined.endswith("文件"):  # a letterhead (版头 「示例市人民政府文件」), never a piece
@@ -90,6 +132,12 @@ def _title_run(lines: list[str], start: int) -> int:
         # headline above a title, not one title.
         if following.startswith("关于") and not (P.ORG_END.search(joined.rstrip("、，, "))):
             return start
+        # A line that holds the 关于 of a title mid-line already names its issuer: the
+        # lines above it may only be further issuers (「示例局」「示例厅关于…的通知」), never
+        # page lines such as 「精确检索」.
+        if _names_issuer(joined, following) and not _issuers_only(pieces):
+            return start
+        pieces.append(following)
         joined = _concat(joined, following)
         if len(joined) > TITLE_MAX:
             return start
@@ -99,9 +147,12 @@ def _title_run(lines: list[str], start: int) -> int:
 
 
 def _opens_title_zone(line: str) -> bool:
-    """Lines after which a (new) document may start: a signature date, 附件 N."""
+    """Lines after which a (new) document's title may follow: a signature date, 附件 N, and
+    the lines of an official letterhead (版头) that stand above a title: the issuer's
+    「…文件」 line and the 文号 line."""
     body = line.strip()
-    return P.is_date_only(body) or bool(re.fullmatch(r"附件\s*[\d一二三四五六七八九十]*\s*[:：]?", body))
+    return (P.is_date_only(body) or bool(re.fullmatch(r"附件\s*[\d一二三四五六七八九十]*\s*[:：]?", body))
+            or P.is_doc_no_line(body) or (body.endswith("文件") and _is_piece(body)))
 
 
 def join_broken_titles(lines: list[str]) -> list[str]:

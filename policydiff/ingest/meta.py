@@ -206,6 +206,11 @@ def _signature(lines: list[str]) -> tuple[tuple[str, ...], str | None]:
             cursor -= 1
         if names:
             return tuple(names), parse_cn_date(line)
+    # A page that dropped the issuer's name keeps the date alone under the notice's last
+    # sentence: still the signature date.
+    for index, line in enumerate(lines[1:], start=1):
+        if P.is_date_only(line) and P.strip_closers(lines[index - 1].strip()).endswith("。"):
+            return (), parse_cn_date(line)
     return (), None
 
 
@@ -229,6 +234,18 @@ def _issued_document_title(line: str, lines: list[str]) -> str:
     return line
 
 
+def _letterhead_title(lines: list[str]) -> str | None:
+    """The title under an official letterhead (版头: 「…文件」 and the 文号 line) when the text
+    opens with other prose (a document site's blurb): the first title line right after a
+    文号 line among the first lines."""
+    for index, line in enumerate(lines[:min(len(lines) - 1, TOP_LINES_MAX - 1)]):
+        if P.is_doc_no_line(line.strip()):
+            following = lines[index + 1].strip()
+            if _is_title_line(following):
+                return _issued_document_title(following, lines)
+    return None
+
+
 def extract_metadata(clean_text: str) -> DocumentMeta:
     """Metadata of a clean text (see policydiff.ingest). Absent facts stay None / ().
 
@@ -250,6 +267,8 @@ def extract_metadata(clean_text: str) -> DocumentMeta:
         if _is_title_line(line):
             title = _issued_document_title(line, lines)
             break
+    if title is None:
+        title = _letterhead_title(lines)
     if title is None and top and not P.is_date_only(top[0]) and not P.is_doc_no_line(top[0]) \
             and not _HEADER_DATE.match(top[0]):
         title = top[0]
