@@ -9,6 +9,7 @@ Reads files and the archive; the parsing and rendering are done by the functiona
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -31,8 +32,28 @@ def _check_date(option: str, value: str | None) -> str | None:
     return value
 
 
+def _check_text(option: str, value: str | None) -> str | None:
+    """A command-line text value must be real text: bytes that were not valid in the
+    locale's encoding reach Python as lone surrogates, which no file can store."""
+    if value and any("\ud800" <= c <= "\udfff" for c in value):
+        raise BadInputError(f"{option} is not valid text in this terminal's encoding "
+                            f"({value.encode('utf-8', 'backslashreplace').decode('ascii', 'replace')}): "
+                            "type it again as UTF-8")
+    return value
+
+
 def _read_source(source: str) -> bytes:
     path = Path(source)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise BadInputError(f"no such file: {source}: give the path of a text, HTML or Markdown file") from None
+    except OSError as exc:
+        raise BadInputError(f"cannot read {source} ({exc.strerror}): check the path and permissions") from None
+    if stat.S_ISDIR(mode):
+        raise BadInputError(f"{source} is a folder: give the path of a text, HTML or Markdown file")
+    if not stat.S_ISREG(mode):  # a pipe or a device would block or never end
+        raise BadInputError(f"{source} is not a regular file (a pipe or device?): save the text to a file first")
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -96,6 +117,9 @@ def add_version(archive_dir: Path, source: str | None, *, work: str, version: st
                 notes: Sequence[str] = (), replace: bool = False) -> Version:
     check_work_id(work)
     check_version_id(version)
+    for option, value in (("--title", title), ("--doc-no", doc_no), ("--source-url", source_url),
+                          *(("--issuer", i) for i in issuers), *(("--note", n) for n in notes)):
+        _check_text(option, value)
     given = DocumentMeta(
         title=title or None, doc_no=doc_no or None, issuers=tuple(i for i in issuers if i),
         issued=_check_date("--issued", issued), effective=_check_date("--effective", effective),
