@@ -57,7 +57,7 @@ import filelock
 import git
 
 from . import frontmatter
-from .errors import ArchiveError, DuplicateVersionError, UnknownRefError
+from .errors import ArchiveError, DuplicateVersionError, PolicyDiffError, UnknownRefError
 from .model import Document, DocumentMeta, Source, Version
 from .refs import check_version_id, check_work_id, doc_no_year, is_version_id, is_work_id, normalize_doc_no
 
@@ -113,6 +113,9 @@ def locate(option: str | os.PathLike | None, must_exist: bool = True) -> Path:
         path = (top if top is not None else Path.cwd()) / DEFAULT_ARCHIVE_NAME
         how = "the default"
     path = path.absolute()
+    if path.exists() and not path.is_dir():
+        raise ArchiveError(f"the archive {path} ({how}) is not a folder: point it at an archive folder, "
+                           "or run `policydiff init DIR` to make one")
     if must_exist and not path.is_dir():
         raise ArchiveError(
             f"no archive at {path} ({how}): run `policydiff init {path}` to make one, "
@@ -302,7 +305,11 @@ class Archive:
         if document and has_text:
             from .mdbody import from_markdown
 
-            doc = from_markdown(body, meta)
+            try:
+                doc = from_markdown(body, meta)
+            except (ValueError, PolicyDiffError) as exc:
+                message = " ".join(str(exc).split())
+                raise ArchiveError(f"{self.rel(path)}: {message} (see `policydiff verify`)") from None
         return Version(
             work=work,
             version=version,
@@ -701,11 +708,14 @@ class Archive:
             return [f"{self.rel(self.root)}: git status failed ({' '.join(str(exc).split())[:200]})"]
         problems = []
         ignored = {self.rel(self.root / LOCK_NAME)}
+        untracked_ok = {self.rel(self.root / ".gitignore")}  # written by init, committed by the first add
         for record in out.split("\0"):
             if len(record) < 4:
                 continue
             code, rel = record[:2], record[3:]
             if rel in ignored or rel.startswith(self.rel(self.txn_dir) + "/"):
+                continue
+            if code == "??" and rel in untracked_ok:
                 continue
             what = {"??": "not committed (untracked)", " M": "changed since it was committed",
                     " D": "deleted since it was committed"}.get(code, f"not committed as is (git status {code.strip()})")

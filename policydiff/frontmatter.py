@@ -154,8 +154,11 @@ def meta_from(matter: dict[str, Any]) -> DocumentMeta:
     issuers = matter.get("issuers") or ()
     if isinstance(issuers, str):
         issuers = (issuers,)
+    elif not isinstance(issuers, list):
+        issuers = ()
     repeals = []
-    for item in matter.get("repeals") or ():
+    listed = matter.get("repeals")
+    for item in listed if isinstance(listed, list) else ():
         if isinstance(item, dict):
             repeals.append(Repeal(
                 title=_opt_str(item.get("title")), doc_no=_opt_str(item.get("doc_no")),
@@ -184,6 +187,8 @@ def notes_from(matter: dict[str, Any]) -> tuple[str, ...]:
     notes = matter.get("notes") or ()
     if isinstance(notes, str):
         return (notes,)
+    if not isinstance(notes, list):
+        return ()
     return tuple(str(n) for n in notes)
 
 
