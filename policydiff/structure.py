@@ -95,6 +95,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .ingest.patterns import fold
 from .model import Block, BlockKind, Document, DocumentMeta
 from .numerals import CIRCLED, CN_NUMERAL_CHARS, cn_to_int, roman_to_int
 
@@ -210,8 +211,11 @@ def classify_line(line: str) -> Candidate | None:
     body = line.lstrip(_SPACE)
     if not body:
         return None
+    # Labels are matched in the folded line (第十條 is 第十条); label and heading are sliced
+    # from the line itself (fold keeps positions).
+    folded = fold(body)
     for style, pattern in _PATTERNS:
-        match = pattern.match(body)
+        match = pattern.match(folded)
         if not match:
             continue
         try:
@@ -220,7 +224,7 @@ def classify_line(line: str) -> Candidate | None:
             sub_number = cn_to_int(sub) if sub else None
         except ValueError:
             continue
-        label = match.group(0)
+        label = body[:match.end()]
         rest = body[match.end():]
         if style in _EN_HEADINGS and rest[:1].isalnum():
             continue
@@ -453,7 +457,7 @@ _ANNEX = re.compile(r"^(?:附件|附表|附录)\s*[0-9０-９一二三四五六�
 def _title_like(line: str) -> bool:
     line = line.strip(_SPACE)
     return bool(line) and not line.endswith(_SENTENCE_END) and len(line) <= MAX_TITLE_CHARS \
-        and not _HEADER_LINE.match(line)
+        and not _HEADER_LINE.match(fold(line))
 
 
 _SIGNATURE_DATE = re.compile(
@@ -481,13 +485,13 @@ def _pre_text_roles(lines: list[str], toc: set[int] = frozenset()) -> list[tuple
     start = 0
     date_lines = [i for i, line in enumerate(lines)
                   if len(line.strip(_SPACE)) <= MAX_SIGNATURE_CHARS and _SIGNATURE_DATE.search(line.strip(_SPACE))
-                  and not _HEADER_LINE.match(line.strip(_SPACE)) or _DATE_LINE.match(line.strip(_SPACE))]
+                  and not _HEADER_LINE.match(fold(line.strip(_SPACE))) or _DATE_LINE.match(line.strip(_SPACE))]
     if date_lines and date_lines[-1] < n - 1:
         notice_end = date_lines[-1] + 1
         # Bracketed remarks (「（此件公开发布）」) and a bare 「附件」 line that heads the issued
         # text belong to the notice, not to the title.
         while notice_end < n - 1 and (_BRACKETED.match(lines[notice_end].strip(_SPACE))
-                                      or _ANNEX_ALONE.match(lines[notice_end].strip(_SPACE))):
+                                      or _ANNEX_ALONE.match(fold(lines[notice_end].strip(_SPACE)))):
             notice_end += 1
         if not _title_like(lines[notice_end]) and _title_like(lines[0]) and notice_end > 1:
             roles.append(("title", 0, 1))
@@ -499,7 +503,7 @@ def _pre_text_roles(lines: list[str], toc: set[int] = frozenset()) -> list[tuple
         roles.append(("title", start, start + 1))
         start += 1
     header_end = start
-    while header_end < n and _HEADER_LINE.match(lines[header_end].strip(_SPACE)):
+    while header_end < n and _HEADER_LINE.match(fold(lines[header_end].strip(_SPACE))):
         header_end += 1
     if header_end > start:
         roles.append(("header", start, header_end))
@@ -510,7 +514,7 @@ def _pre_text_roles(lines: list[str], toc: set[int] = frozenset()) -> list[tuple
     if not toc_lines:
         return roles
     first, end = toc_lines[0], toc_lines[-1] + 1
-    if first > 0 and _TOC_WORD.match(lines[first - 1].strip(_SPACE)):
+    if first > 0 and _TOC_WORD.match(fold(lines[first - 1].strip(_SPACE))):
         first -= 1
     carved: list[tuple[str, int, int]] = []
     for level, a, b in roles:
@@ -629,7 +633,7 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
     last_line, last_cand, _ = nodes[-1]
     policy_style = last_cand.style not in ("article", "en-article", "en-section")
     for line_no in range(last_line + 1, len(lines)):
-        line = lines[line_no].lstrip(_SPACE)
+        line = fold(lines[line_no].lstrip(_SPACE))
         if _ANNEX.match(line) or (policy_style and _CLOSING.match(line)):
             end_of_nodes = line_no
             break

@@ -201,3 +201,31 @@ def test_a_doc_no_as_the_last_line_is_no_title(text):
     """The letterhead title look-up must not look past the end (测试用虚构文本)."""
     ingested = ingest(text.encode("utf-8"))
     assert ingested.meta.doc_no == "示发〔2031〕1号"
+
+
+# ------------------------------------------------------------ traditional script
+
+def test_a_page_in_traditional_characters_reads_like_its_simplified_twin():
+    """A site's 繁體 version: 發布時間/信息來源 page fields, a 號 文号, 關於 in a broken
+    title, 同時廢止 — recognised through patterns.fold, every value kept as written."""
+    ingested, doc = _load("traditional-script-page.txt")
+    lines = ingested.text.split("\n")
+    assert "ABCD-2031-01005" not in lines and not any("發布時間" in line for line in lines)
+    assert "版權所有" not in ingested.text and "掃一掃" not in ingested.text
+    assert "示例市人民政府辦公室關於印發《示例市促進消費若干措施(测试用虚构文本)》的通知" in lines
+    meta = ingested.meta
+    assert meta.title == "示例市促進消費若干措施(测试用虚构文本)"
+    assert meta.doc_no == "示政辦發〔2031〕9號"
+    assert meta.issuers == ("示例市人民政府辦公室",) and meta.issued == "2031-03-15"
+    assert meta.published == "2031-03-15" and meta.effective == "2031-03-15"
+    assert [(r.title, r.doc_no, r.verb) for r in meta.repeals] == [
+        ("示例市促進消費暫行措施", "示政辦發〔2029〕3號", "廢止")]
+    assert [m.label for m in doc.measures] == ["1.", "2.", "3."]
+    assert [c.label for c in doc.containers] == ["一、", "二、"]
+    assert _roles(doc)["closing"].startswith("本措施自印發之日起施行")
+
+
+def test_traditional_article_labels_keep_their_script():
+    doc = parse("示例條例(测试用虚构文本)\n第一章　總則\n第一條　為測試,制定本條例。\n第二條　本條例自公布之日起施行。")
+    assert [(m.label, m.number) for m in doc.measures] == [("第一條", 1), ("第二條", 2)]
+    assert [c.label for c in doc.containers] == ["第一章"]

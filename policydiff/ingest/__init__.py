@@ -120,7 +120,7 @@ def clean_text(text: str, media_type: str = "text") -> tuple[str, Chrome, tuple[
         # headline adds must not name a kind of document.
         def decorates(line: str) -> bool:
             return (P.ends_title(line) and len(line) >= HEADLINE_MATCH_MIN and line in squashed
-                    and not re.search(P.TITLE_KIND, squashed.replace(line, "", 1)))
+                    and not re.search(P.TITLE_KIND, P.fold(squashed.replace(line, "", 1))))
 
         if not any(squashed in line or decorates(line) for line in top):
             lines.insert(0, headline)
@@ -135,9 +135,10 @@ def _merge_page_facts(meta: DocumentMeta, chrome: Chrome) -> DocumentMeta:
     if meta.published is None and "发布时间" in fields:
         changes["published"] = parse_cn_date(fields["发布时间"])
     if meta.doc_no is None:
-        match = P.DOC_NO.search(fields.get("发文字号") or fields.get("文号") or "")
+        value = fields.get("发文字号") or fields.get("文号") or ""
+        match = P.DOC_NO.search(P.fold(value))
         if match:
-            changes["doc_no"] = re.sub(r"\s+", "", match.group())
+            changes["doc_no"] = re.sub(r"\s+", "", value[match.start():match.end()])
     if meta.issued is None and "成文日期" in fields:
         changes["issued"] = parse_cn_date(fields["成文日期"])
     if not meta.issuers and "发文机关" in fields:

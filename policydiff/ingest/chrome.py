@@ -90,7 +90,9 @@ _FIELD_NAME = {"发布日期": "发布时间", "发文日期": "发布时间"}
 
 
 def _fields(line: str) -> dict[str, str]:
-    keys = list(_FIELD_KEY.finditer(line))
+    # Keys are found in the folded line (發布時間 is 发布时间); values are sliced from the
+    # line itself at the same positions.
+    keys = list(_FIELD_KEY.finditer(P.fold(line)))
     if not keys or line[:keys[0].start()].strip():
         return {}
     found: dict[str, str] = {}
@@ -112,12 +114,12 @@ class Chrome:
 
 
 def is_header_marker(line: str) -> bool:
-    body = line.strip()
+    body = P.fold(line.strip())
     return len(body) <= MARKER_MAX and bool(_HEADER_MARKER.match(body))
 
 
 def is_footer_marker(line: str) -> bool:
-    body = line.strip()
+    body = P.fold(line.strip())
     return bool(_CODE.match(body)) or len(body) <= MARKER_MAX and bool(_FOOTER_MARKER.match(body))
 
 
@@ -162,7 +164,7 @@ def _footer_start(lines: list[str], floor: int) -> int:
         line = lines[index]
         if is_footer_marker(line):
             start = index
-            site_chrome = site_chrome or not _CONTACT.match(line.strip())
+            site_chrome = site_chrome or not _CONTACT.match(P.fold(line.strip()))
         elif _is_prose(line):
             break
     return start if site_chrome else len(lines)
@@ -178,7 +180,7 @@ def split_chrome(lines: list[str]) -> tuple[list[str], Chrome]:
     waiting: str | None = None  # a field whose value stands on the next line
     for line in header:
         body_line = line.strip()
-        bare_key = _BARE_KEY.match(body_line)
+        bare_key = _BARE_KEY.match(P.fold(body_line))
         if bare_key:
             # 「• 发文字号:」 with its value on the next line (a list of page fields).
             waiting = _FIELD_NAME.get(bare_key["key"], bare_key["key"])

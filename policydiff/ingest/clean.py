@@ -58,7 +58,7 @@ def _is_piece(line: str) -> bool:
         and not P.is_structure(body)
         and not P.DATED_LINE.match(body)
         and not P.is_doc_no_line(body)
-        and not _ANNEX_LINE.match(body)
+        and not _ANNEX_LINE.match(P.fold(body))
     )
 
 
@@ -71,6 +71,7 @@ def _is_first_piece(line: str) -> bool:
 def _outer_guanyu(text: str) -> int:
     """Position of the first 关于 outside 《》 brackets (a title's own 关于), or -1."""
     depth = 0
+    text = P.fold(text)
     for index, ch in enumerate(text):
         if ch in "《〈":
             depth += 1
@@ -92,7 +93,7 @@ def _names_issuer(joined: str, following: str) -> bool:
 
 def _issuers_only(pieces: list[str]) -> bool:
     """Are these lines organisation names only (the issuers stacked above a title)?"""
-    return bool(pieces) and all(P.ORG_END.search(piece.strip().rstrip("、，, ")) for piece in pieces)
+    return bool(pieces) and all(P.ORG_END.search(P.fold(piece.strip().rstrip("、，, "))) for piece in pieces)
 
 
 def _concat(left: str, right: str) -> str:
@@ -119,10 +120,10 @@ def _title_run(lines: list[str], start: int) -> int:
     pieces = [joined]
     for end in range(start + 1, min(len(lines), start + TITLE_PIECES_MAX)):
         following = lines[end].strip()
-        if joined.endswith("文件"):  # a letterhead (版头 「示例市人民政府文件」), never a piece
+        if P.fold(joined).endswith("文件"):  # a letterhead (版头 「示例市人民政府文件」), never a piece
             return start
         complete = P.ends_title(joined) and P.brackets_balanced(joined)
-        continues = following.startswith(("的", "之", "》", "）", ")", "」")) or bool(
+        continues = P.fold(following).startswith(("的", "之", "》", "）", ")", "」")) or bool(
             P.QUALIFIER_LINE.match(following))
         if complete and not continues:
             return start
@@ -130,7 +131,7 @@ def _title_run(lines: list[str], start: int) -> int:
             return start
         # In a title only the issuer stands before 关于: 「示例措施发布」+「关于…的通知」 is a
         # headline above a title, not one title.
-        if following.startswith("关于") and not (P.ORG_END.search(joined.rstrip("、，, "))):
+        if P.fold(following).startswith("关于") and not (P.ORG_END.search(P.fold(joined.rstrip("、，, ")))):
             return start
         # A line that holds the 关于 of a title mid-line already names its issuer: the
         # lines above it may only be further issuers (「示例局」「示例厅关于…的通知」), never
@@ -152,7 +153,7 @@ def _opens_title_zone(line: str) -> bool:
     「…文件」 line and the 文号 line."""
     body = line.strip()
     return (P.is_date_only(body) or bool(re.fullmatch(r"附件\s*[\d一二三四五六七八九十]*\s*[:：]?", body))
-            or P.is_doc_no_line(body) or (body.endswith("文件") and _is_piece(body)))
+            or P.is_doc_no_line(body) or (P.fold(body).endswith("文件") and _is_piece(body)))
 
 
 def join_broken_titles(lines: list[str]) -> list[str]:

@@ -247,6 +247,32 @@ def _letterhead_title(lines: list[str]) -> str | None:
 
 
 def extract_metadata(clean_text: str) -> DocumentMeta:
+    """Metadata of a clean text (see `_extract_metadata`), in either script: a text in
+    traditional characters is read through `patterns.fold` and every value found is
+    sliced back out of the text itself (the fold keeps positions)."""
+    folded = P.fold(clean_text)
+    meta = _extract_metadata(folded)
+    if folded == clean_text:
+        return meta
+
+    def original(value: str | None) -> str | None:
+        if value is None:
+            return None
+        position = folded.find(value)
+        return clean_text[position:position + len(value)] if position >= 0 else value
+
+    return DocumentMeta(
+        title=original(meta.title), doc_no=original(meta.doc_no),
+        issuers=tuple(original(name) for name in meta.issuers), issued=meta.issued,
+        effective=meta.effective, published=meta.published,
+        effective_clause=original(meta.effective_clause),
+        repeals=tuple(Repeal(title=original(r.title), doc_no=original(r.doc_no),
+                             clause=original(r.clause), verb=original(r.verb))
+                      for r in meta.repeals),
+    )
+
+
+def _extract_metadata(clean_text: str) -> DocumentMeta:
     """Metadata of a clean text (see policydiff.ingest). Absent facts stay None / ().
 
     title: the first title line at the top; when it is a notice issuing 《X》, X.
