@@ -9,6 +9,7 @@ Every fixture text here is fictional (its title says so)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -169,7 +170,6 @@ def test_bad_ref_for_show_diff_report(shared, ref, fragments):
     (bad_ref,) = expand((ref,), shared)
     assert_one_line_error(run_cli("show", bad_ref, cwd=repo), *fragments)
     assert_one_line_error(run_cli("diff", "demo@2022", bad_ref, cwd=repo), *fragments)
-    assert_one_line_error(run_cli("diff", bad_ref, "demo@2022", "--format", "json", cwd=repo), *fragments)
     out = shared["base"] / "ref-report.html"
     assert_one_line_error(run_cli("report", bad_ref, "demo@2024", "-o", str(out), cwd=repo), *fragments)
     assert not out.exists()
@@ -196,7 +196,6 @@ def test_unreadable_file(shared, tmp_path):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
-@pytest.mark.xfail(reason="archive_api._read_source blocks on a FIFO (fix pending)", strict=False)
 def test_fifo_is_refused_not_read_forever(shared, tmp_path):
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
@@ -239,10 +238,9 @@ BAD_ADDS = [
     ("duplicate-no-text", (*NO_TEXT, "-w", "nodoc", "-v", "1"), ("nodoc@1", "--replace")),
     ("replace-unknown", (*NO_TEXT, "-w", "fresh", "-v", "1", "--replace"), ("--replace",)),
 ]
-BAD_WORK_IDS = ["A/B", "a/b", "..", "../escape", "-x", "Upper", "中文", "a" * 300, "", " ", "a b",
-                "a.b", ".hidden", "a@b", "a\\b", "a\nb"]
-BAD_VERSION_IDS = ["a/b", "..", "../2024", "2024@x", "a b", "", " ", ".", "-1", "9" * 300, "中文",
-                   ".git", "2024/../x", "a\tb"]
+# (the full id rules are checked in-process in test_refs.py; here a sample, end to end)
+BAD_WORK_IDS = ["A/B", "..", "-x", "Upper", "中文", "a" * 300, "a b", "a\nb"]
+BAD_VERSION_IDS = ["a/b", "..", "2024@x", "a b", "", ".git", "9" * 300]
 BAD_ADDS += [(f"work-{i}", (*NO_TEXT, "-w", w, "-v", "1"), ("work",)) for i, w in enumerate(BAD_WORK_IDS)]
 BAD_ADDS += [(f"version-{i}", (*NO_TEXT, "-w", "fresh", "-v", v), ("version",))
              for i, v in enumerate(BAD_VERSION_IDS)]
@@ -282,7 +280,7 @@ BAD_QUERIES = [
     ("log", "demo@2099", "--measure", "1"),
     ("log", "demo", "--format", "yaml"),
 ]
-BAD_LABELS = ["abc", "0", "-1", "第零条", "", "99", "第九十九条", "1.1", "!!"]
+BAD_LABELS = ["abc", "0", "-1", "第零条", "", "99"]
 BAD_QUERIES += [(command, "demo", "--measure", label) for command in ("status", "log") for label in BAD_LABELS]
 
 
@@ -352,8 +350,19 @@ def test_bare_command_and_help_still_work(shared):
 
 # ---------------------------------------------------------------- damaged archives
 
-def damaged_archive(git_tmp: Path) -> Path:
-    return build_archive(git_tmp)
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> Path:
+    """A built archive to copy (building one per test would cost four subprocesses)."""
+    return build_archive(make_git_repo(tmp_path_factory.mktemp("pristine") / "repo"))
+
+
+@pytest.fixture()
+def damaged_archive(pristine, tmp_path) -> Path:
+    """A fresh copy of the pristine archive (its own git repo), for a test to damage."""
+    copy = tmp_path / "repo"
+    shutil.copytree(pristine, copy, symlinks=True)
+    assert git(copy, "status", "--porcelain") == ""
+    return copy
 
 
 def md(repo: Path, version: str = "2022") -> Path:
@@ -376,16 +385,16 @@ def assert_verify_names(repo: Path, *fragments: str) -> None:
         assert any(fragment in line for line in fails), (fragment, result.stderr)
 
 
-def test_verify_and_show_on_hand_edited_body(git_tmp):
-    repo = damaged_archive(git_tmp)
+def test_verify_and_show_on_hand_edited_body(damaged_archive):
+    repo = damaged_archive
     edit(md(repo), "支持示例企业开展", "支持示例企业大力开展")
     assert_verify_names(repo, "2022.md")
     assert run_cli("show", "demo@2022", cwd=repo).returncode in (0, 2)  # either way no traceback
     assert "Traceback" not in run_cli("show", "demo@2022", cwd=repo).stderr
 
 
-def test_verify_names_every_problem_at_once(git_tmp):
-    repo = damaged_archive(git_tmp)
+def test_verify_names_every_problem_at_once(damaged_archive):
+    repo = damaged_archive
     edit(md(repo), "支持示例企业开展", "支持示例企业大力开展")
     (repo / "versions" / "demo" / "2024.source.txt").unlink()
     (repo / "versions" / "demo" / "notes.txt").write_text("stray\n", encoding="utf-8")
@@ -400,18 +409,24 @@ def test_verify_names_every_problem_at_once(git_tmp):
     (lambda p: p.write_text("", encoding="utf-8"), "2022.md"),
     (lambda p: edit(p, "has_text: true", "has_text: maybe"), "2022.md"),
     (lambda p: edit(p, "version: '2022'", "version: '2023'"), "2022.md"),
+    (lambda p: edit(p, "issuers: []", "issuers: 5"), "issuers"),
+    (lambda p: edit(p, "notes: []", "notes: 5"), "notes"),
+    (lambda p: edit(p, "repeals: []", "repeals: 5"), "repeals"),
+    (lambda p: edit(p, "repeals: []", "repeals: [5, {clause: 1}, [x]]"), "repeals"),
+    (lambda p: edit(p, "title: ", "title: {a: b}\nx: "), "2022.md"),
 ], ids=["broken-yaml", "no-opening-dashes", "damaged-marker", "not-utf8", "emptied", "bad-field",
-        "wrong-version"])
-def test_corrupted_version_file(git_tmp, damage, fragment):
-    repo = damaged_archive(git_tmp)
+        "wrong-version", "issuers-number", "notes-number", "repeals-number", "repeals-odd-items",
+        "title-mapping"])
+def test_corrupted_version_file(damaged_archive, damage, fragment):
+    repo = damaged_archive
     damage(md(repo))
     assert_verify_names(repo, fragment)
-    for args in (("show", "demo@2022"), ("diff", "demo@2022", "demo@2024")):
-        result = run_cli(*args, cwd=repo)
-        assert "Traceback" not in result.stderr, result.stderr
-        if result.returncode != 0:
-            assert_one_line_error(result)
-    for args in (("list",), ("status", "demo"), ("log", "demo"), ("show", "demo@2024")):
+    result = run_cli("show", "demo@2022", cwd=repo)
+    assert "Traceback" not in result.stderr, result.stderr
+    if result.returncode != 0:
+        assert_one_line_error(result, "2022.md")  # names the file to fix
+    for args in (("list",), ("status", "demo"), ("log", "demo"), ("show", "demo@2024"),
+                 ("diff", "demo@2022", "demo@2024")):
         result = run_cli(*args, cwd=repo)
         assert "Traceback" not in result.stderr, (args, result.stderr)
         assert result.returncode in (0, 2), (args, result.stderr)
@@ -424,8 +439,8 @@ def test_corrupted_version_file(git_tmp, damage, fragment):
     lambda w: w.unlink(),
     lambda w: w.write_text("title: [\n", encoding="utf-8"),
 ], ids=["garbage", "deleted", "broken"])
-def test_damaged_work_file(git_tmp, damage):
-    repo = damaged_archive(git_tmp)
+def test_damaged_work_file(damaged_archive, damage):
+    repo = damaged_archive
     damage(repo / "versions" / "demo" / "work.yaml")
     assert_verify_names(repo, "work.yaml")
     for args in (("list",), ("show", "demo@2022"), ("status", "demo"), ("log", "demo")):
@@ -464,13 +479,13 @@ def ingest_and_parse(data: bytes, filename: str | None, encoding: str | None) ->
     assert "".join(block.raw for block in document.blocks) == document.text
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.binary(max_size=600), filename=FILENAMES)
 def test_random_bytes_raise_only_policydiff_errors(data, filename):
     ingest_and_parse(data, filename, None)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow])
 @given(text=CJK_ISH, filename=FILENAMES,
        encoding=st.sampled_from(["utf-8", "gb18030", "big5", "utf-16"]), declared=st.booleans())
 def test_random_cjk_text_raises_only_policydiff_errors(text, filename, encoding, declared):
@@ -516,7 +531,6 @@ def test_file_name_that_is_not_utf8(shared, tmp_path):
     assert "latin1.txt" in (tmp_path / "r.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(reason="archive_api.add_version keeps lone surrogates (fix pending)", strict=False)
 @pytest.mark.parametrize("option", ["--title", "--doc-no", "--issuer", "--note", "--source-url"])
 def test_text_option_in_bytes_that_are_not_utf8_is_refused(shared, option):
     repo = shared["repo"]
@@ -542,3 +556,21 @@ def test_deeply_nested_html_is_read_whole_or_refused(tmp_path, depth, readable):
         assert "加强组织领导" in result.stdout and "支持示例园区建设" in result.stdout
     else:
         assert_one_line_error(result, "nest")
+
+
+def test_archive_variable_pointing_at_a_file(shared):
+    result = run_cli("list", cwd=shared["base"], env={"POLICYDIFF_ARCHIVE": str(shared["bad"] / "a-file")})
+    assert_one_line_error(result, "a-file", "not a folder")
+
+
+def test_init_where_no_folder_can_be_made(shared):
+    result = run_cli("init", str(shared["bad"] / "a-file" / "archive"), cwd=shared["base"])
+    assert_one_line_error(result, "a-file")
+    assert (shared["bad"] / "a-file").read_text(encoding="utf-8") == "not a folder\n"
+
+
+def test_a_fresh_archive_verifies(git_tmp):
+    """init writes versions/.gitignore, which the first add commits: not a problem before."""
+    assert run_cli("init", cwd=git_tmp).returncode == 0
+    result = run_cli("verify", cwd=git_tmp)
+    assert result.returncode == 0, result.stderr
