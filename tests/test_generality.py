@@ -229,3 +229,17 @@ def test_traditional_article_labels_keep_their_script():
     doc = parse("示例條例(测试用虚构文本)\n第一章　總則\n第一條　為測試,制定本條例。\n第二條　本條例自公布之日起施行。")
     assert [(m.label, m.number) for m in doc.measures] == [("第一條", 1), ("第二條", 2)]
     assert [c.label for c in doc.containers] == ["第一章"]
+
+
+def test_news_page_lead_in_opens_the_document():
+    """A news item quoting a notice in full after 「文件详情如下:」: the title (and its
+    (2031年版) line, a 举措 qualifier) is found although prose comes first."""
+    ingested, doc = _load("news-lead-page.txt")
+    assert "关于推动示例发展若干政策举措(测试用虚构文本)(2031年版)" in ingested.text.split("\n")
+    meta = ingested.meta
+    assert meta.title == "关于推动示例发展若干政策举措(测试用虚构文本)(2031年版)"
+    assert meta.issuers == ("示例区人民政府",) and meta.issued == "2031-04-01"
+    assert meta.effective == "2031-05-01"
+    assert _roles(doc)["title"] == "关于推动示例发展若干政策举措(测试用虚构文本)(2031年版)"
+    assert [m.label for m in doc.measures] == ["(一)", "(二)", "(三)", "(四)"]
+    assert _roles(doc)["closing"].startswith("本政策举措自2031年5月1日起施行")

@@ -148,12 +148,13 @@ def _title_run(lines: list[str], start: int) -> int:
 
 
 def _opens_title_zone(line: str) -> bool:
-    """Lines after which a (new) document's title may follow: a signature date, 附件 N, and
-    the lines of an official letterhead (版头) that stand above a title: the issuer's
-    「…文件」 line and the 文号 line."""
+    """Lines after which a (new) document's title may follow: a signature date, 附件 N, the
+    lines of an official letterhead (版头) that stand above a title (the issuer's 「…文件」
+    line and the 文号 line), and a lead-in such as 「文件详情如下:」 on a news page."""
     body = line.strip()
     return (P.is_date_only(body) or bool(re.fullmatch(r"附件\s*[\d一二三四五六七八九十]*\s*[:：]?", body))
-            or P.is_doc_no_line(body) or (P.fold(body).endswith("文件") and _is_piece(body)))
+            or P.is_doc_no_line(body) or (P.fold(body).endswith("文件") and _is_piece(body))
+            or P.is_lead_in(body))
 
 
 def join_broken_titles(lines: list[str]) -> list[str]:

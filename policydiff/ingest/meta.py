@@ -228,18 +228,22 @@ def _issued_document_title(line: str, lines: list[str]) -> str:
         inner = bare["inner"]
         for candidate in lines:
             stripped = candidate.strip()
+            # X itself, X without its issuer, or X with a qualifier the notice title left
+            # out (「…举措」 over 「…举措(2031年版)」).
             if stripped != line and (stripped == inner or inner.endswith(stripped)
-                                     and stripped.startswith("关于") and P.ends_title(stripped)):
+                                     and stripped.startswith("关于") and P.ends_title(stripped)
+                                     or stripped.startswith(inner)
+                                     and re.fullmatch(rf"(?:{P.QUALIFIER})+", stripped[len(inner):])):
                 return stripped
     return line
 
 
 def _letterhead_title(lines: list[str]) -> str | None:
-    """The title under an official letterhead (版头: 「…文件」 and the 文号 line) when the text
-    opens with other prose (a document site's blurb): the first title line right after a
-    文号 line among the first lines."""
+    """The title under an official letterhead (版头: 「…文件」 and the 文号 line) or under a
+    news page's lead-in (「文件详情如下:」) when the text opens with other prose: the first
+    title line right after a 文号 or lead-in line among the first lines."""
     for index, line in enumerate(lines[:min(len(lines) - 1, TOP_LINES_MAX - 1)]):
-        if P.is_doc_no_line(line.strip()):
+        if P.is_doc_no_line(line.strip()) or P.is_lead_in(line):
             following = lines[index + 1].strip()
             if _is_title_line(following):
                 return _issued_document_title(following, lines)

@@ -57,8 +57,10 @@ TITLE_KIND = (
 )
 # A parenthesised qualifier after the kind: （试行）（2024年修订）（征求意见稿）, or a 文号.
 _QUALIFIER = r"[（(][^（）()。；;]{1,24}[）)]"
-TITLE_END = re.compile(rf"(?:{TITLE_KIND})[{re.escape(_CLOSERS)}]*(?:{_QUALIFIER})?$")
+# Up to two qualifiers: 「办法（试行）（2024年修订）」.
+TITLE_END = re.compile(rf"(?:{TITLE_KIND})[{re.escape(_CLOSERS)}]*(?:{_QUALIFIER}){{0,2}}$")
 QUALIFIER_LINE = re.compile(rf"^\s*{_QUALIFIER}$")
+QUALIFIER = _QUALIFIER  # the pattern text, for callers that compose it
 
 # A date standing alone on a line (a signature date, 落款): 2024年10月9日 / 二〇二四年十月九日.
 DATE_ONLY_LINE = re.compile(
@@ -86,6 +88,15 @@ ORG_END = re.compile(
     r"(?:委员会|管委会|人民政府|政府|办公厅|办公室|总局|局|厅|部|院|署|委|会|中心|法院|检察院|"
     r"银行|集团|公司|协会|联合会|小组|党组|省委|市委|县委|区委|中央)$"
 )
+
+
+# A news or document-site lead-in that announces the full text below it:
+# 「文件详情如下:」「通知全文:」「以下为原文：」. The next title line starts the document.
+LEAD_IN_LINE = re.compile(r"^.{0,30}(?:如下|全文|原文|正文)\s*[:：]$")
+
+
+def is_lead_in(line: str) -> bool:
+    return bool(LEAD_IN_LINE.match(fold(line.strip())))
 
 
 def strip_closers(line: str) -> str:
