@@ -574,3 +574,52 @@ def test_a_fresh_archive_verifies(git_tmp):
     assert run_cli("init", cwd=git_tmp).returncode == 0
     result = run_cli("verify", cwd=git_tmp)
     assert result.returncode == 0, result.stderr
+
+
+# ---------------------------------------------------------------- property: hand-edited front matter
+
+FRONT_MATTER_KEYS = ["work", "version", "title", "doc_no", "issuers", "issued", "effective",
+                     "published", "effective_clause", "source", "text_sha256", "has_text",
+                     "repeals", "notes", "unknown_key"]
+YAML_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=5), st.dates()),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=4), inner, max_size=3)),
+    max_leaves=6)
+
+
+@pytest.fixture(scope="module")
+def editable(pristine, tmp_path_factory) -> tuple[Path, str]:
+    """A copy of the pristine archive to hand-edit, and demo@2022's original .md text."""
+    copy = tmp_path_factory.mktemp("editable") / "repo"
+    shutil.copytree(pristine, copy, symlinks=True)
+    return copy, (copy / "versions" / "demo" / "2022.md").read_text(encoding="utf-8")
+
+
+@settings(max_examples=40, deadline=None, print_blob=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(changes=st.dictionaries(st.sampled_from(FRONT_MATTER_KEYS), YAML_VALUES, min_size=1, max_size=3))
+def test_any_front_matter_value_reads_or_fails_cleanly(editable, changes):
+    """Whatever a hand edit puts into front matter fields, the verbs that read them raise
+    only PolicyDiffError, and verify returns its list of problems (in-process: fast)."""
+    import yaml
+
+    from policydiff import api
+    from policydiff.errors import PolicyDiffError
+
+    repo, original = editable
+    archive = repo / "versions"
+    head, body = original.split("\n---\n", 1)
+    matter = yaml.safe_load(head[len("---\n"):])
+    matter.update(changes)
+    (archive / "demo" / "2022.md").write_text(
+        "---\n" + yaml.safe_dump(matter, allow_unicode=True) + "---\n" + body, encoding="utf-8")
+    for call in (lambda: api.show(str(archive), "demo@2022", fmt="json"),
+                 lambda: api.list_works(archive),
+                 lambda: api.status(archive, "demo", as_of="2024-06-01"),
+                 lambda: api.log(archive, "demo"),
+                 lambda: api.diff(str(archive), "demo@2022", "demo@2024")):
+        try:
+            call()
+        except PolicyDiffError:
+            pass
+    assert isinstance(api.verify(archive), list)
