@@ -243,3 +243,17 @@ def test_news_page_lead_in_opens_the_document():
     assert _roles(doc)["title"] == "关于推动示例发展若干政策举措(测试用虚构文本)(2031年版)"
     assert [m.label for m in doc.measures] == ["(一)", "(二)", "(三)", "(四)"]
     assert _roles(doc)["closing"].startswith("本政策举措自2031年5月1日起施行")
+
+
+def test_order_number_line_and_department_signature():
+    """An order headed 「…令第N号」 (its own number: doc_no and title); a notice signed by a
+    ministry department (…司) under a date. 测试用虚构文本."""
+    order = ("示例总局令第55号\n按照示例通知的要求(测试用虚构文本)，我局决定废止下列2件规章：\n"
+             "一、《示例管理规定》\n二、《示例暂行规定》")
+    meta = ingest(order.encode("utf-8")).meta
+    assert meta.doc_no == "示例总局令第55号" and meta.title == "示例总局令第55号"
+    cited = "示例办法(测试用虚构文本)\n第一条 根据示例总局令第55号，制定本办法。\n第二条 本办法自公布之日起施行。"
+    assert ingest(cited.encode("utf-8")).meta.doc_no is None  # cited in a sentence: not its own
+    notice = "各有关单位：\n请做好示例工作(测试用虚构文本)。\n示例部人事司\n2031年3月3日"
+    meta = ingest(notice.encode("utf-8")).meta
+    assert meta.issuers == ("示例部人事司",) and meta.issued == "2031-03-03"

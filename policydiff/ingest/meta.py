@@ -299,8 +299,9 @@ def _extract_metadata(clean_text: str) -> DocumentMeta:
             break
     if title is None:
         title = _letterhead_title(lines)
-    if title is None and top and not P.is_date_only(top[0]) and not P.is_doc_no_line(top[0]) \
-            and not _HEADER_DATE.match(top[0]):
+    # (An order line 「示例总局令第55号」 heading an order is its designation and title.)
+    if title is None and top and not P.is_date_only(top[0]) and not _HEADER_DATE.match(top[0]) \
+            and (not P.is_doc_no_line(top[0]) or P.ORDER_NO.fullmatch(P.fold(top[0]))):
         title = top[0]
 
     issuers, issued = _signature(lines)

@@ -79,13 +79,16 @@ DATED_LINE = re.compile(
 DOC_NO = re.compile(
     r"[\u4e00-\u9fffA-Za-z]{1,10}\s*[〔\[［【(（]\s*(?:19|20)\d\d\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号"
 )
+# An order number standing as a document's own designation: 「示例总局令第55号」. Only as
+# a whole line (in a sentence it cites another document).
+ORDER_NO = re.compile(r"[\u4e00-\u9fff]{2,30}令\s*第\s*\d{1,4}\s*号")
 DOC_NO_LINE = re.compile(
-    rf"^\s*(?:(?:发文字号|文号|字号)\s*[:：]\s*)?[（(]?\s*(?P<doc_no>{DOC_NO.pattern})\s*[）)]?$"
+    rf"^\s*(?:(?:发文字号|文号|字号)\s*[:：]\s*)?[（(]?\s*(?P<doc_no>{DOC_NO.pattern}|{ORDER_NO.pattern})\s*[）)]?$"
 )
 
 # Organisation names end like this (used for signature blocks and issuers in titles).
 ORG_END = re.compile(
-    r"(?:委员会|管委会|人民政府|政府|办公厅|办公室|总局|局|厅|部|院|署|委|会|中心|法院|检察院|"
+    r"(?:委员会|管委会|人民政府|政府|办公厅|办公室|总局|局|厅|部|院|署|委|会|中心|法院|检察院|司|处|"
     r"银行|集团|公司|协会|联合会|小组|党组|省委|市委|县委|区委|中央)$"
 )
 
