@@ -257,3 +257,18 @@ def test_order_number_line_and_department_signature():
     notice = "各有关单位：\n请做好示例工作(测试用虚构文本)。\n示例部人事司\n2031年3月3日"
     meta = ingest(notice.encode("utf-8")).meta
     assert meta.issuers == ("示例部人事司",) and meta.issued == "2031-03-03"
+
+
+def test_issuer_and_title_set_apart_on_one_line():
+    """A column layout: search-box lines, 发布日期/发布机构 fields, then 「issuer      title」
+    on one line over the articles. 测试用虚构文本."""
+    page = ("示例区住房和城乡建设局\n搜索位置\n匹配度\n排序\n转发示例省示例厅示例燃气许可办法(测试用虚构文本)\n"
+            "发布日期: 2031-10-08 发布机构: 示例区直属机构\n"
+            "示例省示例厅                     示例燃气许可办法(测试用虚构文本)\n"
+            "第一条  为测试燃气  许可,制定本办法。\n第二条  本办法自2031年11月1日起施行。\n")
+    ingested = ingest(page.encode("utf-8"), "page.txt")
+    assert ingested.text.split("\n")[0] == "示例省示例厅                     示例燃气许可办法(测试用虚构文本)"
+    meta = ingested.meta
+    assert meta.title == "示例燃气许可办法(测试用虚构文本)" and meta.issuers == ("示例省示例厅",)
+    assert meta.published == "2031-10-08" and meta.effective == "2031-11-01"
+    assert len(parse(ingested.text, meta).measures) == 2

@@ -238,6 +238,11 @@ def _issued_document_title(line: str, lines: list[str]) -> str:
     return line
 
 
+# An issuer and a title on one line, set apart by a run of white space (a page laid out in
+# columns): 「示例省示例厅          示例管理办法」. Unit of the run: characters; 3 or more.
+_SPACED_ISSUER = re.compile(r"(?P<issuer>\S+)[ \t\u3000\u00a0]{3,}(?P<title>\S.*)")
+
+
 def _letterhead_title(lines: list[str]) -> str | None:
     """The title under an official letterhead (版头: 「…文件」 and the 文号 line) or under a
     news page's lead-in (「文件详情如下:」) when the text opens with other prose: the first
@@ -293,9 +298,13 @@ def _extract_metadata(clean_text: str) -> DocumentMeta:
     top = _top_lines(lines)
 
     title = None
+    spaced_issuers: tuple[str, ...] = ()
     for line in top:
         if _is_title_line(line):
             title = _issued_document_title(line, lines)
+            spaced = _SPACED_ISSUER.fullmatch(title)
+            if spaced and P.ends_title(spaced["title"]) and _split_issuers(spaced["issuer"]):
+                title, spaced_issuers = spaced["title"], _split_issuers(spaced["issuer"])
             break
     if title is None:
         title = _letterhead_title(lines)
@@ -305,6 +314,8 @@ def _extract_metadata(clean_text: str) -> DocumentMeta:
         title = top[0]
 
     issuers, issued = _signature(lines)
+    if not issuers:
+        issuers = spaced_issuers
     if not issuers:
         for line in top:
             if _is_title_line(line):
