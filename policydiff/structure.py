@@ -444,9 +444,12 @@ _HEADER_LINE = re.compile(
 _SENTENCE_END = tuple("。；;：:！!？?，,")
 # A document-level clause (see the module docstring): 本<document noun> … <force verb>,
 # or a repeal of an earlier text.
-_DOC_NOUN = r"(?:措施|办法|规定|意见|细则|方案|政策|决定|指引|计划|条例|通知|公告|规则|制度|标准|准则|文件|实施意见)"
+_DOC_NOUN = (r"(?:措施|举措|办法|规定|意见|细则|方案|预案|政策|决定|指引|指南|导则|计划|规划|纲要|要点|清单|"
+             r"条例|通知|公告|通告|规则|制度|标准|准则|文件|实施意见)")
 _CLOSING = re.compile(
     rf"^本[^，。,；;]{{0,16}}?{_DOC_NOUN}[^。]*?(?:施行|起实施|起执行|生效|负责解释|解释权|有效期|同时废止)"
+    # 「以上措施自…起施行」「上述政策有效期…」: the same clause naming the text as 以上/上述
+    rf"|^(?:以上|上述)[^，。,；;]{{0,12}}?{_DOC_NOUN}[^。]*?(?:施行|起实施|起执行|生效|负责解释|解释权|有效期)"
     r"|^原[《“\"].*?(?:废止|停止执行|不再执行)"
     r"|^(?:特此通知|特此公告)"
 )

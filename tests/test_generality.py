@@ -272,3 +272,21 @@ def test_issuer_and_title_set_apart_on_one_line():
     assert meta.title == "示例燃气许可办法(测试用虚构文本)" and meta.issuers == ("示例省示例厅",)
     assert meta.published == "2031-10-08" and meta.effective == "2031-11-01"
     assert len(parse(ingested.text, meta).measures) == 2
+
+
+@pytest.mark.parametrize("closing", [
+    "本预案自印发之日起实施。",
+    "本规划由示例局负责解释。",
+    "本指南自2031年1月1日起施行,有效期3年。",
+    "以上措施自2031年1月1日起施行,此前规定与本措施不一致的,以本措施为准。",
+    "上述政策有效期至2033年12月31日。",
+    "本政策举措自2031年5月1日起施行。",
+])
+def test_document_clause_after_the_last_item_is_closing(closing):
+    """The clause that brings a whole policy into force is not part of its last item,
+    whatever the kind of document (预案, 规划, 指南, 以上措施 ...). 测试用虚构文本."""
+    text = ("示例工作方案(测试用虚构文本)\n一、总体要求\n(一)做好示例工作。\n(二)落实示例责任。\n"
+            f"{closing}\n附件:示例清单")
+    doc = parse(text)
+    assert [m.text for m in doc.measures] == ["做好示例工作。", "落实示例责任。"]
+    assert _roles(doc)["closing"] == f"{closing}\n附件:示例清单"
