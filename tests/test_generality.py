@@ -290,3 +290,17 @@ def test_document_clause_after_the_last_item_is_closing(closing):
     doc = parse(text)
     assert [m.text for m in doc.measures] == ["做好示例工作。", "落实示例责任。"]
     assert _roles(doc)["closing"] == f"{closing}\n附件:示例清单"
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("经研究，决定废止《示例办法》（示发〔2030〕1号）和《示例细则》。",
+     [("示例办法", "示发〔2030〕1号", "废止"), ("示例细则", None, "废止")]),
+    ("本措施施行之日起，同时废止示发〔2030〕1号文件。", [(None, "示发〔2030〕1号", "废止")]),
+    ("现决定停止执行《示例暂行办法》（示发〔2029〕9号）。", [("示例暂行办法", "示发〔2029〕9号", "停止执行")]),
+    ("决定废止《示例办法》中关于补贴标准的规定。", []),  # a part of it: not a repeal of the document
+    ("已经废止的《示例办法》不再适用。", []),
+])
+def test_repeal_with_the_verb_first(sentence, expected):
+    """Decisions name the verb first (「决定废止《X》」); 测试用虚构文本."""
+    meta = ingest(f"示例决定(测试用虚构文本)\n{sentence}".encode("utf-8")).meta
+    assert [(r.title, r.doc_no, r.verb) for r in meta.repeals] == expected

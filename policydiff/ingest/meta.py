@@ -132,7 +132,33 @@ def extract_repeals(text: str) -> tuple[Repeal, ...]:
                     title, doc_no = None, item["bare_doc_no"]
                 repeals.append(Repeal(title=title, doc_no=_tidy_doc_no(doc_no),
                                       clause=_unlabelled(sentence), verb=verb["verb"]))
+        # The verb first: 「决定废止《X》（…号）和《Y》」.
+        for verb in _VERB_FIRST.finditer(sentence):
+            tail = sentence[verb.end():]
+            items = list(_ITEM.finditer(tail))
+            if not items or items[0].start() > 0:
+                continue
+            group = [items[0]]
+            for following in items[1:]:
+                if not _CONNECTOR.match(tail[group[-1].end():following.start()]):
+                    break
+                group.append(following)
+            if _PART_OF.search(tail[group[-1].end():group[-1].end() + 6]):
+                continue  # 「废止《X》中关于…的规定」: a part, not the document
+            for item in group:
+                title = item["title"]
+                doc_no = item["doc_no"] if title is not None else item["bare_doc_no"]
+                repeal = Repeal(title=title, doc_no=_tidy_doc_no(doc_no),
+                                clause=_unlabelled(sentence), verb=verb["verb"])
+                if not any((r.title, r.doc_no, r.clause) == (repeal.title, repeal.doc_no, repeal.clause)
+                           for r in repeals):
+                    repeals.append(repeal)
     return tuple(repeals)
+
+
+# A repeal verb in front of the documents it repeals, as a decision: 决定/宣布/现/予以/同时
+# /一并 before it, the first document right after it.
+_VERB_FIRST = re.compile(r"(?:决定|宣布|现|予以|同时|一并)(?P<verb>废止|停止执行|不再执行)(?=《|[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(?:19|20)\d\d)")
 
 
 def _tidy_doc_no(doc_no: str | None) -> str | None:
