@@ -304,3 +304,15 @@ def test_repeal_with_the_verb_first(sentence, expected):
     """Decisions name the verb first (「决定废止《X》」); 测试用虚构文本."""
     meta = ingest(f"示例决定(测试用虚构文本)\n{sentence}".encode("utf-8")).meta
     assert [(r.title, r.doc_no, r.verb) for r in meta.repeals] == expected
+
+
+def test_repealed_documents_listed_under_a_lead_line():
+    """An order repealing a list of rules, one per numbered line (测试用虚构文本)."""
+    text = ("示例总局令第55号\n按照示例通知的要求，我局决定废止下列2件示例规章：\n"
+            "一、《示例管理规定》\n二、《示例暂行规定》（示发〔2001〕3号）\n本决定自公布之日起施行。")
+    meta = ingest(text.encode("utf-8")).meta
+    assert [(r.title, r.doc_no, r.verb, r.clause) for r in meta.repeals] == [
+        ("示例管理规定", None, "废止", "按照示例通知的要求，我局决定废止下列2件示例规章："),
+        ("示例暂行规定", "示发〔2001〕3号", "废止", "按照示例通知的要求，我局决定废止下列2件示例规章："),
+    ]
+    assert parse(text, meta).measures[1].text == "《示例暂行规定》（示发〔2001〕3号）"

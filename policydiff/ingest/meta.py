@@ -153,7 +153,33 @@ def extract_repeals(text: str) -> tuple[Repeal, ...]:
                 if not any((r.title, r.doc_no, r.clause) == (repeal.title, repeal.doc_no, repeal.clause)
                            for r in repeals):
                     repeals.append(repeal)
+    repeals.extend(_listed_repeals(text, repeals))
     return tuple(repeals)
+
+
+# 「决定废止下列2件规章：」 over one line per document (「一、《X》」「2.《Y》（…号）；」).
+_LIST_LEAD = re.compile(r"^[^\n。]*?(?P<verb>废止|停止执行|不再执行)(?:下列|以下|如下)[^\n。]{0,20}[:：]\s*$",
+                        re.MULTILINE)
+_LISTED_ITEM = re.compile(
+    rf"^\s*(?:[（(]?[\d一二三四五六七八九十]+[）)、.．]\s*)?(?:{_ITEM.pattern})\s*[；;。，,]?\s*$")
+
+
+def _listed_repeals(text: str, found: list[Repeal]) -> list[Repeal]:
+    """Documents repealed as a list under a lead line that ends with a colon; the lead
+    line is the clause of each."""
+    listed: list[Repeal] = []
+    for lead in _LIST_LEAD.finditer(text):
+        clause = _unlabelled(lead.group())
+        for line in text[lead.end():].lstrip("\n").split("\n"):
+            item = _LISTED_ITEM.match(line)
+            if not item:
+                break
+            title = item["title"]
+            doc_no = item["doc_no"] if title is not None else item["bare_doc_no"]
+            repeal = Repeal(title=title, doc_no=_tidy_doc_no(doc_no), clause=clause, verb=lead["verb"])
+            if repeal not in found and repeal not in listed:
+                listed.append(repeal)
+    return listed
 
 
 # A repeal verb in front of the documents it repeals, as a decision: 决定/宣布/现/予以/同时
