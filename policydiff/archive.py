@@ -131,7 +131,17 @@ def init(directory: str | os.PathLike) -> Path:
     path = Path(directory).absolute()
     if path.exists() and not path.is_dir():
         raise ArchiveError(f"{path} exists and is not a folder: choose another archive folder")
-    path.mkdir(parents=True, exist_ok=True)
+    for folder in path.parents:  # the nearest existing ancestor must be a folder
+        if folder.exists():
+            if not folder.is_dir():
+                raise ArchiveError(f"cannot make the archive folder {path}: {folder} is a file, "
+                                   "not a folder; choose another archive folder")
+            break
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArchiveError(f"cannot make the archive folder {path} ({exc.strerror or exc}): "
+                           "choose a folder you can write to") from None
     if _git_top(path) is None:
         git.Repo.init(path)
     gitignore = path / ".gitignore"

@@ -204,10 +204,15 @@ def load_side(archive_option: str | None, ref: str) -> Version:
         if found is not None:
             return found
     path = Path(ref)
-    tried.append(f"a file named {ref}")
     if path.is_file():
         archived = _archived_file(store, path)
         return archived if archived is not None else load_file(path)
+    if path.is_dir():
+        tried.append(f"the path {ref} (a folder, not a file)")
+    elif path.exists():
+        tried.append(f"the path {ref} (not a regular file: a pipe or device?)")
+    else:
+        tried.append(f"a file named {ref}")
     if store is not None:
         works = store.works()
         known = f"known works: {', '.join(works)}" if works else "the archive is empty"

@@ -154,7 +154,8 @@ BAD_REFS = [
     ("demo@2022@x", ()),
     ("", ("empty",)),
     ("  ", ()),
-    ("{bad}/folder", ("folder",)),
+    ("{bad}/folder", ("a folder, not a file",)),
+    ("/dev/null", ("not a regular file",)),
     ("{bad}/no-such-file.txt", ()),
     ("{bad}/empty.txt", ("empty",)),
     ("{bad}/blank.txt", ()),
@@ -200,7 +201,7 @@ def test_fifo_is_refused_not_read_forever(shared, tmp_path):
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
     repo = shared["repo"]
-    assert_one_line_error(run_with_timeout("show", str(fifo), cwd=repo), "pipe.txt")
+    assert_one_line_error(run_with_timeout("show", str(fifo), cwd=repo), "pipe.txt", "not a regular file")
     before = commit_count(repo)
     assert_one_line_error(run_with_timeout("add", str(fifo), "-w", "demo", "-v", "2041", cwd=repo), "pipe.txt")
     assert commit_count(repo) == before
@@ -565,7 +566,7 @@ def test_archive_variable_pointing_at_a_file(shared):
 
 def test_init_where_no_folder_can_be_made(shared):
     result = run_cli("init", str(shared["bad"] / "a-file" / "archive"), cwd=shared["base"])
-    assert_one_line_error(result, "a-file")
+    assert_one_line_error(result, "a-file", "not a folder")
     assert (shared["bad"] / "a-file").read_text(encoding="utf-8") == "not a folder\n"
 
 
