@@ -316,3 +316,10 @@ def test_repealed_documents_listed_under_a_lead_line():
         ("示例暂行规定", "示发〔2001〕3号", "废止", "按照示例通知的要求，我局决定废止下列2件示例规章："),
     ]
     assert parse(text, meta).measures[1].text == "《示例暂行规定》（示发〔2001〕3号）"
+
+
+# "(c)" is an item label, not a copyright sign, unless a year follows.
+@pytest.mark.parametrize("line", ["(c) fee: the amount charged;", "Section 2. Terms: as defined below;",
+                                  "fee: the amount charged;"])
+def test_english_policy_lines_are_not_code(line):
+    assert not is_footer_marker(line)

@@ -17,16 +17,20 @@ CLEAN TEXT (structure parsing and text hashes depend on it; keep it stable)
    trailing blank lines.
 7. Web-page chrome cut off (text and HTML input, not Markdown): the header run before the
    body (breadcrumbs, page headline, 发布时间/来源/字号 lines) and the footer run after it
-   (hotlines, e-mail, addresses, app/WeChat lines, copyright, ICP, page tools); the body in
-   between is kept whole (see chrome.py). A page headline is kept only when it is a title
-   the body does not carry itself.
+   (hotlines, e-mail, addresses, app/WeChat lines, copyright, ICP, page tools, related
+   links, style-sheet and script leftovers); the body in between is kept whole (see
+   chrome.py). A page headline is kept only when it is a title the body does not carry
+   itself (a headline that only adds a 文号 or 转发 to a body title line is the same title).
 8. A title broken over consecutive lines is joined into one line (at the top of the text,
-   and after a signature date or an 附件 line, where a wrapped document starts): short
-   lines without sentence punctuation whose concatenation ends with a kind of document
+   and after a signature date, an 附件 line, a letterhead 「…文件」 or 文号 line, or a
+   lead-in such as 「文件详情如下:」, where a document starts): short lines without
+   sentence punctuation or colons whose concatenation ends with a kind of document
    (通知, 措施, 条例 ...) and balanced brackets (see clean.join_broken_titles). Pieces are
    concatenated without a separator (a space between two Latin letters/digits).
 9. Nothing else is rewritten: full-width punctuation, full-width spaces inside lines,
-   「」, typos and numbering stay as they are. Policy text is evidence.
+   「」, typos, numbering and the script (简体 or 繁體) stay as they are. Policy text is
+   evidence. (Recognisers read traditional characters through `patterns.fold`, which
+   keeps positions, so values are always sliced from the text as written.)
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ _FOOTER_MARKER = re.compile(
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|(?:https?://|www\.)\S+"
     r"|.{0,12}(?:微信|公众号|小程序|服务号|订阅号|微博|客户端|APP|Android|iOS|iPhone|抖音|头条号).{0,8}"
-    r"|.*(?:copyright|©|\(c\)|版权所有|all rights reserved|ICP|公网安备|网站标识码|主办单位|承办单位|"
+    r"|.*(?:copyright|©|\(c\)\s*(?:19|20)\d\d|版权所有|all rights reserved|ICP|公网安备|网站标识码|主办单位|承办单位|"
     r"主办\s*[:：]|承办\s*[:：]|技术支持|运维单位|网站地图|联系我们|关于我们|网站声明|隐私政策|使用帮助|"
     r"无障碍|长辈版|我要纠错|网站纠错|本网站|本站).*"
     r"|.*(?:打印本页|【打印】|分享到|扫一扫|收藏本页|加入收藏|关闭窗口|【关闭】|返回顶部).*"
@@ -70,7 +70,10 @@ _FOOTER_MARKER = re.compile(
 # Chinese text, so such a line is never body text.
 _CODE = re.compile(
     r"^[\x20-\x7e]*(?:[{}]|\$\(|\);\s*$)[\x20-\x7e]*$"
-    r"|^[\x20-\x7e]*[A-Za-z-]+\s*:\s*[\x20-\x7e]+;\s*$"
+    # a declaration 「height: 55px;」 (CSS property names only: an English policy's
+    # 「fee: the amount charged;」 is text)
+    r"|^\s*(?:[a-z]+-[a-z-]+|height|width|color|margin|padding|font|display|border|background|float|"
+    r"position|top|left|right|bottom|cursor|overflow|opacity|content)\s*:\s*[\x20-\x7e]{1,60};\s*$"
 )
 
 # Chrome lines are short; a longer line is never treated as a marker. Unit: characters
