@@ -140,6 +140,12 @@ def add_version(archive_dir: Path, source: str | None, *, work: str, version: st
     if not source:
         raise BadInputError("give a SOURCE file to import, or --no-text (with --title) to record a version "
                             "whose text is not available")
+    archived = _archived_file(store, Path(source))
+    if archived is not None:  # importing it would read its front matter as policy text
+        kept = (os.path.relpath(Path(source).resolve().parent.parent / archived.source.file)
+                if archived.source.file else None)
+        hint = f"add its source file {kept} instead" if kept else "add the original source file instead"
+        raise BadInputError(f"{source} is the archived version {archived.ref}, not a source: {hint}")
     data = _read_source(source)
     meta, document, parse_notes = parse_file(data, os.path.basename(source), encoding, given)
     if not meta.title:

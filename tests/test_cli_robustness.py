@@ -624,3 +624,12 @@ def test_any_front_matter_value_reads_or_fails_cleanly(editable, changes):
         except PolicyDiffError:
             pass
     assert isinstance(api.verify(archive), list)
+
+
+def test_adding_an_archived_version_file_is_refused(shared):
+    """Its front matter would be read as policy text (title 'title: ...'): point at the source."""
+    repo = shared["repo"]
+    before, files_before = commit_count(repo), archive_files(repo)
+    result = run_cli("add", "versions/demo/2022.md", "-w", "fresh", "-v", "1", cwd=repo)
+    assert_one_line_error(result, "demo@2022", "versions/demo/2022.source.txt")
+    assert commit_count(repo) == before and archive_files(repo) == files_before
