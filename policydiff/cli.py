@@ -200,6 +200,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(0)
+    except UnicodeEncodeError:
+        # Output for a terminal whose encoding has no Chinese characters (latin-1, ascii).
+        encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("_", "-")
+        if encoding.startswith("utf"):
+            raise  # not the terminal's fault: a bug, keep its traceback
+        _error_line(f"the output's encoding ({encoding}) cannot show this text: use a UTF-8 locale "
+                    "(e.g. LANG=C.UTF-8) or set PYTHONIOENCODING=utf-8")
+        sys.exit(PolicyDiffError.exit_code)
     except OSError as exc:
         # The file system refused (permissions, a file where a folder must be, a full
         # disk, ...): the user's environment, not a bug, so one line naming the path.

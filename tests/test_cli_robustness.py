@@ -633,3 +633,9 @@ def test_adding_an_archived_version_file_is_refused(shared):
     result = run_cli("add", "versions/demo/2022.md", "-w", "fresh", "-v", "1", cwd=repo)
     assert_one_line_error(result, "demo@2022", "versions/demo/2022.source.txt")
     assert commit_count(repo) == before and archive_files(repo) == files_before
+
+
+def test_terminal_without_chinese_characters(shared):
+    """A latin-1 terminal cannot show the text: one line saying how to fix the locale."""
+    result = run_cli("show", "demo@2022", cwd=shared["repo"], env={"PYTHONIOENCODING": "latin-1"})
+    assert_one_line_error(result, "UTF-8")
