@@ -442,7 +442,6 @@ class _Aligner:
 
     # stage 3
     def candidates(self, positional_only: bool = False) -> dict[int, list[int]]:
-        s = self.s
         free_old = [i for i in range(len(self.olds)) if i not in self.o2n]
         free_new = [j for j in range(len(self.news)) if j not in self.n2o]
         out: dict[int, list[int]] = {j: [] for j in free_new}

@@ -42,16 +42,15 @@ kernel when a process dies) serialises them; both land, one commit each.
 from __future__ import annotations
 
 import contextlib
-import datetime
 import hashlib
 import json
 import os
 import re
 import shutil
 import time
-from dataclasses import dataclass, field, replace as dc_replace
+from dataclasses import dataclass, replace as dc_replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterator
 
 import filelock
 import git
@@ -59,7 +58,8 @@ import git
 from . import frontmatter
 from .errors import ArchiveError, DuplicateVersionError, PolicyDiffError, UnknownRefError
 from .model import Document, DocumentMeta, Source, Version
-from .refs import check_version_id, check_work_id, doc_no_year, is_version_id, is_work_id, normalize_doc_no
+from .refs import (check_version_id, check_work_id, is_version_id, is_work_id, normalize_doc_no,
+                   version_sort_key)
 
 DEFAULT_ARCHIVE_NAME = "versions"
 LOCK_NAME = ".policydiff.lock"
@@ -166,32 +166,7 @@ def _gitignore_content(existing: str | None) -> str | None:
 # --------------------------------------------------------------------------- ordering
 
 
-def date_bounds(version: Version) -> tuple[str, str] | None:
-    """Earliest and latest possible issue date (ISO strings): the issued date; else the year
-    of its 文号 (DESIGN §3: issued within that calendar year); else a date or year at the
-    start of the version id (``2024-10-09``, ``2022``, ``2024a``); else None."""
-    if version.meta.issued:
-        return version.meta.issued, version.meta.issued
-    year = doc_no_year(version.meta.doc_no)
-    if year is not None:
-        return f"{year:04d}-01-01", f"{year:04d}-12-31"
-    vid = version.version or ""
-    if frontmatter.is_iso_date(vid[:10]) and not vid[10:11].isdigit():
-        return vid[:10], vid[:10]
-    match = re.match(r"(\d{4})(?!\d)", vid)
-    if match:
-        return f"{match[1]}-01-01", f"{match[1]}-12-31"
-    return None
-
-
-def version_sort_key(version: Version) -> tuple:
-    """Versions of a work in time order: by issue date bounds, then version id. Versions
-    with no date at all sort after the dated ones (by id): placing them first would make a
-    forgotten date silently turn the newest text into the oldest."""
-    bounds = date_bounds(version)
-    if bounds is None:
-        return (1, "", "", version.version or "")
-    return (0, bounds[0], bounds[1], version.version or "")
+# date_bounds and version_sort_key live in refs.py (shared with the status core).
 
 
 # --------------------------------------------------------------------------- the archive

@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 from . import archive as archive_mod
 from . import frontmatter
-from .errors import AmbiguousRefError, ArchiveError, BadInputError, PolicyDiffError, UnknownRefError
+from .errors import AmbiguousRefError, ArchiveError, BadInputError, UnknownRefError
 from .model import DocumentMeta, Source, Version
 from .refs import Ref, check_version_id, check_work_id, normalize_doc_no
 from .render import document as render_doc

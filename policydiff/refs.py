@@ -160,3 +160,52 @@ def doc_no_year(text: str | None) -> int | None:
         return None
     match = DOC_NO_RE.search(text)
     return int(match["year"]) if match else None
+
+
+# --------------------------------------------------------------------------- version order
+# One definition of "versions of a work in time order", shared by the archive (listing)
+# and the status core (succession): two copies had started to drift.
+
+
+def _iso_date(value: str) -> bool:
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def date_bounds(version) -> tuple[str, str] | None:
+    """Earliest and latest possible issue date (ISO strings) of a model.Version: the
+    issued date; else the year of its 文号 (DESIGN §3: issued within that calendar year);
+    else a date or year at the start of the version id (``2024-10-09``, ``2022``,
+    ``2024a``); else None.
+
+    >>> from policydiff.model import DocumentMeta, Version
+    >>> date_bounds(Version("w", "2022", DocumentMeta(doc_no="京科发〔2022〕4号"), has_text=False))
+    ('2022-01-01', '2022-12-31')
+    """
+    if version.meta.issued:
+        return version.meta.issued, version.meta.issued
+    year = doc_no_year(version.meta.doc_no)
+    if year is not None:
+        return f"{year:04d}-01-01", f"{year:04d}-12-31"
+    vid = version.version or ""
+    if _iso_date(vid[:10]) and not vid[10:11].isdigit():
+        return vid[:10], vid[:10]
+    match = re.match(r"(\d{4})(?!\d)", vid)
+    if match:
+        return f"{match[1]}-01-01", f"{match[1]}-12-31"
+    return None
+
+
+def version_sort_key(version) -> tuple:
+    """Versions of a work in time order: by issue date bounds, then version id. Versions
+    with no date at all sort after the dated ones (by id): placing them first would make a
+    forgotten date silently turn the newest text into the oldest."""
+    bounds = date_bounds(version)
+    if bounds is None:
+        return (1, "", "", version.version or "")
+    return (0, bounds[0], bounds[1], version.version or "")

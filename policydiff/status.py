@@ -39,6 +39,7 @@ from typing import Callable, Iterable, Sequence
 
 from .errors import AmbiguousRefError, BadInputError, MissingTextError, UnknownRefError
 from .model import ChangeKind, Comparison, Repeal, Version
+from .refs import version_sort_key
 
 STATUS_FORMAT = "policydiff.status/1"  # bumps: /1 initial (DESIGN §5)
 
@@ -402,34 +403,15 @@ def _node_start(graph: Graph, node: Node) -> Bound:
 # Building the graph
 
 
-def _version_sort_key(version: Version) -> tuple:
-    """Order of versions within a work, the archive's own order (archive.version_sort_key,
-    restated here because the core does not import the archive): by the issue date, else
-    the 文号 year, else a date or year in the version id; undated versions last, by id."""
-    meta, vid = version.meta, version.version or ""
-    bounds: tuple[str, str] | None = None
-    if meta.issued:
-        bounds = (meta.issued, meta.issued)
-    elif (year := doc_no_year(meta.doc_no)) is not None:
-        bounds = (f"{year:04d}-01-01", f"{year:04d}-12-31")
-    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", vid[:10]) and not vid[10:11].isdigit():
-        bounds = (vid[:10], vid[:10])
-    elif match := re.match(r"(\d{4})(?!\d)", vid):
-        bounds = (f"{match[1]}-01-01", f"{match[1]}-12-31")
-    if bounds is None:
-        return (1, "", "", vid)
-    return (0, bounds[0], bounds[1], vid)
-
-
 def order_versions(versions: Iterable[Version]) -> list[Version]:
-    return sorted(versions, key=_version_sort_key)
+    return sorted(versions, key=version_sort_key)
 
 
 def build_graph(versions: Iterable[Version]) -> Graph:
     """The succession graph of every archived version (and the documents they repeal)."""
     graph = Graph()
     by_work: dict[str, list[Version]] = {}
-    for version in sorted(versions, key=lambda v: (v.work or "", _version_sort_key(v))):
+    for version in sorted(versions, key=lambda v: (v.work or "", version_sort_key(v))):
         by_work.setdefault(version.work or version.ref, []).append(version)
     for work in sorted(by_work):
         ordered = order_versions(by_work[work])
@@ -939,7 +921,7 @@ def measure_status(graph: Graph, doc: StatusAnswer, label: str, as_of: str,
         if not next_tracked:
             return MeasureAnswer(printed, REPEALED,
                                  f"{printed} of {version.ref} was dropped: " + "; ".join(hops)
-                                 + f", which has no counterpart of it", ordinal)
+                                 + ", which has no counterpart of it", ordinal)
         tracked, current = next_tracked, successor_key
         visited.add(current)
         successor_answer = status_of(graph, current, as_of)

@@ -48,7 +48,6 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from .numerals import cn_to_int
-from .textdiff import is_numeral_char
 
 FLAGS = ("money", "percent", "date", "deadline", "count", "modal", "editorial")
 
