@@ -93,6 +93,7 @@ Tunables are module constants below, each with its unit and range.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from .ingest.patterns import fold
@@ -275,6 +276,7 @@ def _gap(cand: Candidate) -> int:
 
 def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) -> list[tuple[int, Candidate, int]]:
     """Continuity parse: the accepted candidates as (line, candidate, depth)."""
+    ahead = _LookAhead(candidates, ranks)
     stack: list[Candidate] = []
     last_seen: dict[str, tuple[int, int | None]] = {}
     last_refused: dict[str, Candidate] = {}  # per style, since its last accepted number
@@ -294,9 +296,9 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
                 # is longer than what the running numbering would still find.
                 restart = (cand.style in _LAW_STYLES and cand.strong and cand.number == 1
                            and cand.sub_number is None
-                           and _restart_wins(candidates, k, stack[:position],
-                                             (open_node.number, open_node.sub_number), ranks,
-                                             min_chain=2, allow_gaps=False))
+                           and ahead.restart_wins(k, stack[:position],
+                                                  (open_node.number, open_node.sub_number),
+                                                  min_chain=2, allow_gaps=False))
                 if not restart:
                     last_refused[cand.style] = cand
                     continue
@@ -306,7 +308,7 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
             refused = last_refused.get(cand.style)
             suspect = (cand.style in _LAW_STYLES and not cand.strong) or (
                 refused is not None and _is_successor((refused.number, refused.sub_number), cand))
-            if suspect and not restart and _same_number_ahead(candidates, k, ranks):
+            if suspect and not restart and ahead.same_number_ahead(k):
                 last_refused[cand.style] = cand
                 continue
             del stack[position:]
@@ -326,7 +328,7 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
             inverted = keep and cand.style not in _LAW_STYLES and finest_child[keep - 1] > rank
             if inverted or not (continues or restarts) or (
                     restarts and not continues and last is not None
-                    and not _restart_wins(candidates, k, stack[:keep], last, ranks)):
+                    and not ahead.restart_wins(k, stack[:keep], last)):
                 last_refused[cand.style] = cand
                 continue
             del stack[keep:]
@@ -341,44 +343,122 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
     return accepted
 
 
-def _same_number_ahead(candidates, k, ranks) -> bool:
-    """Does the same label number come again before the next number (or a coarser line)?"""
-    cand = candidates[k][1]
-    for _, later in candidates[k + 1:]:
-        if ranks[later.style] < ranks[cand.style]:
-            return False
-        if later.style != cand.style:
-            continue
-        if (later.number, later.sub_number) == (cand.number, cand.sub_number):
-            return True
-        if _is_successor((cand.number, cand.sub_number), later):
-            return False
-    return False
+class _LookAhead:
+    """The two look-ahead questions of `_accept`, answered from indexes of one candidate list.
 
+    Both questions concern the candidates after line k up to the first line of a coarse
+    enough style. Answered by scanning there, each 第一条 that restarts at the top level
+    (nothing above it ends the scan) and each suspect successor in a flat text read to the
+    end of the text: quadratic in the number of such lines (a flat text of 20,000
+    restarting 第一条 lines took minutes). Here each question costs O(log n): candidate
+    positions per label for bisection, the next coarse line per rank limit (one backward
+    pass per limit, built when first asked), and successor chains memoised per (line,
+    limit), so that every candidate is walked at most once per limit. The answers are
+    exactly those of the scan (tests/test_structure.py checks both against each other).
+    """
 
-def _restart_wins(candidates, k, stack, last, ranks, min_chain: int = 1, allow_gaps: bool = True) -> bool:
-    """A "1" of a style whose numbering ran to `last` under an earlier parent: is it a
-    restart, or a quoted list while the running numbering goes on? Within the current
-    parent (until a candidate as coarse as the parent), count the successor chain each
-    reading would accept: 1, 2, 3 … against last+1, last+2 …. The restart must win
-    outright; a tie keeps the running numbering (a lone quoted "1." is the likelier)."""
-    style = candidates[k][1].style
-    parent_rank = ranks[stack[-1].style] if stack else -1.0
-    restart_next, restart_chain = 1, 0
-    running_next, running_chain = last[0] + 1, 0
-    for _, later in candidates[k:]:
-        if stack and ranks[later.style] <= parent_rank:
-            break
-        if later.style != style or later.sub_number is not None:
-            continue
-        gap = _gap(later) if allow_gaps else 0
-        if restart_next <= later.number <= restart_next + gap:
-            restart_chain += 1
-            restart_next = later.number + 1
-        if running_next <= later.number <= running_next + gap:
-            running_chain += 1
-            running_next = later.number + 1
-    return restart_chain >= min_chain and restart_chain > running_chain
+    def __init__(self, candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) -> None:
+        self._candidates = [cand for _, cand in candidates]
+        self._ranks = ranks
+        self._indexed = False
+        # (style, number, sub_number) -> ascending candidate indexes
+        self._by_label: dict[tuple[str, int, int | None], list[int]] = {}
+        # (style, number) -> ascending indexes of sub-less candidates that may skip numbers
+        self._skippers: dict[tuple[str, int], list[int]] = {}
+        # (rank limit, strict) -> per index: first index at or after it with a rank <= limit
+        # (< limit when strict); len(candidates) when there is none
+        self._stops: dict[tuple[float, bool], list[int]] = {}
+        # (index, parent rank or None, allow_gaps) -> length of the successor chain from that
+        # candidate on (itself included) within its parent
+        self._chains: dict[tuple[int, float | None, bool], int] = {}
+
+    def _index(self) -> None:
+        if self._indexed:
+            return
+        for k, cand in enumerate(self._candidates):
+            self._by_label.setdefault((cand.style, cand.number, cand.sub_number), []).append(k)
+            if cand.sub_number is None and _gap(cand):
+                self._skippers.setdefault((cand.style, cand.number), []).append(k)
+        self._indexed = True
+
+    def _stop(self, k: int, limit: float, strict: bool) -> int:
+        """The first index >= k whose style ranks <= limit (< limit when strict)."""
+        table = self._stops.get((limit, strict))
+        if table is None:
+            n = len(self._candidates)
+            table = [n] * (n + 1)
+            for i in range(n - 1, -1, -1):
+                rank = self._ranks[self._candidates[i].style]
+                table[i] = i if (rank < limit if strict else rank <= limit) else table[i + 1]
+            self._stops[(limit, strict)] = table
+        return table[k]
+
+    def _first(self, positions: list[int] | None, k: int) -> int:
+        """The first of the ascending positions that is >= k, or len(candidates)."""
+        if positions:
+            i = bisect_left(positions, k)
+            if i < len(positions):
+                return positions[i]
+        return len(self._candidates)
+
+    def _chain_step(self, style: str, wanted: int, k: int, end: int, allow_gaps: bool) -> int:
+        """The first candidate in [k, end) that a successor chain expecting `wanted` takes: a
+        sub-less `style` line numbered `wanted`, or up to MAX_ARTICLE_GAP more when the line
+        may skip (allow_gaps); `end` when there is none."""
+        found = min(end, self._first(self._by_label.get((style, wanted, None)), k))
+        if allow_gaps:
+            for skip in range(1, MAX_ARTICLE_GAP + 1):
+                found = min(found, self._first(self._skippers.get((style, wanted + skip)), k))
+        return found
+
+    def _chain(self, style: str, wanted: int, k: int, end: int, limit: float | None,
+               allow_gaps: bool) -> int:
+        """How many numbers the greedy successor chain starting at `wanted` takes in [k, end).
+
+        After a line numbered m, the chain wants m + 1 from the next line on, within the same
+        parent (same `end`: no coarse line lies between k and that line), so the rest of a
+        chain depends only on the line and the parent's rank: memoised per (line, limit)."""
+        path: list[tuple[int, float | None, bool]] = []
+        length = 0
+        at = self._chain_step(style, wanted, k, end, allow_gaps)
+        while at < end:
+            key = (at, limit, allow_gaps)
+            known = self._chains.get(key)
+            if known is not None:
+                length = known
+                break
+            path.append(key)
+            at = self._chain_step(style, self._candidates[at].number + 1, at + 1, end, allow_gaps)
+        for key in reversed(path):
+            length += 1
+            self._chains[key] = length
+        return length
+
+    def restart_wins(self, k: int, stack: list[Candidate], last: tuple[int, int | None],
+                     min_chain: int = 1, allow_gaps: bool = True) -> bool:
+        """A "1" of a style whose numbering ran to `last` under an earlier parent: is it a
+        restart, or a quoted list while the running numbering goes on? Within the current
+        parent (until a candidate as coarse as the parent; the whole rest of the text at
+        the top level), count the successor chain each reading would accept: 1, 2, 3 …
+        against last+1, last+2 …. The restart must win outright; a tie keeps the running
+        numbering (a lone quoted "1." is the likelier)."""
+        self._index()
+        style = self._candidates[k].style
+        limit = self._ranks[stack[-1].style] if stack else None
+        end = self._stop(k, limit, strict=False) if limit is not None else len(self._candidates)
+        restart_chain = self._chain(style, 1, k, end, limit, allow_gaps)
+        running_chain = self._chain(style, last[0] + 1, k, end, limit, allow_gaps)
+        return restart_chain >= min_chain and restart_chain > running_chain
+
+    def same_number_ahead(self, k: int) -> bool:
+        """Does the same label number come again before the next number (or a coarser line)?"""
+        self._index()
+        cand = self._candidates[k]
+        coarser = self._stop(k + 1, self._ranks[cand.style], strict=True)
+        same = self._first(self._by_label.get((cand.style, cand.number, cand.sub_number)), k + 1)
+        next_number = self._first(self._by_label.get((cand.style, cand.number + 1, None)), k + 1)
+        next_sub = self._first(self._by_label.get((cand.style, cand.number, (cand.sub_number or 0) + 1)), k + 1)
+        return same < min(coarser, next_number, next_sub)
 
 
 def _table_of_contents(lines: list[str], candidates: dict[int, Candidate]) -> set[int]:
@@ -413,10 +493,15 @@ def _table_of_contents(lines: list[str], candidates: dict[int, Candidate]) -> se
         if not run:
             line_no += 1
             continue
+        # The longest prefix whose lines all recur after its end: the earliest last
+        # occurrence within the prefix (a running minimum) must lie beyond the prefix.
+        earliest_last: list[int] = []
+        for i in run:
+            recurs_at = last_by_text[key(lines[i])]
+            earliest_last.append(min(recurs_at, earliest_last[-1]) if earliest_last else recurs_at)
         for length in range(len(run), 1, -1):
-            prefix = run[:length]
-            if all(last_by_text[key(lines[i])] > prefix[-1] for i in prefix):
-                toc.update(prefix)
+            if earliest_last[length - 1] > run[length - 1]:
+                toc.update(run[:length])
                 break
         head = candidates[run[0]]
         label = (head.style, head.number, head.sub_number)
