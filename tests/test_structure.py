@@ -543,3 +543,108 @@ def test_doc_no_under_title_is_header():
     assert [(b.level, b.raw) for b in doc.blocks[:3]] == [
         ("title", "示例市促进创新若干措施(测试用虚构文本)\n"), ("header", "示科发〔2024〕5号\n"),
         ("preamble", "为促进创新，制定本措施。\n")]
+
+
+# --------------------------------------------------------------------------- look-ahead at scale
+#
+# `_accept` asks two look-ahead questions (does a 「第一条」 restart win; does a suspect
+# successor's number come again). Answered by scanning, a text with many such lines and
+# nothing coarser to end the scan was quadratic. The sizes below are chosen so that the
+# scanning code took over 30 s each on a dev machine (these parse in well under 1 s): a
+# regression shows as a visibly hanging test, not as a timing assertion.
+# benchmarks/parse_scaling.py measures the growth.
+
+from policydiff import structure  # noqa: E402
+
+
+def test_many_first_article_restarts_parse_and_stay_lossless():
+    """One chapter, then 25,000 strong 「第一条」 lines and a final 「第二条」: each 第一条
+    starts a new run (1, 2 beats the running numbering's lone 2), so all are measures."""
+    restarts = 25_000
+    text = ("示例市测试办法(测试用虚构文本)\n第一章 总则\n" + "第一条 示例规定。\n" * restarts
+            + "第二条 示例规定。\n")
+    doc = parse(text)
+    assert "".join(b.raw for b in doc.blocks) == text
+    assert [(b.kind, b.label) for b in doc.blocks[:3]] == [
+        (BlockKind.TEXT, ""), (BlockKind.CONTAINER, "第一章"), (BlockKind.MEASURE, "第一条")]
+    assert len(doc.measures) == restarts + 1
+    assert {m.parent for m in doc.measures} == {1}
+    assert [m.label for m in doc.measures[-2:]] == ["第一条", "第二条"]
+
+
+def test_many_suspect_successors_parse_and_stay_lossless():
+    """9,500 weak article lines (「第2条示例…」, text straight after the label), each the
+    successor of the article before it and each asking whether its number comes again
+    (it never does), between strong lines that skip two numbers: all are measures."""
+    pairs = 9_500
+    text = "示例市测试办法(测试用虚构文本)\n第1条 示例规定。\n" + "".join(
+        f"第{4 * i + 2}条示例规定。\n第{4 * i + 5}条 示例规定。\n" for i in range(pairs))
+    doc = parse(text)
+    assert "".join(b.raw for b in doc.blocks) == text
+    numbers = [m.number for m in doc.measures]
+    assert numbers == [1] + [n for i in range(pairs) for n in (4 * i + 2, 4 * i + 5)]
+
+
+# The look-ahead as it was written first (a scan to the end of the parent), kept here as
+# the reference that the indexed `_LookAhead` must agree with on every question.
+
+def _reference_same_number_ahead(candidates, k, ranks) -> bool:
+    cand = candidates[k][1]
+    for _, later in candidates[k + 1:]:
+        if ranks[later.style] < ranks[cand.style]:
+            return False
+        if later.style != cand.style:
+            continue
+        if (later.number, later.sub_number) == (cand.number, cand.sub_number):
+            return True
+        if structure._is_successor((cand.number, cand.sub_number), later):
+            return False
+    return False
+
+
+def _reference_restart_wins(candidates, k, stack, last, ranks, min_chain=1, allow_gaps=True) -> bool:
+    style = candidates[k][1].style
+    parent_rank = ranks[stack[-1].style] if stack else -1.0
+    restart_next, restart_chain = 1, 0
+    running_next, running_chain = last[0] + 1, 0
+    for _, later in candidates[k:]:
+        if stack and ranks[later.style] <= parent_rank:
+            break
+        if later.style != style or later.sub_number is not None:
+            continue
+        gap = structure._gap(later) if allow_gaps else 0
+        if restart_next <= later.number <= restart_next + gap:
+            restart_chain += 1
+            restart_next = later.number + 1
+        if running_next <= later.number <= running_next + gap:
+            running_chain += 1
+            running_next = later.number + 1
+    return restart_chain >= min_chain and restart_chain > running_chain
+
+
+_LABEL_LINES = st.sampled_from([
+    "第一条 甲", "第一条甲", "第二条 甲", "第二条甲", "第三条 甲", "第四条", "第五条 甲", "第六条 甲", "第2条甲",
+    "第一条之一 甲", "第一条之二 甲", "第二条之一", "第一章 甲", "第二章", "第一节 甲", "第二节", "第一编",
+    "一、甲", "二、甲", "三、", "（一）甲", "（二）甲", "1.甲", "2.甲", "3.甲", "5.甲", "(1)甲", "(2)甲", "①甲",
+    "Section 1 x", "Section 2 x", "Article 1 x", "Article 2 x", "(a) x",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_LABEL_LINES, min_size=1, max_size=40), st.booleans())
+def test_indexed_look_ahead_answers_as_the_scan(lines, section_above_article):
+    """Every question `_accept` could ask, at every line, with every possible parent (none,
+    or any coarser style) and running number: the indexed answer equals the scan's."""
+    candidates = [(i, structure.classify_line(line)) for i, line in enumerate(lines)]
+    ranks = structure._ranks(section_above_article)
+    ahead = structure._LookAhead(candidates, ranks)
+    for k, (_, cand) in enumerate(candidates):
+        assert ahead.same_number_ahead(k) == _reference_same_number_ahead(candidates, k, ranks), (k, lines)
+        parents = [[]] + [[structure.Candidate(style, "", 1, None, "", True)]
+                          for style in ranks if ranks[style] < ranks[cand.style]]
+        for stack in parents:
+            for last in ((1, None), (2, None), (3, 1), (5, None)):
+                for min_chain, allow_gaps in ((1, True), (2, False), (1, False)):
+                    assert ahead.restart_wins(k, stack, last, min_chain, allow_gaps) == \
+                        _reference_restart_wins(candidates, k, stack, last, ranks, min_chain, allow_gaps), \
+                        (k, stack, last, min_chain, allow_gaps, lines)
