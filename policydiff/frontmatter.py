@@ -44,7 +44,12 @@ WORK_KEYS = ("title", "aliases", "notes")
 DELIMITER = "---\n"
 
 
-class _StringDateLoader(yaml.SafeLoader):
+# libyaml's C loader when PyYAML was built with it (reading a 155-version archive spent
+# most of its time in the pure-Python scanner); same safe constructors either way.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StringDateLoader(_SAFE_LOADER):
     """SafeLoader without the timestamp resolver: dates stay ISO strings."""
 
 
