@@ -8,6 +8,7 @@ Reads files and the archive; the parsing and rendering are done by the functiona
 
 from __future__ import annotations
 
+import datetime
 import os
 import stat
 from pathlib import Path
@@ -17,7 +18,7 @@ from . import archive as archive_mod
 from . import frontmatter
 from .errors import AmbiguousRefError, ArchiveError, BadInputError, UnknownRefError
 from .model import DocumentMeta, Source, Version
-from .refs import Ref, check_version_id, check_work_id, normalize_doc_no
+from .refs import Ref, check_version_id, check_work_id
 from .render import document as render_doc
 
 
@@ -271,66 +272,23 @@ def show(archive_option: str | None, ref: str, fmt: str = "text") -> str:
 # --------------------------------------------------------------------------- list
 
 
-def _names(repeal: Any, version: Version) -> bool:
-    """Does a repeal clause name this version? By 文号 when both sides have one (a title is
-    often reused by the text that repeals it), else by exact title."""
-    if repeal.doc_no and version.meta.doc_no:
-        return normalize_doc_no(repeal.doc_no) == normalize_doc_no(version.meta.doc_no)
-    return bool(repeal.title) and repeal.title == version.meta.title
+def statuses(versions: Sequence[Version], as_of: str) -> list[tuple[str, str | None]]:
+    """(status, repealed_by ref) per version as of `as_of`, decided by the status core
+    (succession graph with evidence; `unknown` rather than a guess)."""
+    from .status import version_statuses
 
-
-def default_statuses(versions: Sequence[Version]) -> list[tuple[str, str | None]]:
-    """(status, repealed_by ref) per version, in the given (time) order, from the archive
-    alone: `repealed` when a later version's repeal clause names it; the latest version is
-    `in_force`; anything else `unknown` (never a guess)."""
-    result = []
-    for index, version in enumerate(versions):
-        repealer = next((later for later in versions[index + 1:]
-                         if any(_names(r, version) for r in later.meta.repeals)), None)
-        if repealer is not None:
-            result.append(("repealed", repealer.ref))
-        elif index == len(versions) - 1:
-            result.append(("in_force", None))
-        else:
-            result.append(("unknown", None))
-    return result
-
-
-def statuses(versions: Sequence[Version]) -> list[tuple[str, str | None]]:
-    """Hook: `policydiff.status.version_status(version, versions)` decides when it exists
-    (returning a status string, or an object / mapping with `status` and `repealed_by`);
-    until then, `default_statuses`."""
-    defaults = default_statuses(versions)
-    try:
-        from . import status as status_mod
-    except ImportError:
-        return defaults
-    decide = getattr(status_mod, "version_status", None)
-    if decide is None:
-        return defaults
-    result = []
-    for version, default in zip(versions, defaults):
-        try:
-            answer = decide(version, versions)
-        except TypeError:  # another signature: keep the archive's own answer
-            return defaults
-        if isinstance(answer, str):
-            result.append((answer, default[1] if answer == default[0] else None))
-        elif isinstance(answer, dict):
-            result.append((str(answer.get("status")), answer.get("repealed_by")))
-        else:
-            result.append((str(getattr(answer, "status", default[0])), getattr(answer, "repealed_by", None)))
-    return result
+    return [(answer["status"], answer["repealed_by"]) for answer in version_statuses(versions, as_of)]
 
 
 def list_works(archive_dir: Path, fmt: str = "text") -> str:
     store = archive_mod.Archive(archive_dir)
+    today = datetime.date.today().isoformat()  # `list` answers for today, like `status`
     listed = []
     for work in store.works():
         versions = store.versions(work)
         info = store.work_info(work)
         rows = [render_doc.ListedVersion(v, status, by)
-                for v, (status, by) in zip(versions, statuses(versions))]
+                for v, (status, by) in zip(versions, statuses(versions, today))]
         listed.append(render_doc.ListedWork(work, info.get("title"), rows))
     return render_doc.render_list(listed, fmt)
 

@@ -954,12 +954,16 @@ def status(versions: Sequence[Version], query: str, as_of: str, measure: str | N
 END_OF_TIME = "9999-12-31"
 
 
-def version_status(version: Version, versions: Sequence[Version], as_of: str | None = None) -> dict:
-    """The hook `archive_api.statuses` calls for `policydiff list`: {"status", "repealed_by"}
-    of one version among `versions` (those of its work, or the whole archive), as of
-    `as_of` (default END_OF_TIME: once every dated event in the texts has taken effect)."""
+def version_statuses(versions: Sequence[Version], as_of: str | None = None) -> list[dict]:
+    """For `policydiff list`: {"status", "repealed_by"} of each of `versions` (those of a
+    work, or the whole archive), as of `as_of` (default END_OF_TIME: once every dated
+    event in the texts has taken effect). One succession graph serves the whole listing."""
     graph = build_graph(versions)
-    answer = status_of(graph, version.ref, as_of or END_OF_TIME)
-    by = answer.repealed_by
-    return {"status": answer.status,
-            "repealed_by": (by.ref or by.key) if by is not None and answer.status == REPEALED else None}
+    answers = []
+    for version in versions:
+        answer = status_of(graph, version.ref, as_of or END_OF_TIME)
+        by = answer.repealed_by
+        answers.append({"status": answer.status,
+                        "repealed_by": (by.ref or by.key) if by is not None and answer.status == REPEALED else None})
+    return answers
+

@@ -500,20 +500,18 @@ def test_reader_hides_an_add_still_in_progress(store, mdbody):
     assert not (store.root / "demo/2024.md").exists()
 
 
-def test_list_uses_the_status_hook_when_present(store, monkeypatch):
-    from policydiff import status as status_mod
-
-    store.add(no_text_version())
-    calls = []
-
-    def version_status(version, versions):
-        calls.append((version.ref, [v.ref for v in versions]))
-        return {"status": "not_yet_effective", "repealed_by": None}
-
-    monkeypatch.setattr(status_mod, "version_status", version_status, raising=False)
+def test_list_answers_status_as_of_today(store):
+    """`list` shows each version's status today, decided by the status core: a version
+    whose 施行 date lies in the future is not yet effective, the one it repeals from then
+    is still in force today, and an undated older version is unknown, never a guess."""
+    store.add(no_text_version(version="2022", doc_no="示例发〔2022〕1号"))
+    store.add(no_text_version(version="2990", issued="2990-01-01", effective="2990-01-01",
+                              repeals=(Repeal(FICTIONAL_TITLE, "示例发〔2022〕1号", "原《…》(示例发〔2022〕1号)同时废止。"),)))
     listing = json.loads(archive_api.list_works(store.root, fmt="json"))
-    assert listing["works"][0]["versions"][0]["status"] == "not_yet_effective"
-    assert calls == [("demo@2022", ["demo@2022"])]
+    by_version = {v["version"]: v for v in listing["works"][0]["versions"]}
+    assert by_version["2990"]["status"] == "not_yet_effective"
+    assert by_version["2022"]["status"] == "in_force"
+    assert by_version["2022"]["repealed_by"] is None
 
 
 def test_real_corpus_versions_archive_and_read_back_exactly(git_tmp, manifest):

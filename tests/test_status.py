@@ -492,8 +492,8 @@ def test_status_follows_the_bounds_exactly(old_issue, gap, ask, old_dated, new_d
         assert (start.lo <= as_of < start.hi) or (end.lo <= as_of < end.hi)
 
 
-def test_version_status_hook_for_list():
+def test_version_statuses_for_list():
     v2022, v2024 = zgc_versions()
-    assert st.version_status(v2022, [v2022, v2024]) == {"status": "repealed", "repealed_by": f"{ZGC}@2024"}
-    assert st.version_status(v2024, [v2022, v2024]) == {"status": "in_force", "repealed_by": None}
-    assert st.version_status(v2022, [v2022, v2024], as_of="2023-06-01")["status"] == "in_force"
+    assert st.version_statuses([v2022, v2024]) == [{"status": "repealed", "repealed_by": f"{ZGC}@2024"},
+                                                    {"status": "in_force", "repealed_by": None}]
+    assert [a["status"] for a in st.version_statuses([v2022, v2024], as_of="2023-06-01")] == ["in_force", "not_yet_effective"]
