@@ -370,33 +370,29 @@ def start_bound(version: Version, clauses: Sequence[Clause] = ()) -> Bound:
             note = "no 施行 date stated: taken as in force from its issue"
         evidence.append(Evidence("effective_on_issue", note, ref, None, issued))
         return Bound(issued, issued, tuple(evidence))
-    year = doc_no_year(meta.doc_no)
-    if year:
-        lo, hi = f"{year:04d}-01-01", f"{year:04d}-12-31"
-        return Bound(lo, hi, (
-            Evidence("doc_no_year",
-                     f"no issue date recorded; its 文号 {meta.doc_no} dates it to {year}: issued no "
-                     f"earlier than {lo} and no later than {hi}", ref, None, None),
-            Evidence("effective_on_issue", "no 施行 date stated: taken as in force from its issue",
-                     ref, None, None),
-        ))
-    return UNBOUNDED
+    return _doc_no_year_start(meta.doc_no, ref, "no issue date recorded", "stated")
+
+
+def _doc_no_year_start(doc_no: str | None, source: str, why: str, known: str) -> Bound:
+    """DESIGN §3: a version with a 文号 but no issue date was issued within its 文号 year;
+    without a 施行 date it is taken as in force from its issue. UNBOUNDED without a 文号."""
+    year = doc_no_year(doc_no)
+    if not year:
+        return UNBOUNDED
+    lo, hi = f"{year:04d}-01-01", f"{year:04d}-12-31"
+    return Bound(lo, hi, (
+        Evidence("doc_no_year",
+                 f"{why}; its 文号 {doc_no} dates it to {year}: issued no "
+                 f"earlier than {lo} and no later than {hi}", source, None, None),
+        Evidence("effective_on_issue", f"no 施行 date {known}: taken as in force from its issue",
+                 source, None, None),
+    ))
 
 
 def _node_start(graph: Graph, node: Node) -> Bound:
     if node.version is not None:
         return start_bound(node.version, graph.clauses.get(node.key, ()))
-    year = doc_no_year(node.doc_no)
-    if year:
-        lo, hi = f"{year:04d}-01-01", f"{year:04d}-12-31"
-        return Bound(lo, hi, (
-            Evidence("doc_no_year",
-                     f"not in the archive; its 文号 {node.doc_no} dates it to {year}: issued no "
-                     f"earlier than {lo} and no later than {hi}", node.key, None, None),
-            Evidence("effective_on_issue", "no 施行 date known: taken as in force from its issue",
-                     node.key, None, None),
-        ))
-    return UNBOUNDED
+    return _doc_no_year_start(node.doc_no, node.key, "not in the archive", "known")
 
 
 # ---------------------------------------------------------------------------------------

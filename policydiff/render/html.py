@@ -100,16 +100,8 @@ def redline_html(segments) -> Markup:
 def side_html(segments, side: str) -> Markup:
     """One side of the side-by-side view: the old text with its deletions marked, or the
     new text with its insertions marked."""
-    keep, tag = ("-", "del") if side == "old" else ("+", "ins")
-    parts = []
-    for op, text in segments:
-        if not text:
-            continue
-        if op == "=":
-            parts.append(str(escape(text)))
-        elif op == keep:
-            parts.append(f"<{tag}>{escape(text)}</{tag}>")
-    return Markup("".join(parts))
+    keep = "-" if side == "old" else "+"
+    return redline_html([(op, text) for op, text in segments if op in ("=", keep)])
 
 
 def comparison_html(c: Comparison, lang: str = "zh", generated: str | None = None) -> str:
