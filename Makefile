@@ -14,11 +14,12 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
-# The main job: check the shipped archive, then regenerate every report it supports.
+# The main job: check the shipped archive, then build its site (reports/: the index, a page
+# per work, every report the archive supports) with `policydiff build`.
 run: setup
 	$(BIN)/policydiff verify
 	$(BIN)/policydiff list
-	$(BIN)/python -m policydiff.tools.regenerate_reports
+	$(BIN)/policydiff build
 	$(BIN)/policydiff status 京科发〔2022〕4号
 
 test: setup

@@ -98,8 +98,8 @@ def diff(archive_option: str | None, old_ref: str, new_ref: str, fmt: str = "tex
 def report(archive_option: str | None, old_ref: str, new_ref: str, output: str | None = None,
            fmt: str = "html", lang: str = "zh") -> Path:
     """`policydiff report`: write the html/json/md report of OLD -> NEW (default path
-    reports/<work>/<old>__<new>.<ext> at the top of the work tree), atomically, then refresh
-    reports/index.html. A side without text gives the report that says so (no compare)."""
+    reports/<work>/<old>__<new>.<ext> at the top of the work tree), atomically (the site's
+    index is `build`'s). A side without text gives the report that says so (no compare)."""
     from .report_files import write_report
 
     return write_report(archive_option, old_ref, new_ref, output=output, fmt=fmt, lang=lang)
@@ -150,3 +150,60 @@ def log(archive_dir: Path, work: str, measure: str | None = None, fmt: str = "te
         return render_log(work_id, lineage.timeline(graph, work_id), fmt)
     ordered = [graph.node(k).version for k in graph.works[work_id]]
     return render_lineage(lineage.trace_label(ordered, measure, _compare_versions, version_id or None), fmt)
+
+
+def build(archive_dir: Path, out: str | None = None, *, jobs: int | None = None, engine: str = "local",
+          scheduler: str | None = None, formats: tuple[str, ...] = (), lang: str = "zh",
+          as_of: str | None = None, cache: str | None = None, use_cache: bool = True,
+          progress_stream=None, progress_bar: bool | None = None):
+    """`policydiff build [OUT]`: the archive as a static site (sitebuild). Decides what the
+    core must not: today's date (unless --as-of), the CPU count, SOURCE_DATE_EPOCH, and
+    where the site (reports/ at the top of the work tree) and the cache go."""
+    import datetime
+    import os
+
+    from . import sitebuild
+    from .errors import BadInputError
+    from .render.labels import check_lang
+    from .report_files import REPORTS_DIR, generated_timestamp, work_tree_top
+
+    check_lang(lang)
+    if as_of is not None:
+        from . import frontmatter
+
+        if not frontmatter.is_iso_date(as_of):
+            raise BadInputError(f"--as-of {as_of!r} is not a date: write it as YYYY-MM-DD, e.g. 2024-10-09")
+    top = work_tree_top(Path.cwd())
+    site = Path(out) if out else top / REPORTS_DIR
+    if cache is not None:
+        cache_dir: Path | None = Path(cache)
+    elif use_cache:
+        cache_dir = top / sitebuild.CACHE_DIR_NAME / "build"
+    else:
+        cache_dir = None
+    wanted = tuple(dict.fromkeys([*sitebuild.DEFAULT_FORMATS, *formats]))
+    options = sitebuild.BuildOptions(
+        jobs=jobs or os.cpu_count() or 1, engine=engine, scheduler=scheduler, formats=wanted, lang=lang,
+        cache_dir=cache_dir, as_of=as_of or datetime.date.today().isoformat(),
+        generated=generated_timestamp(),
+    )
+    return sitebuild.build_site(archive_dir, site, options, progress_stream=progress_stream,
+                                progress_bar=progress_bar)
+
+
+def import_folder(archive_dir: Path, folder: str, *, pattern: str | None = None, manifest: str | None = None,
+                  excludes: tuple[str, ...] = (), jobs: int | None = None, report=None):
+    """`policydiff import FOLDER`: every version in a folder, one commit each (bulkimport)."""
+    import os
+
+    from . import archive, bulkimport
+
+    store = archive.open_archive(archive_dir)
+    if manifest:
+        entries, ignored = bulkimport.entries_from_manifest(Path(manifest), Path(folder)), 0
+    else:
+        entries, ignored = bulkimport.entries_from_pattern(Path(folder), pattern or bulkimport.DEFAULT_PATTERN,
+                                                           excludes)
+    summary = bulkimport.import_entries(store, entries, jobs=jobs or os.cpu_count() or 1, report=report)
+    summary.ignored = ignored
+    return summary

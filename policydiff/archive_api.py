@@ -111,11 +111,20 @@ def init_archive(directory: Path) -> Path:
     return archive_mod.init(directory)
 
 
-def add_version(archive_dir: Path, source: str | None, *, work: str, version: str,
-                title: str | None = None, doc_no: str | None = None, issuers: Sequence[str] = (),
-                issued: str | None = None, effective: str | None = None, source_url: str | None = None,
-                retrieved: str | None = None, encoding: str | None = None, no_text: bool = False,
-                notes: Sequence[str] = (), replace: bool = False) -> Version:
+def add_version(archive_dir: Path, source: str | None, *, replace: bool = False, **fields) -> Version:
+    store = archive_mod.Archive(archive_dir)
+    return store.add(prepare_version(store, source, **fields), replace=replace)
+
+
+def prepare_version(store: Any, source: str | None, *, work: str, version: str,
+                    title: str | None = None, doc_no: str | None = None, issuers: Sequence[str] = (),
+                    issued: str | None = None, effective: str | None = None, source_url: str | None = None,
+                    retrieved: str | None = None, encoding: str | None = None, no_text: bool = False,
+                    notes: Sequence[str] = ()) -> "archive_mod.NewVersion":
+    """Everything `add` does before it writes: check the values, read and parse SOURCE
+    (the CPU-heavy part), build the NewVersion that `Archive.add` commits. `store` None
+    (a bulk-import worker, which never opens the archive) skips the check that SOURCE is
+    not one of the archive's own files; the parent makes it."""
     check_work_id(work)
     check_version_id(version)
     for option, value in (("--title", title), ("--doc-no", doc_no), ("--source-url", source_url),
@@ -126,7 +135,6 @@ def add_version(archive_dir: Path, source: str | None, *, work: str, version: st
         issued=_check_date("--issued", issued), effective=_check_date("--effective", effective),
     )
     retrieved = _check_date("--retrieved", retrieved)
-    store = archive_mod.Archive(archive_dir)
     if no_text:
         if source:
             raise BadInputError("--no-text records a version without its text: drop SOURCE, "
@@ -137,11 +145,11 @@ def add_version(archive_dir: Path, source: str | None, *, work: str, version: st
             work=work, version=version, meta=given, has_text=False, source_url=source_url or None,
             retrieved=retrieved, notes=_unique(notes),
         )
-        return store.add(new, replace=replace)
+        return new
     if not source:
         raise BadInputError("give a SOURCE file to import, or --no-text (with --title) to record a version "
                             "whose text is not available")
-    archived = _archived_file(store, Path(source))
+    archived = _archived_file(store, Path(source)) if store is not None else None
     if archived is not None:  # importing it would read its front matter as policy text
         kept = (os.path.relpath(Path(source).resolve().parent.parent / archived.source.file)
                 if archived.source.file else None)
@@ -164,7 +172,7 @@ def add_version(archive_dir: Path, source: str | None, *, work: str, version: st
         source_ext=Path(source).suffix.lstrip(".") or "txt", source_url=source_url or None,
         retrieved=retrieved, notes=_unique([*parse_notes, *notes]),
     )
-    return store.add(new, replace=replace)
+    return new
 
 
 def _open_archive(archive_option: str | None) -> tuple[Any, str | None]:

@@ -159,6 +159,60 @@ def verify(obj: _Context) -> None:
     click.echo("OK: archive verified.")
 
 
+@cli.command(name="import")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--pattern", default=None,
+              help="Paths relative to FOLDER with {work} and {version} (* and ? as in globs); default '{work}/{version}.*'.")
+@click.option("--manifest", type=click.Path(dir_okay=False),
+              help="JSON or YAML list of {file, work, version, title, doc_no, issued, ...} (files relative to FOLDER).")
+@click.option("--exclude", multiple=True, help="Glob of files to leave out (repeat), e.g. '*/amendment-decision.md'.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parsing processes (default: the CPU count).")
+@click.pass_obj
+def import_(obj: _Context, folder, pattern, manifest, exclude, jobs) -> None:
+    """Add every version in FOLDER: one commit per version, parsed in parallel; run it
+    again after an interruption to add what is missing. Exit 1 when a file failed."""
+    if pattern and manifest:
+        raise click.UsageError("give --pattern or --manifest, not both")
+    summary = api.import_folder(obj.archive, folder, pattern=pattern, manifest=manifest,
+                                excludes=tuple(exclude), jobs=jobs,
+                                report=lambda ref, outcome: click.echo(f"{outcome}: {ref}", err=True))
+    for line in summary.lines():
+        click.echo(line, err=True)
+    for ref in summary.added:
+        click.echo(ref)
+    if summary.failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("out", required=False, type=click.Path(file_okay=False))
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the CPU count).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+              help="local: a process pool on this machine; dask: a Dask cluster (pip install 'policydiff[dask]').")
+@click.option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster of --jobs workers).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["html", "json", "md"]),
+              help="Report formats besides html and json (repeat).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the pages' labels.")
+@click.option("--as-of", help="Day the statuses answer for, YYYY-MM-DD (default: today).")
+@click.option("--cache", type=click.Path(file_okay=False), help="Cache folder (default: .policydiff-cache/build at the top of the work tree).")
+@click.option("--no-cache", is_flag=True, help="Compute every pair again (a clean build).")
+@click.pass_obj
+def build(obj: _Context, out, jobs, engine, scheduler, formats, lang, as_of, cache, no_cache) -> None:
+    """The archive as a static site in OUT (default reports/): index, work pages, every
+    consecutive pair's report, lineage pages. Incremental and parallel; prints the index.
+    Exit 1 when a pair or version failed (the rest is built)."""
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler is for --engine dask")
+    summary = api.build(obj.archive, out, jobs=jobs, engine=engine, scheduler=scheduler, formats=tuple(formats),
+                        lang=lang, as_of=as_of, cache=cache, use_cache=not no_cache)
+    for line in summary.lines():
+        click.echo(line, err=True)
+    click.echo(str(summary.out / "index.html"))
+    if summary.failed:
+        sys.exit(1)
+
+
 def _emit(text: str, output: str | None) -> None:
     if output:
         from .report_files import output_problem

@@ -1,5 +1,6 @@
 """Report files (imperative shell for `policydiff report`): default paths, atomic writes,
-the SOURCE_DATE_EPOCH timestamp and reports/index.html.
+the SOURCE_DATE_EPOCH timestamp. (reports/index.html belongs to the site that `policydiff
+build` writes, once per build, from what it built: `report` writes one file and no index.)
 
     write_report(archive_option, old_ref, new_ref, output=None, fmt="html", lang="zh") -> Path
 
@@ -27,7 +28,6 @@ from .errors import BadInputError
 from .model import Comparison, FieldChange, Version
 
 EXTENSIONS = {"html": "html", "json": "json", "md": "md"}
-INDEX_NAME = "index.html"
 REPORTS_DIR = "reports"
 
 
@@ -184,14 +184,6 @@ def _display_path(path: Path) -> Path:
         return path
 
 
-def enclosing_reports_dir(path: Path) -> Path | None:
-    """The nearest folder named reports/ that holds `path`, whose index to refresh."""
-    for folder in path.resolve().parents:
-        if folder.name == REPORTS_DIR:
-            return folder
-    return None
-
-
 def write_report(archive_option: str | None, old_ref: str, new_ref: str, output: str | None = None,
                  fmt: str = "html", lang: str = "zh") -> Path:
     from . import api
@@ -214,11 +206,6 @@ def write_report(archive_option: str | None, old_ref: str, new_ref: str, output:
         # backslashreplace: a file name given in bytes that are not UTF-8 reaches the ref as
         # lone surrogates; show them as \udcff rather than fail to write the report
         atomic_write(path, text.encode("utf-8", "backslashreplace"))
-        reports_dir = enclosing_reports_dir(path)
-        if reports_dir is not None:
-            from .reports_index import write_index
-
-            write_index(reports_dir)
     except OSError as exc:
         raise BadInputError(output_problem(path, exc)) from None
     return _display_path(path)

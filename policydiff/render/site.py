@@ -1,0 +1,167 @@
+"""The pages of `policydiff build` that are not reports: the index (works and their status
+on the build day), one page per work (timeline, what repealed what, its reports and
+lineages), and index.json (`policydiff.site/1`, also the build's manifest).
+
+Functional core: `sitebuild` collects everything while it writes the reports, and these
+functions only render it (never read a page back). Rendered through jinja2 templates
+(`site_*.html.j2`) with the labels catalogue, and the report's kind of CSP: the one inline
+stylesheet is allowed by its sha256, nothing else runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from ..model import ChangeKind, Version
+from .html import csp_hash, static_text
+from .labels import HTML_LANG, labeller
+
+
+@dataclass(frozen=True)
+class SiteVersion:
+    version: Version
+    answer: Any  # status.StatusAnswer as of the build day
+
+    @property
+    def ref(self) -> str:
+        return self.version.ref
+
+    @property
+    def status(self) -> str:
+        return self.answer.status
+
+    @property
+    def repealed_by(self) -> str | None:
+        by = self.answer.repealed_by
+        if by is None or self.answer.status != "repealed":
+            return None
+        return by.key
+
+
+@dataclass(frozen=True)
+class SitePair:
+    old: str
+    new: str
+    key: str
+    across: tuple[str, ...]
+    files: dict[str, str]  # format -> path relative to the site
+    summary: dict[str, int] | None
+    comparable: bool
+    failed: bool = False
+
+
+@dataclass
+class SiteWork:
+    work: str
+    title: str | None
+    page: str
+    versions: list[SiteVersion]
+    timeline: Sequence[Any]  # lineage.TimelineEntry, one per version
+    pairs: list[SitePair]
+    lineage_key: str | None  # None when lineage pages could not be built (a pair failed)
+    lineage_pages: list[dict] = field(default_factory=list)
+
+    @property
+    def display_title(self) -> str:
+        if self.versions:
+            latest = self.versions[-1].version
+            if latest.meta.title:
+                return latest.meta.title
+        return self.title or self.work
+
+    @property
+    def entries(self):
+        return list(zip(self.timeline, self.versions))
+
+
+@dataclass
+class Site:
+    as_of: str
+    tool: tuple[str, str]
+    works: list[SiteWork]
+    lang: str = "zh"
+
+    @property
+    def version_count(self) -> int:
+        return sum(len(w.versions) for w in self.works)
+
+    @property
+    def pair_count(self) -> int:
+        return sum(len(w.pairs) for w in self.works)
+
+
+def _when(bound) -> str:
+    if bound is None:
+        return "—"
+    if bound.settled:
+        return bound.lo or "?"
+    return f"{bound.lo or '?'} .. {bound.hi or '?'}"
+
+
+def _local(path: str, work: str) -> str:
+    """A site path as a link from the work's own page (which sits in <work>/)."""
+    prefix = f"{work}/"
+    return quote(path[len(prefix):] if path.startswith(prefix) else f"../{path}")
+
+
+@functools.lru_cache(maxsize=None)
+def _environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("policydiff.render", "templates"),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["when"] = _when
+    env.filters["local"] = _local
+    env.filters["urlpath"] = quote
+    return env
+
+
+def _page_context(site: Site) -> dict[str, Any]:
+    css = static_text("site.css")
+    if "</" in css:
+        raise ValueError("site.css must not contain '</'")
+    csp = "; ".join(("default-src 'none'", f"style-src {csp_hash(css)}", "img-src 'none'",
+                     "base-uri 'none'", "form-action 'none'"))
+    return {"site": site, "t": labeller(site.lang), "html_lang": HTML_LANG[site.lang],
+            "css": Markup(css), "csp": csp, "kinds": [k.value for k in ChangeKind] + ["renumbered", "moved"]}
+
+
+def index_html(site: Site) -> str:
+    return _environment().get_template("site_index.html.j2").render(**_page_context(site))
+
+
+def work_html(site: Site, work: SiteWork) -> str:
+    return _environment().get_template("site_work.html.j2").render(w=work, **_page_context(site))
+
+
+def site_dict(site: Site) -> dict[str, Any]:
+    return {
+        "format": "policydiff.site/1",
+        "as_of": site.as_of,
+        "tool": {"name": site.tool[0], "version": site.tool[1]},
+        "works": [{
+            "work": w.work, "title": w.display_title, "page": w.page,
+            "versions": [{"ref": v.ref, "version": v.version.version, "title": v.version.meta.title,
+                          "doc_no": v.version.meta.doc_no, "issued": v.version.meta.issued,
+                          "has_text": v.version.has_text, "status": v.status, "repealed_by": v.repealed_by}
+                         for v in w.versions],
+            "pairs": [{"old": p.old, "new": p.new, "key": p.key, "across": list(p.across),
+                       "files": {} if p.failed else p.files, "comparable": p.comparable, "summary": p.summary,
+                       **({"failed": True} if p.failed else {})}
+                      for p in w.pairs],
+            "lineage": {"key": w.lineage_key, "pages": w.lineage_pages},
+        } for w in site.works],
+    }
+
+
+def site_json(site: Site) -> str:
+    return json.dumps(site_dict(site), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
