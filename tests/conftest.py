@@ -43,12 +43,68 @@ def git_tmp(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, input: str | None = None):
-    """Run the real console entry point in a subprocess: exit code, stdout, stderr."""
-    full_env = dict(os.environ)
-    full_env.pop("POLICYDIFF_ARCHIVE", None)
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "policydiff", *args], cwd=cwd or REPO, env=full_env,
-        capture_output=True, text=True, input=input,
-    )
+class CliResult:
+    """What a CLI run gave: the shape of subprocess.CompletedProcess (returncode, stdout, stderr)."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+    def __repr__(self) -> str:
+        return f"CliResult({self.returncode!r}, {self.stdout[:200]!r}, {self.stderr[:400]!r})"
+
+
+# Environment variables a run must not inherit from the developer's shell.
+_SCRUBBED_ENV = ("POLICYDIFF_ARCHIVE",)
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, input: str | None = None,
+            real_process: bool = False):
+    """Run the CLI entry point (`policydiff.cli.main`, the same path as the console script):
+    exit code, stdout, stderr.
+
+    In-process by default (click's CliRunner isolation: its own stdin/stdout/stderr and
+    environment; the working folder changed for the call) — a subprocess costs ~0.3 s of
+    interpreter start-up and imports, and 100-odd CLI tests paid it each time. Pass
+    `real_process=True` where the test is about what only a real process shows: the exact
+    bytes on a pipe, the terminal encoding (PYTHONIOENCODING, LANG), signals, exit codes
+    set by the interpreter, or file descriptors. An exception escaping `main` in-process is
+    rendered as a traceback on stderr, so "no traceback" checks hold either way."""
+    if real_process:
+        full_env = dict(os.environ)
+        for name in _SCRUBBED_ENV:
+            full_env.pop(name, None)
+        full_env.update(env or {})
+        return subprocess.run(
+            [sys.executable, "-m", "policydiff", *args], cwd=cwd or REPO, env=full_env,
+            capture_output=True, text=True, input=input,
+        )
+    import traceback
+
+    from click.testing import CliRunner
+
+    from policydiff import cli
+
+    runner = CliRunner()
+    run_env = {name: None for name in _SCRUBBED_ENV}
+    run_env.update(env or {})
+    previous_cwd = os.getcwd()
+    code = 0
+    with runner.isolation(input=input, env=run_env) as streams:
+        stdout_stream, stderr_stream = streams[0], streams[1]
+        try:
+            os.chdir(cwd or REPO)
+            cli.main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            if isinstance(exc.code, str):
+                sys.stderr.write(exc.code + "\n")
+        except Exception:  # a bug: show it as the console script would
+            sys.stderr.write(traceback.format_exc())
+            code = 1
+        finally:
+            os.chdir(previous_cwd)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        out = stdout_stream.getvalue().decode("utf-8", "replace")
+        err = stderr_stream.getvalue().decode("utf-8", "replace")
+    return CliResult(code, out, err)

@@ -5,7 +5,6 @@ real policydiff.align when it is there."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import types
@@ -24,8 +23,6 @@ from policydiff.textdiff import rebuild_new, rebuild_old
 
 from .conftest import CORPUS, SEED
 
-HAVE_ALIGN = importlib.util.find_spec("policydiff.align") is not None
-needs_align = pytest.mark.skipif(not HAVE_ALIGN, reason="policydiff.align not there yet")
 
 
 # ---------------------------------------------------------------- scripted stand-in aligner
@@ -261,7 +258,6 @@ def _seed_version():
     return api.load_side(None, str(SEED))
 
 
-@needs_align
 def test_seed_compared_with_itself_is_all_unchanged():
     version = _seed_version()
     assert len(version.document.measures) >= 10
@@ -280,7 +276,6 @@ def _corpus_pairs(manifest, limit=None):
     return pairs[:limit]
 
 
-@needs_align
 def test_corpus_pairs_lossless_reconciled_deterministic(manifest):
     """Every corpus pair: every change lossless, every measure accounted for once, and
     the JSON byte-identical on a second run."""
@@ -342,7 +337,6 @@ _EDIT = st.one_of(
 )
 
 
-@needs_align
 @hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_SENTENCES), min_size=1, max_size=12, unique=True), st.lists(_EDIT, max_size=6))
 def test_random_edits_reconciled_and_lossless(old_texts, edits):
@@ -374,7 +368,6 @@ def test_random_edits_reconciled_and_lossless(old_texts, edits):
         compare(_version(_doc(old_texts), "old"), _version(_doc(new_texts), "new")))
 
 
-@needs_align
 def test_renumber_only_revision_is_unchanged_and_renumbered():
     texts = _SENTENCES[:6]
     c = compare(_version(_doc(texts), "old"), _version(_doc(texts, first_number=11), "new"))

@@ -50,7 +50,7 @@ def test_json_on_plain_files(files, tmp_path):
 
 
 def test_text_is_plain_when_piped(files, tmp_path):
-    result = run_cli("diff", *files, cwd=tmp_path)
+    result = run_cli("diff", *files, cwd=tmp_path, real_process=True)
     assert result.returncode == 0, result.stderr
     assert "\x1b[" not in result.stdout
     assert "第一条 → 第一条" in result.stdout
@@ -73,7 +73,7 @@ def test_markdown(files, tmp_path):
 
 
 def test_identical_files_exit_zero(files, tmp_path):
-    result = run_cli("diff", "--format", "json", files[0], files[0], cwd=tmp_path)
+    result = run_cli("diff", "--format", "json", files[0], files[0], cwd=tmp_path, real_process=True)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert {ch["kind"] for ch in data["changes"]} == {"unchanged"}
@@ -81,12 +81,12 @@ def test_identical_files_exit_zero(files, tmp_path):
 
 def test_version_without_text_is_a_one_line_error(git_tmp, files):
     archive = str(git_tmp / "versions")
-    assert run_cli("--archive", archive, "init", cwd=git_tmp).returncode == 0
+    assert run_cli("--archive", archive, "init", cwd=git_tmp, real_process=True).returncode == 0
     added = run_cli("--archive", archive, "add", "--no-text", "--work", "demo", "--version", "2022",
-                    "--title", "示例市促进创新若干措施(测试用虚构文本)", cwd=git_tmp)
+                    "--title", "示例市促进创新若干措施(测试用虚构文本)", cwd=git_tmp, real_process=True)
     assert added.returncode == 0, added.stderr
     for args in (("demo@2022", files[1]), (files[0], "demo@2022")):
-        result = run_cli("--archive", archive, "diff", *args, cwd=git_tmp)
+        result = run_cli("--archive", archive, "diff", *args, cwd=git_tmp, real_process=True)
         assert result.returncode == 2
         assert result.stdout == ""
         lines = result.stderr.strip().splitlines()

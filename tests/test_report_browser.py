@@ -40,11 +40,9 @@ def _chromium() -> str | None:
 @pytest.fixture(scope="module")
 def browser():
     executable = _chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - playwright is a test dependency
-        sync_playwright = None
-    if executable is None or sync_playwright is None:
+    from playwright.sync_api import sync_playwright  # a test dependency: missing is a failure
+
+    if executable is None:
         if os.environ.get("POLICYDIFF_REQUIRE_BROWSER"):
             pytest.fail("POLICYDIFF_REQUIRE_BROWSER is set but chromium/playwright is missing")
         pytest.skip("chromium not installed (apt-get install chromium)")
