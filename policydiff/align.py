@@ -166,7 +166,7 @@ class MeasureMatch:
     kind: ChangeKind
     old: tuple[int, ...]  # old ordinals (1-based)
     new: tuple[int, ...]  # new ordinals (1-based)
-    similarity: float  # 0..1, ratio of the normalised texts (joined for split/merge)
+    similarity: float  # 0..1, ratio of the texts without white space (joined for split/merge)
     renumbered: bool = False  # 1:1 kinds: the label number changed
     moved: bool = False  # 1:1 kinds: under another container, or out of order
 
@@ -220,6 +220,15 @@ def normalize(text: str) -> str:
     if unicodedata.is_normalized("NFKC", folded):
         return folded
     return _fold(unicodedata.normalize("NFKC", text))
+
+
+_SPACE_RE = re.compile(r"\s+")
+
+
+def _unspaced(text: str) -> str:
+    """The text without white space (ASCII, ideographic, line breaks): what decides
+    `unchanged` and the reported similarity."""
+    return _SPACE_RE.sub("", text)
 
 
 def _ratio(a: str, b: str) -> float:
@@ -846,13 +855,17 @@ class _Aligner:
 
         matches: list[MeasureMatch] = []
         for k, (olds, news) in enumerate(units):
-            old_txt = "".join(self.old_text[i] for i in olds)
-            new_txt = "".join(self.new_text[j] for j in news)
+            old_txt = "".join(_unspaced(self.olds[i].text) for i in olds)
+            new_txt = "".join(_unspaced(self.news[j].text) for j in news)
+            # The similarity shown is that of the texts as printed (white space aside):
+            # a change of punctuation width alone is a change, and reads below 1.00.
             sim = round(_ratio(old_txt, new_txt), 4)
             if len(olds) == 1 and len(news) == 1:
                 i, j = olds[0], news[0]
                 ob, nb = self.olds[i], self.news[j]
-                kind = ChangeKind.UNCHANGED if ob.text == nb.text else ChangeKind.MODIFIED
+                # White space alone (an item line indented with 「　　」 or with spaces)
+                # is layout, not a change of the measure.
+                kind = ChangeKind.UNCHANGED if old_txt == new_txt else ChangeKind.MODIFIED
                 renumbered = (ob.number, ob.sub_number) != (nb.number, nb.sub_number)
                 moved = k not in in_order or container_moved(i, j)
                 matches.append(MeasureMatch(kind, (i + 1,), (j + 1,), sim, renumbered, moved))

@@ -65,7 +65,9 @@ def measure_change(old_measures: Sequence[Block], new_measures: Sequence[Block],
         flags: tuple[str, ...] = ()
     else:
         segments = _segments(olds, news)
-        flags = substance_flags(old_text, new_text, segments)
+        # unchanged with different text = white space only (align decides the kind):
+        # the redline still shows it, losslessly, but it is no substance change
+        flags = () if match.kind is ChangeKind.UNCHANGED else substance_flags(old_text, new_text, segments)
     return Change(
         kind=match.kind, old=tuple(match.old), new=tuple(match.new), similarity=float(match.similarity),
         segments=segments, renumbered=bool(match.renumbered), moved=bool(match.moved), flags=flags,

@@ -14,8 +14,21 @@ date       2024年1月1日, 二〇二四年一月, 2024年                      
 deadline   a time limit: 30日内, 三十个工作日, 六个月以内, 24小时内;               value + unit
            and every 「期限」/「时限」
 count      a figure with a classifier: 3家, 五项, 两个, 十人, 三倍, 5次            value + word
+penalty    a sanction: a term of 有期徒刑/拘役/管制 (三年以下有期徒刑, 三年     kind + range;
+           以上七年以下有期徒刑), 无期徒刑, 死刑; a 罚款/罚金 with what it         kind + the
+           is measured in (五万元以上二十万元以下的罚款, 一倍以上五倍以下罚款,    clause's
+           并处罚金); 吊销 a licence; 责令停产停业/停业整顿/关闭; 没收              amounts
 modal      应当 必须 不得 可以 鼓励 支持 禁止 严禁 原则上 不宜 允许 有权            the word
 =========  ==========================================================  ===============
+
+The modal flag compares the two sides of a change only: an added or a removed measure
+has no "before" to weaken or strengthen, so it gets no modal flag (every new article
+that says 应当 would otherwise carry one, and the flag would mean nothing). The other
+kinds do flag added and removed text: a new fine is news whatever it replaced.
+
+Penalty terms are kept apart from `money` and `count` because a sanction lowered from
+「五年以下」 to 「三年以下有期徒刑」 carries no currency and no classifier: without this
+kind, the most consequential edit of a criminal law had no flag at all.
 
 `editorial` is set instead when the two texts differ but become identical after
 `editorial_fold`: NFKC (full-width letters, digits and most punctuation to half width),
@@ -49,7 +62,7 @@ from decimal import Decimal, InvalidOperation
 
 from .numerals import cn_to_int
 
-FLAGS = ("money", "percent", "date", "deadline", "count", "modal", "editorial")
+FLAGS = ("money", "percent", "date", "deadline", "count", "penalty", "modal", "editorial")
 
 # Chinese numeral characters a figure may be written with (digits, 十百千, 万亿).
 _CN = "零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟萬億"
@@ -70,6 +83,26 @@ _DEADLINE_RE = re.compile(
 # or durations, caught above). A figure preceded by 第 is an ordinal (numbering), not a count.
 _COUNT_RE = re.compile(
     rf"(?<!第)(?<![{_CN}0-9.])({_NUM})\s*(个(?!月|工作日|小时)|项|家|次|人|倍|名|件|所|种|类|批|位|户|届|台|份|张|支|座)"
+)
+# Penalties. A custodial term: an optional lower and upper bound before the sanction
+# word (「三年以上七年以下有期徒刑」, 「处五年以下有期徒刑」, 「六个月以下有期徒刑」), or a
+# sanction word alone (「拘役」, 「无期徒刑」). The bounds are read as (value, unit).
+_TERM_BOUND = rf"({_NUM})\s*(年|个月|日)\s*以(上|下)"
+_PRISON_RE = re.compile(
+    rf"(?:{_TERM_BOUND})?\s*(?:{_TERM_BOUND})?\s*(?:的)?\s*(有期徒刑|无期徒刑|死刑|拘役|管制)"
+)
+# A fine: the clause before 罚款/罚金 up to the previous clause mark or verb (at most
+# FINE_LOOKBACK characters), so that its amounts (money, multiples) are part of the item.
+# Unit: characters, range 10..60 (「处违法所得一倍以上五倍以下的罚款」 is 17).
+FINE_LOOKBACK = 40
+_FINE_RE = re.compile(rf"([^，。；;,:：、]{{0,{FINE_LOOKBACK}}}?)(罚款|罚金)")
+_FINE_AMOUNT_RE = re.compile(rf"({_NUM})\s*(千|百|万|亿)?\s*(元|倍)")
+# Licence and business sanctions: 吊销 + what is revoked (up to the clause end),
+# 责令停产停业 / 停业整顿 / 关闭, 没收 + what is confiscated.
+_SANCTION_RE = re.compile(
+    r"(吊销)([^，。；;,、]{0,16}?(?:许可证|执照|证书|资格|资质|证件|牌照|许可))"
+    r"|责令(停产停业|停产|停业整顿|停业|关闭)"
+    r"|(没收)(违法所得|非法财物|违法财物|[^，。；;,、]{0,10}?(?:财物|工具|物品|产品|所得))"
 )
 # Modal words, longest first so that an alternation never takes a prefix.
 MODAL_WORDS = ("原则上", "应当", "必须", "不得", "可以", "鼓励", "支持", "禁止", "严禁", "不宜", "允许", "有权")
@@ -159,6 +192,30 @@ def extract(text: str) -> dict[str, Counter]:
         if any(start <= match.start() < end for start, end in deadline_spans):
             continue
         found["count"][(_fmt(_value(match.group(1)), match.group(1)), match.group(2))] += 1
+
+    for match in _PRISON_RE.finditer(text):
+        bounds = []
+        for k in (0, 3):
+            figure, unit, side = match.group(k + 1), match.group(k + 2), match.group(k + 3)
+            if figure:
+                bounds.append(f"{_fmt(_value(figure), figure)}{unit}以{side}")
+        found["penalty"][(match.group(7), "".join(bounds))] += 1
+    for match in _FINE_RE.finditer(text):
+        amounts = []
+        for amount in _FINE_AMOUNT_RE.finditer(match.group(1)):
+            figure, multiplier, unit = amount.groups()
+            value = _value(figure)
+            if value is not None and multiplier:
+                value *= _MULTIPLIER[multiplier]
+            amounts.append(_fmt(value, figure) + unit)
+        found["penalty"][(match.group(2), " ".join(amounts))] += 1
+    for match in _SANCTION_RE.finditer(text):
+        if match.group(1):
+            found["penalty"][("吊销", match.group(2))] += 1
+        elif match.group(3):
+            found["penalty"][("责令", match.group(3))] += 1
+        else:
+            found["penalty"][("没收", match.group(5))] += 1
 
     found["modal"].update(_MODAL_RE.findall(text))
     return found
@@ -290,4 +347,28 @@ def substance_flags(old: str, new: str, segments=None) -> tuple[str, ...]:
     if segments is not None and len(old) + len(new) > 8 * WINDOW_CONTEXT:
         old, new = _edit_windows(segments)
     old_items, new_items = extract(old), extract(new)
-    return tuple(sorted(flag for flag in old_items if old_items[flag] != new_items[flag]))
+    one_sided = not old or not new
+    return tuple(sorted(flag for flag in old_items if old_items[flag] != new_items[flag]
+                        and not (one_sided and flag == "modal")))
+
+
+def format_only(old: str, new: str) -> bool:
+    """The two texts differ in punctuation width or white space only (what the report
+    calls 「仅标点/格式修改」): equal once both are normalised as the aligner compares them.
+
+    >>> format_only("应当（一）办理，", "应当(一)办理,"), format_only("应当办理。", "应当办理")
+    (True, False)
+    """
+    from .align import normalize  # late: align imports nothing from here, keep it so
+
+    return old != new and normalize(old) == normalize(new)
+
+
+def whitespace_only(old: str, new: str) -> bool:
+    """The two texts are the same once white space (ASCII or ideographic, indentation
+    included) is removed: an unchanged measure, not a modified one.
+
+    >>> whitespace_only("　　（一）办理；", "  （一）办理；"), whitespace_only("办理；", "办理;")
+    (True, False)
+    """
+    return _WHITESPACE_RE.sub("", old) == _WHITESPACE_RE.sub("", new)

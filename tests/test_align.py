@@ -205,10 +205,22 @@ def test_swap_marks_exactly_one_moved():
     assert sum(m.moved for m in al.matches) == 1
 
 
-def test_punctuation_width_similarity_is_one():
+def test_punctuation_width_is_modified_with_its_raw_similarity():
+    # aligned as the same article (normalised texts are equal), but the similarity shown
+    # is that of the printed texts: a width change is a change, so not 1.00 beside 修改
     new = build(_chapters(lambda ch: ch[1][1].__setitem__(1, A["talent"].replace("，", ",").replace("。", "."))))
     m = next(m for m in align(build(BASE), new).matches if m.old == (5,))
-    assert m.kind is ChangeKind.MODIFIED and m.similarity == 1.0
+    assert m.kind is ChangeKind.MODIFIED and m.new == (5,) and 0.8 < m.similarity < 1.0
+
+
+def test_white_space_only_is_unchanged():
+    # item lines indented with ideographic spaces in one version, ASCII spaces in the other
+    old_text = "申请人应当提交下列材料：\n　　（一）申请书；\n　　（二）身份证明。"
+    new_text = "申请人应当提交下列材料： \n  （一）申请书；\n  （二） 身份证明。"
+    old = build([("总则", ["purpose", old_text, "scope"])])
+    new = build([("总则", ["purpose", new_text, "scope"])])
+    m = next(m for m in align(old, new).matches if m.old == (2,))
+    assert m.kind is ChangeKind.UNCHANGED and m.similarity == 1.0
 
 
 def test_renamed_chapter_is_same_container_and_not_moved():

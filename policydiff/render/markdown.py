@@ -159,7 +159,8 @@ def comparison_markdown(c: Comparison, lang: str = "zh", generated: str | None =
             heading = f"### {md_escape(old_labels)} → {md_escape(new_labels)}"
             lines += [heading, "",
                       f"{' · '.join(badges)}" + (f" · {t('changes.similarity')} {ch['similarity']}"
-                                                  if ch["old"] and ch["new"] else ""),
+                                                  if ch["old"] and ch["new"] else "")
+                      + (f" · {t('changes.format_only')}" if ch.get("format_only") else ""),
                       f"<!-- old: {' '.join(map(str, ch['old']))}; new: {' '.join(map(str, ch['new']))} -->",
                       "", fence(wdiff(ch["segments"])), ""]
     else:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..model import Change, ChangeKind, Comparison, Version
+from ..substance import format_only
 from .labels import labeller
 
 KIND_ORDER = tuple(k.value for k in ChangeKind)
@@ -23,7 +24,8 @@ KIND_ORDER = tuple(k.value for k in ChangeKind)
 OLD_SIDE_KINDS = ("unchanged", "modified", "split", "merged", "removed")
 NEW_SIDE_KINDS = ("unchanged", "modified", "split", "merged", "added")
 # Flags shown first, in this order; flags a later comparison adds follow alphabetically.
-KNOWN_FLAG_ORDER = ("renumbered", "moved", "money", "percent", "date", "deadline", "count", "modal", "editorial")
+KNOWN_FLAG_ORDER = ("renumbered", "moved", "money", "percent", "date", "deadline", "count", "penalty", "modal",
+                    "editorial")
 
 _DOC_NO_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "(": "〔", ")": "〕",
                                   "（": "〔", "）": "〕", "﹝": "〔", "﹞": "〕"})
@@ -285,6 +287,9 @@ def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) ->
             # got a new number (a renumbering cascade would flood the list).
             "listed": change.kind is not ChangeKind.UNCHANGED or any(f != "renumbered" for f in flags),
             "similarity": f"{change.similarity:.2f}",
+            # 「仅标点/格式修改」: the editorial flag says "no substance"; this says how little
+            "format_only": "editorial" in change.flags and format_only(
+                "\n".join(old_index.text(o) for o in change.old), "\n".join(new_index.text(n) for n in change.new)),
             "segments": segments,
             "old_panes": panes("old", old_index, change.old, segments),
             "new_panes": panes("new", new_index, change.new, segments),
