@@ -8,6 +8,7 @@ one-block stand-in, so that these tests exercise the archive itself).
 from __future__ import annotations
 
 import json
+import shutil
 import os
 import subprocess
 import sys
@@ -286,7 +287,7 @@ def test_transaction_killed_while_preparing_is_dropped(store, git_tmp):
 
 def test_transaction_that_committed_is_finished_not_undone(store, git_tmp, mdbody, monkeypatch):
     with monkeypatch.context() as patch:
-        patch.setattr(archive_mod.shutil, "rmtree", lambda *a, **k: None)  # "killed" before cleanup
+        patch.setattr(shutil, "rmtree", lambda *a, **k: None)  # "killed" before cleanup
         store.add(text_version(mdbody))
     assert store.txn_dir.exists()
     assert Archive(store.root).version_ids("demo") == ["2024"]
@@ -309,7 +310,7 @@ def test_someone_elses_commit_is_not_taken_for_ours(store, git_tmp, mdbody):
 
 def test_landed_add_followed_by_a_user_commit_is_kept(store, git_tmp, mdbody, monkeypatch):
     with monkeypatch.context() as patch:
-        patch.setattr(archive_mod.shutil, "rmtree", lambda *a, **k: None)  # "killed" before cleanup
+        patch.setattr(shutil, "rmtree", lambda *a, **k: None)  # "killed" before cleanup
         store.add(text_version(mdbody))
     work_yaml = store.root / "demo/work.yaml"
     work_yaml.write_text(work_yaml.read_text(encoding="utf-8").replace("aliases: []", "aliases:\n- demo-alias"),

@@ -1,0 +1,369 @@
+"""The archive store: locating and making an archive, reading versions, and the verbs
+that write (`add`), each one transaction (transaction.py) and checked by verify.py."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass, replace as dc_replace
+from pathlib import Path
+from typing import Any
+
+import git
+
+from .. import frontmatter
+from ..errors import ArchiveError, DuplicateVersionError, PolicyDiffError, UnknownRefError
+from ..model import Document, DocumentMeta, Source, Version
+from ..refs import (check_version_id, check_work_id, is_version_id, is_work_id, normalize_doc_no,
+                    version_sort_key)
+from .layout import DEFAULT_ARCHIVE_NAME, GITIGNORE_LINES, TXN_NAME, WORK_FILE
+from .transaction import TransactionMixin, _blob_sha
+from .verify import VerifyMixin
+
+_SOURCE_EXT_RE = re.compile(r"[a-z0-9]{1,10}")
+
+
+# --------------------------------------------------------------------------- locating
+
+
+def _git_top(start: Path) -> Path | None:
+    try:
+        repo = git.Repo(start, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+    if repo.bare or repo.working_tree_dir is None:
+        return None
+    return Path(repo.working_tree_dir)
+
+
+def locate(option: str | os.PathLike | None, must_exist: bool = True) -> Path:
+    """--archive, else $POLICYDIFF_ARCHIVE, else versions/ at the top of the current git work
+    tree, else ./versions (DESIGN §4). With `must_exist`, a missing folder is an ArchiveError
+    that says to run `policydiff init`."""
+    if option:
+        path, how = Path(option), "--archive"
+    elif os.environ.get("POLICYDIFF_ARCHIVE"):
+        path, how = Path(os.environ["POLICYDIFF_ARCHIVE"]), "$POLICYDIFF_ARCHIVE"
+    else:
+        top = _git_top(Path.cwd())
+        path = (top if top is not None else Path.cwd()) / DEFAULT_ARCHIVE_NAME
+        how = "the default"
+    path = path.absolute()
+    if path.exists() and not path.is_dir():
+        raise ArchiveError(f"the archive {path} ({how}) is not a folder: point it at an archive folder, "
+                           "or run `policydiff init DIR` to make one")
+    if must_exist and not path.is_dir():
+        raise ArchiveError(
+            f"no archive at {path} ({how}): run `policydiff init {path}` to make one, "
+            "or point --archive / $POLICYDIFF_ARCHIVE at an existing archive"
+        )
+    return path
+
+
+def init(directory: str | os.PathLike) -> Path:
+    """Make an archive folder; `git init` it when it lies in no git work tree. Writes the
+    archive's .gitignore (committed by the first `add`); makes no commit itself. Running it
+    on an existing archive is harmless."""
+    path = Path(directory).absolute()
+    if path.exists() and not path.is_dir():
+        raise ArchiveError(f"{path} exists and is not a folder: choose another archive folder")
+    for folder in path.parents:  # the nearest existing ancestor must be a folder
+        if folder.exists():
+            if not folder.is_dir():
+                raise ArchiveError(f"cannot make the archive folder {path}: {folder} is a file, "
+                                   "not a folder; choose another archive folder")
+            break
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArchiveError(f"cannot make the archive folder {path} ({exc.strerror or exc}): "
+                           "choose a folder you can write to") from None
+    if _git_top(path) is None:
+        git.Repo.init(path)
+    gitignore = path / ".gitignore"
+    wanted = _gitignore_content(gitignore.read_text(encoding="utf-8") if gitignore.exists() else None)
+    if wanted is not None:
+        gitignore.write_text(wanted, encoding="utf-8")
+    return path
+
+
+def _gitignore_content(existing: str | None) -> str | None:
+    """The archive .gitignore with our entries, or None when `existing` already has them."""
+    lines = existing.splitlines() if existing else []
+    missing = [line for line in GITIGNORE_LINES if line not in lines]
+    if not missing:
+        return None
+    text = existing or "# policydiff: lock file and in-progress transactions, never committed\n"
+    if not text.endswith("\n"):
+        text += "\n"
+    return text + "".join(line + "\n" for line in missing)
+
+
+# --------------------------------------------------------------------------- ordering
+
+
+# date_bounds and version_sort_key live in refs.py (shared with the status core).
+
+
+# --------------------------------------------------------------------------- the archive
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """What `add` writes: built by api.add_version (ingest + structure + mdbody)."""
+
+    work: str
+    version: str
+    meta: DocumentMeta
+    has_text: bool
+    body: str = ""  # mdbody.to_markdown(document); "" without text
+    text_sha256: str | None = None
+    source_bytes: bytes | None = None
+    source_ext: str = "txt"
+    source_url: str | None = None
+    retrieved: str | None = None
+    notes: tuple[str, ...] = ()
+    work_title: str | None = None  # title for a new work.yaml (default: meta.title)
+
+
+
+class Archive(TransactionMixin, VerifyMixin):
+    """One archive folder inside a git work tree. Reading lives here; writing in
+    TransactionMixin (transaction.py), checking in VerifyMixin (verify.py): one object for
+    callers, one module per job."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root).absolute()
+        if not self.root.is_dir():
+            raise ArchiveError(f"no archive at {self.root}: run `policydiff init {self.root}` to make one")
+        try:
+            self.repo = git.Repo(self.root, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise ArchiveError(
+                f"the archive {self.root} is not inside a git work tree: run `policydiff init {self.root}`"
+            ) from None
+        if self.repo.bare or self.repo.working_tree_dir is None:
+            raise ArchiveError(f"the archive {self.root} is in a bare git repository: use a work tree")
+        self.top = Path(self.repo.working_tree_dir).resolve()
+        self.root = self.root.resolve()
+        self.txn_dir = self.root / TXN_NAME
+
+    # ---------------------------------------------------------------- paths
+
+    def rel(self, path: Path) -> str:
+        """Path relative to the git work tree, POSIX style (what git and messages use)."""
+        return Path(os.path.relpath(path, self.top)).as_posix()
+
+    def arel(self, path: Path) -> str:
+        """Path relative to the archive folder (what front matter `source.file` uses)."""
+        return Path(os.path.relpath(path, self.root)).as_posix()
+
+    def md_path(self, work: str, version: str) -> Path:
+        return self.root / work / f"{version}.md"
+
+    def source_paths(self, work: str, version: str) -> list[Path]:
+        folder = self.root / work
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.glob(f"{version}.source.*") if p.is_file())
+
+    # ---------------------------------------------------------------- reading
+
+    def works(self) -> list[str]:
+        self._settle_for_reading()
+        hidden = self._pending_new_paths()
+        return sorted(
+            p.name for p in self.root.iterdir()
+            if p.is_dir() and is_work_id(p.name)
+            and any(f not in hidden for f in [p / WORK_FILE, *p.glob("*.md")] if f.is_file())
+        )
+
+    def work_info(self, work: str) -> dict[str, Any]:
+        path = self.root / work / WORK_FILE
+        info: dict[str, Any] = {"title": None, "aliases": [], "notes": []}
+        if path.is_file():
+            try:
+                loaded = frontmatter.load_yaml(path.read_text(encoding="utf-8"))
+            except Exception:  # a broken work.yaml is reported by verify; reading goes on
+                loaded = None
+            if isinstance(loaded, dict):
+                info.update(loaded)
+        return info
+
+    def version_ids(self, work: str) -> list[str]:
+        folder = self.root / work
+        if not is_work_id(work) or not folder.is_dir():
+            return []
+        self._settle_for_reading()
+        hidden = self._pending_new_paths()
+        return sorted(
+            p.name[:-3] for p in folder.glob("*.md")
+            if is_version_id(p.name[:-3]) and p.is_file() and p not in hidden
+        )
+
+    def read(self, work: str, version: str, *, document: bool = True, commit: bool = True) -> Version:
+        """One archived version. `document` parses the body (mdbody.from_markdown);
+        `commit` looks up the commit that added it (last commit touching its .md)."""
+        path = self.md_path(work, version)
+        if not path.is_file():
+            raise UnknownRefError(f"{work}@{version} is not in the archive {self.root}")
+        try:
+            matter, body = frontmatter.split(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ArchiveError(f"{self.rel(path)}: {exc}; fix the file by hand (see `policydiff verify`)") from None
+        meta = frontmatter.meta_from(matter)
+        has_text = matter.get("has_text") is True
+        doc: Document | None = None
+        if document and has_text:
+            from ..mdbody import from_markdown
+
+            try:
+                doc = from_markdown(body, meta)
+            except (ValueError, PolicyDiffError) as exc:
+                message = " ".join(str(exc).split())
+                raise ArchiveError(f"{self.rel(path)}: {message} (see `policydiff verify`)") from None
+        return Version(
+            work=work,
+            version=version,
+            meta=meta,
+            has_text=has_text,
+            document=doc,
+            source=frontmatter.source_from(matter),
+            text_sha256=frontmatter._opt_str(matter.get("text_sha256")),
+            notes=frontmatter.notes_from(matter),
+            commit=self.commit_of(path) if commit else None,
+        )
+
+    def body(self, work: str, version: str) -> str:
+        return frontmatter.split(self.md_path(work, version).read_text(encoding="utf-8"))[1]
+
+    def file_text(self, work: str, version: str) -> str:
+        """The archived .md file exactly as stored."""
+        return self.md_path(work, version).read_text(encoding="utf-8")
+
+    def versions(self, work: str, *, document: bool = False, commit: bool = False) -> list[Version]:
+        """Every version of `work` in time order (`version_sort_key`)."""
+        found = [self.read(work, v, document=document, commit=commit) for v in self.version_ids(work)]
+        return sorted(found, key=version_sort_key)
+
+    def find_doc_no(self, doc_no: str) -> list[Version]:
+        wanted = normalize_doc_no(doc_no)
+        return [
+            v for work in self.works() for v in self.versions(work)
+            if v.meta.doc_no and normalize_doc_no(v.meta.doc_no) == wanted
+        ]
+
+    def commit_of(self, path: Path) -> str | None:
+        try:
+            sha = self.repo.git.log("-1", "--format=%H", "--", self.rel(path)).strip()
+        except git.GitCommandError:  # no commits yet
+            return None
+        return sha or None
+
+    def last_commits(self) -> dict[str, str]:
+        """{path relative to the work tree: the last commit that touched it} for every file
+        of the archive, from one `git log` (what `commit_of` answers per file, without a
+        git process per version: `build` reads thousands)."""
+        try:
+            # core.quotepath=off: paths as they are, not C-quoted octal escapes
+            out = self.repo.git.execute(["git", "-c", "core.quotepath=off", "log", "--format=%x00%H",
+                                         "--name-only", "--no-renames", "--",
+                                         self.rel(self.root) if self.root != self.top else "."])
+        except git.GitCommandError:  # no commits yet
+            return {}
+        found: dict[str, str] = {}
+        commit = None
+        for line in out.splitlines():
+            if line.startswith("\0"):
+                commit = line[1:].strip()
+            elif line and commit and line not in found:
+                found[line] = commit
+        return found
+
+    # ---------------------------------------------------------------- writing
+
+    def add(self, new: NewVersion, replace: bool = False) -> Version:
+        """Write one version and make exactly one commit; all or nothing (module doc)."""
+        check_work_id(new.work)
+        check_version_id(new.version)
+        ref = f"{new.work}@{new.version}"
+        with self._locked():
+            self._recover()
+            md = self.md_path(new.work, new.version)
+            previous_commit = None
+            if md.exists() and not replace:
+                raise DuplicateVersionError(f"{ref} is already archived; use --replace to correct it")
+            if replace:
+                if not md.exists():
+                    raise UnknownRefError(f"{ref} is not archived, so there is nothing to replace: drop --replace to add it")
+                previous_commit = self.commit_of(md)
+            planned = self._plan(new)
+            unchanged = all(self._head_blob(path) == (_blob_sha(data) if data is not None else None)
+                            for path, data in planned.items())
+            if unchanged:
+                raise DuplicateVersionError(f"{ref} is already archived with exactly this content: nothing to replace")
+            message = self._message(new, previous_commit)
+            try:
+                self._prepare(planned)
+                self._apply()
+                self._commit(planned, message)
+            except BaseException:
+                self._recover()
+                raise
+            shutil.rmtree(self.txn_dir, ignore_errors=True)
+        return self.read(new.work, new.version, document=False, commit=True)
+
+    def _plan(self, new: NewVersion) -> dict[Path, bytes | None]:
+        """Every path this add writes (bytes) or removes (None), archive files only."""
+        planned: dict[Path, bytes | None] = {}
+        gitignore = self.root / ".gitignore"
+        existing = gitignore.read_text(encoding="utf-8") if gitignore.exists() else None
+        wanted = _gitignore_content(existing)
+        if wanted is not None:
+            planned[gitignore] = wanted.encode("utf-8")
+        elif self._head_blob(gitignore) is None:  # written by init, not committed yet
+            planned[gitignore] = gitignore.read_bytes()
+        work_file = self.root / new.work / WORK_FILE
+        if not work_file.exists():
+            info = {"title": new.work_title or new.meta.title, "aliases": [], "notes": []}
+            planned[work_file] = frontmatter.dump_yaml(info).encode("utf-8")
+        source = Source(url=new.source_url, retrieved=new.retrieved)
+        if new.source_bytes is not None:
+            ext = new.source_ext.lower().lstrip(".")
+            if not _SOURCE_EXT_RE.fullmatch(ext):
+                ext = "bin"
+            source_path = self.root / new.work / f"{new.version}.source.{ext}"
+            planned[source_path] = new.source_bytes
+            source = dc_replace(source, file=self.arel(source_path),
+                                sha256=frontmatter.sha256_bytes(new.source_bytes))
+        for old_source in self.source_paths(new.work, new.version):
+            planned.setdefault(old_source, None)  # --replace with another extension, or no text
+        matter = frontmatter.front_matter(
+            new.work, new.version, new.meta, has_text=new.has_text, source=source,
+            text_sha256=new.text_sha256, notes=new.notes,
+        )
+        body = new.body if new.has_text else ""
+        planned[self.md_path(new.work, new.version)] = frontmatter.compose(matter, body).encode("utf-8")
+        return planned
+
+    def _message(self, new: NewVersion, previous_commit: str | None) -> str:
+        ref = f"{new.work}@{new.version}"
+        lines = [f"policydiff replace {ref} (correction)" if previous_commit else f"policydiff add {ref}", ""]
+        if previous_commit:
+            lines.append(f"Corrects the version added in {previous_commit}.")
+            lines.append("")
+        lines.append(f"title: {new.meta.title or ''}")
+        if new.meta.doc_no:
+            lines.append(f"doc-no: {new.meta.doc_no}")
+        lines.append(f"has-text: {'true' if new.has_text else 'false'}")
+        if new.source_bytes is not None:
+            lines.append(f"source-sha256: {frontmatter.sha256_bytes(new.source_bytes)}")
+        if new.text_sha256:
+            lines.append(f"text-sha256: {new.text_sha256}")
+        return "\n".join(lines) + "\n"
+
+
+def open_archive(root: str | os.PathLike) -> Archive:
+    return Archive(root)
+
