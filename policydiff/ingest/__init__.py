@@ -173,6 +173,28 @@ def _decode_page(data: bytes, filename: str | None, encoding: str | None) -> tup
     return decode(data, encoding)
 
 
+# Size limits of one document, checked right after decoding, before any cleaning or parsing.
+# Why: every step is linear, but with constant factors that make a 200,000-line text take
+# ~25 s and ~430 MB to add (benchmarks/adversarial.py); a limit well above any real
+# document keeps every command bounded and says so in one line instead of running for
+# minutes. The longest text of the shared corpus has 3,456 lines and 93,831 characters;
+# all 155 corpus versions concatenated (a test compilation) have 56,272 lines and 1.54 M
+# characters and must still be accepted.
+MAX_TEXT_LINES = 100_000  # lines; range 60,000..1,000,000
+MAX_TEXT_CHARS = 4_000_000  # characters after decoding; range 2 M..50 M
+
+
+def check_size(text: str, subject: str) -> None:
+    """BadInputError when a decoded text is beyond MAX_TEXT_CHARS or MAX_TEXT_LINES."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise BadInputError(f"{subject} has {len(text):,} characters; policydiff reads documents of at most "
+                            f"{MAX_TEXT_CHARS:,} (about 2.5 times the whole corpus of 155 laws): split it")
+    lines = text.count("\n") + 1
+    if lines > MAX_TEXT_LINES:
+        raise BadInputError(f"{subject} has {lines:,} lines; policydiff reads documents of at most "
+                            f"{MAX_TEXT_LINES:,} lines (the longest real law has under 4,000): split it")
+
+
 def ingest(data: bytes, filename: str | None = None, encoding: str | None = None) -> Ingested:
     """Decode, clean and read the metadata of one input file's bytes.
 
@@ -189,6 +211,7 @@ def ingest(data: bytes, filename: str | None = None, encoding: str | None = None
         if filename and message.startswith("input "):
             raise BadInputError(f"{filename} {message[len('input '):]}") from None
         raise
+    check_size(text, subject)
     media_type = detect_media_type(text, filename)
     cleaned, chrome, notes = clean_text(text, media_type)
     if not cleaned.strip():

@@ -6,6 +6,7 @@ Both steps are part of the CLEAN TEXT definition (see policydiff.ingest's docstr
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from policydiff.ingest import patterns as P
 
@@ -62,16 +63,15 @@ def _is_piece(line: str) -> bool:
     )
 
 
-def _is_first_piece(line: str) -> bool:
-    """A title starts with a piece that is not a bracketed remark alone: 「（此件公开发布）」
-    closes a notice, 「（试行）」 continues a title; neither starts one."""
-    return _is_piece(line) and not P.QUALIFIER_LINE.match(line)
-
-
 def _outer_guanyu(text: str) -> int:
     """Position of the first 关于 outside 《》 brackets (a title's own 关于), or -1."""
-    depth = 0
     text = P.fold(text)
+    first = text.find("关于")
+    if first < 0:  # the common case, at C speed: no 关于 at all
+        return -1
+    if not any(ch in "《〈" for ch in text[:first]):  # no bracket opened before it
+        return first
+    depth = 0
     for index, ch in enumerate(text):
         if ch in "《〈":
             depth += 1
@@ -105,7 +105,21 @@ def _concat(left: str, right: str) -> str:
     return left + right
 
 
-def _title_run(lines: list[str], start: int) -> int:
+def _piece_memo(lines: list[str]) -> Callable[[int], bool]:
+    """`_is_piece(lines[i])` by index, each line tested once: a title run is looked for from
+    every line of a title zone and looks up to TITLE_PIECES_MAX lines ahead, so without the
+    memo each line was tested up to six times (1 M short lines: most of the import time)."""
+    known: list[bool | None] = [None] * len(lines)
+
+    def piece_at(index: int) -> bool:
+        value = known[index]
+        if value is None:
+            value = known[index] = _is_piece(lines[index])
+        return value
+    return piece_at
+
+
+def _title_run(lines: list[str], start: int, piece_at: Callable[[int], bool] | None = None) -> int:
     """Index one past the last line of a broken title starting at `start`, or `start`.
 
     Lines start..end-1 form a title when each is a title piece, their concatenation ends
@@ -114,7 +128,11 @@ def _title_run(lines: list[str], start: int) -> int:
     continues it: it starts with 的/之 or closing brackets, or is a qualifier such as
     （试行）).
     """
-    if not _is_first_piece(lines[start]):
+    if piece_at is None:
+        piece_at = _piece_memo(lines)
+    # A title starts with a piece that is not a bracketed remark alone: 「（此件公开发布）」
+    # closes a notice, 「（试行）」 continues a title; neither starts one.
+    if not piece_at(start) or P.QUALIFIER_LINE.match(lines[start]):
         return start
     joined = lines[start].strip()
     pieces = [joined]
@@ -127,7 +145,7 @@ def _title_run(lines: list[str], start: int) -> int:
             P.QUALIFIER_LINE.match(following))
         if complete and not continues:
             return start
-        if not _is_piece(following) and not P.QUALIFIER_LINE.match(following):
+        if not piece_at(end) and not P.QUALIFIER_LINE.match(following):
             return start
         # In a title only the issuer stands before 关于: 「示例措施发布」+「关于…的通知」 is a
         # headline above a title, not one title.
@@ -172,10 +190,11 @@ def join_broken_titles(lines: list[str]) -> list[str]:
     out: list[str] = []
     in_zone = True
     index = 0
+    piece_at = _piece_memo(lines)
     while index < len(lines):
         line = lines[index]
         if in_zone:
-            end = _title_run(lines, index)
+            end = _title_run(lines, index, piece_at)
             if end > index:
                 joined = line.rstrip()
                 for piece in lines[index + 1:end]:
