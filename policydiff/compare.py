@@ -16,6 +16,7 @@ from typing import Sequence
 
 from . import TOOL_NAME, __version__, textdiff
 from .errors import MissingTextError
+from .lexicon import add_text_hint
 from .model import (
     Block,
     BlockKind,
@@ -39,12 +40,8 @@ _TEXT_FIELDS = (("notice", "notice"), ("preamble", "preamble"), ("closing", "clo
 def _require_text(version: Version, side: str) -> Document:
     if not version.has_text or version.document is None:
         ref = version.ref or side
-        work = version.work or "WORK"
-        number = version.version or "VERSION"
-        raise MissingTextError(
-            f"{ref} ({side}) has no text in the archive; add it with "
-            f"`policydiff add FILE --work {work} --version {number} --replace`"
-        )
+        raise MissingTextError(f"{ref} ({side}) has no text in the archive; "
+                               f"{add_text_hint(version.work, version.version)}")
     return version.document
 
 

@@ -24,6 +24,7 @@ from typing import Callable, Sequence
 
 from .errors import MissingTextError, UnknownRefError
 from . import status
+from .lexicon import add_text_hint
 from .model import Change, Comparison, Version
 
 LINEAGE_FORMAT = "policydiff.lineage/1"  # bumps: /1 initial
@@ -96,8 +97,7 @@ def trace(versions: Sequence[Version], start: Version, ordinal: int, compare: Co
     for i, version in enumerate(versions):
         if i not in with_text:
             notes.append(f"{version.ref} has no text in the archive: the lineage cannot see into it "
-                         f"(add its text with `policydiff add FILE --work {version.work} "
-                         f"--version {version.version} --replace`)")
+                         f"({add_text_hint(version.work, version.version)})")
 
     hops: list[Hop] = []
     # Forward: where did it go?

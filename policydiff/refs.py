@@ -31,8 +31,6 @@ Ref(kind='version', work='zgc-world-leading-park', version='2024', doc_no=None, 
 'doc_no'
 >>> Ref.parse("drafts/new.txt").kind
 'path'
->>> doc_no_year("京科发〔2022〕4号")
-2022
 """
 
 from __future__ import annotations
@@ -41,6 +39,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import BadInputError
+from .lexicon import DOC_NO_RE, doc_no_year
 
 WORK_ID_MAX = 100  # characters
 VERSION_ID_MAX = 64  # characters
@@ -48,16 +47,7 @@ VERSION_ID_MAX = 64  # characters
 WORK_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 VERSION_ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
-# A 文号: issuer abbreviation, the year in brackets, a serial number and 号:
-# 京科发〔2022〕4号, 国办发[2019]7号, 京政发（2021）12号, 国发〔2024〕第3号.
-# The brackets are written in several ways in the wild; `normalize_doc_no` folds them.
-_OPEN = "〔[［(（【"
-_CLOSE = "〕]］)）】"
-DOC_NO_RE = re.compile(
-    rf"(?P<prefix>[\u3400-\u9fffA-Za-z]{{1,20}})\s*[{re.escape(_OPEN)}]\s*(?P<year>\d{{4}})\s*"
-    rf"[{re.escape(_CLOSE)}]\s*第?\s*(?P<serial>\d{{1,5}})\s*号"
-)
-
+# The 文号 grammar lives in lexicon (one home for every spelling of the brackets and 第).
 KINDS = ("version", "work", "doc_no", "path")
 
 
@@ -141,25 +131,6 @@ def check_version_id(text: str | None) -> str:
     else:
         why = "must be lowercase letters, digits, '-' or '_' (no dots), starting with a letter or digit"
     raise BadInputError(f"invalid version id {text!r}: it {why}, e.g. 2024, 2024-10-09 or 2024a")
-
-
-def normalize_doc_no(text: str | None) -> str | None:
-    """A 文号 in one canonical spelling, for matching: brackets folded to 〔〕, spaces and a
-    leading 第 before the serial dropped. ``京科发[2022]4号`` -> ``京科发〔2022〕4号``."""
-    if not text:
-        return None
-    match = DOC_NO_RE.search(text)
-    if not match:
-        return "".join(text.split())
-    return f"{match['prefix']}〔{match['year']}〕{int(match['serial'])}号"
-
-
-def doc_no_year(text: str | None) -> int | None:
-    """The year written in a 文号, which bounds its issue date (DESIGN §3)."""
-    if not text:
-        return None
-    match = DOC_NO_RE.search(text)
-    return int(match["year"]) if match else None
 
 
 # --------------------------------------------------------------------------- version order

@@ -39,6 +39,8 @@ from typing import Callable, Iterable, Sequence
 
 from .errors import AmbiguousRefError, BadInputError, MissingTextError, UnknownRefError
 from .model import ChangeKind, Comparison, Repeal, Version
+from .lexicon import (CN_NUMERAL_CHARS, SELF_REFERENCE_RE, add_text_command, add_text_hint, cn_to_int,
+                      doc_no_year, normalize_doc_no, parse_cn_date, parse_measure_label)
 from .refs import version_sort_key
 
 STATUS_FORMAT = "policydiff.status/1"  # bumps: /1 initial (DESIGN §5)
@@ -164,46 +166,6 @@ class Graph:
 # ---------------------------------------------------------------------------------------
 # Text scanning: dates and validity clauses
 
-_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "两": 2}
-_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
-_CN_NUM = "〇零○Ｏ一二三四五六七八九十两"
-_DATE_RE = re.compile(
-    rf"(?P<y>[0-9０-９]{{4}}|[{_CN_NUM}]{{4}})\s*年\s*(?P<m>[0-9０-９]{{1,2}}|[{_CN_NUM}]{{1,3}})\s*月"
-    rf"\s*(?P<d>[0-9０-９]{{1,2}}|[{_CN_NUM}]{{1,3}})\s*日"
-)
-
-
-def _cn_int(text: str) -> int | None:
-    text = text.translate(_FULLWIDTH)
-    if text.isdigit():
-        return int(text)
-    if len(text) == 4 and all(c in _CN_DIGITS for c in text):  # 二〇二四: digit by digit
-        return int("".join(str(_CN_DIGITS[c]) for c in text))
-    if not all(c in _CN_DIGITS for c in text):
-        return None
-    if "十" in text:  # 十, 十二, 二十, 二十一
-        tens, _, units = text.partition("十")
-        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
-    return _CN_DIGITS[text[0]] if len(text) == 1 else None
-
-
-def parse_date(text: str) -> str | None:
-    """A written Chinese date as ISO: ``2024年10月9日`` or ``二〇二四年十月九日``.
-
-    >>> parse_date("2024年10月9日"), parse_date("二〇二三年十二月三十一日"), parse_date("2024年2月30日")
-    ('2024-10-09', '2023-12-31', None)
-    """
-    match = _DATE_RE.search(text)
-    if not match:
-        return None
-    year, month, day = (_cn_int(match[g]) for g in "ymd")
-    try:
-        return _dt.date(year, month, day).isoformat()  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-
-
 @dataclass(frozen=True)
 class Clause:
     """A validity clause found in a text: kind "expiry" (有效期至 DATE), "term" (有效期 N 年),
@@ -220,14 +182,13 @@ class Clause:
 # Sentences end at 。；; or a line break; a clause is the sentence holding its keyword.
 _SENTENCE_RE = re.compile(r"[^。；;\n]*[。；;]?")
 _EXPIRY_RE = re.compile(r"有效期(?:至|到|截至|截止(?:到|至)?)")
-_TERM_RE = re.compile(rf"有效期(?:为|是)?\s*(?P<n>[0-9０-９]{{1,2}}|[{_CN_NUM}]{{1,3}})\s*年")
+_TERM_RE = re.compile(rf"有效期(?:为|是)?\s*(?P<n>[0-9０-９]{{1,2}}|[{CN_NUMERAL_CHARS}]{{1,3}})\s*年")
 _PREVAIL_RE = re.compile(r"(?:此前|以前|之前|过去)[^。；]*?与本[^。；]*?不一致的?[，,、]?\s*以本[^。；]*?为准")
 _EFFECTIVE_RE = re.compile(r"自(?P<when>[^。；，,]{1,30}?)起(?:施行|实施|执行|生效)")
 _ON_ISSUE_RE = re.compile(r"(?:印发|发布|公布|签发|下发|颁布)之日")
 # A validity clause speaks of the document itself (「本办法有效期至…」); 「许可证有效期为5年」
 # inside an article is about something else and must not end the document.
-_SELF_RE = re.compile(r"本(?:实施)?(?:办法|措施|若干措施|规定|若干规定|条例|细则|通知|意见|方案|政策|决定|"
-                      r"规则|文件|计划|纲要|指引|指南|标准|制度|公告|法|解释)")
+_SELF_RE = SELF_REFERENCE_RE
 
 
 def _sentences(text: str) -> Iterable[tuple[int, str]]:
@@ -236,6 +197,13 @@ def _sentences(text: str) -> Iterable[tuple[int, str]]:
         if sentence.strip():
             lead = len(sentence) - len(sentence.lstrip())
             yield match.start() + lead, sentence.strip()
+
+
+def _term_years(text: str) -> int | None:
+    try:
+        return cn_to_int(text) or None
+    except ValueError:
+        return None
 
 
 def scan_clauses(text: str) -> tuple[Clause, ...]:
@@ -251,7 +219,7 @@ def scan_clauses(text: str) -> tuple[Clause, ...]:
         for match in _EFFECTIVE_RE.finditer(sentence):
             when = match["when"]
             on_issue = bool(_ON_ISSUE_RE.search(when))
-            date = parse_date(when)
+            date = parse_cn_date(when)
             if (on_issue or date) and _SELF_RE.search(sentence[: match.start()]):
                 found.append(Clause("effective", sentence, offset, date=date, on_issue=on_issue))
                 is_effective = True
@@ -259,9 +227,9 @@ def scan_clauses(text: str) -> tuple[Clause, ...]:
         if not (is_effective or _SELF_RE.search(sentence)):
             continue
         expiry = _EXPIRY_RE.search(sentence)
-        if expiry and (date := parse_date(sentence[expiry.end():])):
+        if expiry and (date := parse_cn_date(sentence[expiry.end():])):
             found.append(Clause("expiry", sentence, offset, date=date))
-        elif (term := _TERM_RE.search(sentence)) and (years := _cn_int(term["n"])):
+        elif (term := _TERM_RE.search(sentence)) and (years := _term_years(term["n"])):
             found.append(Clause("term", sentence, offset, years=years))
         if _PREVAIL_RE.search(sentence):
             found.append(Clause("prevail", sentence, offset))
@@ -270,21 +238,6 @@ def scan_clauses(text: str) -> tuple[Clause, ...]:
 
 # ---------------------------------------------------------------------------------------
 # Normalising names
-
-
-def normalize_doc_no(text: str | None) -> str | None:
-    """A 文号 in one spelling, for matching (brackets folded to 〔〕, spaces and 第 dropped)."""
-    if not text:
-        return None
-    from .refs import normalize_doc_no as _normalize
-
-    return _normalize(text)
-
-
-def doc_no_year(text: str | None) -> int | None:
-    from .refs import doc_no_year as _year
-
-    return _year(text)
 
 
 _TITLE_FOLD = str.maketrans({"（": "(", "）": ")", "《": "", "》": "", "〈": "", "〉": "",
@@ -787,46 +740,17 @@ class MeasureAnswer:
 
 def measure_number(label: str) -> tuple[int, int | None]:
     """`5`, `5.`, `第5条`, `第五条` -> (5, None); `第十条之一` -> (10, 1)."""
-    try:
-        from .numerals import parse_measure_label
-    except ImportError:  # structure's module not there yet: a minimal parser of our own
-        parse_measure_label = None
-    if parse_measure_label is not None:
-        try:
-            parsed = parse_measure_label(label)
-        except Exception:  # noqa: BLE001 - fall back to ours, then report bad input
-            parsed = None
-        if parsed:
-            return parsed
-    text = label.strip().translate(_FULLWIDTH)
-    match = re.fullmatch(
-        rf"(?:第\s*)?([0-9]+|[{_CN_NUM}百]+)\s*(?:条|[.．、])?\s*(?:之\s*([0-9]+|[{_CN_NUM}]+))?", text)
-    number = _cn_big(match[1]) if match else None
-    if number is None:
+    parsed = parse_measure_label(label)
+    if parsed is None:
         raise BadInputError(f"cannot read measure label {label!r}: give a number such as 5, 5., 第5条 or 第五条")
-    sub = _cn_big(match[2]) if match and match[2] else None
-    return number, sub
-
-
-def _cn_big(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    if "百" in text:
-        hundreds, _, rest = text.partition("百")
-        rest = rest.lstrip("零〇")
-        low = _cn_int(rest) if rest else 0
-        high = _CN_DIGITS.get(hundreds, None) if hundreds else 1
-        if high is None or low is None:
-            return None
-        return high * 100 + low
-    return _cn_int(text)
+    return parsed
 
 
 def find_measure(version: Version, label: str) -> int:
     """The ordinal of the measure a user names in `version` (raises when absent)."""
     number, sub = measure_number(label)
     if version.document is None:
-        raise MissingTextError(f"{version.ref} has no text: its measures are unknown; {add_text_hint(version)}")
+        raise MissingTextError(f"{version.ref} has no text: its measures are unknown; {add_text_hint(version.work, version.version)}")
     hits = [m for m in version.document.measures if m.number == number and m.sub_number == sub]
     if not hits:
         labels = [m.label for m in version.document.measures]
@@ -838,14 +762,6 @@ def find_measure(version: Version, label: str) -> int:
         raise AmbiguousRefError(f"measure {label!r} occurs {len(hits)} times in {version.ref} ({where}); "
                                 f"name it by ordinal instead")
     return hits[0].ordinal  # type: ignore[return-value]
-
-
-def add_text_command(version: Version) -> str:
-    return f"policydiff add FILE --work {version.work} --version {version.version} --replace"
-
-
-def add_text_hint(version: Version) -> str:
-    return f"add its text with `{add_text_command(version)}`"
 
 
 def _label(version: Version, ordinal: int) -> str:
@@ -867,11 +783,11 @@ def measure_status(graph: Graph, doc: StatusAnswer, label: str, as_of: str,
     if version is None or not version.has_text or version.document is None:
         what = f"{_display(node)} has no text in the archive"
         if version is not None:
-            command = add_text_command(version)
+            command = add_text_command(version.work, version.version)
             return MeasureAnswer(label, UNKNOWN, f"{what}, so its measure {label} cannot be read or "
                                  f"followed into its successor; add the text with `{command}`",
                                  command=command)
-        command = f"policydiff add FILE --work WORK --version VERSION --doc-no {node.doc_no or '…'}"
+        command = add_text_command(None, None, node.doc_no or "…")
         return MeasureAnswer(label, UNKNOWN, f"{what} (it is only named by a repeal clause), so its "
                              f"measure {label} cannot be read; import it with `{command}`", command=command)
     ordinal = find_measure(version, label)
@@ -896,7 +812,7 @@ def measure_status(graph: Graph, doc: StatusAnswer, label: str, as_of: str,
         successor = graph.node(successor_key)
         old_version = graph.node(current).version
         if successor.version is None or successor.version.document is None:
-            command = add_text_command(successor.version) if successor.version else None
+            command = add_text_command(successor.version.work, successor.version.version) if successor.version else None
             return MeasureAnswer(printed, UNKNOWN, f"{_display(successor)} replaced "
                                  f"{_display(graph.node(current))} but has no text in the archive, so "
                                  f"what became of {printed} cannot be told"

@@ -98,7 +98,8 @@ from dataclasses import dataclass
 
 from .ingest.patterns import fold
 from .model import Block, BlockKind, Document, DocumentMeta
-from .numerals import CIRCLED, CN_NUMERAL_CHARS, cn_to_int, roman_to_int
+from .lexicon import (CIRCLED, CN_NUMERAL_CHARS, DATE_PATTERN, DOC_NO_BARE, DOC_NOUN_PATTERN, YEAR_PATTERN,
+                      cn_to_int, roman_to_int)
 
 __all__ = [
     "parse",
@@ -516,21 +517,14 @@ def _table_of_contents(lines: list[str], candidates: dict[int, Candidate]) -> se
 
 # --------------------------------------------------------------------------- text roles
 
-_DATE_LINE = re.compile(
-    r"^[(（]?\s*(?:\d{4}|[〇○零一二三四五六七八九OＯ]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
-    r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*[)）]?$"
-)
+_DATE_LINE = re.compile(rf"^[(（]?\s*{DATE_PATTERN}\s*[)）]?$")
 # A header line under a title: opens with a date (a law's adoption and amendment lines),
 # or is a 文号 such as 「京政办发〔2024〕5号」 (optionally bracketed).
-_HEADER_LINE = re.compile(
-    r"^[(（]?\s*(?:\d{4}|[〇○零一二三四五六七八九OＯ]{4})\s*年"
-    r"|^[(（]?[\u4e00-\u9fff]{1,12}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号[)）]?$"
-)
+_HEADER_LINE = re.compile(rf"^[(（]?\s*{YEAR_PATTERN}\s*年|^[(（]?\s*{DOC_NO_BARE}\s*[)）]?$")
 _SENTENCE_END = tuple("。；;：:！!？?，,")
 # A document-level clause (see the module docstring): 本<document noun> … <force verb>,
 # or a repeal of an earlier text.
-_DOC_NOUN = (r"(?:措施|举措|办法|规定|意见|细则|方案|预案|政策|决定|指引|指南|导则|计划|规划|纲要|要点|清单|"
-             r"条例|通知|公告|通告|规则|制度|标准|准则|文件|实施意见)")
+_DOC_NOUN = DOC_NOUN_PATTERN  # lexicon.DOC_NOUNS
 _CLOSING = re.compile(
     rf"^本[^，。,；;]{{0,16}}?{_DOC_NOUN}[^。]*?(?:施行|起实施|起执行|生效|负责解释|解释权|有效期|同时废止)"
     # 「以上措施自…起施行」「上述政策有效期…」: the same clause naming the text as 以上/上述
@@ -539,7 +533,7 @@ _CLOSING = re.compile(
     r"|^(?:特此通知|特此公告)"
 )
 # An attachment heading: 附件 / 附件1： / 附表 / 附录 (alone or followed by a colon).
-_ANNEX = re.compile(r"^(?:附件|附表|附录)\s*[0-9０-９一二三四五六七八九十]*\s*(?:[:：]|$)")
+_ANNEX = re.compile(rf"^(?:附件|附表|附录)\s*[0-9０-９{CN_NUMERAL_CHARS}]*\s*(?:[:：]|$)")
 
 
 def _title_like(line: str) -> bool:
@@ -548,15 +542,12 @@ def _title_like(line: str) -> bool:
         and not _HEADER_LINE.match(fold(line))
 
 
-_SIGNATURE_DATE = re.compile(
-    r"(?:\d{4}|[〇○零一二三四五六七八九OＯ]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
-    r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*[)）]?$"
-)
+_SIGNATURE_DATE = re.compile(rf"{DATE_PATTERN}\s*[)）]?$")
 # A signature line is short (unit: characters; range 20..60): 「示例市科学技术局 2024年10月9日」.
 MAX_SIGNATURE_CHARS = 40
 _BRACKETED = re.compile(r"^[(（][^()（）]*[)）]$")  # （此件公开发布）
 _TOC_WORD = re.compile(r"^目\s*录$")
-_ANNEX_ALONE = re.compile(r"^(?:附件|附表|附录)\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?$")
+_ANNEX_ALONE = re.compile(rf"^(?:附件|附表|附录)\s*[0-9０-９{CN_NUMERAL_CHARS}]*\s*[:：]?$")
 
 
 def _pre_text_roles(lines: list[str], toc: set[int] = frozenset()) -> list[tuple[str, int, int]]:

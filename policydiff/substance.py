@@ -60,12 +60,12 @@ import unicodedata
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
-from .numerals import cn_to_int
+from .lexicon import CN_NUMERAL_CHARS, cn_to_int
 
 FLAGS = ("money", "percent", "date", "deadline", "count", "penalty", "modal", "editorial")
 
 # Chinese numeral characters a figure may be written with (digits, 十百千, 万亿).
-_CN = "零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟萬億"
+_CN = CN_NUMERAL_CHARS
 # A figure after NFKC: Arabic (with a decimal part and thousands commas) or Chinese.
 _NUM = rf"(?:[0-9]+(?:,[0-9]{{3}})*(?:\.[0-9]+)?|[{_CN}]+)"
 

@@ -62,6 +62,7 @@ from typing import Iterable, Sequence
 from diff_match_patch import diff_match_patch
 from rapidfuzz.distance import Indel
 
+from .lexicon import CN_NUMERAL_CHARS
 from .model import Segment
 
 # Strategy used by `redline`: "snap" (default), "char" or "jieba" (jieba must be
@@ -202,7 +203,7 @@ def _lcs_diffs(old: str, new: str) -> list[tuple[int, str]]:
 
 # Chinese numeral characters: 「第二百零七条」→「第二百一十一条」 and 「一万元」→「五万元」 are
 # read as whole figures. 万/亿 are included so that an amount's magnitude stays with it.
-CHINESE_NUMERALS = frozenset("零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟")
+CHINESE_NUMERALS = frozenset(CN_NUMERAL_CHARS)
 
 
 def is_numeral_char(ch: str) -> bool:

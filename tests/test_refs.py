@@ -7,9 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policydiff.errors import BadInputError
-from policydiff.refs import (
-    Ref, check_version_id, check_work_id, doc_no_year, is_version_id, is_work_id, normalize_doc_no,
-)
+from policydiff.lexicon import doc_no_year, normalize_doc_no
+from policydiff.refs import Ref, check_version_id, check_work_id, is_version_id, is_work_id
 
 
 @pytest.mark.parametrize(

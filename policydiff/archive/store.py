@@ -15,7 +15,8 @@ import git
 from .. import frontmatter
 from ..errors import ArchiveError, DuplicateVersionError, PolicyDiffError, UnknownRefError
 from ..model import Document, DocumentMeta, Source, Version
-from ..refs import (check_version_id, check_work_id, is_version_id, is_work_id, normalize_doc_no,
+from ..lexicon import normalize_doc_no
+from ..refs import (check_version_id, check_work_id, is_version_id, is_work_id,
                     version_sort_key)
 from .layout import DEFAULT_ARCHIVE_NAME, GITIGNORE_LINES, TXN_NAME, WORK_FILE
 from .transaction import TransactionMixin, _blob_sha

@@ -44,7 +44,8 @@ from policydiff.ingest.chrome import Chrome, split_chrome
 from policydiff.ingest.clean import join_broken_titles, normalise_lines
 from policydiff.ingest.decoding import canonical_encoding, decode
 from policydiff.ingest.markup import declared_html_charset, html_to_text, markdown_to_text
-from policydiff.ingest.meta import extract_metadata, extract_repeals, find_cn_dates, parse_cn_date
+from policydiff.ingest.meta import extract_metadata, extract_repeals
+from policydiff.lexicon import find_cn_dates, parse_cn_date
 from policydiff.model import DocumentMeta, Repeal
 
 __all__ = [

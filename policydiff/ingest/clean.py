@@ -9,6 +9,7 @@ import re
 from typing import Callable
 
 from policydiff.ingest import patterns as P
+from policydiff.lexicon import CN_NUMERAL_CHARS
 
 # Invisible characters removed everywhere: zero-width space/non-joiner/joiner, word
 # joiner, BOM / zero-width no-break space, left-to-right and right-to-left marks, soft
@@ -43,7 +44,7 @@ def normalise_lines(text: str) -> list[str]:
 
 
 # An attachment line (附件 / 附件2 / 附件：…) opens a document; it is never part of a title.
-_ANNEX_LINE = re.compile(r"^(?:附件|附表|附录)\s*[\d０-９一二三四五六七八九十]*\s*(?:[:：]|$)")
+_ANNEX_LINE = re.compile(rf"^(?:附件|附表|附录)\s*[\d{CN_NUMERAL_CHARS}]*\s*(?:[:：]|$)")
 
 
 def _is_piece(line: str) -> bool:
@@ -170,7 +171,7 @@ def _opens_title_zone(line: str) -> bool:
     lines of an official letterhead (版头) that stand above a title (the issuer's 「…文件」
     line and the 文号 line), and a lead-in such as 「文件详情如下:」 on a news page."""
     body = line.strip()
-    return (P.is_date_only(body) or bool(re.fullmatch(r"附件\s*[\d一二三四五六七八九十]*\s*[:：]?", body))
+    return (P.is_date_only(body) or bool(re.fullmatch(rf"附件\s*[\d{CN_NUMERAL_CHARS}]*\s*[:：]?", body))
             or P.is_doc_no_line(body) or (P.fold(body).endswith("文件") and _is_piece(body))
             or P.is_lead_in(body))
 

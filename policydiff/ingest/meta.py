@@ -6,76 +6,12 @@ Never invents: every value is a substring of the text (dates normalised to ISO),
 from __future__ import annotations
 
 import bisect
-import datetime
 from dataclasses import dataclass
 import re
 
 from policydiff.ingest import patterns as P
+from policydiff.lexicon import CN_NUMERAL_CHARS, DOC_NO_BARE, YEAR_PATTERN, find_cn_dates, parse_cn_date
 from policydiff.model import DocumentMeta, Repeal
-
-_FULL_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3,
-             "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-_DATE_ARABIC = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_DATE_CN = re.compile(r"([〇○零一二三四五六七八九OＯ]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
-                      r"\s*([一二三四五六七八九十]{1,3})\s*日")
-_DATE_ISO = re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)")
-
-
-def _cn_number(text: str) -> int | None:
-    """一..三十一 as an int: 十 = 10, 十二 = 12, 二十 = 20, 二十九 = 29."""
-    if "十" in text:
-        tens, _, units = text.partition("十")
-        value = (_CN_DIGIT.get(tens, -100) if tens else 1) * 10
-        value += _CN_DIGIT.get(units, -100) if units else 0
-    else:
-        value = _CN_DIGIT.get(text, -100) if len(text) == 1 else -100
-    return value if value > 0 else None
-
-
-def _iso(year: int | None, month: int | None, day: int | None) -> str | None:
-    if year is None or month is None or day is None:
-        return None
-    try:
-        return datetime.date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
-def parse_cn_date(s: str) -> str | None:
-    """The first date written in `s`, as ISO 8601; None when there is none (or it is invalid).
-
-    >>> parse_cn_date("2024年10月9日"), parse_cn_date("二〇二四年十月九日")
-    ('2024-10-09', '2024-10-09')
-    >>> parse_cn_date("发布时间:2024-10-18 10:56:00"), parse_cn_date("2024年2月30日")
-    ('2024-10-18', None)
-    """
-    found = _dates(s)
-    return found[0][1] if found else None
-
-
-def find_cn_dates(s: str) -> tuple[str, ...]:
-    """Every valid date written in `s`, in order, as ISO 8601.
-
-    >>> find_cn_dates("2021年12月13日第1856次会议、2021年12月29日第八十四次会议通过")
-    ('2021-12-13', '2021-12-29')
-    """
-    return tuple(iso for _start, iso in _dates(s) if iso)
-
-
-def _dates(s: str) -> list[tuple[int, str | None]]:
-    s = s.translate(_FULL_DIGITS)
-    found: list[tuple[int, str | None]] = []
-    for match in _DATE_ARABIC.finditer(s):
-        found.append((match.start(), _iso(int(match[1]), int(match[2]), int(match[3]))))
-    for match in _DATE_CN.finditer(s):
-        year = int("".join(str(_CN_DIGIT[ch]) for ch in match[1]))
-        found.append((match.start(), _iso(year, _cn_number(match[2]), _cn_number(match[3]))))
-    for match in _DATE_ISO.finditer(s):
-        found.append((match.start(), _iso(int(match[1]), int(match[2]), int(match[3]))))
-    return sorted(found, key=lambda item: item[0])
-
 
 # ---------------------------------------------------------------- repeal clauses
 
@@ -93,7 +29,7 @@ _CONNECTOR = re.compile(r"^\s*(?:[、，,]|以及|和|及|与|或)[^《》。；
 _FILLER_MAX = 20
 # A filler naming a part of the document (「第三条」「中关于…的规定」) means a partial repeal,
 # which is not a repeal of the document: left out rather than overstated.
-_PART_OF = re.compile(r"第[\d一二三四五六七八九十百千]+[编章节条款项]|^\s*中")
+_PART_OF = re.compile(rf"第[\d{CN_NUMERAL_CHARS}]+[编章节条款项]|^\s*中")
 _SENTENCE = re.compile(r"[^。；;\n]*(?:[。；;]|$)")
 
 
@@ -163,7 +99,7 @@ def extract_repeals(text: str) -> tuple[Repeal, ...]:
 _LIST_LEAD = re.compile(r"^[^\n。]*?(?P<verb>废止|停止执行|不再执行)(?:下列|以下|如下)[^\n。]{0,20}[:：]\s*$",
                         re.MULTILINE)
 _LISTED_ITEM = re.compile(
-    rf"^\s*(?:[（(]?[\d一二三四五六七八九十]+[）)、.．]\s*)?(?:{_ITEM.pattern})\s*[；;。，,]?\s*$")
+    rf"^\s*(?:[（(]?[\d{CN_NUMERAL_CHARS}]+[）)、.．]\s*)?(?:{_ITEM.pattern})\s*[；;。，,]?\s*$")
 
 
 def _listed_repeals(text: str, found: list[Repeal]) -> list[Repeal]:
@@ -186,7 +122,7 @@ def _listed_repeals(text: str, found: list[Repeal]) -> list[Repeal]:
 
 # A repeal verb in front of the documents it repeals, as a decision: 决定/宣布/现/予以/同时
 # /一并 before it, the first document right after it.
-_VERB_FIRST = re.compile(r"(?:决定|宣布|现|予以|同时|一并)(?P<verb>废止|停止执行|不再执行)(?=《|[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(?:19|20)\d\d)")
+_VERB_FIRST = re.compile(rf"(?:决定|宣布|现|予以|同时|一并)(?P<verb>废止|停止执行|不再执行)(?=《|{DOC_NO_BARE})")
 
 
 def _tidy_doc_no(doc_no: str | None) -> str | None:
@@ -197,7 +133,7 @@ def _tidy_doc_no(doc_no: str | None) -> str | None:
 
 _NOTICE = re.compile(r"^(?P<issuers>.*?)(?:关于)?(?:印发|转发|发布|颁布)\s*《(?P<inner>[^《》]+(?:《[^《》]*》[^《》]*)*)》\s*(?:的)?(?:通知|决定|公告|通告|令)")
 _ABOUT = re.compile(r"^(?P<issuers>.+?)(?:关于|转发|印发)")
-_HEADER_DATE = re.compile(r"^\s*[（(]?\s*(?P<date>(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年[^日]{1,8}日)")
+_HEADER_DATE = re.compile(rf"^\s*[（(]?\s*(?P<date>{YEAR_PATTERN}\s*年[^日]{{1,8}}日)")
 _ENACTED = re.compile(r"通过|修订|修正|公布|发布|印发|颁布")
 _EFFECTIVE_WORD = re.compile(r"(?:施行|实施|生效)(?!的)")
 # 「本办法自2025年1月1日起施行」「自印发之日起实施」「本通知于2025年1月1日起执行」.
@@ -210,7 +146,7 @@ _EFFECTIVE_WORD = re.compile(r"(?:施行|实施|生效)(?!的)")
 # only start at 自/于 and spans at most 30 characters of 'when' plus bounded white space, so
 # finditer is linear; the prefix is then a slice back to the part's start.
 _EFFECTIVE_CORE = re.compile(
-    r"(?:(?<![来各独亲擅出源])自|于(?=\s{0,10}(?:\d{4}|[〇○零一二三四五六七八九]{4})\s{0,10}年))"
+    rf"(?:(?<![来各独亲擅出源])自|于(?=\s{{0,10}}{YEAR_PATTERN}\s{{0,10}}年))"
     r"\s{0,10}(?P<when>[^。；;，,\n]{1,30}?)\s{0,10}(?:起\s{0,10})?(?<!停止)(?<!不再)(?:施行|实施|生效|执行)(?!的)"
 )
 _CLAUSE_PART_END = re.compile(r"[。；;，,\n]")
@@ -444,7 +380,7 @@ def _extract_metadata(clean_text: str) -> DocumentMeta:
             effective_clause = _unlabelled(chosen.text)
             effective = parse_cn_date(chosen.when)
             if effective is None and _RELATIVE_TO_ISSUE.search(chosen.when) \
-                    and not re.search(r"之日起?\s*\d|之日起?\s*[一二三四五六七八九十]+[日天个月年]", chosen.when):
+                    and not re.search(rf"之日起?\s*\d|之日起?\s*[{CN_NUMERAL_CHARS}]+[日天个月年]", chosen.when):
                 effective = issued
 
     doc_no = None

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from policydiff.lexicon import CN_NUMERAL_CHARS, DATE_PATTERN, DOC_NO_BARE, ORDER_NO_PATTERN, TITLE_KIND_PATTERN
+
 # Traditional characters of the words the recognisers look for (第X條, 關於, 辦法, 發布時間,
 # 號 ...), each with its simplified form. Pages are published in both scripts (a site's
 # 繁體 version, Hong Kong/Macao/Taiwan reposts). Recognisers match on `fold(line)`;
@@ -32,15 +34,13 @@ def fold(text: str) -> str:
 SENTENCE_END = "。！？；!?;"
 _CLOSERS = "”’」』》〉）)】]\"'"
 
-# Chinese numerals used in labels and dates.
-CN_DIGITS = "〇○零一二三四五六七八九十百千两"
 
 # A numbered structure line: 第X编/章/节/条, 一、 (一) 1. (1) ① Article 3 ...
 STRUCTURE_LINE = re.compile(
     r"^\s*(?:"
-    rf"第[{CN_DIGITS}\d]+[编章节条款]"
-    rf"|[{CN_DIGITS}]+[、．.]"
-    rf"|[（(][{CN_DIGITS}\d]+[）)]"
+    rf"第[{CN_NUMERAL_CHARS}\d]+[编章节条款]"
+    rf"|[{CN_NUMERAL_CHARS}]+[、．.]"
+    rf"|[（(][{CN_NUMERAL_CHARS}\d]+[）)]"
     r"|\d+(?:[.．、](?!\d)|\s)"
     r"|[①-⑳]"
     r"|(?:Article|Section|Chapter)\s+\d+"
@@ -49,12 +49,7 @@ STRUCTURE_LINE = re.compile(
 
 # The kinds of document (文种) a Chinese title ends with, optionally followed by closing
 # brackets and a qualifier such as （试行）. Used to decide that broken lines form a title.
-TITLE_KIND = (
-    "通知|通告|公告|决定|命令|意见|办法|规定|细则|条例|规则|措施|方案|规划|纲要|批复|函|报告|"
-    "请示|议案|纪要|指引|指南|规范|制度|章程|法|解释|计划|要点|清单|目录|决议|准则|守则|通报|"
-    "公报|公约|协定|标准|政策|答复|复函|名单|条款|议定书|安排|须知|公示|倡议书|说明|提案|建议|"
-    "举措|预案|导则"
-)
+TITLE_KIND = TITLE_KIND_PATTERN  # the list lives in lexicon.TITLE_KINDS
 # A parenthesised qualifier after the kind: （试行）（2024年修订）（征求意见稿）, or a 文号.
 _QUALIFIER = r"[（(][^（）()。；;]{1,24}[）)]"
 # Up to two qualifiers: 「办法（试行）（2024年修订）」.
@@ -63,25 +58,17 @@ QUALIFIER_LINE = re.compile(rf"^\s*{_QUALIFIER}$")
 QUALIFIER = _QUALIFIER  # the pattern text, for callers that compose it
 
 # A date standing alone on a line (a signature date, 落款): 2024年10月9日 / 二〇二四年十月九日.
-DATE_ONLY_LINE = re.compile(
-    rf"^\s*[（(]?\s*(?:\d{{4}}|[〇○零一二三四五六七八九OＯ０-９]{{4}})\s*年\s*[\d{CN_DIGITS}０-９]{{1,3}}\s*月"
-    rf"\s*[\d{CN_DIGITS}０-９]{{1,3}}\s*日\s*[）)]?$"
-)
+DATE_ONLY_LINE = re.compile(rf"^\s*[（(]?\s*{DATE_PATTERN}\s*[）)]?$")
 
 # A line that starts with a date: a header line under a title (「2024年9月27日 …第二次修订」,
 # 「（2006年10月31日…通过）」) or a signature date.
-DATED_LINE = re.compile(
-    rf"^\s*[（(]?\s*(?:\d{{4}}|[〇○零一二三四五六七八九OＯ０-９]{{4}})\s*年\s*[\d{CN_DIGITS}０-９]{{1,3}}\s*月"
-    rf"\s*[\d{CN_DIGITS}０-９]{{1,3}}\s*日"
-)
+DATED_LINE = re.compile(rf"^\s*[（(]?\s*{DATE_PATTERN}")
 
-# A 文号: 京科发〔2022〕4号, 国发〔2023〕1号, 国办发[2022]3号, 法释（2020）17号.
-DOC_NO = re.compile(
-    r"[\u4e00-\u9fffA-Za-z]{1,10}\s*[〔\[［【(（]\s*(?:19|20)\d\d\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号"
-)
-# An order number standing as a document's own designation: 「示例总局令第55号」. Only as
+# A 文号 (grammar in lexicon): 京科发〔2022〕4号, 国办发[2022]3号, 法释（2020）17号.
+DOC_NO = re.compile(DOC_NO_BARE)
+# An order number standing as a document's own designation (「示例总局令第55号」): only as
 # a whole line (in a sentence it cites another document).
-ORDER_NO = re.compile(r"[\u4e00-\u9fff]{2,30}令\s*第\s*\d{1,4}\s*号")
+ORDER_NO = re.compile(ORDER_NO_PATTERN)
 DOC_NO_LINE = re.compile(
     rf"^\s*(?:(?:发文字号|文号|字号)\s*[:：]\s*)?[（(]?\s*(?P<doc_no>{DOC_NO.pattern}|{ORDER_NO.pattern})\s*[）)]?$"
 )

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from .. import lexicon
 from ..model import Block, BlockKind, Document, Version
 
 DOCUMENT_FORMAT = "policydiff.document/1"
@@ -33,7 +34,7 @@ def add_text_command(version: Version) -> str | None:
     version has its text, or is a plain file)."""
     if version.has_text or not (version.work and version.version):
         return None
-    return f"policydiff add FILE --work {version.work} --version {version.version} --replace"
+    return lexicon.add_text_command(version.work, version.version)
 
 
 def missing_text_message(version: Version) -> str:

@@ -11,10 +11,10 @@ report itself (an auditor must see a broken alignment, not a tidy table hiding i
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Callable
 
+from ..lexicon import add_text_command, normalize_doc_no
 from ..model import Change, ChangeKind, Comparison, Version
 from ..substance import format_only
 from .labels import labeller
@@ -26,19 +26,6 @@ NEW_SIDE_KINDS = ("unchanged", "modified", "split", "merged", "added")
 # Flags shown first, in this order; flags a later comparison adds follow alphabetically.
 KNOWN_FLAG_ORDER = ("renumbered", "moved", "money", "percent", "date", "deadline", "count", "penalty", "modal",
                     "editorial")
-
-_DOC_NO_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "(": "〔", ")": "〕",
-                                  "（": "〔", "）": "〕", "﹝": "〔", "﹞": "〕"})
-
-
-def normalise_doc_no(doc_no: str | None) -> str:
-    """文号 compared loosely: brackets and spaces vary between sources.
-
-    >>> normalise_doc_no("京科发[2022] 4号") == normalise_doc_no("京科发〔2022〕4号")
-    True
-    """
-    return re.sub(r"\s+", "", (doc_no or "").translate(_DOC_NO_BRACKETS))
-
 
 def change_flags(change: Change) -> tuple[str, ...]:
     """renumbered/moved first, then the substance flags, without duplicates."""
@@ -178,19 +165,13 @@ def side_header(version: Version, index: MeasureIndex, t: Callable[..., str]) ->
     }
 
 
-def add_text_command(version: Version) -> str:
-    work = version.work or "WORK"
-    ver = version.version or "VERSION"
-    return f"policydiff add FILE --work {work} --version {ver} --replace"
-
-
 def repeal_relation(c: Comparison) -> dict:
     """Which repeal clauses of the new version name the old one (by 文号, else by title)."""
-    old_no = normalise_doc_no(c.old.meta.doc_no)
+    old_no = normalize_doc_no(c.old.meta.doc_no)
     old_title = (c.old.meta.title or "").strip()
     naming_old, others = [], []
     for repeal in c.new.meta.repeals:
-        same_no = bool(old_no) and normalise_doc_no(repeal.doc_no) == old_no
+        same_no = bool(old_no) and normalize_doc_no(repeal.doc_no) == old_no
         same_title = bool(old_title) and not repeal.doc_no and (repeal.title or "").strip() == old_title
         entry = {"title": repeal.title, "doc_no": repeal.doc_no, "clause": repeal.clause, "verb": repeal.verb}
         (naming_old if same_no or same_title else others).append(entry)
@@ -306,7 +287,7 @@ def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) ->
     verdict_parts = t("list_sep").join(f"{t('kind.' + k)} {n}" for k, n in kind_counts if n) or t("summary.none")
 
     no_text_sides = tuple(
-        {"side": side, "ref": v.ref, "command": add_text_command(v)}
+        {"side": side, "ref": v.ref, "command": add_text_command(v.work, v.version)}
         for side, v in (("old", c.old), ("new", c.new)) if not (v.has_text and v.document is not None)
     )
     settings = tuple((str(k), json.dumps(c.settings[k], ensure_ascii=False, sort_keys=True, default=str))

@@ -1,0 +1,235 @@
+"""The field's vocabulary, once: 文号, written dates, numerals, document nouns, and the
+command that adds a missing text (DESIGN §7).
+
+Every module that needs one of these facts imports it from here; none keeps a copy.
+Before this module there were four 文号 grammars (refs, ingest, structure, the report's
+view), two date readers, four numeral readers and three lists of document nouns, and they
+disagreed: the report matched 国发〔2023〕3号 and 国发〔2023〕第3号 as different documents
+while `status` matched them as one.
+
+Functional core: pure functions and compiled patterns, no I/O.
+
+Numerals keep their own module (`numerals.py`: the full reader of 十二, 二〇二四, 壹佰,
+①, XII and measure labels, ~200 lines with its doctests) and are re-exported here, so
+that a caller may take every fact from one place. Folding it in would make this module
+mostly numeral arithmetic and hide the small vocabularies below it.
+
+>>> normalize_doc_no("国发[2023]第3号") == normalize_doc_no("国发〔2023〕3号") == "国发〔2023〕3号"
+True
+>>> doc_no_year("京政办发（2021） 12号"), parse_cn_date("二〇二四年十月九日"), parse_cn_date("2024年2月30日")
+(2021, '2024-10-09', None)
+>>> add_text_command("zgc-world-leading-park", "2022")
+'policydiff add FILE --work zgc-world-leading-park --version 2022 --replace'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+from .numerals import (  # re-exported: numerals.py is the numerals' home (see above)
+    CIRCLED,
+    CN_DIGITS,
+    CN_NUMERAL_CHARS,
+    cn_to_int,
+    numeral_to_int,
+    parse_measure_label,
+    roman_to_int,
+)
+
+__all__ = [
+    # 文号
+    "DOC_NO_OPEN", "DOC_NO_CLOSE", "DOC_NO_PATTERN", "DOC_NO_RE", "ORDER_NO_PATTERN", "ORDER_NO_RE",
+    "normalize_doc_no", "doc_no_year", "is_doc_no",
+    # dates
+    "FULLWIDTH_DIGITS", "YEAR_PATTERN", "MONTH_DAY_PATTERN", "DATE_PATTERN", "DATE_RE",
+    "iter_dates", "parse_cn_date", "find_cn_dates",
+    # numerals (re-exported from numerals.py)
+    "CIRCLED", "CN_DIGITS", "CN_NUMERAL_CHARS", "cn_to_int", "numeral_to_int", "parse_measure_label",
+    "roman_to_int",
+    # document nouns
+    "DOC_NOUNS", "TITLE_KINDS", "DOC_NOUN_PATTERN", "TITLE_KIND_PATTERN", "SELF_REFERENCE_RE",
+    # commands
+    "add_text_command", "add_text_hint",
+]
+
+
+# ----------------------------------------------------------------------------- 文号
+# A 文号 (document number): issuer abbreviation, the year in brackets, a serial number and
+# 号: 京科发〔2022〕4号, 国办发[2019]7号, 京政发（2021）12号, 国发〔2024〕第3号, 示政辦發〔2031〕9號.
+# Sources write the brackets in every width and shape; a 第 before the serial and spaces
+# come and go. One grammar reads them all and `normalize_doc_no` folds them to one spelling.
+
+DOC_NO_OPEN = "〔[［(（【﹝"
+DOC_NO_CLOSE = "〕]］)）】﹞"
+# Issuer abbreviation: Han characters (CJK Extension A included) or Latin letters. Unit:
+# characters; range 1..10 — long enough for 京政办发 or 中办发, and short enough that a
+# search in a sentence does not swallow the words before the 文号 (「同时废止示发〔2020〕1号」
+# still yields a prefix that ends at 示发, with at most 10 characters).
+DOC_NO_PREFIX_MAX = 10
+# The year: 19xx or 20xx (a bracketed number that is not a year is not a 文号); the serial:
+# 1..5 digits. Half- or full-width digits; traditional 號 as well as 号.
+DOC_NO_PATTERN = (
+    rf"(?P<prefix>[\u3400-\u9fffA-Za-z]{{1,{DOC_NO_PREFIX_MAX}}})\s*[{re.escape(DOC_NO_OPEN)}]\s*"
+    rf"(?P<year>(?:19|20|１９|２０)[0-9０-９]{{2}})\s*[{re.escape(DOC_NO_CLOSE)}]\s*第?\s*"
+    rf"(?P<serial>[0-9０-９]{{1,5}})\s*[号號]"
+)
+DOC_NO_RE = re.compile(DOC_NO_PATTERN)
+# The same grammar without named groups, for composing into larger patterns.
+DOC_NO_BARE = re.sub(r"\(\?P<\w+>", "(?:", DOC_NO_PATTERN)
+# An order number standing as a document's own designation: 「示例总局令第55号」.
+ORDER_NO_PATTERN = r"[\u4e00-\u9fff]{2,30}令\s*第\s*[0-9０-９]{1,4}\s*[号號]"
+ORDER_NO_RE = re.compile(ORDER_NO_PATTERN)
+
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def is_doc_no(text: str) -> bool:
+    """True when the whole of `text` is one 文号.
+
+    >>> is_doc_no("京科发〔2022〕4号"), is_doc_no("第三条"), is_doc_no("京科发〔2022〕4号文件")
+    (True, False, False)
+    """
+    return DOC_NO_RE.fullmatch(text.strip()) is not None
+
+
+def normalize_doc_no(text: str | None) -> str | None:
+    """A 文号 in one canonical spelling, for matching: brackets folded to 〔〕, digits to
+    half width, spaces and a 第 before the serial dropped, the serial without leading
+    zeros. Text that holds no 文号 comes back without its white space; None for none.
+
+    >>> normalize_doc_no("京科发[2022] 4号"), normalize_doc_no("国发（２０２３）第03號")
+    ('京科发〔2022〕4号', '国发〔2023〕3号')
+    """
+    if not text:
+        return None
+    match = DOC_NO_RE.search(text)
+    if not match:
+        return "".join(text.split())
+    year = match["year"].translate(FULLWIDTH_DIGITS)
+    serial = int(match["serial"].translate(FULLWIDTH_DIGITS))
+    return f"{match['prefix']}〔{year}〕{serial}号"
+
+
+def doc_no_year(text: str | None) -> int | None:
+    """The year written in a 文号, which bounds its issue date (DESIGN §3)."""
+    if not text:
+        return None
+    match = DOC_NO_RE.search(text)
+    return int(match["year"].translate(FULLWIDTH_DIGITS)) if match else None
+
+
+# ----------------------------------------------------------------------------- dates
+# A written date: 2024年10月9日, ２０２４年１０月９日, 二〇二四年十月九日 (the year digit by digit,
+# 〇/○/零/O all zero), and the ISO-like forms of web pages (2024-10-18, 2024/10/18, 2024.10.18).
+
+_YEAR_DIGITS = "〇○零OＯ一二三四五六七八九"
+YEAR_PATTERN = rf"(?:[0-9０-９]{{4}}|[{_YEAR_DIGITS}]{{4}})"
+MONTH_DAY_PATTERN = r"(?:[0-9０-９]{1,2}|[〇零一二三四五六七八九十]{1,3})"
+DATE_PATTERN = rf"{YEAR_PATTERN}\s*年\s*{MONTH_DAY_PATTERN}\s*月\s*{MONTH_DAY_PATTERN}\s*日"
+DATE_RE = re.compile(
+    rf"(?<![0-9０-９])(?P<y>{YEAR_PATTERN})\s*年\s*(?P<m>{MONTH_DAY_PATTERN})\s*月\s*(?P<d>{MONTH_DAY_PATTERN})\s*日"
+)
+_ISO_LIKE_RE = re.compile(r"(?<![0-9])([0-9]{4})\s*[-/.]\s*([0-9]{1,2})\s*[-/.]\s*([0-9]{1,2})(?![0-9])")
+
+
+def _number(text: str) -> int | None:
+    try:
+        return cn_to_int(text.replace("O", "〇"))
+    except ValueError:
+        return None
+
+
+def _iso(year: int | None, month: int | None, day: int | None) -> str | None:
+    if year is None or month is None or day is None:
+        return None
+    try:
+        return _dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def iter_dates(text: str) -> list[tuple[int, str | None]]:
+    """(offset, ISO date or None when the written date does not exist) of every date in
+    `text`, in text order.
+
+    >>> iter_dates("2024年2月30日起，至二〇二五年一月一日")
+    [(0, None), (13, '2025-01-01')]
+    """
+    found: list[tuple[int, str | None]] = []
+    for match in DATE_RE.finditer(text):
+        found.append((match.start(), _iso(_number(match["y"]), _number(match["m"]), _number(match["d"]))))
+    for match in _ISO_LIKE_RE.finditer(text.translate(FULLWIDTH_DIGITS)):
+        found.append((match.start(), _iso(int(match[1]), int(match[2]), int(match[3]))))
+    return sorted(found, key=lambda item: item[0])
+
+
+def parse_cn_date(text: str) -> str | None:
+    """The first date written in `text`, as ISO 8601; None when there is none or the first
+    one does not exist (2024年2月30日 is never moved to another day).
+
+    >>> parse_cn_date("2024年10月9日"), parse_cn_date("发布时间:2024-10-18 10:56:00")
+    ('2024-10-09', '2024-10-18')
+    """
+    found = iter_dates(text)
+    return found[0][1] if found else None
+
+
+def find_cn_dates(text: str) -> tuple[str, ...]:
+    """Every valid date written in `text`, in order, as ISO 8601.
+
+    >>> find_cn_dates("2021年12月13日第1856次会议、2021年12月29日第八十四次会议通过")
+    ('2021-12-13', '2021-12-29')
+    """
+    return tuple(iso for _start, iso in iter_dates(text) if iso)
+
+
+# ----------------------------------------------------------------------------- document nouns
+# What a document calls itself (本办法, 本措施, 以上政策 …): a clause with 本 + one of these
+# speaks of the document itself — its 施行, its term of validity, its interpretation —
+# not of a licence or a contract it mentions (「许可证有效期为5年」 is not the document's).
+DOC_NOUNS = (
+    "实施意见", "若干措施", "若干规定", "措施", "举措", "办法", "规定", "意见", "细则", "方案", "预案",
+    "政策", "决定", "指引", "指南", "导则", "计划", "规划", "纲要", "要点", "清单", "条例", "通知",
+    "公告", "通告", "规则", "制度", "标准", "准则", "文件", "解释", "法",
+)
+# The kinds of document (文种) a title ends with: the nouns above and those that name a
+# document only in its title (a 批复 does not say 「本批复自…施行」). Not 文件: 「示例市人民政府文件」
+# is the red masthead (版头) above a document, never its title.
+TITLE_KINDS = tuple(noun for noun in DOC_NOUNS if noun != "文件") + (
+    "命令", "批复", "函", "报告", "请示", "议案", "纪要", "规范", "章程", "要点", "目录", "决议",
+    "守则", "通报", "公报", "公约", "协定", "答复", "复函", "名单", "条款", "议定书", "安排", "须知",
+    "公示", "倡议书", "说明", "提案", "建议",
+)
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    # Longest first, so that 实施意见 wins over 意见 where the position is the same.
+    unique = sorted(dict.fromkeys(words), key=lambda w: (-len(w), words.index(w)))
+    return "(?:" + "|".join(unique) + ")"
+
+
+DOC_NOUN_PATTERN = _alternation(DOC_NOUNS)
+TITLE_KIND_PATTERN = _alternation(TITLE_KINDS)
+# 本办法 / 本实施办法 / 本若干措施: the text naming itself.
+SELF_REFERENCE_RE = re.compile(rf"本(?:实施)?{DOC_NOUN_PATTERN}")
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+def add_text_command(work: str | None, version: str | None, doc_no: str | None = None) -> str:
+    """The command that adds the missing text of a version. For an archived version it
+    replaces the text-less record (`--replace`); for a document the archive only knows by
+    name (work and version None) it imports it afresh, with its 文号.
+
+    >>> add_text_command(None, None, "京科发〔2022〕4号")
+    'policydiff add FILE --work WORK --version VERSION --doc-no 京科发〔2022〕4号'
+    """
+    if work is None and version is None and doc_no is not None:
+        return f"policydiff add FILE --work WORK --version VERSION --doc-no {doc_no}"
+    return f"policydiff add FILE --work {work or 'WORK'} --version {version or 'VERSION'} --replace"
+
+
+def add_text_hint(work: str | None, version: str | None) -> str:
+    return f"add its text with `{add_text_command(work, version)}`"

@@ -1,0 +1,140 @@
+"""One home for each domain fact (issue 8): 文号, dates, numerals, document nouns and the
+"add its text" command live in policydiff/lexicon.py, and every module reads them there.
+
+The findings reproduced here came from copies that disagreed: the report's own 文号
+normaliser did not fold 第 (国发〔2023〕3号 vs 国发〔2023〕第3号), the status core read a
+date the ingest reader did not, and so on.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from policydiff import lexicon
+from policydiff.ingest import extract_metadata, extract_repeals, parse_cn_date
+from policydiff.ingest import patterns as P
+from policydiff.refs import Ref, date_bounds
+from policydiff import status as status_core
+
+PACKAGE = Path(lexicon.__file__).parent
+
+SPELLINGS_OF_ONE_DOC_NO = [
+    "国发〔2023〕3号", "国发〔2023〕第3号", "国发[2023]3号", "国发［2023］3号", "国发(2023)3号",
+    "国发（2023）3号", "国发【2023】3号", "国发﹝2023﹞3号", "国发 〔2023〕 3 号", "国发〔２０２３〕３号",
+    "国发〔2023〕03号", "国发〔2023〕第 3 號",
+]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS_OF_ONE_DOC_NO)
+def test_every_spelling_of_a_doc_no_normalises_to_one(spelling):
+    assert lexicon.normalize_doc_no(spelling) == "国发〔2023〕3号"
+    assert lexicon.doc_no_year(spelling) == 2023
+    assert lexicon.is_doc_no(spelling)
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS_OF_ONE_DOC_NO)
+def test_every_reader_of_doc_nos_accepts_every_spelling(spelling):
+    """The ref grammar, the ingest line reader and the status core read the same 文号s."""
+    assert Ref.parse(spelling.replace(" ", "")).kind == "doc_no"
+    assert P.is_doc_no_line(spelling)
+    assert P.DOC_NO.fullmatch(spelling)
+
+
+def test_doc_no_grammar_rejects_non_doc_nos():
+    for text in ("第三条", "2023年3号", "国发〔23〕3号", "国发〔2023〕号", "（2023）", "国发〔1823〕3号"):
+        assert not lexicon.is_doc_no(text), text
+
+
+def test_a_repeal_clause_naming_the_doc_no_with_di_is_matched_by_the_status_core():
+    """The repeal clause writes 第3号, the archived version 3号: one document."""
+    repeals = extract_repeals("原《示例市测试办法》(国发〔2023〕第3号)同时废止。")
+    assert [r.doc_no for r in repeals] == ["国发〔2023〕第3号"]
+    assert lexicon.normalize_doc_no(repeals[0].doc_no) == lexicon.normalize_doc_no("国发〔2023〕3号")
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("2024年10月9日", "2024-10-09"), ("二〇二四年十月九日", "2024-10-09"), ("二○二三年十二月三十一日", "2023-12-31"),
+    ("２０２４年１０月９日", "2024-10-09"), ("2024 年 1 月 1 日", "2024-01-01"), ("二O二四年一月一日", "2024-01-01"),
+    ("发布时间:2024-10-18 10:56", "2024-10-18"), ("2024年2月30日", None), ("no date", None),
+])
+def test_one_date_reader_for_ingest_and_status(text, iso):
+    assert lexicon.parse_cn_date(text) == iso
+    assert parse_cn_date(text) == iso  # ingest's public name is the lexicon's function
+
+
+def test_status_scans_expiry_dates_with_the_same_reader():
+    clauses = status_core.scan_clauses("本办法自二〇二〇年一月一日起施行，有效期至二〇二二年十二月三十一日。")
+    assert [(c.kind, c.date) for c in clauses] == [("effective", "2020-01-01"), ("expiry", "2022-12-31")]
+
+
+def test_measure_labels_read_by_the_numerals_home():
+    assert status_core.measure_number("第二百七十四条") == (274, None)
+    assert status_core.measure_number("第一百零五条之一") == (105, 1)
+    assert status_core.measure_number("２７４") == (274, None)
+    with pytest.raises(Exception):
+        status_core.measure_number("hello")
+
+
+@pytest.mark.parametrize("noun", lexicon.DOC_NOUNS)
+def test_every_document_noun_makes_a_self_reference_for_status_and_a_closing_for_structure(noun):
+    from policydiff.structure import _CLOSING
+
+    sentence = f"本{noun}有效期至2030年12月31日。"
+    assert [c.kind for c in status_core.scan_clauses(sentence)] == ["expiry"]
+    assert _CLOSING.match(sentence)
+
+
+def test_the_masthead_noun_is_not_a_title_kind():
+    assert "文件" in lexicon.DOC_NOUNS and "文件" not in lexicon.TITLE_KINDS
+    assert not P.ends_title("示例市人民政府文件")
+    assert P.ends_title("示例市测试管理办法（试行）")
+
+
+def test_extracted_effective_and_bounds_use_the_same_doc_no_year():
+    meta = extract_metadata("示例市测试办法（测试用虚构文本）\n示发（2031）第7号\n第一条 测试。")
+    assert meta.doc_no and lexicon.doc_no_year(meta.doc_no) == 2031
+    from policydiff.model import Version
+
+    assert date_bounds(Version("w", "v", meta, has_text=False)) == ("2031-01-01", "2031-12-31")
+
+
+def test_add_text_command_has_one_spelling():
+    assert lexicon.add_text_command("w", "2022") == "policydiff add FILE --work w --version 2022 --replace"
+    assert lexicon.add_text_command(None, None) == "policydiff add FILE --work WORK --version VERSION --replace"
+
+
+# ------------------------------------------------------------------ no copies outside the home
+
+def _sources():
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name in ("lexicon.py", "numerals.py"):
+            continue
+        yield path, path.read_text(encoding="utf-8")
+
+
+def test_no_module_spells_the_add_text_command_itself():
+    offenders = [str(p.relative_to(PACKAGE)) for p, text in _sources() if "policydiff add FILE --work {" in text]
+    assert offenders == []
+
+
+def test_no_module_keeps_its_own_doc_no_brackets_or_date_grammar():
+    """A character class of 文号 brackets, a table of Chinese digit values or a 年/月/日
+    pattern outside lexicon is a second copy of the grammar."""
+    bracket_class = re.compile(r"\[[^\]\n]*〔[^\]\n]*［")
+    digit_table = re.compile(r"\{\s*\"[〇零]\"\s*:\s*0")
+    date_grammar = re.compile(r"年\\s\*[\[(]")
+    offenders = []
+    for path, text in _sources():
+        for name, pattern in (("brackets", bracket_class), ("digits", digit_table), ("date", date_grammar)):
+            if pattern.search(text):
+                offenders.append(f"{path.relative_to(PACKAGE)}: {name}")
+    assert offenders == []
+
+
+def test_no_module_lists_document_nouns_itself():
+    run_of_nouns = re.compile(r"办法\|规定|措施\|办法|规定\|意见|细则\|条例")
+    offenders = [str(p.relative_to(PACKAGE)) for p, text in _sources() if run_of_nouns.search(text)]
+    assert offenders == []
