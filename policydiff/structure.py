@@ -96,6 +96,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from .ingest import patterns as P
+from .ingest.chrome import is_page_tools
 from .ingest.patterns import fold
 from .model import Block, BlockKind, Document, DocumentMeta
 from .lexicon import (CIRCLED, CN_NUMERAL_CHARS, DATE_PATTERN, DOC_NO_BARE, DOC_NOUN_PATTERN, YEAR_PATTERN,
@@ -539,7 +541,7 @@ _ANNEX = re.compile(rf"^(?:附件|附表|附录)\s*[0-9０-９{CN_NUMERAL_CHARS}
 def _title_like(line: str) -> bool:
     line = line.strip(_SPACE)
     return bool(line) and not line.endswith(_SENTENCE_END) and len(line) <= MAX_TITLE_CHARS \
-        and not _HEADER_LINE.match(fold(line))
+        and not _HEADER_LINE.match(fold(line)) and not P.is_masthead(line) and not P.is_doc_no_file_line(line)
 
 
 _SIGNATURE_DATE = re.compile(rf"{DATE_PATTERN}\s*[)）]?$")
@@ -607,6 +609,54 @@ def _pre_text_roles(lines: list[str], toc: set[int] = frozenset()) -> list[tuple
         if b > end:
             carved.append((level, end, b))
     return carved
+
+
+# --------------------------------------------------------------------------- closing
+
+# A signature's lines above its date: issuer lines and an order's signatory line
+# (「市长 黄奇帆」). Unit: lines; range 1..6.
+SIGNATURE_LINES_MAX = 4
+
+
+def _signature_at(lines: list[str], index: int) -> bool:
+    """Does a signature start at `index`: a date alone on its line, an issuer and its date on
+    one line, or issuer/signatory lines right above a date line?"""
+    line = lines[index]
+    if P.is_date_only(P.bare(line)) or P.org_and_date(line):
+        return True
+    cursor = index
+    while cursor < len(lines) and cursor - index < SIGNATURE_LINES_MAX and (
+            P.is_org_line(lines[cursor]) or P.is_signatory(lines[cursor])):
+        cursor += 1
+    return cursor > index and cursor < len(lines) and (
+        P.is_date_only(P.bare(lines[cursor])) or bool(P.org_and_date(lines[cursor])))
+
+
+def _closing_start(lines: list[str], last_line: int, last_cand: Candidate) -> int:
+    """First line after the last node's own line that is no longer part of it, or len(lines).
+
+    In any style: an attachment heading, a signature (issuer and date; an order's signatory
+    and date), the end matter of an official document (抄送/报送/主题词/印发 lines, 「（此件
+    公开发布）」, page numbers) and site chrome left over (「打印 关闭」). A document-level clause
+    (「本办法自…起施行」「原《…》同时废止」「由…负责解释」) in policy style; in article style only
+    when the last article is not itself such a clause (a 第X条 article owns its 款, and a
+    law's last article is itself the 施行 clause with the repeal sentence as its second 款).
+    """
+    policy_style = last_cand.style not in ("article", "en-article", "en-section")
+    first = last_line + 1
+    opening = last_cand.heading.strip(_SPACE)
+    # An article whose label line holds only its bracketed heading (「第四十六条（施行日期）」)
+    # starts its text on the next line.
+    if (not opening or _BRACKETED.match(opening)) and first < len(lines):
+        opening = lines[first].strip(_SPACE)
+        first += 1
+    clause_article = bool(_CLOSING.match(fold(opening)))
+    for line_no in range(first, len(lines)):
+        line = fold(lines[line_no].lstrip(_SPACE))
+        if _ANNEX.match(line) or _CLOSING.match(line) and (policy_style or not clause_article) \
+                or P.is_end_matter(line) or _signature_at(lines, line_no) or is_page_tools(line):
+            return line_no
+    return len(lines)
 
 
 # --------------------------------------------------------------------------- parse
@@ -706,16 +756,10 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
             add(BlockKind.TEXT, "paragraph", line_no, line_no + 1, None, None)
         return Document(text=text, blocks=tuple(blocks), meta=meta, notes=tuple(notes))
 
-    # Where the last node ends: closing clauses (policy style) and attachments (any
-    # style) go to a closing TEXT block.
-    end_of_nodes = len(pieces)
+    # Where the last node ends: closing clauses, attachments and end matter go to a closing
+    # TEXT block (see _closing_start).
     last_line, last_cand, _ = nodes[-1]
-    policy_style = last_cand.style not in ("article", "en-article", "en-section")
-    for line_no in range(last_line + 1, len(lines)):
-        line = fold(lines[line_no].lstrip(_SPACE))
-        if _ANNEX.match(line) or (policy_style and _CLOSING.match(line)):
-            end_of_nodes = line_no
-            break
+    end_of_nodes = _closing_start(lines, last_line, last_cand)
 
     first_node_line = nodes[0][0]
     for level, first, end in _pre_text_roles(lines[:first_node_line], toc):

@@ -133,6 +133,11 @@ def clean_text(text: str, media_type: str = "text") -> tuple[str, Chrome, tuple[
     return "\n".join(lines), chrome, tuple(notes)
 
 
+# A page field's number that is not a 〔year〕 文号: 「示例市人民代表大会常务委员会公告第12号」
+# 「示例令第5号」 (the field says it is the document's number).
+_NUMBERED = re.compile(r"[\u4e00-\u9fff]{2,40}第\s*\d{1,5}\s*号")
+
+
 def _merge_page_facts(meta: DocumentMeta, chrome: Chrome) -> DocumentMeta:
     """Fill gaps in the body's metadata from the page's own fields (发布时间, 发文字号 ...)."""
     fields = chrome.fields
@@ -141,11 +146,13 @@ def _merge_page_facts(meta: DocumentMeta, chrome: Chrome) -> DocumentMeta:
         changes["published"] = parse_cn_date(fields["发布时间"])
     if meta.doc_no is None:
         value = fields.get("发文字号") or fields.get("文号") or ""
-        match = P.DOC_NO.search(P.fold(value))
+        match = P.DOC_NO.search(P.fold(value)) or _NUMBERED.fullmatch(P.fold(value.strip()))
         if match:
             changes["doc_no"] = re.sub(r"\s+", "", value[match.start():match.end()])
-    if meta.issued is None and "成文日期" in fields:
-        changes["issued"] = parse_cn_date(fields["成文日期"])
+    if meta.issued is None and ("成文日期" in fields or "公布日期" in fields):
+        changes["issued"] = parse_cn_date(fields.get("成文日期") or fields["公布日期"])
+    if meta.effective is None and meta.effective_clause is None and "施行日期" in fields:
+        changes["effective"] = parse_cn_date(fields["施行日期"])
     if not meta.issuers and "发文机关" in fields:
         issuers = tuple(n for n in re.split(r"[、，,\s]+", fields["发文机关"]) if n)
         if issuers:

@@ -19,6 +19,34 @@ from dataclasses import dataclass, field
 
 from policydiff.ingest import patterns as P
 
+# White space a page puts inside a field label to spread it over a table cell
+# (「文　　号：」「索 引 号：」「名\u00a0\u00a0称：」).
+_LABEL_SPACE = "[ \\t\u3000\u00a0]*"
+
+
+def spaced(names: str) -> str:
+    """A regex alternation of field names (「发文字号|文号」) that also matches each name with
+    white space between its characters (「文　　号」), as metadata tables print them."""
+    return "|".join(_LABEL_SPACE.join(re.escape(ch) for ch in name) for name in names.split("|"))
+
+
+# Page tools, alone or several on one line, bare or bracketed: 「打印 关闭」「[收藏] [打印] [关闭]」
+# 「【打印本页】【关闭窗口】」「背景色：」. A line of these words only is never policy text.
+_TOOL = (r"打印本页|打印|关闭窗口|关闭|收藏本页|收藏|推荐|分享|返回顶部|返回|纠错|保存|"
+         r"大|中|小|字号|字体|背景色|默认|繁体|简体")
+_PAGE_TOOLS = rf"(?:[\[【(（|｜\s]*(?:{_TOOL})[\]】)）|｜\s:：]*){{1,12}}"
+
+# A bracketed field label at a line start, as legal databases print a document's facts:
+# 「【法规标题】示例条例」「【发文字号】示例令第1号」「【实施日期】2031.01.01」.
+BRACKET_FIELD = re.compile(r"^\s*【(?P<key>[\u4e00-\u9fff]{2,6})】\s*(?P<value>.*)$")
+
+# Labels of page data (publication facts, a disclosure table's cells).
+_HEADER_LABELS = spaced(
+    "发布时间|发布日期|发文日期|更新时间|时间|日期|来源|信息来源|文章来源|稿源|作者|编辑|责任编辑|"
+    "浏览次数|阅读次数|点击数|访问量|浏览量|点击量|索引号|主题分类|发文机关|成文日期|发文字号|标题|"
+    "主题词|有效性|信息分类|公开方式|公开范围|所属机构|名称|文号|发布机构|内容概述|生效日期|实施日期|"
+    "施行日期|废止日期|体裁分类|组配分类|服务对象|背景色")
+
 # Header lines: breadcrumbs, publication data and page tools.
 _HEADER_MARKER = re.compile(
     r"^(?:[•·▪►»>|/\\\-–—]+\s*\S{0,12}"  # a breadcrumb item: 「• 产业资讯」「• /」
@@ -26,11 +54,12 @@ _HEADER_MARKER = re.compile(
     r"|首页(?:\s*[>＞/»|].*)?"
     r"|.*(?:当前位置|您的位置|您现在的位置|所在位置)\s*[:：].*"
     r"|.{0,30}\s[>＞»]\s.{0,60}"  # 首页 > 政策 > 正文
-    r"|(?:发布时间|发布日期|发文日期|更新时间|时间|日期|来源|信息来源|文章来源|稿源|作者|编辑|责任编辑|"
-    r"浏览次数|阅读次数|点击数|访问量|浏览量|点击量|索引号|主题分类|发文机关|成文日期|发文字号|标题|"
-    r"主题词|有效性|信息分类|公开方式|公开范围|所属机构)\s*[:：].*"
+    rf"|(?:{_HEADER_LABELS})\s*[:：].*"
+    r"|【[\u4e00-\u9fff]{2,6}】.*"  # a bracketed field label (BRACKET_FIELD)
+    r"|[^|｜]{1,12}(?:[|｜][^|｜]{1,12}){2,}"  # a bar of links: 「首页 | 机构职能 | 政策法规」
+    rf"|{_PAGE_TOOLS}"
     r"|.*(?:浏览次数|阅读次数|点击数|访问量|浏览量)\s*[:：]?\s*\d*.*"
-    r"|【?\s*(?:字号|字体)\s*[:：]?\s*[大中小\s]*】?.*"
+    r"|.{0,4}【?\s*(?:字号|字体)\s*[:：]?\s*[大中小\s]*】?.*"
     r"|【?\s*大\s*中\s*小\s*】?"
     r"|详情页|正文|详情|信息公开|政策文件|政策法规|通知公告|政务公开"
     r"|\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s+\d{1,2}:\d{2}.*"  # a web time stamp
@@ -57,6 +86,7 @@ _FOOTER_MARKER = re.compile(
     r"主办\s*[:：]|承办\s*[:：]|技术支持|运维单位|网站地图|联系我们|关于我们|网站声明|隐私政策|使用帮助|"
     r"无障碍|长辈版|我要纠错|网站纠错|本网站|本站).*"
     r"|.*(?:打印本页|【打印】|分享到|扫一扫|收藏本页|加入收藏|关闭窗口|【关闭】|返回顶部).*"
+    rf"|{_PAGE_TOOLS}"
     # navigation and related-content blocks: only as the start of a line
     r"|[【\[•·]?\s*(?:相关链接|相关文件|相关阅读|相关新闻|相关信息|相关文档|相关附件|延伸阅读|上一篇|"
     r"下一篇|一图读懂|图解|网站导航|[\u4e00-\u9fff]{0,4}解读)[】\]]?(?:\s*[:：].*|.{0,30})"
@@ -82,17 +112,36 @@ MARKER_MAX = 80
 # The header is looked for in the first lines only. Unit: lines; range 5..100.
 HEADER_SCAN_MAX = 40
 
-# Page fields, possibly several on one line (「发文机关： 国务院  成文日期： 2024年01月01日」).
-_FIELD_NAMES = (r"发布时间|发布日期|发文日期|发文字号|文号|成文日期|发文机关|标题|来源|信息来源|索引号|"
-                r"主题分类|主题词|浏览次数|阅读次数|作者|编辑|责任编辑|有效性")
-_FIELD_KEY = re.compile(rf"(?P<key>{_FIELD_NAMES})\s*[:：]\s*")
+# Page fields, possibly several on one line (「发文机关： 国务院  成文日期： 2024年01月01日」),
+# their labels possibly spread out with white space (「文　　号：」「名 称：」).
+_FIELD_NAMES = ("发布时间|发布日期|发文日期|发文字号|文号|成文日期|发文机关|发布机构|标题|名称|来源|信息来源|"
+                "索引号|主题分类|主题词|浏览次数|阅读次数|作者|编辑|责任编辑|有效性|生效日期|实施日期|施行日期")
+_FIELD_KEY = re.compile(rf"(?P<key>{spaced(_FIELD_NAMES)})\s*[:：]\s*")
 # A page field name alone on its line (optionally after a bullet), its value on the next.
-_BARE_KEY = re.compile(rf"^[•·▪\-*]?\s*(?P<key>{_FIELD_NAMES})\s*[:：]$")
-# Field names as kept in Chrome.fields (发布日期/发文日期 are the publication date too).
-_FIELD_NAME = {"发布日期": "发布时间", "发文日期": "发布时间"}
+_BARE_KEY = re.compile(rf"^[•·▪\-*]?\s*(?P<key>{spaced(_FIELD_NAMES)})\s*[:：]$")
+# Field names as kept in Chrome.fields: 发布日期/发文日期 are the page's publication date,
+# 名称 is the title, 发布机构 the issuer, 实施日期/生效日期 the date of 施行.
+_FIELD_NAME = {"发布日期": "发布时间", "发文日期": "发布时间", "名称": "标题", "发布机构": "发文机关",
+               "文号": "发文字号", "生效日期": "施行日期", "实施日期": "施行日期"}
+# Bracketed labels of a legal database (BRACKET_FIELD) name the document's own facts:
+# there 发布日期 is its promulgation, not a page's posting date.
+_BRACKET_FIELD_NAME = {"法规标题": "标题", "标题": "标题", "名称": "标题", "发文字号": "发文字号",
+                       "文号": "发文字号", "发布部门": "发文机关", "发文机关": "发文机关", "制定机关": "发文机关",
+                       "发布日期": "公布日期", "公布日期": "公布日期", "成文日期": "成文日期",
+                       "实施日期": "施行日期", "施行日期": "施行日期", "生效日期": "施行日期"}
+
+
+def _field_name(key: str) -> str:
+    key = re.sub(r"\s", "", key)
+    return _FIELD_NAME.get(key, key)
 
 
 def _fields(line: str) -> dict[str, str]:
+    bracketed = BRACKET_FIELD.match(P.fold(line))
+    if bracketed:
+        name = _BRACKET_FIELD_NAME.get(bracketed["key"])
+        value = line[bracketed.start("value"):].strip()
+        return {name: value} if name and value else {}
     # Keys are found in the folded line (發布時間 is 发布时间); values are sliced from the
     # line itself at the same positions.
     keys = list(_FIELD_KEY.finditer(P.fold(line)))
@@ -102,7 +151,7 @@ def _fields(line: str) -> dict[str, str]:
     for key, following in zip(keys, keys[1:] + [None]):
         value = line[key.end():following.start() if following else len(line)].strip()
         if value:
-            found.setdefault(_FIELD_NAME.get(key["key"], key["key"]), value)
+            found.setdefault(_field_name(key["key"]), value)
     return found
 
 
@@ -114,6 +163,15 @@ class Chrome:
     footer: tuple[str, ...] = ()
     headline: str | None = None  # the page headline line, when the header had one
     fields: dict[str, str] = field(default_factory=dict)  # 发布时间, 发文字号, 成文日期 ...
+
+
+_PAGE_TOOLS_LINE = re.compile(rf"^{_PAGE_TOOLS}$")
+
+
+def is_page_tools(line: str) -> bool:
+    """A line of page tools only (「打印 关闭」「[收藏] [打印] [关闭]」)."""
+    body = P.bare(P.fold(line))
+    return bool(body) and len(body) <= MARKER_MAX and bool(_PAGE_TOOLS_LINE.match(body))
 
 
 def is_header_marker(line: str) -> bool:
@@ -140,12 +198,20 @@ def _is_prose(line: str) -> bool:
     )
 
 
+# A short label that ends with a colon and heads a list of links (「热点关注：」「今天是：」):
+# page chrome, not a salutation (「各单位：」 starts with 各; a salutation names several
+# addressees with 、 or ，). Unit of the cap: characters; range 4..10.
+LINK_LABEL_MAX = 6
+_LINK_LABEL = re.compile(rf"^(?!各)[^、，,]{{1,{LINK_LABEL_MAX - 1}}}[:：]$")
+
+
 def _header_end(lines: list[str]) -> int:
     end = 0
     for index, line in enumerate(lines[:HEADER_SCAN_MAX]):
         if is_header_marker(line):
             end = index + 1
-        elif _is_prose(line) or len(line.strip()) > MARKER_MAX:
+        elif _is_prose(line) and not _LINK_LABEL.match(P.fold(line.strip())) \
+                or len(line.strip()) > MARKER_MAX:
             break
     return end
 
@@ -186,7 +252,7 @@ def split_chrome(lines: list[str]) -> tuple[list[str], Chrome]:
         bare_key = _BARE_KEY.match(P.fold(body_line))
         if bare_key:
             # 「• 发文字号:」 with its value on the next line (a list of page fields).
-            waiting = _FIELD_NAME.get(bare_key["key"], bare_key["key"])
+            waiting = _field_name(bare_key["key"])
             continue
         found = _fields(body_line)
         if waiting is not None and not found and body_line:
@@ -198,9 +264,13 @@ def split_chrome(lines: list[str]) -> tuple[list[str], Chrome]:
             fields.setdefault(key, value)
         if found:
             continue
-        if not is_header_marker(line) and (headline is None or not P.ends_title(headline)):
-            # An unmarked line among the page data: the page headline (the first one that
-            # ends like a title; an issuer or site line after it is not).
+        if not is_header_marker(line) and (headline is None or P.ends_title(body_line)
+                                           or not P.ends_title(headline)):
+            # An unmarked line among the page data: the page headline. The last one that
+            # ends like a title: navigation links that happen to end like one (「水利规划」
+            # 「政策法规」) stand above the headline, an issuer or site line below it does
+            # not end like a title. (Rejected: the first such line, which took a left-hand
+            # navigation link for the headline.)
             headline = body_line
     return body, Chrome(tuple(header), tuple(footer), headline, fields)
 

@@ -64,6 +64,13 @@ def _is_piece(line: str) -> bool:
     )
 
 
+def _qualifier(line: str) -> bool:
+    """A bracketed qualifier that continues a title (「（试行）」「（2024年修订）」); a bracketed
+    line that opens with a date is a header line under the title (「（2010年1月19日示例市人民
+    政府令第26号公布）」), not part of it."""
+    return bool(P.QUALIFIER_LINE.match(line)) and not P.DATED_LINE.match(line)
+
+
 def _outer_guanyu(text: str) -> int:
     """Position of the first 关于 outside 《》 brackets (a title's own 关于), or -1."""
     text = P.fold(text)
@@ -142,11 +149,10 @@ def _title_run(lines: list[str], start: int, piece_at: Callable[[int], bool] | N
         if P.fold(joined).endswith("文件"):  # a letterhead (版头 「示例市人民政府文件」), never a piece
             return start
         complete = P.ends_title(joined) and P.brackets_balanced(joined)
-        continues = P.fold(following).startswith(("的", "之", "》", "）", ")", "」")) or bool(
-            P.QUALIFIER_LINE.match(following))
+        continues = P.fold(following).startswith(("的", "之", "》", "）", ")", "」")) or _qualifier(following)
         if complete and not continues:
             return start
-        if not piece_at(end) and not P.QUALIFIER_LINE.match(following):
+        if not piece_at(end) and not _qualifier(following):
             return start
         # In a title only the issuer stands before 关于: 「示例措施发布」+「关于…的通知」 is a
         # headline above a title, not one title.

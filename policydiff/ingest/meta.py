@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import re
 
 from policydiff.ingest import patterns as P
+from policydiff.ingest.chrome import BRACKET_FIELD
 from policydiff.lexicon import CN_NUMERAL_CHARS, DOC_NO_BARE, YEAR_PATTERN, find_cn_dates, parse_cn_date
 from policydiff.model import DocumentMeta, Repeal
 
@@ -17,10 +18,17 @@ from policydiff.model import DocumentMeta, Repeal
 
 # The verbs of a repeal, longest first; 同时/一并/予以 ... are adverbs in front of them.
 _REPEAL_VERB = re.compile(r"(?:同时|一并|予以|即行|相应|均)?(?P<verb>停止执行|不再执行|废止|失效)(?=[。；;，,）)\s]|$)")
+# An order number in a sentence (「2002年4月30日示例市人民政府令第122号发布的《X》」「《X》（省政府
+# 令第203号）」): its issuer starts after a date or at a non-Han character.
+_ORDER_IN_TEXT = r"(?:(?<=日)|(?<![\u4e00-\u9fff]))(?![日年月])[\u4e00-\u9fff]{2,30}?令\s*第\s*\d{1,4}\s*号"
 _ITEM = re.compile(
-    rf"《(?P<title>[^《》]+)》\s*(?:[（(]\s*(?P<doc_no>{P.DOC_NO.pattern})[^（）()《》]{{0,20}}[）)])?"
+    rf"(?:(?P<order_no>{_ORDER_IN_TEXT})(?:发布|公布|颁布|印发)的)?"
+    rf"《(?P<title>[^《》]+)》\s*(?:[（(]\s*(?P<doc_no>{P.DOC_NO.pattern}|{_ORDER_IN_TEXT})[^（）()《》]{{0,20}}[）)])?"
     rf"|(?P<bare_doc_no>{P.DOC_NO.pattern})"
 )
+# Between a document and the verb, a passive or a condition (「《居住证》被注销时，积分自动失效」)
+# makes something else the subject of the verb: no repeal.
+_OTHER_SUBJECT = re.compile(r"被|时[，,]")
 # Between two repealed documents: a separator, then at most a short qualifier without
 # brackets (「、最高人民法院《…》」「和1990年国务院发布的《…》」). Unit of the cap: characters.
 _CONNECTOR = re.compile(r"^\s*(?:[、，,]|以及|和|及|与|或)[^《》。；;]{0,40}$")
@@ -56,7 +64,8 @@ def extract_repeals(text: str) -> tuple[Repeal, ...]:
                 continue
             # The documents repealed: the last group of items, adjacent to the verb.
             filler = segment[items[-1].end():]
-            if len(filler) > _FILLER_MAX or "《" in filler or _PART_OF.search(filler):
+            if len(filler) > _FILLER_MAX or "《" in filler or _PART_OF.search(filler) \
+                    or _OTHER_SUBJECT.search(filler):
                 continue
             group = [items[-1]]
             for previous in reversed(items[:-1]):
@@ -65,7 +74,7 @@ def extract_repeals(text: str) -> tuple[Repeal, ...]:
                 group.insert(0, previous)
             for item in group:
                 if item["title"] is not None:
-                    title, doc_no = item["title"], item["doc_no"]
+                    title, doc_no = item["title"], item["doc_no"] or item["order_no"]
                 else:
                     title, doc_no = None, item["bare_doc_no"]
                 repeals.append(Repeal(title=title, doc_no=_tidy_doc_no(doc_no),
@@ -85,7 +94,7 @@ def extract_repeals(text: str) -> tuple[Repeal, ...]:
                 continue  # 「废止《X》中关于…的规定」: a part, not the document
             for item in group:
                 title = item["title"]
-                doc_no = item["doc_no"] if title is not None else item["bare_doc_no"]
+                doc_no = (item["doc_no"] or item["order_no"]) if title is not None else item["bare_doc_no"]
                 repeal = Repeal(title=title, doc_no=_tidy_doc_no(doc_no),
                                 clause=_unlabelled(sentence), verb=verb["verb"])
                 if not any((r.title, r.doc_no, r.clause) == (repeal.title, repeal.doc_no, repeal.clause)
@@ -113,7 +122,7 @@ def _listed_repeals(text: str, found: list[Repeal]) -> list[Repeal]:
             if not item:
                 break
             title = item["title"]
-            doc_no = item["doc_no"] if title is not None else item["bare_doc_no"]
+            doc_no = (item["doc_no"] or item["order_no"]) if title is not None else item["bare_doc_no"]
             repeal = Repeal(title=title, doc_no=_tidy_doc_no(doc_no), clause=clause, verb=lead["verb"])
             if repeal not in found and repeal not in listed:
                 listed.append(repeal)
@@ -210,7 +219,22 @@ def _top_lines(lines: list[str]) -> list[str]:
 
 def _is_title_line(line: str) -> bool:
     return (not P.is_sentence(line) and not P.is_date_only(line) and not P.is_doc_no_line(line)
-            and not _HEADER_DATE.match(line) and P.ends_title(line) and len(line) <= 200)
+            and not _HEADER_DATE.match(line) and P.ends_title(line) and len(line) <= 200
+            and not P.is_masthead(line) and not P.is_doc_no_file_line(line)
+            and not BRACKET_FIELD.match(P.fold(line)))
+
+
+# Bracketed labels that give the title (「【法规标题】示例条例」).
+_TITLE_LABELS = ("法规标题", "标题", "名称", "文件名称")
+
+
+def _labelled_title(lines: list[str]) -> str | None:
+    """The value of a bracketed title label among the first lines."""
+    for line in lines[:TOP_LINES_MAX]:
+        match = BRACKET_FIELD.match(P.fold(line))
+        if match and match["key"] in _TITLE_LABELS and match["value"].strip():
+            return line[match.start("value"):].strip()
+    return None
 
 
 def _split_issuers(text: str) -> tuple[str, ...]:
@@ -220,28 +244,116 @@ def _split_issuers(text: str) -> tuple[str, ...]:
     return ()
 
 
+# A line shaped like a date whose year is not a number (「FlYear_Zw年1月1日」).
+_DATE_SHAPED = re.compile(r"^[^\s。，,；;：:]{1,16}年\s*[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$")
+
+
 def _signature(lines: list[str]) -> tuple[tuple[str, ...], str | None]:
-    """Issuers and date of the first signature block: org lines above a date line."""
+    """Issuers and date of the first signature block: issuer lines (and an order's
+    signatory line, 「市长 黄奇帆」, which names no issuer) above a date line, or an issuer
+    and its date on one line."""
     for index, line in enumerate(lines):
-        if not P.is_date_only(line):
+        one_line = P.org_and_date(line)
+        if one_line:
+            return _split_issuers(one_line[0]), parse_cn_date(one_line[1])
+        if not P.is_date_only(P.bare(line)):
             continue
         names: list[str] = []
+        signed = False
         cursor = index - 1
         while cursor >= 0 and index - cursor <= 4:
-            candidate = lines[cursor].strip()
+            candidate = P.bare(lines[cursor])
             found = _split_issuers(candidate.rstrip("、，,"))
-            if not found or P.is_sentence(candidate):
+            if found and not P.is_sentence(candidate):
+                names[:0] = found
+            elif P.is_signatory(candidate):
+                signed = True
+            else:
                 break
-            names[:0] = found
             cursor -= 1
-        if names:
+        if names or signed:
             return tuple(names), parse_cn_date(line)
+    # Issuer lines over a date that cannot be read (an unfilled template field,
+    # 「FlYear年1月1日」): the issuers are known, the date is not.
+    for index, line in enumerate(lines[1:], start=1):
+        if _DATE_SHAPED.match(P.bare(line)):
+            names = _split_issuers(P.bare(lines[index - 1]).rstrip("、，,"))
+            if names and not P.is_sentence(lines[index - 1]):
+                return names, None
     # A page that dropped the issuer's name keeps the date alone under the notice's last
     # sentence: still the signature date.
     for index, line in enumerate(lines[1:], start=1):
-        if P.is_date_only(line) and P.strip_closers(lines[index - 1].strip()).endswith("。"):
+        if P.is_date_only(P.bare(line)) and P.strip_closers(P.bare(lines[index - 1])).endswith("。"):
             return (), parse_cn_date(line)
     return (), None
+
+
+# An order's own number (令号): 「示例市人民政府令第 306 号」 on one line, or the issuer's
+# 「…令」 line over a 「第2号」/「（第93号）」/「第　322　号」/「第 六十五 号」 line, letters possibly
+# spaced out (「示 例 市 人 民 政 府 令」). Read from the white-space-free text of the lines.
+_ORDER_NUMBER = rf"第(?:\d{{1,4}}|[{CN_NUMERAL_CHARS}]{{1,8}})号"
+_ORDER_WHOLE = re.compile(rf"^[（(]?(?P<issuer>[\u4e00-\u9fff]{{2,30}}?)令(?P<number>{_ORDER_NUMBER})[）)]?$")
+_ORDER_HEAD = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{2,30}?)令$")
+_ORDER_TAIL = re.compile(rf"^[（(]?(?P<number>{_ORDER_NUMBER})[）)]?$")
+# A dated line under a 规章's title that names its order: 「（2010年1月19日示例市人民政府令第26号公布）」.
+_ORDER_IN_HEADER = re.compile(rf"日(?P<issuer>[\u4e00-\u9fff]{{2,30}}?)令(?P<number>{_ORDER_NUMBER})(?:公布|发布|颁布)")
+
+
+# Organisations whose orders carry the state's name but which sign as the short name:
+# 「中华人民共和国国务院令」 is signed 「国务院」 (国发/国办发 documents, every State Council
+# signature). A ministry signs its orders with the full name (「中华人民共和国卫生部令」).
+_STATE_PREFIX_DROPPED = {"中华人民共和国国务院": "国务院"}
+
+
+def _signing_name(name: str) -> str:
+    short = _STATE_PREFIX_DROPPED.get(name)
+    return name[name.index(short):] if short else name
+
+
+def _order_issuer(name: str) -> bool:
+    """The name in front of 令 is an organisation's, or a head of state's (主席令: the
+    President promulgates, the issuer is the legislature, so it is not an issuer)."""
+    return bool(P.ORG_END.search(name)) or name.endswith("主席")
+
+
+def _order(lines: list[str]) -> tuple[str, str, int] | None:
+    """(令号, issuer, index of its last line) of an order heading the text, else None."""
+    for index, line in enumerate(lines[:TOP_LINES_MAX]):
+        body = P.squash(P.fold(P.bare(line)))
+        whole = _ORDER_WHOLE.match(body)
+        head = _ORDER_HEAD.match(body)
+        if whole and _order_issuer(whole["issuer"]):
+            return whole["issuer"] + "令" + whole["number"], whole["issuer"], index
+        if head and _order_issuer(head["issuer"]) and index + 1 < len(lines):
+            tail = _ORDER_TAIL.match(P.squash(P.fold(P.bare(lines[index + 1]))))
+            if tail:
+                return head["issuer"] + "令" + tail["number"], head["issuer"], index + 1
+        dated = _HEADER_DATE.match(line) and _ORDER_IN_HEADER.search(P.squash(P.fold(line)))
+        if dated and _order_issuer(dated["issuer"]):
+            return dated["issuer"] + "令" + dated["number"], dated["issuer"], index
+    return None
+
+
+# The promulgation sentence of an order: 「《X》已经…通过，现予公布」「现公布《X》，自…起施行」.
+_PROMULGATES = re.compile(r"^\s*(?:现(?:予)?(?:公布|发布|颁布)\s*《(?P<first>[^《》]+(?:《[^《》]*》[^《》]*)*)》"
+                          r"|《(?P<title>[^《》]+(?:《[^《》]*》[^《》]*)*)》(?=[^。]*(?:公布|发布|颁布|现予)))")
+
+
+def _order_title(lines: list[str], after: int) -> str | None:
+    """The title of the text an order promulgates: 《X》 of its promulgation sentence, else
+    the first title line after the order's signature."""
+    for line in lines[after + 1:after + 4]:
+        match = _PROMULGATES.match(P.fold(line))
+        if match:
+            group = "first" if match["first"] is not None else "title"
+            return line[match.start(group):match.end(group)]
+    for index in range(after + 1, min(len(lines), after + TOP_LINES_MAX)):
+        if P.is_date_only(P.bare(lines[index])):
+            for line in lines[index + 1:index + 4]:
+                if _is_title_line(P.bare(line)) and not P.QUALIFIER_LINE.match(line):
+                    return P.bare(line)
+            break
+    return None
 
 
 _NOTICE_UNBRACKETED = re.compile(r"(?:印发|转发|发布)(?P<inner>[^《》]+?)的(?:通知|决定)$")
@@ -271,6 +383,23 @@ def _issued_document_title(line: str, lines: list[str]) -> str:
 # An issuer and a title on one line, set apart by a run of white space (a page laid out in
 # columns): 「示例省示例厅          示例管理办法」. Unit of the run: characters; 3 or more.
 _SPACED_ISSUER = re.compile(r"(?P<issuer>\S+)[ \t\u3000\u00a0]{3,}(?P<title>\S.*)")
+
+
+# The sentence of a covering notice that hands on a text: 「现将《X》印发给你们」「现将《X》转发给
+# 你们」「市公安局拟定的《X》已经市政府同意，现予转发」.
+_HANDS_ON = re.compile(r"《(?P<title>[^《》]+(?:《[^《》]*》[^《》]*)*)》[^。《]{0,20}?(?:印发|转发|发布|颁发|批转)给")
+
+
+def _forwarded_title(lines: list[str]) -> str | None:
+    """X, when a notice at the top hands on 《X》 and X then stands on a line of its own (the
+    title of the text that follows): a notice whose own title line is missing or unfilled."""
+    for line in lines[:TOP_LINES_MAX]:
+        match = _HANDS_ON.search(P.fold(line))
+        if match:
+            title = line[match.start("title"):match.end("title")]
+            if any(P.bare(other) == title for other in lines):
+                return title
+    return None
 
 
 def _letterhead_title(lines: list[str]) -> str | None:
@@ -326,10 +455,11 @@ def _extract_metadata(clean_text: str) -> DocumentMeta:
     """
     lines = [line for line in clean_text.split("\n") if line.strip()]
     top = _top_lines(lines)
+    order = _order(lines)
 
-    title = None
+    title = _labelled_title(lines) or (_order_title(lines, order[2]) if order else None)
     spaced_issuers: tuple[str, ...] = ()
-    for line in top:
+    for line in top if title is None else ():
         if _is_title_line(line):
             title = _issued_document_title(line, lines)
             spaced = _SPACED_ISSUER.fullmatch(title)
@@ -338,19 +468,27 @@ def _extract_metadata(clean_text: str) -> DocumentMeta:
             break
     if title is None:
         title = _letterhead_title(lines)
-    # (An order line 「示例总局令第55号」 heading an order is its designation and title.)
+    if title is None:
+        title = _forwarded_title(lines)
+    # (An order line 「示例总局令第55号」 heading an order is its designation and title; a
+    # letterhead 「示例市人民政府文件」 is no document's title.)
     if title is None and top and not P.is_date_only(top[0]) and not _HEADER_DATE.match(top[0]) \
-            and (not P.is_doc_no_line(top[0]) or P.ORDER_NO.fullmatch(P.fold(top[0]))):
+            and (not P.is_doc_no_line(top[0]) or P.ORDER_NO.fullmatch(P.fold(top[0]))) \
+            and not P.is_masthead(top[0]):
         title = top[0]
 
     issuers, issued = _signature(lines)
     if not issuers:
         issuers = spaced_issuers
+    if not issuers and order and P.ORG_END.search(order[1]):
+        issuers = (_signing_name(order[1]),)
     if not issuers:
         for line in top:
             if _is_title_line(line):
                 match = _NOTICE.match(line) or _ABOUT.match(line)
-                if match:
+                # 「示例市政府批转示例局关于…的通知」: two organisations joined by a verb, and
+                # neither one named in full: no issuer is read.
+                if match and not re.search(r"批转|转发|印发", match["issuers"]):
                     issuers = _split_issuers(match["issuers"])
                 break
 
@@ -383,8 +521,8 @@ def _extract_metadata(clean_text: str) -> DocumentMeta:
                     and not re.search(rf"之日起?\s*\d|之日起?\s*[{CN_NUMERAL_CHARS}]+[日天个月年]", chosen.when):
                 effective = issued
 
-    doc_no = None
-    for line in lines:
+    doc_no = order[0] if order else None
+    for line in lines if doc_no is None else ():
         match = P.DOC_NO_LINE.match(line)
         if match:
             doc_no = _tidy_doc_no(match["doc_no"])

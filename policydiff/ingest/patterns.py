@@ -125,3 +125,96 @@ def brackets_balanced(text: str) -> bool:
         if text.count(opener) != text.count(closer):
             return False
     return True
+
+
+# ---------------------------------------------------------------- end matter and signatures
+
+# Private-use characters (U+E000..U+F8FF): a GBK page's user-defined bytes (AAA1..AFFE)
+# decode to them; editors leave them at line ends, where they render as nothing. They are
+# kept in the text (a 造字 glyph for a rare character is also private-use), but the line
+# recognisers read past them at the ends of a line.
+_PRIVATE_USE = "\ue000-\uf8ff"
+
+
+def bare(line: str) -> str:
+    """The line without white space and private-use characters at either end."""
+    return re.sub(rf"^[\s{_PRIVATE_USE}]+|[\s{_PRIVATE_USE}]+$", "", line)
+
+
+def squash(text: str) -> str:
+    """`text` without any white space (「东 莞 市 人 民 政 府 令」 -> 「东莞市人民政府令」)."""
+    return re.sub(r"\s+", "", text)
+
+
+# The title of whoever signs an order or a law (「市长 黄奇帆」「总　理　　朱镕基」
+# 「中华人民共和国主席 胡锦涛」「市长：唐良智」), with or without the name.
+SIGNATORY_TITLE = ("主席|总理|副总理|省长|市长|州长|县长|区长|旗长|盟长|部长|署长|局长|厅长|主任|"
+                   "行长|院长|委员长|检察长|书记|秘书长|司令员|会长|理事长|董事长")
+_SIGNATORY = re.compile(rf"^[\u4e00-\u9fff]{{0,16}}?(?:{SIGNATORY_TITLE})[:：]?[\u4e00-\u9fff·•]{{0,5}}$")
+
+
+def is_signatory(line: str) -> bool:
+    """A signatory line of an order (令): an office and the name of its holder."""
+    body = squash(fold(bare(line)))
+    return 2 <= len(body) <= 30 and bool(_SIGNATORY.match(body))
+
+
+def is_org_line(line: str) -> bool:
+    """A line of organisation names only (「示例市人民政府」「示例局、示例厅」): a signature's
+    issuer line."""
+    body = bare(line).rstrip("、，,")
+    if not body or len(body) > 60 or is_sentence(body):
+        return False
+    names = [name for name in re.split(r"[、，,\s]+", fold(body)) if name]
+    return bool(names) and all(ORG_END.search(name) and len(name) >= 2 for name in names)
+
+
+# A date, anywhere: the lexicon's grammar (2024年10月9日, 二〇二四年十月九日).
+DATE = DATE_PATTERN
+# An issuer and its date on one line (「示例市人民政府 2031年1月2日」「示例局2031年1月2日」).
+_ORG_AND_DATE = re.compile(rf"^(?P<org>[^\s。；;，,:：]{{2,40}}?)[\s]*(?P<date>{DATE})$")
+
+
+def org_and_date(line: str) -> tuple[str, str] | None:
+    """(organisation, date text) of a one-line signature, else None."""
+    match = _ORG_AND_DATE.match(bare(line))
+    if match and is_org_line(match["org"]):
+        return match["org"], match["date"]
+    return None
+
+
+# End matter of an official document, never part of a measure: the routing block
+# (抄送/报送/分送/主送 …, 主题词, 公开方式), the printing line (「示例市政府办公厅 2031年1月2日印发」),
+# remarks (「（此件公开发布）」「（全文结束）」「（完）」) and page numbers (「— 11 —」「－ 5 －」
+# 「- 3 -」「第 3 页 共 9 页」).
+END_MATTER_LINE = re.compile(
+    rf"^(?:(?:抄\s*送|报\s*送|分\s*送|主\s*送|发\s*送|抄\s*报|主\s*题\s*词|关\s*键\s*词|公开方式|公开属性|信息公开选项)\s*[:：].*"
+    rf"|.{{0,40}}?(?:{DATE}|年\s*[\d{CN_NUMERAL_CHARS}]{{1,2}}\s*月\s*[\d{CN_NUMERAL_CHARS}]{{1,3}}\s*日)\s*(?:印发|印制|翻印)"
+    r"|[（(]\s*(?:此件|本件|此文|本文)[^（）()]{0,16}[）)]"
+    r"|[（(]\s*(?:全文完|全文结束|完)\s*[）)]"
+    r"|[-—－–~～]\s*\d{1,4}\s*[-—－–~～]"
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r")$"
+)
+
+
+def is_end_matter(line: str) -> bool:
+    body = bare(fold(line))
+    return bool(body) and bool(END_MATTER_LINE.match(body))
+
+
+# A letterhead (版头): 「示例市人民政府文件」「示例市人民政府办公室文件」, letters possibly spaced.
+_MASTHEAD = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}文件$")
+
+
+def is_masthead(line: str) -> bool:
+    return bool(_MASTHEAD.match(squash(fold(bare(line)))))
+
+
+# A 文号 line that names the document as 文件 (「示府〔2031〕106号文件」): a reference line, not
+# a title.
+_DOC_NO_FILE = re.compile(rf"^(?:{DOC_NO.pattern})\s*文件$")
+
+
+def is_doc_no_file_line(line: str) -> bool:
+    return bool(_DOC_NO_FILE.match(fold(bare(line))))
