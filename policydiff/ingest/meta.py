@@ -245,7 +245,7 @@ def _split_issuers(text: str) -> tuple[str, ...]:
 
 
 # A line shaped like a date whose year is not a number (「FlYear_Zw年1月1日」).
-_DATE_SHAPED = re.compile(r"^[^\s。，,；;：:]{1,16}年\s*[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$")
+_DATE_SHAPED = re.compile(rf"^{P.DATE_SHAPED}$")
 
 
 def _signature(lines: list[str]) -> tuple[tuple[str, ...], str | None]:

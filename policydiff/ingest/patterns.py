@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from policydiff.lexicon import CN_NUMERAL_CHARS, DATE_PATTERN, DOC_NO_BARE, ORDER_NO_PATTERN, TITLE_KIND_PATTERN
+from policydiff.lexicon import (CN_NUMERAL_CHARS, DATE_PATTERN, DOC_NO_BARE, MONTH_DAY_PATTERN, ORDER_NO_PATTERN,
+                               TITLE_KIND_PATTERN)
 
 # Traditional characters of the words the recognisers look for (第X條, 關於, 辦法, 發布時間,
 # 號 ...), each with its simplified form. Pages are published in both scripts (a site's
@@ -171,6 +172,9 @@ def is_org_line(line: str) -> bool:
 
 # A date, anywhere: the lexicon's grammar (2024年10月9日, 二〇二四年十月九日).
 DATE = DATE_PATTERN
+# A date whose year is not a number (an unfilled template field, 「FlYear年1月1日」): the
+# lexicon's month and day after any short word and 年.
+DATE_SHAPED = rf"[^\s。，,；;：:]{{1,16}}年\s*{MONTH_DAY_PATTERN}\s*月\s*{MONTH_DAY_PATTERN}\s*日"
 # An issuer and its date on one line (「示例市人民政府 2031年1月2日」「示例局2031年1月2日」).
 _ORG_AND_DATE = re.compile(rf"^(?P<org>[^\s。；;，,:：]{{2,40}}?)[\s]*(?P<date>{DATE})$")
 
@@ -189,7 +193,7 @@ def org_and_date(line: str) -> tuple[str, str] | None:
 # 「- 3 -」「第 3 页 共 9 页」).
 END_MATTER_LINE = re.compile(
     rf"^(?:(?:抄\s*送|报\s*送|分\s*送|主\s*送|发\s*送|抄\s*报|主\s*题\s*词|关\s*键\s*词|公开方式|公开属性|信息公开选项)\s*[:：].*"
-    rf"|.{{0,40}}?(?:{DATE}|年\s*[\d{CN_NUMERAL_CHARS}]{{1,2}}\s*月\s*[\d{CN_NUMERAL_CHARS}]{{1,3}}\s*日)\s*(?:印发|印制|翻印)"
+    rf"|.{{0,40}}?(?:{DATE}|{DATE_SHAPED})\s*(?:印发|印制|翻印)"
     r"|[（(]\s*(?:此件|本件|此文|本文)[^（）()]{0,16}[）)]"
     r"|[（(]\s*(?:全文完|全文结束|完)\s*[）)]"
     r"|[-—－–~～]\s*\d{1,4}\s*[-—－–~～]"
