@@ -46,7 +46,7 @@ for p in (str(ROOT), str(HERE)):
 from policydiff.align import AlignSettings, Alignment, MeasureMatch, align, normalize  # noqa: E402
 from policydiff.model import ChangeKind, Document  # noqa: E402
 from revisions import (  # noqa: E402
-    _CLAUSE, Reviser, Source, Truth, build, cn_to_int, old_revision, penalty_positions,
+    _CLAUSE, HardReviser, Source, Truth, build, cn_to_int, old_revision, penalty_positions,
     read_source, truth_of,
 )
 
@@ -153,6 +153,12 @@ HARD = {
     "delete + unrelated insert in place": lambda r: _repeat(r.replace_in_place, 3),
     "60-85% reword in place": lambda r: _repeat(r.heavy_reword_in_place, 3),
     "boilerplate penalty articles": lambda r: r.boilerplate(penalty_positions(r.chaps)),
+    # issue 11: the replacement is the most similar-looking unrelated article of another
+    # law (shared stock phrases), not a random one; splits and merges far apart
+    "boilerplate-similar unrelated replacement": lambda r: _repeat(r.replace_similar_in_place, 3),
+    "far split + reword 20-40%": lambda r: _repeat(r.far_split, 2),
+    "far merge + reword 20-40%": lambda r: _repeat(r.far_merge, 2),
+    "absorption + reword 20-40%": lambda r: _repeat(r.absorb, 2),
 }
 
 
@@ -163,6 +169,8 @@ SEED_TIERS = [
     "merge 2/3-way", "reword 10-60%", "heading rename + punctuation", "split + reword 20-40%",
     "merge + reword 20-40%", "move + reword 20-40%", "whole chapter moved",
     "chapter dissolved into two", "delete + unrelated insert in place", "60-85% reword in place",
+    "boilerplate-similar unrelated replacement", "far split + reword 20-40%", "far merge + reword 20-40%",
+    "absorption + reword 20-40%",
 ]
 
 
@@ -182,7 +190,7 @@ def make_case(src: Source, pools: Pools, tier: str, seed: int) -> Case | None:
     title = "benchmark"
     old_doc, old_origins = build(old_chaps, title, src.style)
     new_chaps = old_revision(src)
-    rev = Reviser(new_chaps, rng, arts, clauses, heads)
+    rev = HardReviser(new_chaps, rng, arts, clauses, heads)
     if tier in INTENSITY:
         _apply_mix(rev, max(1, round(INTENSITY[tier] * src.n_articles)))
     elif not HARD[tier](rev):
@@ -265,6 +273,12 @@ class Score:
     flags_ok: int = 0
     renum_ok: int = 0
     moved_ok: int = 0
+    added: int = 0  # truth: new articles with no old side
+    added_linked: int = 0  # ... that the aligner linked to an old article (mis-pairing)
+    removed: int = 0
+    removed_linked: int = 0
+    edited_pairs: int = 0  # truth: edited 1:1 pairs (rewording, moves)
+    edited_pairs_found: int = 0
     violations: int = 0
     lossless: int = 0  # lossless violations (only counted with --lossless)
     cases: int = 0
@@ -294,6 +308,8 @@ class Score:
             # with nothing added or removed in the truth, show the false ones as a count
             "add/rem F1": (self.f1(self.ar_tp, self.ar_fp, self.ar_fn) if self.ar_tp + self.ar_fn
                            else ("–" if not self.ar_fp else f"{self.ar_fp} false")),
+            "added linked": self.added_linked / self.added if self.added else float("nan"),
+            "edited 1:1 found": self.edited_pairs_found / self.edited_pairs if self.edited_pairs else float("nan"),
             "renumbered": self.renum_ok / self.flags if self.flags else float("nan"),
             "moved": self.moved_ok / self.flags if self.flags else float("nan"),
             "violations": self.violations,
@@ -375,6 +391,18 @@ def score(case: Case, al: Alignment) -> Score:
     p_ar = {("a", n) for m in al.matches if m.kind is ChangeKind.ADDED for n in m.new}
     p_ar |= {("r", o) for m in al.matches if m.kind is ChangeKind.REMOVED for o in m.old}
     sc.ar_tp, sc.ar_fp, sc.ar_fn = len(t_ar & p_ar), len(p_ar - t_ar), len(t_ar - p_ar)
+    linked_new = {n for _, n in pred_edges}
+    linked_old = {o for o, _ in pred_edges}
+    for kind, olds, news, _, _ in case.truth.rows:
+        if kind == "added":
+            sc.added += 1
+            sc.added_linked += news[0] in linked_new
+        elif kind == "removed":
+            sc.removed += 1
+            sc.removed_linked += olds[0] in linked_old
+        elif kind == "modified" and olds[0] in eo:
+            sc.edited_pairs += 1
+            sc.edited_pairs_found += (olds[0], news[0]) in pred_edges
     pred_1to1 = {(m.old, m.new): m for m in al.matches if len(m.old) == 1 and len(m.new) == 1}
     for kind, olds, news, renumbered, moved in case.truth.rows:
         if kind in ("unchanged", "modified") and (olds, news) in pred_1to1:
@@ -538,7 +566,8 @@ def _fmt(v) -> str:
 
 
 def table(results: dict[str, dict[str, Score]]) -> str:
-    cols = ["cases", "P", "R", "F1", "edited F1", "splits", "merges", "add/rem F1", "renumbered", "moved", "violations"]
+    cols = ["cases", "P", "R", "F1", "edited F1", "splits", "merges", "add/rem F1", "added linked",
+            "edited 1:1 found", "renumbered", "moved", "violations"]
     if any(sc.lossless for by in results.values() for sc in by.values()) or LOSSLESS_SHOWN:
         cols.append("lossless")
     lines = ["| tier | aligner | " + " | ".join(cols) + " |", "|---|---|" + "---|" * len(cols)]

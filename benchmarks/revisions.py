@@ -491,3 +491,123 @@ PENALTY = re.compile(r"违反.{0,40}规定.{0,80}(?:罚款|责令|处分)")
 def penalty_positions(chaps: list[Chap]) -> list[tuple[int, int]]:
     return [(c, a) for c, chap in enumerate(chaps) for a, art in enumerate(chap.arts)
             if PENALTY.search(art.text)]
+
+
+# --- harder compound edits (issue 11): boilerplate traps, far splits and merges --------
+
+
+def _unrelated(a: str, b: str, max_ratio: float = 0.55, max_run: int = 14) -> bool:
+    """b shares no clause-length run with a and is not a near copy: an unrelated article,
+    however much stock phrasing the two have in common (used to keep the trap honest:
+    a related law's copy of the same provision is not "unrelated")."""
+    from rapidfuzz.distance import Indel
+
+    if Indel.normalized_similarity(a, b) >= max_ratio:
+        return False
+    longest = max((op.src_end - op.src_start for op in Indel.opcodes(a, b) if op.tag == "equal"), default=0)
+    return longest < max_run
+
+
+def similar_unrelated(text: str, pool: list[str], rng: random.Random, top: int = 5) -> str | None:
+    """One of the `top` pool articles most similar to `text` by characters (stock phrases:
+    「县级以上人民政府…主管部门」, 「违反本法规定…处…罚款」) that is still unrelated to it."""
+    from rapidfuzz.distance import Indel
+
+    scored = sorted(((Indel.normalized_similarity(text, p), k) for k, p in enumerate(pool)
+                     if 0.5 * len(text) <= len(p) <= 2 * len(text)), reverse=True)
+    picked = []
+    for _, k in scored:
+        if _unrelated(text, pool[k]):
+            picked.append(pool[k])
+            if len(picked) == top:
+                break
+    return rng.choice(picked) if picked else None
+
+
+def _flat(chaps: list[Chap]) -> list[tuple[int, int]]:
+    return [(c, a) for c, chap in enumerate(chaps) for a in range(len(chap.arts))]
+
+
+class HardReviser(Reviser):
+    """The compound edits of issue 11 on top of Reviser's."""
+
+    def replace_similar_in_place(self) -> bool:
+        """Delete an article and insert, at the same place, the most similar-looking
+        unrelated article of another law (truth: removed + added): the boilerplate trap."""
+        cands = [(c, a) for c, chap in enumerate(self.chaps) for a in range(1, len(chap.arts) - 1)
+                 if not any(x.edited for x in chap.arts[a - 1:a + 2]) and len(chap.arts[a].text) >= 30]
+        self.rng.shuffle(cands)
+        for c, a in cands[:10]:
+            other = similar_unrelated(self.chaps[c].arts[a].text, self.pool_articles, self.rng)
+            if other is not None:
+                self.chaps[c].arts[a] = Art((), other, edited=True)
+                return True
+        return False
+
+    def far_split(self, reword: tuple[float, float] = (0.2, 0.4), min_distance: int = 5) -> bool:
+        """Split an article in two; the second part lands at least `min_distance` articles
+        away (usually another chapter), each part reworded."""
+        flat = _flat(self.chaps)
+        cands = []
+        for c, a in self.positions(min_len=60):
+            sentences = [s for s in re.findall(r"[^。；\n]+[。；]?\n?", self.chaps[c].arts[a].text) if s.strip()]
+            if len(sentences) >= 2:
+                cands.append((c, a, sentences))
+        if not cands or len(flat) < 2 * min_distance + 2:
+            return False
+        c, a, sentences = self.rng.choice(cands)
+        cut = max(1, len(sentences) // 2)
+        texts = ["".join(sentences[:cut]).strip("\n"), "".join(sentences[cut:]).strip("\n")]
+        texts = [self.reword_text(t, self.rng.uniform(*reword), at_least_one=False) for t in texts]
+        if not all(texts):
+            return False
+        art = self.chaps[c].arts[a]
+        self.split_ids += 1
+        first = Art(art.origin, texts[0], edited=True, split_group=self.split_ids)
+        second = Art(art.origin, texts[1], edited=True, split_group=self.split_ids)
+        self.chaps[c].arts[a] = first
+        here = flat.index((c, a))
+        far = [k for k, (cc, aa) in enumerate(flat) if abs(k - here) >= min_distance]
+        if not far:
+            return False
+        tc, ta = flat[self.rng.choice(far)]
+        # insert after the target article, so the part sits between untouched ones
+        self.chaps[tc].arts.insert(ta + 1, second)
+        return True
+
+    def far_merge(self, reword: tuple[float, float] = (0.2, 0.4), distance: tuple[int, int] = (3, 25)) -> bool:
+        """Merge two articles that are not neighbours (3-25 articles apart) into one,
+        each part reworded; the merged article stays at the first one's place."""
+        flat = [p for p in _flat(self.chaps)]
+        free = [k for k, (c, a) in enumerate(flat)
+                if not self.chaps[c].arts[a].edited and len(self.chaps[c].arts[a].origin) == 1
+                and len(self.chaps[c].arts[a].text) >= 20]
+        pairs = [(x, y) for x in free for y in free if distance[0] <= y - x <= distance[1]]
+        if not pairs:
+            return False
+        x, y = self.rng.choice(pairs)
+        (c1, a1), (c2, a2) = flat[x], flat[y]
+        one, two = self.chaps[c1].arts[a1], self.chaps[c2].arts[a2]
+        text = "\n".join(self.reword_text(t.text, self.rng.uniform(*reword), at_least_one=False) for t in (one, two))
+        self.chaps[c1].arts[a1] = Art(one.origin + two.origin, text, edited=True)
+        del self.chaps[c2].arts[a2]
+        return True
+
+    def absorb(self, reword: tuple[float, float] = (0.2, 0.4), distance: tuple[int, int] = (3, 25)) -> bool:
+        """An article is dropped and its content, reworded, appended to another article
+        3-25 places away, which keeps its own text (truth: merged)."""
+        flat = _flat(self.chaps)
+        free = [k for k, (c, a) in enumerate(flat)
+                if not self.chaps[c].arts[a].edited and len(self.chaps[c].arts[a].origin) == 1
+                and len(self.chaps[c].arts[a].text) >= 20]
+        pairs = [(x, y) for x in free for y in free if distance[0] <= abs(y - x) <= distance[1]]
+        if not pairs:
+            return False
+        host_k, gone_k = self.rng.choice(pairs)
+        (hc, ha), (gc, ga) = flat[host_k], flat[gone_k]
+        host, gone = self.chaps[hc].arts[ha], self.chaps[gc].arts[ga]
+        absorbed = self.reword_text(gone.text, self.rng.uniform(*reword), at_least_one=False)
+        origin = tuple(sorted(host.origin + gone.origin))
+        self.chaps[hc].arts[ha] = Art(origin, host.text + "\n" + absorbed, edited=True)
+        del self.chaps[gc].arts[ga]
+        return True

@@ -27,9 +27,10 @@ The algorithm, in order (each stage only looks at what the previous ones left op
    potentials, each row also owning a private "unmatched" column), so the result does
    not depend on which measure is looked at first. Rejected: greedy first-come / greedy
    best-first matching, which steals a boilerplate article's partner for good.
-5. **Acceptance**: an assigned pair stands if its text ratio is at least `modified_min`,
-   or (round two) if at least `strong_coverage` of both texts is distinctive common
-   material (see 7): a short article that moved and lost half its clauses.
+5. **Acceptance**: an assigned pair stands if its text ratio is at least `modified_min`
+   (below `informative_check_max`, only when the shared material is informative: see
+   7), or (round two) if at least `strong_coverage` of both texts is distinctive common
+   material: a short article that moved and lost half its clauses.
 6. **Split / merge** (run here from 1:1 matches, and again after 7 from unmatched
    measures too): an old measure whose text is covered by 2..`max_parts` nearby new
    measures (its 1:1 partner plus free neighbours, possibly skipping one inserted
@@ -42,7 +43,9 @@ The algorithm, in order (each stage only looks at what the previous ones left op
    still unmatched on both sides are paired in order (small DP) when their text shares
    enough *distinctive contiguous* material (`context_min_coverage`: runs of at least
    `coverage_min_block` characters, each weighted down by how often the phrase recurs
-   elsewhere in the documents). This is where 60-85% rewording in place is recognised as
+   elsewhere in the documents, and counting only characters outside the stock phrases
+   of legislative drafting, `STOCK_PHRASES`: 「县级以上人民政府…部门会同有关部门」 is in
+   every law and says nothing about two articles being one). This is where 60-85% rewording in place is recognised as
    *modified* (both neighbours anchored lets weak text evidence count), while an article
    deleted and an unrelated one inserted at the same place (sharing only scattered
    characters or stock phrases) stays *removed* + *added*: the precision trap.
@@ -123,13 +126,18 @@ class AlignSettings:
     heading_weight: float = 0.3
     # A heading counts as a title (not the first sentence) up to this length (chars).
     heading_max_chars: int = 40
+    # A pair whose text ratio is at least modified_min but below this (0..1, 0.5-0.9)
+    # stands only when its shared material is informative (distinctive coverage at least
+    # context_min_coverage, stock phrases not counted). Above it the ratio alone is
+    # enough: a near copy is a near copy, whatever its vocabulary.
+    informative_check_max: float = 0.7
     # Gap filling: minimum share of both texts (0..1, 2*common/(len a + len b)) covered
     # by common runs of >= coverage_min_block characters, each run weighted 1/(1+k) when
     # it recurs k more times elsewhere (stock phrases count little), for a pair between
     # matched neighbours. Unrelated articles score ~0.0-0.05, 85% rewording ~0.1-0.2;
     # 0.06-0.10 measured equivalent on the benchmark's precision trap, 0.08 keeps more
     # of the heaviest in-place rewording.
-    context_min_coverage: float = 0.08
+    context_min_coverage: float = 0.06
     # A pair below modified_min still stands, wherever it is, when at least this share
     # of both texts (0..1) is distinctive common runs (see context_min_coverage): a
     # short article that moved and lost half of its clauses keeps a telling clause.
@@ -256,6 +264,71 @@ def _coverage(a: str, b: str, min_block: int) -> float:
     return 2.0 * _common_runs(a, b, min_block) / (len(a) + len(b))
 
 
+# --- informative evidence ----------------------------------------------------------------
+
+# Stock phrases of Chinese legislative drafting: the same words in every law, whatever it
+# regulates (who acts, under which authority, with which standard sanction). Shared
+# material made of them says nothing about two articles being the same provision:
+# 「国家建立健全反兴奋剂制度。县级以上人民政府体育行政部门会同…」 and 「国家建立健全农产品产地
+# 监测制度。县级以上地方人民政府农业农村主管部门应当会同…」 share little but these. Counted
+# over the two versions alone, a phrase that each law uses once looks distinctive (the
+# document is too small to show that it is boilerplate), hence this list: domain
+# vocabulary, not statistics of any one text. Rejected: character-bigram IDF over the
+# two versions (measured on the benchmark's boilerplate trap: it ranks "法律" and "兴奋"
+# alike in a 30-article law and let more unrelated pairs through than this list).
+STOCK_PHRASES = (
+    # who
+    "县级以上地方各级人民政府", "县级以上地方人民政府", "县级以上人民政府", "地方各级人民政府",
+    "各级人民政府", "乡镇人民政府", "街道办事处", "国务院有关部门", "国务院", "人民政府",
+    "省、自治区、直辖市", "设区的市", "有关部门", "主管部门", "行政部门", "行政管理部门", "管理部门",
+    "有关单位", "有关机关", "国家机关", "社会团体", "企业事业单位", "事业单位", "基层群众性自治组织",
+    "任何组织和个人", "任何单位和个人", "单位和个人", "组织和个人", "公民、法人和其他组织",
+    "法人和其他组织", "法人或者其他组织", "其他组织", "工作人员", "国家工作人员",
+    "直接负责的主管人员和其他直接责任人员", "直接负责的主管人员", "其他直接责任人员",
+    # authority and standard
+    "按照职责分工", "在各自职责范围内", "职责范围内", "负责本行政区域内", "本行政区域内", "本行政区域",
+    "法律、行政法规", "法律、法规", "行政法规", "国家有关规定", "国家规定", "有关规定", "的规定",
+    "中华人民共和国", "本法", "本条例", "本办法", "本规定", "本解释", "本决定", "本细则",
+    "有下列情形之一的", "有下列行为之一的", "下列情形之一", "下列行为之一", "依照", "按照", "根据",
+    "会同", "应当", "可以", "不得", "依法", "负责", "组织", "建立健全", "加强", "国民经济和社会发展",
+    "合法权益", "工作需要", "具体办法", "另行制定", "由国务院", "规定", "其他", "有关",
+    "本市", "本省", "本区", "制度", "组织开展", "开展", "向社会公布", "向社会公开", "及时",
+    # sanctions
+    "违反本法规定", "违反本条例规定", "违反本办法规定", "违反本规定", "责令限期改正", "责令改正",
+    "给予警告", "没收违法所得", "违法所得", "情节严重的", "情节较重的", "情节轻微的", "罚款",
+    "依法给予处分", "给予处分", "构成犯罪的", "依法追究刑事责任", "追究刑事责任", "治安管理处罚",
+    "民事责任", "法律责任", "万元以上", "万元以下", "以上", "以下",
+)
+
+
+def _stock_regex() -> re.Pattern[str]:
+    phrases = sorted({normalize(p) for p in STOCK_PHRASES}, key=lambda p: (-len(p), p))
+    # and item labels 「(一)」「(2)」, which every enumerating article shares
+    return re.compile("|".join(map(re.escape, phrases)) + r"|\([一二三四五六七八九十0-9]{1,3}\)")
+
+
+_STOCK_RE: re.Pattern[str] | None = None
+# Characters that carry no content of their own (after normalize: ASCII punctuation).
+_UNINFORMATIVE_CHARS = frozenset(".,;:!?\"'()[]<>-/%")
+
+
+def informative_mask(text: str) -> bytes:
+    """Per character of a normalised text: 1 where it carries content, 0 inside a stock
+    phrase, an item label, or on punctuation.
+
+    >>> t = normalize("国家建立健全反兴奋剂制度。县级以上人民政府体育行政部门会同有关部门")
+    >>> "".join(c if m else "_" for c, m in zip(t, informative_mask(t)))
+    '国家____反兴奋剂___________体育__________'
+    """
+    global _STOCK_RE
+    if _STOCK_RE is None:
+        _STOCK_RE = _stock_regex()
+    mask = bytearray(0 if ch in _UNINFORMATIVE_CHARS else 1 for ch in text)
+    for match in _STOCK_RE.finditer(text):
+        mask[match.start():match.end()] = bytes(match.end() - match.start())
+    return bytes(mask)
+
+
 # --- assignment ----------------------------------------------------------------------
 
 
@@ -379,6 +452,20 @@ class _Aligner:
         self._new_all: str | None = None
         self._distinctive_cache: dict[tuple[int, int], float] = {}
         self._phrase_cache: dict[str, int] = {}
+        self._old_masks: dict[int, bytes] = {}
+        self._new_masks: dict[int, bytes] = {}
+
+    def _mask(self, i: int) -> bytes:
+        got = self._old_masks.get(i)
+        if got is None:
+            got = self._old_masks[i] = informative_mask(self.old_text[i])
+        return got
+
+    def _new_mask(self, j: int) -> bytes:
+        got = self._new_masks.get(j)
+        if got is None:
+            got = self._new_masks[j] = informative_mask(self.new_text[j])
+        return got
 
     def _heading(self, m: Block) -> str:
         # A short first line followed by more text is a title; otherwise the "heading"
@@ -523,8 +610,18 @@ class _Aligner:
         for r, i in chosen.items():
             j = rows[r]
             t = self.text_score(i, j)
-            if t >= accept_min or (not positional_only and t >= s.candidate_min
-                                   and self.distinctive_coverage(i, j) >= s.strong_coverage):
+            if t >= accept_min:
+                # A middling ratio made of stock phrasing alone is no evidence: two
+                # unrelated articles of one law share their frame (「县级以上人民政府…
+                # 部门会同有关部门」) and little else.
+                if (t >= s.informative_check_max or self.distinctive_coverage(i, j) >= s.context_min_coverage
+                        or min(sum(self._mask(i)), sum(self._new_mask(j))) < 2 * s.coverage_min_block):
+                    # (the last case: a text made of stock phrasing alone, 「违反本法规定，
+                    # 构成犯罪的，依法追究刑事责任」, has no content to judge by; the ratio
+                    # decides as before)
+                    self.link(i, j)
+            elif (not positional_only and t >= s.candidate_min
+                  and self.distinctive_coverage(i, j) >= s.strong_coverage):
                 self.link(i, j)
 
     # stage 6
@@ -544,8 +641,13 @@ class _Aligner:
             self._old_all = "\x00".join(self.old_text)
             self._new_all = "\x00".join(self.new_text)
         total = 0.0
+        mask = self._mask(i)
         for op in Indel.opcodes(a, b):
             if op.tag != "equal" or op.src_end - op.src_start < self.s.coverage_min_block:
+                continue
+            # only the characters that carry content count (stock phrases do not)
+            informative = sum(mask[op.src_start:op.src_end])
+            if not informative:
                 continue
             run = a[op.src_start:op.src_end]
             extra = self._phrase_cache.get(run)
@@ -554,7 +656,7 @@ class _Aligner:
                 # it also occurs k more times on one side (IDF-like, str.count in C)
                 extra = max(self._old_all.count(run) - a.count(run), self._new_all.count(run) - b.count(run))
                 self._phrase_cache[run] = extra
-            total += len(run) / (1 + extra)
+            total += informative / (1 + extra)
         value = 2.0 * total / (len(a) + len(b))
         self._distinctive_cache[key] = value
         return value
