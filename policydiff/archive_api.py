@@ -16,6 +16,7 @@ from typing import Any, Sequence
 
 from . import archive as archive_mod
 from . import frontmatter
+from .ingest.formats import detect_format, source_extension
 from .errors import AmbiguousRefError, ArchiveError, BadInputError, UnknownRefError
 from .model import DocumentMeta, Source, Version
 from .refs import Ref, check_version_id, check_work_id
@@ -48,19 +49,19 @@ def _read_source(source: str) -> bytes:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise BadInputError(f"no such file: {source}: give the path of a text, HTML or Markdown file") from None
+        raise BadInputError(f"no such file: {source}: give the path of the document file") from None
     except OSError as exc:
         raise BadInputError(f"cannot read {source} ({exc.strerror}): check the path and permissions") from None
     if stat.S_ISDIR(mode):
-        raise BadInputError(f"{source} is a folder: give the path of a text, HTML or Markdown file")
+        raise BadInputError(f"{source} is a folder: give the path of the document file")
     if not stat.S_ISREG(mode):  # a pipe or a device would block or never end
         raise BadInputError(f"{source} is not a regular file (a pipe or device?): save the text to a file first")
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise BadInputError(f"no such file: {source}: give the path of a text, HTML or Markdown file") from None
+        raise BadInputError(f"no such file: {source}: give the path of the document file") from None
     except IsADirectoryError:
-        raise BadInputError(f"{source} is a folder: give the path of a text, HTML or Markdown file") from None
+        raise BadInputError(f"{source} is a folder: give the path of the document file") from None
     except OSError as exc:
         raise BadInputError(f"cannot read {source} ({exc.strerror}): check the path and permissions") from None
 
@@ -78,9 +79,10 @@ def parse_file(data: bytes, filename: str, encoding: str | None = None,
     """bytes -> (merged DocumentMeta, Document, notes): ingest, then structure.parse with
     the extracted metadata overridden field by field by `overrides` (what the user gave)."""
     from .ingest import ingest
+    from .office import convert_to_docx
     from .structure import parse
 
-    ingested = ingest(data, filename, encoding)
+    ingested = ingest(data, filename, encoding, convert=convert_to_docx)
     meta = merge_meta(ingested.meta, overrides)
     document = parse(ingested.text, meta)
     notes = _unique([*getattr(ingested, "notes", ()), *document.notes])
@@ -169,7 +171,8 @@ def prepare_version(store: Any, source: str | None, *, work: str, version: str,
     new = archive_mod.NewVersion(
         work=work, version=version, meta=meta, has_text=True, body=body,
         text_sha256=frontmatter.sha256_text(document.text), source_bytes=data,
-        source_ext=Path(source).suffix.lstrip(".") or "txt", source_url=source_url or None,
+        source_ext=source_extension(detect_format(data), os.path.basename(source)),
+        source_url=source_url or None,
         retrieved=retrieved, notes=_unique([*parse_notes, *notes]),
     )
     return new

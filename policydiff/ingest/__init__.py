@@ -1,5 +1,11 @@
 """Ingestion: bytes -> CLEAN TEXT + metadata. Functional core: takes bytes, no file I/O.
 
+FORMATS: the kind of file is decided from the bytes in one place (formats.detect_format),
+never from the extension. DOCX (ingest.docx) and PDF with a text layer (ingest.pdf) are
+read here into plain text, one paragraph per line, which then goes through the same
+cleaning as a text file; DOC/WPS/ODT/RTF are first converted to DOCX by the `convert`
+callable the caller passes (policydiff.office runs LibreOffice; the core runs nothing).
+
 CLEAN TEXT (structure parsing and text hashes depend on it; keep it stable)
 --------------------------------------------------------------------------
 1. Decoded (see `decode`): BOM, strict UTF-8, then GB18030/Big5 by plausibility; an HTML
@@ -37,12 +43,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Callable
 
 from policydiff.errors import BadInputError
 from policydiff.ingest import patterns as P
 from policydiff.ingest.chrome import Chrome, split_chrome
 from policydiff.ingest.clean import join_broken_titles, normalise_lines
 from policydiff.ingest.decoding import canonical_encoding, decode
+from policydiff.ingest.formats import CONVERTED, REFUSED, detect_format
 from policydiff.ingest.markup import declared_html_charset, html_to_text, markdown_to_text
 from policydiff.ingest.meta import extract_metadata, extract_repeals
 from policydiff.lexicon import find_cn_dates, parse_cn_date
@@ -50,17 +58,22 @@ from policydiff.model import DocumentMeta, Repeal
 
 __all__ = [
     "Ingested", "ingest", "decode", "extract_metadata", "extract_repeals", "parse_cn_date",
-    "clean_text", "detect_media_type", "find_cn_dates", "DocumentMeta", "Repeal",
+    "clean_text", "detect_media_type", "find_cn_dates", "DocumentMeta", "Repeal", "detect_format",
+    "Converter",
 ]
+
+# Converts the bytes of a kind in formats.CONVERTED to DOCX bytes: (data, kind, subject).
+Converter = Callable[[bytes, str, str], bytes]
 
 
 @dataclass(frozen=True)
 class Ingested:
     text: str  # the CLEAN TEXT (module docstring)
     meta: DocumentMeta
-    encoding: str  # "utf-8", "utf-8-sig", "gb18030", "big5", "utf-16" ...
-    media_type: str  # "text" | "html" | "markdown"
+    encoding: str  # "utf-8", "utf-8-sig", "gb18030", "big5", "utf-16" ...; "" for DOCX/PDF
+    media_type: str  # "text" | "html" | "markdown" | "docx" | "pdf"
     notes: tuple[str, ...] = ()
+    file_format: str = "text"  # formats.detect_format of the bytes: "text", "docx", "pdf", "doc" ...
 
 
 _HTML_EXT = (".html", ".htm", ".xhtml", ".shtml", ".asp", ".aspx", ".jsp", ".php")
@@ -203,15 +216,58 @@ def check_size(text: str, subject: str) -> None:
                             f"{MAX_TEXT_LINES:,} lines (the longest real law has under 4,000): split it")
 
 
-def ingest(data: bytes, filename: str | None = None, encoding: str | None = None) -> Ingested:
-    """Decode, clean and read the metadata of one input file's bytes.
+_CONVERTED_LABEL = {"doc": "Word 97-2003 / WPS (.doc/.wps)", "odt": "OpenDocument (.odt)", "rtf": "RTF"}
 
-    Raises BadInputError for empty, whitespace-only, binary or undecodable input; the
+
+def _layout_text(data: bytes, kind: str, subject: str,
+                 convert: Converter | None) -> tuple[str, str, tuple[str, ...]]:
+    """(plain text, media type, notes) of a DOCX/PDF file, or of a DOC/ODT/RTF file
+    converted to DOCX by `convert`."""
+    notes: tuple[str, ...] = ()
+    if kind in CONVERTED:
+        label = _CONVERTED_LABEL[kind]
+        if convert is None:
+            raise BadInputError(f"{subject} is a {label} file, which needs LibreOffice to read: "
+                                "apt-get install libreoffice-writer, or save it as .docx")
+        data = convert(data, kind, subject)
+        notes = (f"converted from {label} to DOCX by LibreOffice",)
+        kind = "docx"
+    if kind == "docx":
+        from policydiff.ingest.docx import docx_to_text
+
+        text, more = docx_to_text(data)
+        return text, "docx", notes + more
+    from policydiff.ingest.pdf import pdf_to_text
+
+    text, more = pdf_to_text(data, subject)
+    return text, "pdf", notes + more
+
+
+def ingest(data: bytes, filename: str | None = None, encoding: str | None = None,
+           convert: Converter | None = None) -> Ingested:
+    """Decode (or read, for DOCX/PDF), clean and read the metadata of one input file's bytes.
+
+    Raises BadInputError for empty, whitespace-only, binary or undecodable input, a kind of
+    file policydiff does not read, a scanned PDF, or a DOC/WPS/ODT without `convert`; the
     one-line message names `filename` when given.
     """
     subject = filename or "input"  # messages name the file when there is one
     if not data:
         raise BadInputError(f"{subject} is empty; give a file that holds the policy text")
+    kind = detect_format(data)
+    if kind in REFUSED:
+        raise BadInputError(f"{subject} is {REFUSED[kind]}")
+    if kind != "text":
+        raw_text, media_type, format_notes = _layout_text(data, kind, subject, convert)
+        check_size(raw_text, subject)
+        if encoding:
+            format_notes += (f"--encoding {encoding} ignored: a {media_type.upper()} file carries its own",)
+        cleaned, chrome, notes = clean_text(raw_text, "text")
+        if not cleaned.strip():
+            raise BadInputError(f"{subject} has no text in its body; give a file that holds the policy text")
+        meta = _merge_page_facts(extract_metadata(cleaned), chrome)
+        return Ingested(text=cleaned, meta=meta, encoding="", media_type=media_type,
+                        notes=format_notes + notes, file_format=kind)
     try:
         text, used_encoding = _decode_page(data, filename, encoding)
     except BadInputError as error:
