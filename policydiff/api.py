@@ -38,6 +38,13 @@ def add_version(archive_dir: Path, source: str | None, **fields) -> Version:
     return archive_api.add_version(archive_dir, source, **fields)
 
 
+def extraction_lines(added: Version) -> list[str]:
+    """What `add` extracted from its file (title, 文号, issuers, dates, measures, repeals)."""
+    from .render.extraction import extraction_lines as lines
+
+    return lines(added.meta, added.document)
+
+
 def list_works(archive_dir: Path, fmt: str = "text") -> str:
     from . import archive_api
 

@@ -9,6 +9,7 @@ Reads files and the archive; the parsing and rendering are done by the functiona
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace as dc_replace
 import os
 import stat
 from pathlib import Path
@@ -79,7 +80,7 @@ def parse_file(data: bytes, filename: str, encoding: str | None = None,
     """bytes -> (merged DocumentMeta, Document, notes): ingest, then structure.parse with
     the extracted metadata overridden field by field by `overrides` (what the user gave)."""
     from .ingest import ingest
-    from .office import convert_to_docx
+    from .ingest.office import convert_to_docx
     from .structure import parse
 
     ingested = ingest(data, filename, encoding, convert=convert_to_docx)
@@ -113,9 +114,23 @@ def init_archive(directory: Path) -> Path:
     return archive_mod.init(directory)
 
 
-def add_version(archive_dir: Path, source: str | None, *, replace: bool = False, **fields) -> Version:
+def add_version(archive_dir: Path, source: str | None, *, replace: bool = False, dry_run: bool = False,
+                **fields) -> Version:
+    """Import SOURCE as one version; the returned Version carries the parsed document (for
+    `add`'s report of what it extracted). dry_run: read and parse, write nothing (the
+    returned Version has no path and no commit)."""
     store = archive_mod.Archive(archive_dir)
-    return store.add(prepare_version(store, source, **fields), replace=replace)
+    new = prepare_version(store, source, **fields)
+    document = None
+    if new.has_text:
+        from .mdbody import from_markdown
+
+        document = from_markdown(new.body, new.meta)
+    if dry_run:
+        return Version(work=new.work, version=new.version, meta=new.meta, has_text=new.has_text,
+                       document=document, notes=new.notes, text_sha256=new.text_sha256)
+    added = store.add(new, replace=replace)
+    return dc_replace(added, document=document) if document is not None else added
 
 
 def prepare_version(store: Any, source: str | None, *, work: str, version: str,

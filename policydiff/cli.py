@@ -65,19 +65,27 @@ def init(obj: _Context, directory: str | None) -> None:
 @click.option("--no-text", is_flag=True, help="Record a version whose text is not available.")
 @click.option("--note", "notes", multiple=True, help="A note to keep with the version.")
 @click.option("--replace", is_flag=True, help="Correct an archived version (a commit that says so).")
+@click.option("--dry-run", is_flag=True, help="Show what would be extracted (on stderr); write nothing.")
 @click.pass_obj
 def add(obj: _Context, source, work, version, title, doc_no, issuers, issued, effective,
-        source_url, retrieved, encoding, no_text, notes, replace) -> None:
-    """Import SOURCE (text, HTML or Markdown) as WORK@VERSION; prints the new ref."""
+        source_url, retrieved, encoding, no_text, notes, replace, dry_run) -> None:
+    """Import SOURCE (text, HTML, Markdown, DOCX, PDF; DOC/WPS/ODT with LibreOffice) as
+    WORK@VERSION; prints the new ref, and on stderr what was extracted."""
     added = api.add_version(
         obj.archive, source, work=work, version=version, title=title, doc_no=doc_no,
         issuers=tuple(issuers), issued=issued, effective=effective, source_url=source_url,
         retrieved=retrieved, encoding=encoding, no_text=no_text, notes=tuple(notes),
-        replace=replace,
+        replace=replace, dry_run=dry_run,
     )
-    click.echo(added.ref)
+    if not dry_run:
+        click.echo(added.ref)
+    if added.has_text:
+        for line in api.extraction_lines(added):
+            click.echo(f"  {line}", err=True)
     for note in added.notes:
         click.echo(f"Note: {note}", err=True)
+    if dry_run:
+        click.echo(f"dry run: {added.ref} was not written", err=True)
 
 
 @cli.command(name="list")

@@ -228,7 +228,17 @@ def _realdocs(fmt: str) -> list[dict]:
     return [d for d in manifest["documents"] if d["format"] == fmt]
 
 
-@pytest.mark.parametrize("entry", _realdocs("docx"), ids=lambda d: d["id"])
+# Files whose count is wrong for a reason outside the format reader, each with the reason.
+# strict: when the parser learns it, the test says so and the entry must go.
+KNOWN_MISCOUNTS = {
+    "tj-jzz-xize": "第二十八条 is run into the paragraph of 第二十七条 in the Word file itself "
+                   "(no line break): the structure parser does not split run-in articles",
+}
+
+
+@pytest.mark.parametrize("entry", [
+    pytest.param(d, marks=pytest.mark.xfail(reason=KNOWN_MISCOUNTS[d["id"]], strict=True))
+    if d["id"] in KNOWN_MISCOUNTS else d for d in _realdocs("docx")], ids=lambda d: d["id"])
 def test_real_docx_measure_counts(entry):
     data = (REALDOCS / entry["id"] / entry["file"]).read_bytes()
     ingested = ingest(data, entry["file"])

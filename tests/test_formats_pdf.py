@@ -1,4 +1,4 @@
-"""PDF reader (policydiff.ingest.pdf) and the LibreOffice path (policydiff.office).
+"""PDF reader (policydiff.ingest.pdf) and the LibreOffice path (policydiff.ingest.office).
 
 PDFs are made from a fictional rule (tests/_docx_build.py) by real LibreOffice, so the
 layout (justified lines, first-line indents, page breaks inside sentences, a running
@@ -23,7 +23,7 @@ from policydiff.errors import BadInputError
 from policydiff.ingest import ingest
 from policydiff.ingest.docx import docx_to_text
 from policydiff.ingest.pdf import PAGE_NUMBER, _Line, _drop_running, _paragraphs, pdf_to_text
-from policydiff.office import convert, convert_to_docx, soffice_path
+from policydiff.ingest.office import convert, convert_to_docx, soffice_path
 from policydiff.structure import parse
 
 from . import _docx_build as B
@@ -180,7 +180,7 @@ def test_word_numbering_survives_doc_conversion(soffice):
 
 
 def test_soffice_missing_is_one_line_naming_the_package(monkeypatch):
-    monkeypatch.setattr("policydiff.office.shutil.which", lambda name: None)
+    monkeypatch.setattr("policydiff.ingest.office.shutil.which", lambda name: None)
     data = (REALDOCS / "js-gfwj-beian" / "document.doc").read_bytes()
     with pytest.raises(BadInputError, match="apt-get install libreoffice-writer") as caught:
         ingest(data, "document.doc", convert=convert_to_docx)

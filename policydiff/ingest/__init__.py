@@ -4,7 +4,7 @@ FORMATS: the kind of file is decided from the bytes in one place (formats.detect
 never from the extension. DOCX (ingest.docx) and PDF with a text layer (ingest.pdf) are
 read here into plain text, one paragraph per line, which then goes through the same
 cleaning as a text file; DOC/WPS/ODT/RTF are first converted to DOCX by the `convert`
-callable the caller passes (policydiff.office runs LibreOffice; the core runs nothing).
+callable the caller passes (policydiff.ingest.office runs LibreOffice; the core runs nothing).
 
 CLEAN TEXT (structure parsing and text hashes depend on it; keep it stable)
 --------------------------------------------------------------------------

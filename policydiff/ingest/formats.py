@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-# Kinds that LibreOffice converts to DOCX before they are read (see policydiff.office).
+# Kinds that LibreOffice converts to DOCX before they are read (see policydiff.ingest.office).
 CONVERTED = frozenset({"doc", "odt", "rtf"})
 
 # Extension of the kept source file for each kind that has one fixed extension.

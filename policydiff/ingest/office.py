@@ -1,4 +1,4 @@
-"""LibreOffice headless conversion of DOC / WPS / ODT / RTF to DOCX (imperative shell).
+"""LibreOffice headless conversion of DOC / WPS / ODT / RTF to DOCX (the edge of ingest: bytes in, bytes out, through a program in a temp folder).
 
 `add` hands `convert_to_docx` to ingest (the core never runs programs); ingest reads the
 DOCX that comes back with its own reader (ingest.docx), so Word's automatic numbering
@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .errors import BadInputError
+from policydiff.errors import BadInputError
 
 # Longest a conversion may take before it is stopped. Unit: seconds; range 20..600.
 # A cold start with a fresh profile takes 3-10 s on a loaded 2-core machine; a 200-page
