@@ -50,7 +50,7 @@ from policydiff.ingest import patterns as P
 from policydiff.ingest.chrome import Chrome, split_chrome
 from policydiff.ingest.clean import join_broken_titles, normalise_lines
 from policydiff.ingest.decoding import canonical_encoding, decode
-from policydiff.ingest.formats import CONVERTED, REFUSED, detect_format
+from policydiff.ingest.formats import CONVERTED, REFUSED, detect_format, refusal
 from policydiff.ingest.markup import declared_html_charset, html_to_text, markdown_to_text
 from policydiff.ingest.meta import extract_metadata, extract_repeals
 from policydiff.lexicon import find_cn_dates, parse_cn_date
@@ -256,7 +256,7 @@ def ingest(data: bytes, filename: str | None = None, encoding: str | None = None
         raise BadInputError(f"{subject} is empty; give a file that holds the policy text")
     kind = detect_format(data)
     if kind in REFUSED:
-        raise BadInputError(f"{subject} is {REFUSED[kind]}")
+        raise BadInputError(f"{subject} is {refusal(kind, data)}")
     if kind != "text":
         raw_text, media_type, format_notes = _layout_text(data, kind, subject, convert)
         check_size(raw_text, subject)

@@ -33,7 +33,8 @@ _SOURCE_EXT = {"docx": "docx", "pdf": "pdf", "odt": "odt", "rtf": "rtf", "ofd": 
 _PDF_HEADER_WINDOW = 1024
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"BM")
+_IMAGES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF87a": "GIF", b"GIF89a": "GIF",
+           b"II*\x00": "TIFF", b"MM\x00*": "TIFF", b"BM": "BMP"}
 _ARCHIVES = (b"\x1f\x8b", b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07")
 
 
@@ -91,7 +92,7 @@ def detect_format(data: bytes) -> str:
         return "ole2"
     if data.startswith(b"{\\rtf"):
         return "rtf"
-    if data.startswith(_IMAGES):
+    if data.startswith(tuple(_IMAGES)):
         return "image"
     if data.startswith(_ARCHIVES):
         return "archive"
@@ -118,9 +119,10 @@ REFUSED = {
     "ods": "a spreadsheet, not a policy text: save the text as .docx, .pdf or .txt",
     "pptx": "a PowerPoint file, not a policy text: save the text as .docx, .pdf or .txt",
     "ppt": "a PowerPoint file, not a policy text: save the text as .docx, .pdf or .txt",
-    "ole2": "an Office compound file holding no Word document: save the text as .docx, .pdf or .txt",
+    "ole2": "an Office compound file (DOC/XLS/PPT) in which no Word document was found: save the text "
+            "as .docx, .pdf or .txt",
     "zip": "a ZIP archive, not a document: unpack it and add the document inside",
-    "image": "an image (a scan?): policydiff reads text, not pictures; give the text as .docx, "
+    "image": "{image} image (a scan?): policydiff reads text, not pictures; give the text as .docx, "
              "a PDF with a text layer, or .txt",
     "archive": "a compressed archive: unpack it and add the document inside",
     "executable": "a program, not a document",
@@ -128,3 +130,11 @@ REFUSED = {
            "one exists for Python); export it to PDF or .docx with the OFD reader (e.g. 数科/福昕 "
            "OFD 阅读器) and add that",
 }
+
+
+def refusal(kind: str, data: bytes) -> str:
+    """What to say about a file of a kind in REFUSED (after "<file> is ")."""
+    if kind == "image":
+        name = next((n for magic, n in _IMAGES.items() if data.startswith(magic)), "an")
+        return REFUSED["image"].format(image=f"a {name}" if name != "an" else "an")
+    return REFUSED[kind]
