@@ -214,3 +214,14 @@ def import_folder(archive_dir: Path, folder: str, *, pattern: str | None = None,
     summary = bulkimport.import_entries(store, entries, jobs=jobs or os.cpu_count() or 1, report=report)
     summary.ignored = ignored
     return summary
+
+
+def citations(archive_option: str | None, old_ref: str, new_ref: str, fmt: str = "text", *,
+              archive_wide: bool = False, all_versions: bool = False) -> str:
+    """`policydiff citations OLD NEW`: every citation of the old version mapped through the
+    alignment and checked against the new text, the 条文序号对照表, and with archive_wide
+    the citations of the revised work in the other archived documents (citations_api)."""
+    from . import citations_api
+
+    return citations_api.citations(archive_option, old_ref, new_ref, fmt=fmt, archive_wide=archive_wide,
+                                   all_versions=all_versions)

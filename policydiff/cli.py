@@ -144,6 +144,23 @@ def report(obj: _Context, old: str, new: str, output: str | None, fmt: str, lang
 
 
 @cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text")
+@click.option("--archive-wide", is_flag=True,
+              help="Also check the citations of the revised work in the other archived documents (their latest versions).")
+@click.option("--all-versions", is_flag=True, help="With --archive-wide: every archived version, not only the latest.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file instead of stdout.")
+@click.pass_obj
+def citations(obj: _Context, old: str, new: str, fmt: str, archive_wide: bool, all_versions: bool,
+              output: str | None) -> None:
+    """Citations of OLD mapped through the alignment and checked against NEW (refs or plain
+    files), with the 条文序号对照表."""
+    _emit(api.citations(obj.archive_option, old, new, fmt=fmt, archive_wide=archive_wide or all_versions,
+                        all_versions=all_versions), output)
+
+
+@cli.command()
 @click.argument("query")
 @click.option("--measure", help="A measure label: 5, 5., 第5条, 第五条.")
 @click.option("--as-of", help="Date to answer for, YYYY-MM-DD (default: today).")
