@@ -63,7 +63,10 @@ _ITEM = rf"第{_SP}[(（]?{_SP}(?P<i>{_NUM}){_SP}[)）]?{_SP}项"
 # with a finer level after them (「本条第二款」), see find_citations. 本条例 is not 本条.
 _RELATIVE = r"(?P<rel>前(?P<reln>[两二三四五])?款|前条|前项|本条(?!例)|本款)"
 
-_TOKEN_RE = re.compile(rf"{_ARTICLE}|{_PARAGRAPH}|{_ITEM}|{_RELATIVE}")
+# 「第（一）、（三）项」, 「第(一)、(二)、(三)项」: items listed inside one 第…项
+_ITEM_LIST = (rf"(?P<ilist>第{_SP}[(（]{_SP}(?:{_NUM}){_SP}[)）]"
+              rf"(?:{_SP}[、和及或]{_SP}[(（]{_SP}(?:{_NUM}){_SP}[)）])+{_SP}项)")
+_TOKEN_RE = re.compile(rf"{_ITEM_LIST}|{_ARTICLE}|{_PARAGRAPH}|{_ITEM}|{_RELATIVE}")
 
 # What joins the elements of a list or a range. Longest first (以及 before 及).
 _LIST_SEPARATORS = ("、", "以及", "或者", "和", "及", "与", "或")
@@ -92,9 +95,20 @@ MAX_BARE_NAME_CHARS = 40
 _NAME_STOP_WORDS = ("依照", "依据", "根据", "按照", "违反", "适用", "符合", "参照", "认定为", "视为",
                     "属于", "构成", "具有", "具备", "对于", "以及", "或者", "是指", "所称", "不适用",
                     "除", "对", "和", "与", "及", "即", "是", "为", "的", "在", "由", "经", "依", "按",
-                    "照", "将", "并", "于", "或", "已", "从")
+                    "照", "将", "并", "于", "或", "已", "从", "有", "就", "但", "行使", "依法", "应当", "可以",
+                    "予以", "而", "若", "均", "仍")
 _COUNTRY = "中华人民共和国"
-_LEADING_STOP_CHARS = ("有",)
+# A stop word that is also part of a common word of law names is no stop there:
+# {stop word: (characters that may stand before it, characters that may follow it)}.
+# 国有资产法, 就业促进法, 行政诉讼法 keep their 有, 就, 行.
+_STOP_WORD_EXCEPTIONS = {"有": ("国所共", ""), "就": ("", "业"), "使": ("行", "用"), "但": ("", "")}
+
+
+def _inside_a_name(run: str, pos: int, word: str) -> bool:
+    before, after = _STOP_WORD_EXCEPTIONS.get(word, ("", ""))
+    prev_char = run[pos - 1] if pos > 0 else ""
+    next_char = run[pos + len(word)] if pos + len(word) < len(run) else ""
+    return bool((prev_char and prev_char in before) or (next_char and next_char in after))
 
 # A bare 「第X条」 cites when a citing word stands before it in the same clause ...
 _CITING_BEFORE_RE = re.compile(
@@ -172,23 +186,47 @@ class _Element:
     first_level: int = 0
 
 
-def _tokens(text: str) -> list[re.Match[str]]:
-    return list(_TOKEN_RE.finditer(text))
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    level: int  # 1 article, 2 paragraph, 3 item
+    article: int | None = None
+    article_sub: int | None = None
+    paragraph: int | None = None
+    item: int | None = None
+    relative: str | None = None
+    relative_count: int = 1
+    listed: bool = False  # the 2nd, 3rd … item of 「第（一）、（三）项」: a list element
 
 
-def _token_level(m: re.Match[str]) -> int:
-    if m.group("a") is not None:
-        return 1
-    if m.group("p") is not None:
-        return 2
-    if m.group("i") is not None:
-        return 3
-    rel = m.group("rel")
-    if rel in ("前条", "本条"):
-        return 1
-    if rel in ("本款",) or rel.endswith("款"):
-        return 2
-    return 3  # 前项
+_PAREN_NUM_RE = re.compile(rf"[(（]{_SP}(?P<n>{_NUM}){_SP}[)）]")
+
+
+def _tokens(text: str) -> list[_Token]:
+    out: list[_Token] = []
+    for m in _TOKEN_RE.finditer(text):
+        if m.group("ilist") is not None:
+            # 「第（一）、（三）项」: one item token per number; the first keeps 第, the
+            # last keeps 项
+            numbers = list(_PAREN_NUM_RE.finditer(text, m.start(), m.end()))
+            for k, n in enumerate(numbers):
+                start = m.start() if k == 0 else n.start()
+                end = m.end() if k == len(numbers) - 1 else n.end()
+                out.append(_Token(start, end, 3, item=_value(n.group("n")), listed=k > 0))
+        elif m.group("a") is not None:
+            out.append(_Token(m.start(), m.end(), 1, article=_value(m.group("a")),
+                              article_sub=_value(m.group("asub"))))
+        elif m.group("p") is not None:
+            out.append(_Token(m.start(), m.end(), 2, paragraph=_value(m.group("p"))))
+        elif m.group("i") is not None:
+            out.append(_Token(m.start(), m.end(), 3, item=_value(m.group("i"))))
+        else:
+            rel = m.group("rel")
+            level = 1 if rel in ("前条", "本条") else 2 if rel.endswith("款") else 3
+            out.append(_Token(m.start(), m.end(), level, relative=rel,
+                              relative_count=(_value(m.group("reln")) or 1) if m.group("reln") else 1))
+    return out
 
 
 def _elements(text: str) -> list[list[tuple[_Element, str]]]:
@@ -199,26 +237,25 @@ def _elements(text: str) -> list[list[tuple[_Element, str]]]:
     current: list[tuple[_Element, str]] = []
     element: _Element | None = None
     pending_sep = ""
-    for m in _tokens(text):
-        level = _token_level(m)
-        adjacent = element is not None and m.start() == element.end
-        if adjacent and level > element.level:
-            _extend(element, m, level)
+    for tok in _tokens(text):
+        adjacent = element is not None and tok.start == element.end
+        if adjacent and tok.level > element.level and not tok.listed:
+            _extend(element, tok)
             continue
         # a new element: joined to the expression by a separator, or a new expression
         if element is not None:
             current.append((element, pending_sep))
-        gap = text[element.end:m.start()] if element is not None else None
-        sep = _separator(gap) if gap is not None else None
-        if sep is None or m.group("rel") is not None:
+        gap = text[element.end:tok.start] if element is not None else None
+        sep = "、" if tok.listed else (_separator(gap) if gap is not None else None)
+        if sep is None or tok.relative is not None:
             if current:
                 expressions.append(current)
             current = []
             pending_sep = ""
         else:
             pending_sep = sep
-        element = _Element(start=m.start(), end=m.end(), first_level=level)
-        _extend(element, m, level)
+        element = _Element(start=tok.start, end=tok.end, first_level=tok.level)
+        _extend(element, tok)
     if element is not None:
         current.append((element, pending_sep))
     if current:
@@ -233,20 +270,18 @@ def _separator(gap: str) -> str | None:
     return None
 
 
-def _extend(element: _Element, m: re.Match[str], level: int) -> None:
-    element.end = m.end()
-    element.level = level
-    if m.group("a") is not None:
-        element.article = _value(m.group("a"))
-        element.article_sub = _value(m.group("asub"))
-    elif m.group("p") is not None:
-        element.paragraph = _value(m.group("p"))
-    elif m.group("i") is not None:
-        element.item = _value(m.group("i"))
-    else:
-        element.relative = m.group("rel")
-        if m.group("reln"):
-            element.relative_count = _value(m.group("reln")) or 1
+def _extend(element: _Element, tok: _Token) -> None:
+    element.end = tok.end
+    element.level = tok.level
+    if tok.article is not None:
+        element.article, element.article_sub = tok.article, tok.article_sub
+    elif tok.paragraph is not None:
+        element.paragraph = tok.paragraph
+    elif tok.item is not None:
+        element.item = tok.item
+    if tok.relative is not None:
+        element.relative = tok.relative
+        element.relative_count = tok.relative_count
 
 
 def _book_title_before(text: str, end: int) -> tuple[int, str] | None:
@@ -283,19 +318,20 @@ def trim_bare_name(run: str) -> str:
     ('刑法', '民事诉讼法', '未成年人保护法')
     >>> trim_bare_name("适用中华人民共和国民事诉讼法")
     '中华人民共和国民事诉讼法'
+    >>> [trim_bare_name(r) for r in ("应当就侵权责任法", "依法行使刑事诉讼法", "发明创造有专利法", "但民事诉讼法")]
+    ['侵权责任法', '刑事诉讼法', '专利法', '民事诉讼法']
+    >>> [trim_bare_name(r) for r in ("违反企业国有资产法", "依照就业促进法", "适用行政诉讼法")]
+    ['企业国有资产法', '就业促进法', '行政诉讼法']
     """
     country = run.rfind(_COUNTRY)
     if country >= 0:
         return run[country:]
-    if run.startswith(_LEADING_STOP_CHARS) and len(run) >= 4:
-        # 「有刑事诉讼法」: 有 only as the first character (国有资产法 keeps its 有)
-        run = run[1:]
     cut = 0
     for word in _NAME_STOP_WORDS:
         # the last stop word that leaves a name of at least two characters before the noun
         pos = run.rfind(word, 0, max(0, len(run) - 2))
         while pos >= 0:
-            if pos + len(word) <= len(run) - 2:
+            if pos + len(word) <= len(run) - 2 and not _inside_a_name(run, pos, word):
                 cut = max(cut, pos + len(word))
                 break
             pos = run.rfind(word, 0, pos)

@@ -68,6 +68,11 @@ def test_lists_and_ranges():
     # an element without its article inherits it
     found = find_citations("符合本法第六十七条第一款第一项至第六项、第八项规定的")
     assert [(c.article, c.paragraph, c.item) for c in found] == [(67, 1, 1), (67, 1, 6), (67, 1, 8)]
+    # items listed inside one 第…项
+    found = find_citations("有本条例第二十一条第一款第(一)、(二)、(三)项所列行为，或者有前款第（一）、（三）项行为的")
+    assert [(c.scope, c.article, c.paragraph, c.item, c.relative) for c in found] == [
+        ("internal", 21, 1, 1, None), ("internal", 21, 1, 2, None), ("internal", 21, 1, 3, None),
+        ("relative", None, None, 1, "前款"), ("relative", None, None, 3, "前款")]
 
 
 def test_relative_citations():
@@ -98,6 +103,10 @@ def test_external_citations():
     assert c.work_name == "最高人民法院关于适用《中华人民共和国示例法》的解释" and c.article == 174
     # 「有刑事诉讼法第X条」: the verb is not part of the name; a bare article later in
     # the same sentence continues the external citation
+    names = [c.work_name for c in find_citations(
+        "应当就示例责任法第六十条规定承担责任；依法行使示例诉讼法第五条规定的权利；发明创造有示例专利法第二条所列情形；"
+        "但示例诉讼法第一百零一条的规定除外；违反企业国有资产法第三条；依照就业促进法第四条")]
+    assert names == ["示例责任法", "示例诉讼法", "示例专利法", "示例诉讼法", "企业国有资产法", "就业促进法"]
     found = find_citations("有示例诉讼法第二百二十七条规定的情形之一，或者违反第二百二十八条规定的")
     assert [(c.scope, c.work_name, c.article) for c in found] == [
         ("external", "示例诉讼法", 227), ("external", "示例诉讼法", 228)]

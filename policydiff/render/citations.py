@@ -200,3 +200,148 @@ def _external_line(ex: ExternalCheck) -> str:
 
 
 __all__ = ["FORMAT", "citations_dict", "citations_json", "citations_csv", "citations_text"]
+
+
+# --------------------------------------------------------------------------- HTML report sections
+
+# UI strings of the two report sections (条文序号对照表, 引用影响), kept beside their view so
+# that the shared label table is not edited for them; every key exists in both languages
+# (tests/test_citations.py checks it).
+CITATION_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "corr.heading": "条文序号对照表",
+        "corr.intro": "每一条旧条文在新版中的对应条文（由对齐得出）。共 {rows} 行，其中序号变化 {renumbered} 行。",
+        "corr.old": "旧版条文",
+        "corr.new": "新版条文",
+        "corr.kind": "对应关系",
+        "corr.similarity": "相似度",
+        "corr.none": "—",
+        "impact.heading": "引用影响",
+        "impact.internal": "本文件内部的引用",
+        "impact.internal_counts": "旧版中的引用 {old} 处：{parts}；新版新增引用 {new} 处。",
+        "impact.attention": "需要核对的引用",
+        "impact.attention_none": "没有需要核对的内部引用：新版写出的条文序号都与对齐结果一致。",
+        "impact.updated": "新版已随序号变化更新的引用（{n} 处）",
+        "impact.col_where": "所在条文",
+        "impact.col_citation": "引用原文",
+        "impact.col_target": "被引条文",
+        "impact.col_predicted": "对齐得出的新序号",
+        "impact.col_written": "新版写作",
+        "impact.col_status": "状态",
+        "impact.col_reason": "说明",
+        "impact.external": "其他档案文件中的引用",
+        "impact.external_none": "档案中没有其他文件引用本文件的条文。",
+        "impact.external_absent": "本报告不是在档案中生成的，未检查其他文件的引用（在档案中运行 policydiff report 或 policydiff citations --archive-wide）。",
+        "impact.col_ref": "引用文件",
+        "impact.col_suggested": "建议改为",
+        "status.updated": "已更新",
+        "status.unchanged": "未变",
+        "status.stale": "疑似未更新",
+        "status.retargeted": "改引他条",
+        "status.target_removed": "被引条文已删除",
+        "status.target_split": "被引条文已拆分",
+        "status.dropped": "引用已删去",
+        "status.unresolved": "无法解析",
+        "status.new_citation": "新增引用",
+        "status.current": "仍然有效",
+        "status.renumbered": "序号已变",
+        "status.modified": "内容已改",
+        "status.removed": "已删除",
+        "status.split": "已拆分",
+        "status.unknown": "无法判断",
+    },
+    "en": {
+        "corr.heading": "Article number correspondence (条文序号对照表)",
+        "corr.intro": "Each old article and its counterpart in the new version (from the alignment). {rows} rows, {renumbered} renumbered.",
+        "corr.old": "Old article",
+        "corr.new": "New article",
+        "corr.kind": "Correspondence",
+        "corr.similarity": "Similarity",
+        "corr.none": "—",
+        "impact.heading": "Citation impact (引用影响)",
+        "impact.internal": "Citations inside the document",
+        "impact.internal_counts": "{old} citations in the old version: {parts}; {new} new citations in the new version.",
+        "impact.attention": "Citations to check",
+        "impact.attention_none": "No internal citation to check: every article number the new text writes agrees with the alignment.",
+        "impact.updated": "Citations the new text updated to the new numbering ({n})",
+        "impact.col_where": "In article",
+        "impact.col_citation": "Citation as written",
+        "impact.col_target": "Cited article",
+        "impact.col_predicted": "New number from the alignment",
+        "impact.col_written": "New text writes",
+        "impact.col_status": "Status",
+        "impact.col_reason": "Note",
+        "impact.external": "Citations in other archived documents",
+        "impact.external_none": "No other archived document cites this document's articles.",
+        "impact.external_absent": "This report was not made inside an archive: citations in other documents were not checked (run policydiff report or policydiff citations --archive-wide in an archive).",
+        "impact.col_ref": "Citing document",
+        "impact.col_suggested": "Suggested",
+        "status.updated": "updated",
+        "status.unchanged": "unchanged",
+        "status.stale": "stale",
+        "status.retargeted": "retargeted",
+        "status.target_removed": "target removed",
+        "status.target_split": "target split",
+        "status.dropped": "dropped",
+        "status.unresolved": "unresolved",
+        "status.new_citation": "new citation",
+        "status.current": "current",
+        "status.renumbered": "renumbered",
+        "status.modified": "modified",
+        "status.removed": "removed",
+        "status.split": "split",
+        "status.unknown": "unknown",
+    },
+}
+
+ATTENTION = ("stale", "retargeted", "target_removed", "target_split", "unresolved")
+
+
+def citation_label(key: str, lang: str = "zh", **fields: object) -> str:
+    text = CITATION_LABELS[lang].get(key, key)
+    return text.format(**fields) if fields else text
+
+
+def citations_view(report: CitationReport, lang: str = "zh", impact_checked: bool = False) -> dict[str, Any]:
+    """Plain data for the report's 条文序号对照表 and 引用影响 sections."""
+    def t(key: str, **fields: object) -> str:
+        return citation_label(key, lang, **fields)
+
+    old_labels, new_labels = _labels(report, "old"), _labels(report, "new")
+    rows = [{"old": [(o, l) for o, l in zip(r.old, r.old_labels)], "new": [(n, l) for n, l in zip(r.new, r.new_labels)],
+             "kind": r.kind, "similarity": f"{r.similarity:.2f}", "renumbered": r.renumbered}
+            for r in report.correspondence]
+
+    def internal_row(ch: InternalCheck) -> dict[str, Any]:
+        return {
+            "status": ch.status, "status_label": t("status." + ch.status),
+            "where": (ch.citation.ordinal, old_labels.get(ch.citation.ordinal, "")),
+            "citation": ch.citation.text,
+            "target": ch.target.label if ch.target else "",
+            "predicted": [(x.ordinal, x.label) for x in ch.target_new],
+            "written": ch.written.text if ch.written is not None else "",
+            "written_where": (ch.written.ordinal, new_labels.get(ch.written.ordinal, "")) if ch.written else None,
+            "reason": ch.reason,
+        }
+
+    olds = [ch for ch in report.internal if ch.side == "old"]
+    counts = report.counts()
+    parts = "，".join(f"{t('status.' + k)} {v}" for k, v in counts.items() if v and k != "new_citation") \
+        if lang == "zh" else ", ".join(f"{t('status.' + k)} {v}" for k, v in counts.items() if v and k != "new_citation")
+    external = [{
+        "ref": e.ref, "title": e.title or "", "citation": e.citation.text, "status": e.status,
+        "status_label": t("status." + e.status), "suggested": e.suggested_text or "、".join(e.suggested),
+        "reason": e.reason,
+    } for e in report.external]
+    return {
+        "t": t,
+        "rows": rows,
+        "renumbered": sum(1 for r in report.correspondence if r.renumbered),
+        "counts_line": t("impact.internal_counts", old=len(olds), parts=parts or "—",
+                         new=counts.get("new_citation", 0)),
+        "attention": [internal_row(ch) for ch in olds if ch.status in ATTENTION],
+        "updated": [internal_row(ch) for ch in olds if ch.status == "updated"],
+        "external": external,
+        "external_checked": impact_checked or report.external_scope is not None,
+        "external_notes": list(report.external_notes),
+    }
