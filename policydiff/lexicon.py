@@ -124,7 +124,9 @@ def doc_no_year(text: str | None) -> int | None:
 # 〇/○/零/O all zero), and the ISO-like forms of web pages (2024-10-18, 2024/10/18, 2024.10.18).
 
 _YEAR_DIGITS = "〇○零OＯ一二三四五六七八九"
-YEAR_PATTERN = rf"(?:[0-9０-９]{{4}}|[{_YEAR_DIGITS}]{{4}})"
+# A year in Chinese digits may have its zeros typed as the digit 0 (「二00四年」, seen in Word
+# documents); it still starts with a Chinese digit.
+YEAR_PATTERN = rf"(?:[0-9０-９]{{4}}|[{_YEAR_DIGITS}][{_YEAR_DIGITS}0０]{{3}})"
 MONTH_DAY_PATTERN = r"(?:[0-9０-９]{1,2}|[〇零一二三四五六七八九十]{1,3})"
 DATE_PATTERN = rf"{YEAR_PATTERN}\s*年\s*{MONTH_DAY_PATTERN}\s*月\s*{MONTH_DAY_PATTERN}\s*日"
 DATE_RE = re.compile(
@@ -134,6 +136,9 @@ _ISO_LIKE_RE = re.compile(r"(?<![0-9])([0-9]{4})\s*[-/.]\s*([0-9]{1,2})\s*[-/.]\
 
 
 def _number(text: str) -> int | None:
+    """A year, month or day as written: 2024, 二〇二四, 二00四 (zeros as digits), 十二."""
+    if text[:1] in _YEAR_DIGITS:
+        text = text.replace("0", "〇").replace("０", "〇")
     try:
         return cn_to_int(text.replace("O", "〇"))
     except ValueError:
@@ -170,6 +175,9 @@ def parse_cn_date(text: str) -> str | None:
 
     >>> parse_cn_date("2024年10月9日"), parse_cn_date("发布时间:2024-10-18 10:56:00")
     ('2024-10-09', '2024-10-18')
+    >>> parse_cn_date("二00四年十二月二十三日")
+    '2004-12-23'
+
     """
     found = iter_dates(text)
     return found[0][1] if found else None

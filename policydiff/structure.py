@@ -167,7 +167,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("section", re.compile(rf"第(?P<n>{_NUM})节")),
     ("article", re.compile(rf"第(?P<n>{_NUM})条(?:之(?P<sub>{_NUM}))?")),
     ("cn-top", re.compile(rf"(?P<n>{_CN})[、]")),
-    ("cn-paren", re.compile(rf"[(（](?P<n>{_CN})[)）]")),
+    # ㈠…㈩ (U+3220..U+3229, one character each) are （一）…（十） as some pages print them
+    ("cn-paren", re.compile(rf"[(（](?P<n>{_CN})[)）]|(?P<n3>[\u3220-\u3229])")),
     ("arabic", re.compile(rf"(?P<n>{_DIG})(?:[.．](?![0-9０-９])|、)")),
     ("arabic-paren", re.compile(rf"[(（](?P<n>{_DIG})[)）]|(?P<n2>{_DIG})[)）]")),
     ("circled", re.compile(rf"(?P<n>[{''.join(CIRCLED)}])")),
@@ -223,7 +224,9 @@ def classify_line(line: str) -> Candidate | None:
         if not match:
             continue
         try:
-            number = _number(style, match.group("n") or match.groupdict().get("n2"))
+            ideograph = match.groupdict().get("n3")
+            number = (ord(ideograph) - 0x321F if ideograph
+                      else _number(style, match.group("n") or match.groupdict().get("n2")))
             sub = match.groupdict().get("sub")
             sub_number = cn_to_int(sub) if sub else None
         except ValueError:

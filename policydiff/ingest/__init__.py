@@ -166,6 +166,10 @@ def _merge_page_facts(meta: DocumentMeta, chrome: Chrome) -> DocumentMeta:
         changes["issued"] = parse_cn_date(fields.get("成文日期") or fields["公布日期"])
     if meta.effective is None and meta.effective_clause is None and "施行日期" in fields:
         changes["effective"] = parse_cn_date(fields["施行日期"])
+    # 「自印发之日起施行」 in a text without a signature date: the page's 成文日期 is that day.
+    if meta.effective is None and meta.effective_clause and changes.get("issued") \
+            and re.search(r"自\s*(?:印发|发布|公布|签发|发文|颁布)之日起?\s*(?:施行|实施|生效|执行)", meta.effective_clause):
+        changes["effective"] = changes["issued"]
     if not meta.issuers and "发文机关" in fields:
         issuers = tuple(n for n in re.split(r"[、，,\s]+", fields["发文机关"]) if n)
         if issuers:

@@ -11,7 +11,8 @@ import re
 
 from policydiff.ingest import patterns as P
 from policydiff.ingest.chrome import BRACKET_FIELD
-from policydiff.lexicon import CN_NUMERAL_CHARS, DOC_NO_BARE, YEAR_PATTERN, find_cn_dates, parse_cn_date
+from policydiff.lexicon import (CN_NUMERAL_CHARS, DATE_PATTERN, DATE_RE, DOC_NO_BARE, YEAR_PATTERN, find_cn_dates,
+                               parse_cn_date)
 from policydiff.model import DocumentMeta, Repeal
 
 # ---------------------------------------------------------------- repeal clauses
@@ -154,9 +155,13 @@ _EFFECTIVE_WORD = re.compile(r"(?:施行|实施|生效)(?!的)")
 # line — quadratic: 20,000 characters took 12 s, 5 MB never finished. The core below can
 # only start at 自/于 and spans at most 30 characters of 'when' plus bounded white space, so
 # finditer is linear; the prefix is then a slice back to the part's start.
+# A date right before 起 and the verb, without 自/于 (「本细则2014年10月30日起施行」), is a clause
+# too; it can only start at the date, so the scan stays linear.
 _EFFECTIVE_CORE = re.compile(
-    rf"(?:(?<![来各独亲擅出源])自|于(?=\s{{0,10}}{YEAR_PATTERN}\s{{0,10}}年))"
-    r"\s{0,10}(?P<when>[^。；;，,\n]{1,30}?)\s{0,10}(?:起\s{0,10})?(?<!停止)(?<!不再)(?:施行|实施|生效|执行)(?!的)"
+    rf"(?:(?:(?<![来各独亲擅出源])自|于(?=\s{{0,10}}{YEAR_PATTERN}\s{{0,10}}年))"
+    r"\s{0,10}(?P<when>[^。；;，,\n]{1,30}?)\s{0,10}(?:起\s{0,10})?"
+    rf"|(?P<bare>{DATE_PATTERN})\s{{0,10}}起\s{{0,10}})"
+    r"(?<!停止)(?<!不再)(?:施行|实施|生效|执行|试行)(?!的)"
 )
 _CLAUSE_PART_END = re.compile(r"[。；;，,\n]")
 
@@ -179,6 +184,8 @@ def effective_clauses(text: str) -> list[EffectiveClause]:
     ['第九条 本办法自2024年1月1日起施行']
     >>> effective_clauses("本细则于2014年10月30日起施行")[0].when
     '2014年10月30日'
+    >>> effective_clauses("本细则2014年10月30日起施行")[0].text
+    '本细则2014年10月30日起施行'
     """
     part_ends = [m.start() for m in _CLAUSE_PART_END.finditer(text)]
     found: list[EffectiveClause] = []
@@ -187,7 +194,8 @@ def effective_clauses(text: str) -> list[EffectiveClause]:
         before = bisect.bisect_left(part_ends, match.start())
         part_start = part_ends[before - 1] + 1 if before else 0
         start = max(part_start, previous_end)
-        found.append(EffectiveClause(text[start:match.end()], match["when"], start, match.end()))
+        when = match["when"] if match["when"] is not None else match["bare"]
+        found.append(EffectiveClause(text[start:match.end()], when, start, match.end()))
         previous_end = match.end()
     return found
 
@@ -197,6 +205,141 @@ _PUBLISHED_LINE = re.compile(r"^\s*(?:发布时间|发布日期)\s*[:：]")
 # The top of a document: lines before the first prose or numbered line. Unit: lines;
 # range 3..40. Titles, 文号 and header date lines sit there.
 TOP_LINES_MAX = 15
+
+
+# ---------------------------------------------------------------- law headers
+
+# A header line: a date first (optionally after 「（」 or 「根据」), then what happened on it
+# (「2017年11月4日 第十二届…会议…第五次修正」「根据2020年12月23日…决定修正）」).
+_HEADER_LINE_START = re.compile(rf"^\s*[（(]?\s*(?:根据\s*)?{DATE_PATTERN}")
+# Header lines are looked for in the first lines only. Unit: lines; range 20..200. (A
+# consolidated 刑法 has 16 dated lines under its title; a 主席令 and its signature may stand
+# before them.)
+HEADER_SCAN_MAX = 60
+# A header line broken inside its brackets continues on at most this many lines.
+HEADER_CONTINUATION_MAX = 3
+_AMENDED = re.compile(r"修正|修订|修改")
+
+
+@dataclass(frozen=True)
+class _Header:
+    enacted: tuple[str, ...] = ()  # dates of 通过/修订/修正/公布 … events
+    amended: tuple[str, ...] = ()  # dates of 修正/修订 events
+    latest_kind: str | None = None  # "修正" or "修订": the kind of the latest amendment
+    effective: tuple[str, str | None] | None = None  # (clause, date) of a header 施行 line
+
+
+def _header(lines: list[str]) -> _Header:
+    """The dated header lines of a law or rule, wherever they end.
+
+    Read up to the first numbered line (a line broken inside 《》 or （） continues on the
+    next lines, even when that next line starts like 「第三十一条…」). Before the first
+    sentence a dated line may hold sentence punctuation; after one (a promulgation order's
+    sentence and signature stand above the header) only lines without it count. Each date
+    of a line owns the words up to the next date: 通过/修订/修正/公布 make it an enactment,
+    施行/实施/生效 without those make it the date of commencement.
+    """
+    enacted: list[str] = []
+    amended: list[tuple[str, str]] = []
+    effective: tuple[str, str | None] | None = None
+    seen_sentence = False
+    index = 0
+    limit = min(len(lines), HEADER_SCAN_MAX)
+    while index < limit:
+        line = lines[index].strip()
+        if _HEADER_LINE_START.match(P.fold(line)) and (not seen_sentence or not P.is_sentence(line)):
+            merged, start, index = line, index, index + 1
+            while not _balanced(merged) and index < len(lines) and index - start <= HEADER_CONTINUATION_MAX:
+                merged += lines[index].strip()
+                index += 1
+            for date, words in _dated_events(merged):
+                if _ENACTED.search(words):
+                    enacted.append(date)
+                    kind = _AMENDED.search(words)
+                    if kind:
+                        amended.append((date, "修订" if "修订" in words else "修正"))
+                elif _EFFECTIVE_WORD.search(words) and effective is None:
+                    in_line = effective_clauses(merged)
+                    effective = (in_line[0].text.strip() if in_line else merged, date)
+            continue
+        if P.is_structure(line):
+            break
+        seen_sentence = seen_sentence or P.is_sentence(line)
+        index += 1
+    latest = max(amended)[1] if amended else None
+    return _Header(tuple(enacted), tuple(date for date, _ in amended), latest, effective)
+
+
+def _balanced(text: str) -> bool:
+    return text.count("《") <= text.count("》") and text.count("（") + text.count("(") <= \
+        text.count("）") + text.count(")")
+
+
+def _dated_events(line: str) -> list[tuple[str, str]]:
+    """(ISO date, the words after it up to the next date) for each valid date of a line."""
+    matches = [m for m in DATE_RE.finditer(P.fold(line))]
+    events = []
+    for match, following in zip(matches, matches[1:] + [None]):
+        iso = parse_cn_date(match.group())
+        if iso:
+            events.append((iso, line[match.end():following.start() if following else len(line)]))
+    return events
+
+
+# ---------------------------------------------------------------- 施行 clauses
+
+# After the verb, words that make the clause a time reference, not a commencement:
+# 「《X》施行以来」「本办法施行前」「施行后」.
+_TIME_REFERENCE = re.compile(r"^\s*(?:以来|以后|以前|后|前|之后|之前|之日|时)")
+
+
+def _own_effective_clause(text: str, title: str | None) -> EffectiveClause | None:
+    """The document's own 施行 clause: the last one that starts with 本 (「本措施自…」: a
+    wrapping notice comes first); else the first dated one that speaks of no other document.
+
+    Not this document's: a clause that names another document (「《示例条例》自2020年1月1日
+    起施行」, unless it names this one's title) or is a time reference (「…施行以来」).
+    """
+    clauses = [c for c in effective_clauses(text) if not _TIME_REFERENCE.match(text[c.end:c.end + 4])]
+    own = [c for c in clauses if _unlabelled(c.text).startswith("本")]
+    if own:
+        return own[-1]
+
+    def about_another(clause: EffectiveClause) -> bool:
+        named = re.findall(r"《([^《》]+)》", clause.text)
+        return bool(named) and not (title and any(name == title for name in named))
+
+    dated = [c for c in clauses if (parse_cn_date(c.when) or _RELATIVE_TO_ISSUE.search(c.when)
+                                    or _MONTH_DAY.fullmatch(c.when.strip())) and not about_another(c)]
+    return dated[0] if dated else None
+
+
+# The printing line of the end matter: 「示例市人民政府办公厅 2031年9月13日印发」.
+_PRINTED = re.compile(rf"(?P<date>{DATE_PATTERN})\s*印发$")
+
+
+def _printed_date(lines: list[str]) -> str | None:
+    """The date of the 印发 line (a text 「自印发之日起施行」 without a signature date)."""
+    for line in reversed(lines):
+        match = _PRINTED.search(P.bare(line))
+        if match:
+            return parse_cn_date(match["date"])
+    return None
+
+
+# 「自3月1日起执行」: a month and day without the year.
+_MONTH_DAY = re.compile(r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
+
+
+def _month_day_in_year_of(when: str, issued: str | None) -> str | None:
+    """A 施行 date written without its year (「自3月1日起执行」) in the year of the issue
+    date, when that date is not before the issue date; else unknown (it might be the next
+    year: never guessed)."""
+    match = _MONTH_DAY.fullmatch(when.strip())
+    if not match or issued is None:
+        return None
+    date = parse_cn_date(f"{issued[:4]}年{match['month']}月{match['day']}日")
+    return date if date and date >= issued else None
 
 
 def _unlabelled(clause: str) -> str:
@@ -492,34 +635,32 @@ def _extract_metadata(clean_text: str) -> DocumentMeta:
                     issuers = _split_issuers(match["issuers"])
                 break
 
-    header_dates = [line for line in top if _HEADER_DATE.match(line)]
-    if issued is None:
+    header = _header(lines)
+    if issued is None and header.enacted:
         # The latest enactment event (通过/修订/修正/公布) is this version's.
-        enacted = [date for line in header_dates if _ENACTED.search(line)
-                   for date in find_cn_dates(line)]
-        if enacted:
-            issued = max(enacted)
+        issued = max(header.enacted)
 
     effective = effective_clause = None
-    for line in header_dates:
-        if _EFFECTIVE_WORD.search(line) and not _ENACTED.search(line):
-            in_line = effective_clauses(line)
-            effective_clause = in_line[0].text.strip() if in_line else line
-            effective = parse_cn_date(line)
-            break
+    if header.effective is not None:
+        effective_clause, effective = header.effective
     if effective_clause is None:
-        clauses = effective_clauses(clean_text)
-        own = [c for c in clauses if _unlabelled(c.text).startswith("本")]
-        dated = [c for c in clauses if parse_cn_date(c.when) or _RELATIVE_TO_ISSUE.search(c.when)]
-        # Prefer the document's own clause (「本措施自…」, the last one: a wrapping notice
-        # comes first); else the first dated one. Others (「来自…实施」) are not clauses.
-        chosen = own[-1] if own else dated[0] if dated else None
+        chosen = _own_effective_clause(clean_text, title)
         if chosen is not None:
             effective_clause = _unlabelled(chosen.text)
             effective = parse_cn_date(chosen.when)
-            if effective is None and _RELATIVE_TO_ISSUE.search(chosen.when) \
-                    and not re.search(rf"之日起?\s*\d|之日起?\s*[{CN_NUMERAL_CHARS}]+[日天个月年]", chosen.when):
-                effective = issued
+            relative = _RELATIVE_TO_ISSUE.search(chosen.when) and not re.search(
+                rf"之日起?\s*\d|之日起?\s*[{CN_NUMERAL_CHARS}]+[日天个月年]", chosen.when)
+            if effective is None and relative:
+                effective = issued or _printed_date(lines)
+            elif effective is None:
+                effective = _month_day_in_year_of(chosen.when, issued)
+            # A consolidated text (its header lists 修正/修订 events) keeps the original
+            # enactment's 施行 clause: a date before its latest amendment, or 「自公布之日起」
+            # after 修正 (an amendment leaves the last article as it was), is not this
+            # version's. Unknown unless the header states it.
+            if header.amended and (effective is not None and effective < max(header.amended)
+                                   or relative and header.latest_kind == "修正"):
+                effective = effective_clause = None
 
     doc_no = order[0] if order else None
     for line in lines if doc_no is None else ():
