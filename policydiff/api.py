@@ -81,9 +81,16 @@ def compare_refs(archive_option: str | None, old_ref: str, new_ref: str) -> Comp
     return compare(old, new)
 
 
-def diff(archive_option: str | None, old_ref: str, new_ref: str, fmt: str = "text", color: bool = False) -> str:
+def diff(archive_option: str | None, old_ref: str, new_ref: str, fmt: str = "text", color: bool = False,
+         changed_only: bool = False) -> str:
     """`policydiff diff`: the alignment and redlines as text (coloured when color), the
-    policydiff.diff/1 JSON, or Markdown. The same output whether or not they differ."""
+    policydiff.diff/1 JSON, Markdown, or the 条文序号对照表 as CSV. The same output whether
+    or not they differ. `changed_only` (text format only) leaves unchanged measures out."""
+    from .errors import BadInputError
+
+    if changed_only and fmt != "text":
+        raise BadInputError(f"--changed-only is for the text format; {fmt} lists every measure "
+                            "(each is accounted for exactly once)")
     comparison = compare_refs(archive_option, old_ref, new_ref)
     if fmt == "json":
         from .render.json import comparison_json
@@ -93,23 +100,28 @@ def diff(archive_option: str | None, old_ref: str, new_ref: str, fmt: str = "tex
         from .render.markdown import comparison_markdown
 
         return comparison_markdown(comparison)
+    if fmt == "csv":
+        from .render.correspondence import comparison_csv
+
+        return comparison_csv(comparison)
     if fmt == "text":
         from .render.text import comparison_text
 
-        return comparison_text(comparison, color=color)
-    from .errors import BadInputError
-
-    raise BadInputError(f"unknown diff format {fmt!r}: use text, json or md")
+        return comparison_text(comparison, color=color, changed_only=changed_only)
+    raise BadInputError(f"unknown diff format {fmt!r}: use text, json, md or csv")
 
 
 def report(archive_option: str | None, old_ref: str, new_ref: str, output: str | None = None,
-           fmt: str = "html", lang: str = "zh") -> Path:
-    """`policydiff report`: write the html/json/md report of OLD -> NEW (default path
-    reports/<work>/<old>__<new>.<ext> at the top of the work tree), atomically (the site's
-    index is `build`'s). A side without text gives the report that says so (no compare)."""
+           fmt: str = "html", lang: str = "zh", layout: str | None = None, changed_only: bool = False) -> Path:
+    """`policydiff report`: write the html/json/md/docx/xlsx/pdf report of OLD -> NEW
+    (default path reports/<work>/<old>__<new>.<ext> at the top of the work tree),
+    atomically (the site's index is `build`'s). `layout`: "redline" (inline revisions) or
+    "table" (the 新旧对照表); `changed_only` leaves unchanged articles out of the table.
+    A side without text gives the report that says so (no compare)."""
     from .report_files import write_report
 
-    return write_report(archive_option, old_ref, new_ref, output=output, fmt=fmt, lang=lang)
+    return write_report(archive_option, old_ref, new_ref, output=output, fmt=fmt, lang=lang, layout=layout,
+                        changed_only=changed_only)
 
 
 def status(archive_dir: Path, query: str, measure: str | None = None, as_of: str | None = None,

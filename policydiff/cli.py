@@ -119,28 +119,37 @@ def log(obj: _Context, work: str, measure: str | None, fmt: str, output: str | N
 @cli.command()
 @click.argument("old")
 @click.argument("new")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "csv"]), default="text",
+              help="csv: the 条文序号对照表 (old label, new labels, kind, flags, similarity).")
 @click.option("--color/--no-color", default=None, help="Colour the text format (default: when stdout is a terminal).")
+@click.option("--changed-only", is_flag=True, help="Text format: leave unchanged measures out.")
 @click.pass_obj
-def diff(obj: _Context, old: str, new: str, fmt: str, color: bool | None) -> None:
+def diff(obj: _Context, old: str, new: str, fmt: str, color: bool | None, changed_only: bool) -> None:
     """Alignment and redlines of OLD -> NEW (refs or plain files) to stdout."""
     if color is None:
         color = sys.stdout.isatty()
     # color=color: click strips ANSI codes when stdout is no terminal; --color keeps them
     # (e.g. for `| less -R`)
-    click.echo(api.diff(obj.archive_option, old, new, fmt=fmt, color=color), nl=False, color=color)
+    click.echo(api.diff(obj.archive_option, old, new, fmt=fmt, color=color, changed_only=changed_only),
+               nl=False, color=color)
 
 
 @cli.command()
 @click.argument("old")
 @click.argument("new")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Default: reports/<work>/<old>__<new>.<ext>.")
-@click.option("--format", "fmt", type=click.Choice(["html", "json", "md"]), default="html")
+@click.option("--format", "fmt", type=click.Choice(["html", "json", "md", "docx", "xlsx", "pdf"]), default="html",
+              help="docx: Word with tracked changes; xlsx: the 新旧对照表; pdf: the HTML printed by Chromium.")
+@click.option("--layout", type=click.Choice(["redline", "table"]), default=None,
+              help="redline: inline revisions (default); table: the 新旧对照表 (html, docx, xlsx, pdf).")
+@click.option("--changed-only", is_flag=True, help="Table layout: leave unchanged articles out (default 「同左」).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the report's labels.")
 @click.pass_obj
-def report(obj: _Context, old: str, new: str, output: str | None, fmt: str, lang: str) -> None:
+def report(obj: _Context, old: str, new: str, output: str | None, fmt: str, layout: str | None, changed_only: bool,
+           lang: str) -> None:
     """Write a change report file for OLD -> NEW; prints its path."""
-    click.echo(str(api.report(obj.archive_option, old, new, output=output, fmt=fmt, lang=lang)))
+    click.echo(str(api.report(obj.archive_option, old, new, output=output, fmt=fmt, lang=lang, layout=layout,
+                              changed_only=changed_only)))
 
 
 @cli.command()

@@ -27,7 +27,7 @@ from . import TOOL_NAME, __version__
 from .errors import BadInputError
 from .model import Comparison, FieldChange, Version
 
-EXTENSIONS = {"html": "html", "json": "json", "md": "md"}
+EXTENSIONS = {"html": "html", "json": "json", "md": "md", "docx": "docx", "xlsx": "xlsx", "pdf": "pdf"}
 REPORTS_DIR = "reports"
 
 
@@ -185,27 +185,34 @@ def _display_path(path: Path) -> Path:
 
 
 def write_report(archive_option: str | None, old_ref: str, new_ref: str, output: str | None = None,
-                 fmt: str = "html", lang: str = "zh") -> Path:
-    from . import api
+                 fmt: str = "html", lang: str = "zh", layout: str | None = None, changed_only: bool = False) -> Path:
+    from . import api, outputs
     from .render.labels import check_lang
 
     if fmt not in EXTENSIONS:
-        raise BadInputError(f"unknown report format {fmt!r}; use html, json or md")
+        raise BadInputError(f"unknown report format {fmt!r}; use {', '.join(EXTENSIONS)}")
     check_lang(lang)
+    layout = outputs.resolve_layout(fmt, layout, changed_only)
     old = api.load_side(archive_option, old_ref)
     new = api.load_side(archive_option, new_ref)
     generated = generated_timestamp()
-    text = render(build_comparison(old, new), fmt, lang, generated)
+    comparison = build_comparison(old, new)
+    if outputs.handles(fmt, layout):
+        data = outputs.report_bytes(comparison, fmt, lang, generated, layout=layout, changed_only=changed_only)
+    else:
+        # backslashreplace: a file name given in bytes that are not UTF-8 reaches the ref as
+        # lone surrogates; show them as \udcff rather than fail to write the report
+        data = render(comparison, fmt, lang, generated).encode("utf-8", "backslashreplace")
     if output:
         path = Path(output)
         if path.is_dir():
             raise BadInputError(f"-o {output} is a folder; give a file path such as {output}/report.{fmt}")
     else:
         path = work_tree_top(Path.cwd()) / default_relative_path(old, new, fmt)
+        if layout == "table" and fmt != "xlsx":  # beside the redline report, not over it
+            path = path.with_name(f"{path.stem}.table{path.suffix}")
     try:
-        # backslashreplace: a file name given in bytes that are not UTF-8 reaches the ref as
-        # lone surrogates; show them as \udcff rather than fail to write the report
-        atomic_write(path, text.encode("utf-8", "backslashreplace"))
+        atomic_write(path, data)
     except OSError as exc:
         raise BadInputError(output_problem(path, exc)) from None
     return _display_path(path)

@@ -324,7 +324,35 @@ def revision_pieces(c: Comparison) -> tuple[Piece, ...]:
     while j < len(new_doc.blocks):
         new_only(j)
         j += 1
-    return _end_with_newline(tuple(pieces))
+    return _slide_kept_marks(_end_with_newline(tuple(pieces)))
+
+
+def _slide_kept_marks(pieces: tuple[Piece, ...]) -> tuple[Piece, ...]:
+    """`+A` `=¶` then a whole inserted block `+B¶` is written `+A¶B` `=¶` (the same texts
+    on both sides), and likewise for deletions.
+
+    Why: LibreOffice joins two insertions (or deletions) by the same author that touch
+    across a paragraph mark into one revision, mark included, so that Reject All (Accept
+    All) also removed the kept mark between them and ran two paragraphs together. Sliding
+    the kept mark to the end of the run of whole inserted (deleted) blocks leaves no kept
+    mark between two revisions of one kind. Word reads both forms the same way."""
+    out = list(pieces)
+    for k in range(len(out) - 1):
+        head, tail = out[k], out[k + 1]
+        if len(head.segments) < 2 or len(tail.segments) != 1:
+            continue
+        (op_a, text_a), (op_mark, mark) = head.segments[-2], head.segments[-1]
+        op_b, text_b = tail.segments[0]
+        if op_mark != "=" or not mark.endswith("\n") or op_a not in ("+", "-") or op_b != op_a \
+                or not text_b.endswith("\n"):
+            continue
+        kept = mark[:-1]
+        out[k] = Piece(head.old_blocks, head.new_blocks,
+                       join_ops([*head.segments[:-2], (op_a, text_a), ("=", kept), (op_a, "\n")]),
+                       head.change, head.note)
+        out[k + 1] = Piece(tail.old_blocks, tail.new_blocks, join_ops([(op_b, text_b[:-1]), ("=", "\n")]),
+                           tail.change, tail.note)
+    return tuple(out)
 
 
 def _end_with_newline(pieces: tuple[Piece, ...]) -> tuple[Piece, ...]:

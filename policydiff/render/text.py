@@ -79,7 +79,15 @@ def _side(c: Comparison, side: str) -> str:
     return "  ".join(bits)
 
 
-def comparison_text(c: Comparison, color: bool = False) -> str:
+def is_unchanged(change: Change) -> bool:
+    """Left out by --changed-only: same text, and at most a new number (a renumbering
+    cascade would flood the listing); a measure that moved stays in."""
+    return change.kind is ChangeKind.UNCHANGED and not change.moved
+
+
+def comparison_text(c: Comparison, color: bool = False, changed_only: bool = False) -> str:
+    """`changed_only`: leave out unchanged measures (see is_unchanged), with one line
+    saying how many were left out, so that the listing never looks complete when it is not."""
     old_measures = c.old.document.measures if c.old.document is not None else ()
     new_measures = c.new.document.measures if c.new.document is not None else ()
     lines = [_side(c, "old"), _side(c, "new")]
@@ -102,7 +110,12 @@ def comparison_text(c: Comparison, color: bool = False) -> str:
         new_name = f"{container.new_label} {container.new_heading}".strip() or "—"
         lines.append(f"container {container.kind}: {old_name}{ARROW}{new_name}")
     lines.append("")
+    if changed_only:
+        left_out = sum(1 for change in c.changes if is_unchanged(change))
+        lines.append(f"unchanged measures left out (--changed-only): {left_out}")
     for change in c.changes:
+        if changed_only and is_unchanged(change):
+            continue
         lines.append(change_line(change, old_measures, new_measures, color))
         if change.kind is not ChangeKind.UNCHANGED:
             lines.append(_indent(redline_text(change.segments, color)))
