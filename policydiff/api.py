@@ -141,10 +141,9 @@ def status(archive_dir: Path, query: str, measure: str | None = None, as_of: str
 
 def _all_versions(archive_dir: Path) -> list[Version]:
     """Every archived version, parsed (status and log need the texts for their clauses)."""
-    from . import archive
+    from . import archive, archive_api
 
-    store = archive.open_archive(archive_dir)
-    return [v for work in store.works() for v in store.versions(work, document=True, commit=False)]
+    return archive_api.all_versions(archive.open_archive(archive_dir))
 
 
 def _compare_versions(old: Version, new: Version) -> Comparison:

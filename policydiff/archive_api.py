@@ -298,24 +298,33 @@ def show(archive_option: str | None, ref: str, fmt: str = "text") -> str:
 # --------------------------------------------------------------------------- list
 
 
-def statuses(versions: Sequence[Version], as_of: str) -> list[tuple[str, str | None]]:
-    """(status, repealed_by ref) per version as of `as_of`, decided by the status core
-    (succession graph with evidence; `unknown` rather than a guess)."""
-    from .status import version_statuses
+def all_versions(store: Any) -> list[Version]:
+    """Every archived version with its text, in work and time order: the one loader of
+    `list`, `status` and `log`. The texts are needed, not only the front matter: an
+    有效期至 clause lives in the text."""
+    return [v for work in store.works() for v in store.versions(work, document=True, commit=False)]
 
-    return [(answer["status"], answer["repealed_by"]) for answer in version_statuses(versions, as_of)]
+
+def listed_version(version: Version, answer: Any) -> render_doc.ListedVersion:
+    by = answer.repealed_by.key if answer.repealed_by is not None else None
+    return render_doc.ListedVersion(version, answer.status,
+                                    repealed_by=by if answer.status == "repealed" else None,
+                                    superseded_by=by if answer.status == "superseded" else None)
 
 
 def list_works(archive_dir: Path, fmt: str = "text") -> str:
+    """`policydiff list`: every version's status today, from one succession graph of the
+    whole archive (status.archive_statuses), so that `list` and `status` cannot disagree."""
+    from .status import archive_statuses
+
     store = archive_mod.Archive(archive_dir)
     today = datetime.date.today().isoformat()  # `list` answers for today, like `status`
+    versions = all_versions(store)
+    answers = archive_statuses(versions, today)
     listed = []
     for work in store.works():
-        versions = store.versions(work)
-        info = store.work_info(work)
-        rows = [render_doc.ListedVersion(v, status, by)
-                for v, (status, by) in zip(versions, statuses(versions, today))]
-        listed.append(render_doc.ListedWork(work, info.get("title"), rows))
+        rows = [listed_version(v, answers[v.ref]) for v in versions if v.work == work]
+        listed.append(render_doc.ListedWork(work, store.work_info(work).get("title"), rows))
     return render_doc.render_list(listed, fmt)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from policydiff import lineage, status as st
+from policydiff.errors import UnknownRefError
 from policydiff.model import DocumentMeta, Version
 from policydiff.render.status import render_lineage, render_log
 from tests.conftest import CORPUS
@@ -108,9 +109,9 @@ def test_work_timeline_shows_dates_what_each_repealed_and_what_repealed_it():
 
 def test_unknown_work_or_label():
     graph = st.build_graph(zgc_versions())
-    with pytest.raises(st.UnknownRefError):
+    with pytest.raises(UnknownRefError):
         lineage.timeline(graph, "no-such-work")
-    with pytest.raises(st.UnknownRefError):
+    with pytest.raises(UnknownRefError):
         lineage.trace_label(demo_versions(), "99", StubCompare(DEMO_COMPARE))
 
 

@@ -243,8 +243,11 @@ def test_successor_version_supersedes_without_a_clause_on_its_effective_date():
     versions = demo_versions()
     assert st.status(versions, f"{DEMO}@2021", "2023-03-31").status == st.IN_FORCE
     answer = st.status(versions, f"{DEMO}@2021", "2023-04-01")
-    assert answer.status == st.REPEALED
-    assert status_dict(answer)["repealed_by"]["kind"] == "supersede"
+    assert answer.status == st.SUPERSEDED  # 修订: the next version replaces it, no clause repeals it
+    data = status_dict(answer)
+    assert data["repealed_by"] is None
+    assert (data["superseded_by"]["ref"], data["superseded_by"]["kind"]) == (f"{DEMO}@2023", "supersede")
+    assert data["superseded_by"]["date"] == "2023-04-01"
     # between issue and 施行 of 2023, the work answers with 2021 (still in force)
     assert st.status(versions, DEMO, "2023-03-01").key == f"{DEMO}@2021"
 
@@ -492,8 +495,10 @@ def test_status_follows_the_bounds_exactly(old_issue, gap, ask, old_dated, new_d
         assert (start.lo <= as_of < start.hi) or (end.lo <= as_of < end.hi)
 
 
-def test_version_statuses_for_list():
+def test_archive_statuses_for_list():
     v2022, v2024 = zgc_versions()
-    assert st.version_statuses([v2022, v2024]) == [{"status": "repealed", "repealed_by": f"{ZGC}@2024"},
-                                                    {"status": "in_force", "repealed_by": None}]
-    assert [a["status"] for a in st.version_statuses([v2022, v2024], as_of="2023-06-01")] == ["in_force", "not_yet_effective"]
+    answers = st.archive_statuses([v2022, v2024], "2026-01-01")
+    assert [(a.status, a.repealed_by.ref if a.repealed_by else None) for a in answers.values()] == [
+        ("repealed", f"{ZGC}@2024"), ("in_force", None)]
+    assert [a.status for a in st.archive_statuses([v2022, v2024], "2023-06-01").values()] == [
+        "in_force", "not_yet_effective"]

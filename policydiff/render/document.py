@@ -163,8 +163,9 @@ def render_document(version: Version, fmt: str = "text", markdown: str | None = 
 @dataclass(frozen=True)
 class ListedVersion:
     version: Version
-    status: str  # in_force | repealed | unknown | not_yet_effective
-    repealed_by: str | None = None  # ref of the version whose repeal clause names it
+    status: str  # in_force | repealed | superseded | unknown | not_yet_effective
+    repealed_by: str | None = None  # ref (or key) of the document whose repeal clause names it
+    superseded_by: str | None = None  # ref of the later version of the same work that replaced it
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,8 @@ def list_dict(works: Sequence[ListedWork]) -> dict[str, Any]:
                 "versions": [
                     {"ref": lv.version.ref, "version": lv.version.version, "title": lv.version.meta.title,
                      "doc_no": lv.version.meta.doc_no, "issued": lv.version.meta.issued,
-                     "has_text": lv.version.has_text, "status": lv.status, "repealed_by": lv.repealed_by}
+                     "has_text": lv.version.has_text, "status": lv.status, "repealed_by": lv.repealed_by,
+                     "superseded_by": lv.superseded_by}
                     for lv in w.versions
                 ],
             }
@@ -206,7 +208,8 @@ def list_text(works: Sequence[ListedWork]) -> str:
                 v.ref,
                 v.meta.doc_no or "—",
                 v.meta.issued or "—",
-                lv.status + (f" (by {lv.repealed_by})" if lv.repealed_by else ""),
+                lv.status + (f" (by {lv.repealed_by or lv.superseded_by})"
+                             if lv.repealed_by or lv.superseded_by else ""),
             ]
             if not v.has_text:
                 cells.append(f"「{NO_TEXT_MARK}」")

@@ -43,6 +43,13 @@ class SiteVersion:
             return None
         return by.key
 
+    @property
+    def superseded_by(self) -> str | None:
+        by = self.answer.repealed_by
+        if by is None or self.answer.status != "superseded":
+            return None
+        return by.key
+
 
 @dataclass(frozen=True)
 class SitePair:
@@ -152,7 +159,8 @@ def site_dict(site: Site) -> dict[str, Any]:
             "work": w.work, "title": w.display_title, "page": w.page,
             "versions": [{"ref": v.ref, "version": v.version.version, "title": v.version.meta.title,
                           "doc_no": v.version.meta.doc_no, "issued": v.version.meta.issued,
-                          "has_text": v.version.has_text, "status": v.status, "repealed_by": v.repealed_by}
+                          "has_text": v.version.has_text, "status": v.status, "repealed_by": v.repealed_by,
+                          "superseded_by": v.superseded_by}
                          for v in w.versions],
             "pairs": [{"old": p.old, "new": p.new, "key": p.key, "across": list(p.across),
                        "files": {} if p.failed else p.files, "comparable": p.comparable, "summary": p.summary,

@@ -12,11 +12,12 @@ import json
 from typing import Any, Sequence
 
 from ..lineage import LINEAGE_FORMAT, LOG_FORMAT, Lineage, TimelineEntry
-from ..status import STATUS_FORMAT, Bound, Evidence, StatusAnswer, normalize_title
+from ..status import ENDED, STATUS_FORMAT, SUPERSEDED, Bound, Evidence, StatusAnswer, normalize_title
 
 STATUS_WORDS = {
     "in_force": "in force (现行有效)",
     "repealed": "repealed (已废止/失效)",
+    "superseded": "superseded (已被新版本取代)",
     "not_yet_effective": "not yet effective (尚未施行)",
     "unknown": "unknown (无法确定)",
     "carried_over": "carried over (内容由后续版本承接)",
@@ -41,10 +42,10 @@ def _bound_json(bound: Bound | None) -> dict | None:
 def status_dict(answer: StatusAnswer) -> dict[str, Any]:
     """policydiff.status/1 (DESIGN §5), plus evidence, reason and bounds."""
     node = answer.node
-    repealed_by = None
-    if answer.status == "repealed" and answer.repealed_by is not None and answer.repeal_edge is not None:
+    ended_by = None  # the document that ended it: repealed_by (a clause) or superseded_by
+    if answer.status in ENDED and answer.repealed_by is not None and answer.repeal_edge is not None:
         by = answer.repealed_by
-        repealed_by = {
+        ended_by = {
             "ref": by.ref or by.key, "doc_no": by.doc_no, "title": by.title,
             "date": answer.repeal_date if answer.repeal_date else (
                 answer.lifetime.end.hi if answer.lifetime.end is not None else None),
@@ -56,6 +57,7 @@ def status_dict(answer: StatusAnswer) -> dict[str, Any]:
             "basis": answer.repeal_edge.evidence.text,
             "date_settled": answer.repeal_date is not None,
         }
+    superseded = answer.status == SUPERSEDED
     measure = None
     if answer.measure is not None:
         m = answer.measure
@@ -71,8 +73,9 @@ def status_dict(answer: StatusAnswer) -> dict[str, Any]:
         "title": node.title,
         "as_of": answer.as_of,
         "status": answer.status,
-        "repealed_by": repealed_by,
+        "repealed_by": None if superseded else ended_by,
         "measure": measure,
+        "superseded_by": ended_by if superseded else None,
         "reason": answer.reason,
         "archived": node.archived,
         "has_text": bool(node.version is not None and node.version.has_text),
@@ -109,14 +112,14 @@ def status_text(answer: StatusAnswer) -> str:
     if node.doc_no:
         lines.append(f"  文号: {node.doc_no}")
     lines.append(f"  reason: {answer.reason}")
-    if answer.status == "repealed" and answer.repeal_edge is not None and answer.repealed_by is not None:
+    if answer.status in ENDED and answer.repeal_edge is not None and answer.repealed_by is not None:
         by = answer.repealed_by
         when = answer.repeal_date or "a date the texts do not fix"
         if answer.repeal_edge.kind == "repeal":
             lines.append(f"  repealed by: {by.ref or by.key} on {when}")
             lines.append(f"  clause: 「{answer.repeal_edge.evidence.text}」")
         else:
-            lines.append(f"  replaced by: {by.ref or by.key} on {when} ({answer.repeal_edge.evidence.text})")
+            lines.append(f"  superseded by: {by.ref or by.key} on {when} ({answer.repeal_edge.evidence.text})")
     lines.append("  bounds:")
     lines += ["  " + line for line in _bound_text("in force from", answer.lifetime.start)]
     lines += ["  " + line for line in _bound_text("ends", answer.lifetime.end)]

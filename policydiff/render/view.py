@@ -14,9 +14,10 @@ import json
 from dataclasses import dataclass
 from typing import Callable
 
-from ..lexicon import add_text_command, normalize_doc_no
+from ..lexicon import add_text_command
 from ..model import Change, ChangeKind, Comparison, Version
 from ..substance import format_only
+from ..status import pair_relation
 from .labels import labeller
 
 KIND_ORDER = tuple(k.value for k in ChangeKind)
@@ -165,19 +166,6 @@ def side_header(version: Version, index: MeasureIndex, t: Callable[..., str]) ->
     }
 
 
-def repeal_relation(c: Comparison) -> dict:
-    """Which repeal clauses of the new version name the old one (by 文号, else by title)."""
-    old_no = normalize_doc_no(c.old.meta.doc_no)
-    old_title = (c.old.meta.title or "").strip()
-    naming_old, others = [], []
-    for repeal in c.new.meta.repeals:
-        same_no = bool(old_no) and normalize_doc_no(repeal.doc_no) == old_no
-        same_title = bool(old_title) and not repeal.doc_no and (repeal.title or "").strip() == old_title
-        entry = {"title": repeal.title, "doc_no": repeal.doc_no, "clause": repeal.clause, "verb": repeal.verb}
-        (naming_old if same_no or same_title else others).append(entry)
-    return {"naming_old": tuple(naming_old), "others": tuple(others)}
-
-
 @dataclass(frozen=True)
 class ReconRow:
     ordinal: int
@@ -317,7 +305,7 @@ def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) ->
         "old": side_header(c.old, old_index, t),
         "new": side_header(c.new, new_index, t),
         "no_text_sides": no_text_sides,
-        "repeal": repeal_relation(c),
+        "repeal": pair_relation(c.old, c.new),  # the status core decides; the report only shows it
         "kind_counts": kind_counts,
         "flag_counts": flag_counts,
         "verdict": (t("summary.verdict", old_total=old_totals["total"], new_total=new_totals["total"],
