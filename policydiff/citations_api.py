@@ -26,6 +26,24 @@ def citation_report(archive_option: str | None, old_ref: str, new_ref: str, *, a
     return report
 
 
+def archive_impact(archive_option: str | None, comparison):
+    """The citation report of an archived revision with the impact on the latest versions
+    of the other archived documents (for the HTML report's 引用影响 section); None when
+    the two sides cannot be compared or are not both archived versions of one work."""
+    from .citations import check_revision, external_impact
+    from .errors import PolicyDiffError
+    from .render.view import comparable
+
+    if not comparable(comparison) or comparison.old.work is None or comparison.old.work != comparison.new.work:
+        return None
+    try:
+        others = _other_versions(archive_option, comparison, all_versions=False)
+        works = _work_names(archive_option)
+    except PolicyDiffError:
+        return None  # no archive to read: the report checks the internal citations only
+    return external_impact(check_revision(comparison), others, scope="latest", works=works)
+
+
 def render(report, fmt: str) -> str:
     from .render.citations import citations_csv, citations_json, citations_text
 

@@ -149,13 +149,20 @@ def build_comparison(old: Version, new: Version) -> Comparison:
                       settings={}, tool=(TOOL_NAME, __version__))
 
 
-def render(c: Comparison, fmt: str, lang: str, generated: str | None) -> str:
+def render(c: Comparison, fmt: str, lang: str, generated: str | None, citations=None) -> str:
+    """`citations`: the revision's citations.CitationReport with the archive-wide impact,
+    when the caller has an archive; otherwise the HTML report checks the internal
+    citations itself (functional core) and says that other documents were not read."""
     from .render.view import comparable
 
     if fmt == "html":
         from .render.html import comparison_html
 
-        return comparison_html(c, lang=lang, generated=generated)
+        if citations is None and comparable(c):
+            from .citations import check_revision
+
+            citations = check_revision(c)
+        return comparison_html(c, lang=lang, generated=generated, citations=citations)
     if fmt == "md":
         from .render.markdown import comparison_markdown
 
@@ -200,9 +207,14 @@ def write_report(archive_option: str | None, old_ref: str, new_ref: str, output:
     if outputs.handles(fmt, layout):
         data = outputs.report_bytes(comparison, fmt, lang, generated, layout=layout, changed_only=changed_only)
     else:
+        citations = None
+        if fmt == "html":
+            from .citations_api import archive_impact
+
+            citations = archive_impact(archive_option, comparison)
         # backslashreplace: a file name given in bytes that are not UTF-8 reaches the ref as
         # lone surrogates; show them as \udcff rather than fail to write the report
-        data = render(comparison, fmt, lang, generated).encode("utf-8", "backslashreplace")
+        data = render(comparison, fmt, lang, generated, citations=citations).encode("utf-8", "backslashreplace")
     if output:
         path = Path(output)
         if path.is_dir():

@@ -399,3 +399,62 @@ def test_plain_files_cannot_be_archive_wide(tmp_path, git_tmp):
     old_path, new_path = write_pair(tmp_path)
     with pytest.raises(BadInputError):
         citations_api.citation_report(str(git_tmp / "versions"), str(old_path), str(new_path), archive_wide=True)
+
+
+# --------------------------------------------------------------------------- the HTML report's sections
+
+def _ids_and_links(html):
+    import re
+
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    links = set(re.findall(r'href="#([^"]+)"', html))
+    return ids, links
+
+
+def test_report_sections_on_plain_files(tmp_path):
+    from lxml import html as lxml_html
+
+    old_path, new_path = write_pair(tmp_path)
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(cli, ["report", str(old_path), str(new_path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    ids, links = _ids_and_links(page)
+    assert {"correspondence", "citation-impact"} <= ids and links <= ids
+    tree = lxml_html.fromstring(page)
+    rows = tree.xpath('//section[@id="correspondence"]//tbody/tr')
+    report = check_revision(compare(version(OLD_ARTICLES, "2020"), version(NEW_ARTICLES, "2024")))
+    assert len(rows) == len(report.correspondence)
+    renumbered = tree.xpath('//section[@id="correspondence"]//tr[@class="renumbered"]')
+    assert len(renumbered) == sum(1 for r in report.correspondence if r.renumbered)
+    attention = tree.xpath('//section[@id="citation-impact"]//tr[@data-status]/@data-status')
+    assert "stale" in attention and "target_removed" in attention and "target_split" in attention
+    impact = tree.xpath('string(//section[@id="citation-impact"])')
+    assert "本条例第五条" in impact and "未检查其他文件" in impact  # plain files: no archive to read
+    # the sections sit outside every .change (redline invariants untouched)
+    assert not tree.xpath('//*[contains(@class, "change")]//section[@id="correspondence"]')
+
+
+def test_report_impact_section_inside_an_archive(archive, tmp_path, monkeypatch):
+    from lxml import html as lxml_html
+
+    from policydiff import api
+
+    monkeypatch.chdir(archive.parent)
+    out = tmp_path / "r.html"
+    path = api.report(str(archive), "demo-innovation@2020", "demo-innovation@2024", output=str(out))
+    tree = lxml_html.fromstring(Path(path).read_text(encoding="utf-8"))
+    rows = tree.xpath('//table[contains(@class, "external")]//tbody/tr')
+    text = [" ".join(r.text_content().split()) for r in rows]
+    assert any("demo-grants@2022" in t and "示例创新条例第三条 → 第四条" in t for t in text), text
+    again = api.report(str(archive), "demo-innovation@2020", "demo-innovation@2024", output=str(tmp_path / "s.html"))
+    assert Path(again).read_bytes() == Path(path).read_bytes()  # deterministic
+
+
+def test_citation_labels_exist_in_both_languages():
+    from policydiff.render.citations import CITATION_LABELS
+    from policydiff.citations import STATUSES
+
+    assert set(CITATION_LABELS["zh"]) == set(CITATION_LABELS["en"])
+    for status in (*STATUSES, "current", "renumbered", "modified", "removed", "split", "unknown"):
+        assert "status." + status in CITATION_LABELS["zh"]

@@ -104,8 +104,9 @@ def side_html(segments, side: str) -> Markup:
     return redline_html([(op, text) for op, text in segments if op in ("=", keep)])
 
 
-def comparison_html(c: Comparison, lang: str = "zh", generated: str | None = None) -> str:
-    """The report page for `c`, in `lang` ("zh" or "en") UI labels."""
+def comparison_html(c: Comparison, lang: str = "zh", generated: str | None = None, citations=None) -> str:
+    """The report page for `c`, in `lang` ("zh" or "en") UI labels. `citations` (a
+    citations.CitationReport of `c`, optional) adds the 条文序号对照表 and 引用影响 sections."""
     check_lang(lang)
     css = static_text("report.css")
     js = static_text("report.js")
@@ -113,7 +114,12 @@ def comparison_html(c: Comparison, lang: str = "zh", generated: str | None = Non
         raise ValueError("report.css/report.js must not contain '</'")
     view = build_view(c, lang=lang, generated=generated)
     template = environment().get_template("report.html.j2")
+    cv = None
+    if citations is not None:
+        from .citations import citations_view
+
+        cv = citations_view(citations, lang=lang)
     return template.render(
-        v=view, t=labeller(lang), html_lang=HTML_LANG[lang],
+        v=view, t=labeller(lang), html_lang=HTML_LANG[lang], cv=cv,
         css=Markup(css), js=Markup(js), csp=content_security_policy(css, js),
     )
