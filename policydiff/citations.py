@@ -49,7 +49,7 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Sequence
 
 from .model import Block, BlockKind, Change, ChangeKind, Comparison, Document, Segment
-from .numerals import CN_NUMERAL_CHARS, numeral_to_int
+from .lexicon import CN_NUMERAL_CHARS, SELF_REFERENCE_RE, numeral_to_int
 
 # --------------------------------------------------------------------------- grammar
 
@@ -72,10 +72,9 @@ _TOKEN_RE = re.compile(rf"{_ITEM_LIST}|{_ARTICLE}|{_PARAGRAPH}|{_ITEM}|{_RELATIV
 _LIST_SEPARATORS = ("、", "以及", "或者", "和", "及", "与", "或")
 _RANGE_SEPARATORS = ("至", "到")
 
-# 本 + a document noun: the document cites itself.
-_SELF_NOUNS = ("法典", "法", "实施细则", "实施办法", "条例", "规定", "办法", "解释", "细则", "措施",
-               "决定", "规则", "准则", "章程", "通则", "意见", "方案", "规范", "标准", "制度")
-_SELF_RE = re.compile(r"本(?:" + "|".join(_SELF_NOUNS) + r")$")
+# 本 + a document noun (本法, 本条例, 本实施办法 …): the document cites itself. The nouns are
+# lexicon's (the one list of what a document calls itself).
+_SELF_RE = re.compile(rf"(?:{SELF_REFERENCE_RE.pattern})$")
 # The noun a cited work's name ends with when it is written without 书名号 (「刑法」,
 # 「民事诉讼法」, 「保守国家秘密法实施条例」, 「民法典」). Kept to nouns of legal acts:
 # 「意见」, 「通知」 and the like are not cited by article without 书名号.
@@ -1057,7 +1056,12 @@ def _check_old(cite: Citation, written: Citation | None, covering: Citation | No
         and written.paragraph == cite.paragraph
     ) or (cite.scope == "relative" and written.text == cite.text)
     if written_old_number:
-        return InternalCheck(status="stale", reason=f"predicted {predicted.label}", **common)
+        reason = f"predicted {predicted.label}"
+        if kind == "merged":
+            # a merge is where an alignment most often hides a split (part of the old
+            # article went elsewhere): the old number may still be right
+            reason += f" (the target was merged into {predicted.article_label}: check by hand)"
+        return InternalCheck(status="stale", reason=reason, **common)
     return InternalCheck(status="retargeted", reason=f"predicted {predicted.label}", **common)
 
 
