@@ -112,7 +112,8 @@ def diff(archive_option: str | None, old_ref: str, new_ref: str, fmt: str = "tex
 
 
 def report(archive_option: str | None, old_ref: str, new_ref: str, output: str | None = None,
-           fmt: str = "html", lang: str = "zh", layout: str | None = None, changed_only: bool = False) -> Path:
+           fmt: str = "html", lang: str = "zh", layout: str | None = None, changed_only: bool = False,
+           archive_wide: bool = False) -> Path:
     """`policydiff report`: write the html/json/md/docx/xlsx/pdf report of OLD -> NEW
     (default path reports/<work>/<old>__<new>.<ext> at the top of the work tree),
     atomically (the site's index is `build`'s). `layout`: "redline" (inline revisions) or
@@ -121,7 +122,7 @@ def report(archive_option: str | None, old_ref: str, new_ref: str, output: str |
     from .report_files import write_report
 
     return write_report(archive_option, old_ref, new_ref, output=output, fmt=fmt, lang=lang, layout=layout,
-                        changed_only=changed_only)
+                        changed_only=changed_only, archive_wide=archive_wide)
 
 
 def status(archive_dir: Path, query: str, measure: str | None = None, as_of: str | None = None,

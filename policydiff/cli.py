@@ -144,12 +144,14 @@ def diff(obj: _Context, old: str, new: str, fmt: str, color: bool | None, change
               help="redline: inline revisions (default); table: the 新旧对照表 (html, docx, xlsx, pdf).")
 @click.option("--changed-only", is_flag=True, help="Table layout: leave unchanged articles out (default 「同左」).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the report's labels.")
+@click.option("--archive-wide", is_flag=True,
+              help="HTML: the 引用影响 section also lists the other archived documents citing the revised work.")
 @click.pass_obj
 def report(obj: _Context, old: str, new: str, output: str | None, fmt: str, layout: str | None, changed_only: bool,
-           lang: str) -> None:
+           lang: str, archive_wide: bool) -> None:
     """Write a change report file for OLD -> NEW; prints its path."""
     click.echo(str(api.report(obj.archive_option, old, new, output=output, fmt=fmt, lang=lang, layout=layout,
-                              changed_only=changed_only)))
+                              changed_only=changed_only, archive_wide=archive_wide)))
 
 
 @cli.command()

@@ -192,7 +192,8 @@ def _display_path(path: Path) -> Path:
 
 
 def write_report(archive_option: str | None, old_ref: str, new_ref: str, output: str | None = None,
-                 fmt: str = "html", lang: str = "zh", layout: str | None = None, changed_only: bool = False) -> Path:
+                 fmt: str = "html", lang: str = "zh", layout: str | None = None, changed_only: bool = False,
+                 archive_wide: bool = False) -> Path:
     from . import api, outputs
     from .render.labels import check_lang
 
@@ -208,7 +209,9 @@ def write_report(archive_option: str | None, old_ref: str, new_ref: str, output:
         data = outputs.report_bytes(comparison, fmt, lang, generated, layout=layout, changed_only=changed_only)
     else:
         citations = None
-        if fmt == "html":
+        if fmt == "html" and archive_wide:
+            # the other archived documents citing the revised work (引用影响); without it
+            # the report is the very file `build` writes for the pair
             from .citations_api import archive_impact
 
             citations = archive_impact(archive_option, comparison)

@@ -442,12 +442,13 @@ def test_report_impact_section_inside_an_archive(archive, tmp_path, monkeypatch)
 
     monkeypatch.chdir(archive.parent)
     out = tmp_path / "r.html"
-    path = api.report(str(archive), "demo-innovation@2020", "demo-innovation@2024", output=str(out))
+    path = api.report(str(archive), "demo-innovation@2020", "demo-innovation@2024", output=str(out), archive_wide=True)
     tree = lxml_html.fromstring(Path(path).read_text(encoding="utf-8"))
     rows = tree.xpath('//table[contains(@class, "external")]//tbody/tr')
     text = [" ".join(r.text_content().split()) for r in rows]
     assert any("demo-grants@2022" in t and "示例创新条例第三条 → 第四条" in t for t in text), text
-    again = api.report(str(archive), "demo-innovation@2020", "demo-innovation@2024", output=str(tmp_path / "s.html"))
+    again = api.report(str(archive), "demo-innovation@2020", "demo-innovation@2024", output=str(tmp_path / "s.html"),
+                       archive_wide=True)
     assert Path(again).read_bytes() == Path(path).read_bytes()  # deterministic
 
 
