@@ -18,9 +18,11 @@ import pytest
 from policydiff.ingest import ingest
 from policydiff.ingest import patterns as P
 from policydiff.ingest.chrome import is_header_marker, is_page_tools
+from policydiff.ingest.office import convert_to_docx
 from policydiff.structure import parse
 
-from .conftest import SHARED
+from .conftest import CORPUS, SHARED
+from .test_formats_pdf import soffice  # noqa: F401  (fixture: soffice required in CI, else skip)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "generality"
 REALDOCS = SHARED / "realdocs"
@@ -214,6 +216,54 @@ def test_month_and_day_take_the_year_of_issue_only_forward(when, issued, effecti
     assert _month_day_in_year_of(when, issued) == effective
 
 
+def test_an_article_run_into_the_paragraph_before_it_gets_its_own_line():
+    """「…申请行政复议。第三条本细则自公布之日起实施。」 in one paragraph (a lost paragraph mark):
+    第三条 starts its own line; a cross-reference after a full stop does not."""
+    text = ("示例市居住登记实施细则(测试用虚构文本)\n第一条 为了测试，制定本细则。\n"
+            "第二条 当事人可以依法申请行政复议。第三条本细则自公布之日起实施。\n")
+    ingested = ingest(text.encode("utf-8"), "rule.txt")
+    doc = parse(ingested.text, ingested.meta)
+    assert [m.label for m in doc.measures] == ["第一条", "第二条", "第三条"]
+    assert doc.measures[-1].text == "本细则自公布之日起实施。"
+    kept = "第一条 示例。\n第二条 示例。第一条规定的情形除外。\n第三条 示例。"
+    assert ingest(kept.encode("utf-8"), "rule.txt").text == kept
+
+
+# ------------------------------------------------------------ Markdown
+
+def test_markdown_with_bold_labels():
+    """A page converted to Markdown with labels, title and signature in bold
+    (「**第一条**　…」「**示例市人民政府**」): labels, title, issuer and dates are read."""
+    ingested, doc = _load("bold-labels.md")
+    meta = ingested.meta
+    assert "**" not in ingested.text
+    assert meta.title == "示例市停车管理办法(测试用虚构文本)"
+    assert meta.doc_no == "示府〔2031〕12号" and meta.issuers == ("示例市人民政府",)
+    assert meta.issued == "2031-03-02" and meta.effective == "2031-04-01"
+    assert [m.label for m in doc.measures] == ["第一条", "第二条", "第三条"]
+
+
+def test_bold_labels_in_a_txt_file_are_markdown():
+    data = (FIXTURES / "bold-labels.md").read_bytes()
+    assert ingest(data, "page.txt").text == ingest(data, "page.md").text
+
+
+def test_a_txt_copy_of_a_corpus_markdown_file_compares_unchanged(tmp_path):
+    """Markdown headings in a .txt file are structure: a .txt copy of a corpus version
+    reads as the original, and the two compare all unchanged."""
+    from policydiff import api
+
+    original = CORPUS / "law-567cfbdc" / "2017-11-04.md"
+    data = original.read_bytes()
+    as_md, as_txt = ingest(data, original.name), ingest(data, "copy.txt")
+    assert as_txt.text == as_md.text and as_txt.meta == as_md.meta
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(data)
+    comparison = api.compare_refs(None, str(original), str(copy))
+    assert {change.kind.value for change in comparison.changes} == {"unchanged"}
+    assert not comparison.document_changes
+
+
 # ------------------------------------------------------------ real pages, by path
 
 def _realdocs(formats: tuple[str, ...]) -> list[dict]:
@@ -221,14 +271,13 @@ def _realdocs(formats: tuple[str, ...]) -> list[dict]:
     return [d for d in manifest["documents"] if d["format"] in formats]
 
 
-@pytest.mark.parametrize("entry", _realdocs(("html", "htm")), ids=lambda d: d["id"])
-def test_real_page_reads_as_checked_by_hand(entry):
-    """Every field of every saved government page of ../shared/realdocs, as its manifest
-    says (title or an accepted alternative, 文号, issuers, dates, repeals), and the last
-    measure holds none of the end matter."""
+def _read(entry: dict):
     path = REALDOCS / entry["id"] / entry["file"]
-    ingested = ingest(path.read_bytes(), path.name)
-    doc = parse(ingested.text, ingested.meta)
+    ingested = ingest(path.read_bytes(), path.name, convert=convert_to_docx)
+    return ingested, parse(ingested.text, ingested.meta)
+
+
+def _check_fields(entry: dict, ingested, doc) -> None:
     meta, expected = ingested.meta, entry["expected"]
     assert meta.title in [expected["title"], *expected.get("title_alt", [])]
     assert meta.doc_no == expected["doc_no"]
@@ -239,12 +288,25 @@ def test_real_page_reads_as_checked_by_hand(entry):
     last = doc.measures[-1].text.split("\n")
     assert not any(P.is_end_matter(line) or P.is_date_only(P.bare(line)) or is_page_tools(line)
                    for line in last), last[-3:]
+    assert meta.effective == expected["effective"]
+    assert len(doc.measures) == expected["measures"]
 
 
 @pytest.mark.parametrize("entry", _realdocs(("html", "htm")), ids=lambda d: d["id"])
-def test_real_page_effective_date_and_measure_count(entry):
-    path = REALDOCS / entry["id"] / entry["file"]
-    ingested = ingest(path.read_bytes(), path.name)
-    doc = parse(ingested.text, ingested.meta)
-    assert ingested.meta.effective == entry["expected"]["effective"]
-    assert len(doc.measures) == entry["expected"]["measures"]
+def test_real_page_reads_as_checked_by_hand(entry):
+    """Every field of every saved government page of ../shared/realdocs, as its manifest
+    says (title or an accepted alternative, 文号, issuers, dates, repeals, measure count),
+    and the last measure holds none of the end matter."""
+    _check_fields(entry, *_read(entry))
+
+
+@pytest.mark.parametrize("entry", _realdocs(("docx", "pdf")), ids=lambda d: d["id"])
+def test_real_word_and_pdf_file_reads_as_checked_by_hand(entry):
+    _check_fields(entry, *_read(entry))
+
+
+@pytest.mark.parametrize("entry", _realdocs(("doc",)), ids=lambda d: d["id"])
+def test_real_doc_file_reads_as_checked_by_hand(entry, soffice):
+    _check_fields(entry, *_read(entry))
+
+

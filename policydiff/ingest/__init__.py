@@ -33,7 +33,11 @@ CLEAN TEXT (structure parsing and text hashes depend on it; keep it stable)
    sentence punctuation or colons whose concatenation ends with a kind of document
    (通知, 措施, 条例 ...) and balanced brackets (see clean.join_broken_titles). Pieces are
    concatenated without a separator (a space between two Latin letters/digits).
-9. Nothing else is rewritten: full-width punctuation, full-width spaces inside lines,
+9. An article label run into the paragraph of the article before it, right after its full
+   stop (「…提起行政诉讼。第二十八条本细则自…」: a Word file that lost a paragraph mark),
+   starts a line of its own, when it continues the numbering of that line's article and
+   no line starts with it (see clean.split_run_in_articles).
+10. Nothing else is rewritten: full-width punctuation, full-width spaces inside lines,
    「」, typos, numbering and the script (简体 or 繁體) stay as they are. Policy text is
    evidence. (Recognisers read traditional characters through `patterns.fold`, which
    keeps positions, so values are always sliced from the text as written.)
@@ -48,7 +52,7 @@ from typing import Callable
 from policydiff.errors import BadInputError
 from policydiff.ingest import patterns as P
 from policydiff.ingest.chrome import Chrome, split_chrome
-from policydiff.ingest.clean import join_broken_titles, normalise_lines
+from policydiff.ingest.clean import join_broken_titles, normalise_lines, split_run_in_articles
 from policydiff.ingest.decoding import canonical_encoding, decode
 from policydiff.ingest.formats import CONVERTED, REFUSED, detect_format, refusal
 from policydiff.ingest.markup import declared_html_charset, html_to_text, markdown_to_text
@@ -82,6 +86,7 @@ _TEXT_EXT = (".txt", ".text")
 _HTML_SNIFF = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])",
                          re.IGNORECASE | re.DOTALL)
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S", re.MULTILINE)
+_MD_STRONG_LINE = re.compile(r"^[ \t\u3000]*\*\*\S[^\n]*?\*\*", re.MULTILINE)  # 「**第一条**　…」
 
 
 def detect_media_type(text: str, filename: str | None = None) -> str:
@@ -91,15 +96,16 @@ def detect_media_type(text: str, filename: str | None = None) -> str:
         return "html"
     if name.endswith(_MD_EXT):
         return "markdown"
-    if name.endswith(_TEXT_EXT):
-        return "text"
     head = text[:4096]
+    # A .txt file that is Markdown (a copy of a .md saved under another name) is read as
+    # Markdown: its `#` headings are structure, not text.
+    looks_markdown = bool(re.match(r"^\s*#\s+\S", head)) or "<!-- INFO END -->" in head \
+        or len(_MD_HEADING.findall(text)) >= 3 or len(_MD_STRONG_LINE.findall(text)) >= 3
+    if name.endswith(_TEXT_EXT):
+        return "markdown" if looks_markdown else "text"
     if _HTML_SNIFF.match(head):
         return "html"
-    if re.match(r"^\s*#\s+\S", head) or "<!-- INFO END -->" in head \
-            or len(_MD_HEADING.findall(text)) >= 3:
-        return "markdown"
-    return "text"
+    return "markdown" if looks_markdown else "text"
 
 
 # A body title line found inside the page headline counts as the same title only when it
@@ -126,7 +132,7 @@ def clean_text(text: str, media_type: str = "text") -> tuple[str, Chrome, tuple[
         if chrome.header or chrome.footer:
             notes.append(f"page chrome removed: {len(chrome.header)} header line(s), "
                          f"{len(chrome.footer)} footer line(s)")
-    lines = join_broken_titles(lines)
+    lines = split_run_in_articles(join_broken_titles(lines))
     headline = chrome.headline
     if headline and P.ends_title(headline) and not P.is_sentence(headline):
         squashed = _squash(headline)

@@ -218,3 +218,47 @@ def join_broken_titles(lines: list[str]) -> list[str]:
         out.append(line)
         index += 1
     return out
+
+
+# ---------------------------------------------------------------- run-in articles
+
+# An article label run into the paragraph of the article before it, right after that
+# paragraph's full stop (a Word file that lost a paragraph mark): 「…提起行政诉讼。第二十八条本
+# 细则自公布之日起实施」. Only a strong sign is taken: the label continues the numbering of
+# the line it stands in (N+1 inside the line of 第N条), no line of the text starts with it,
+# and what follows is not a cross-reference (「第二十八条规定的」「第二十八条第一款」).
+_LINE_ARTICLE = re.compile(rf"^[\s\u3000]*第(?P<n>[{CN_NUMERAL_CHARS}\d]+)条")
+_RUN_IN = re.compile(rf"。(?P<label>第(?P<n>[{CN_NUMERAL_CHARS}\d]+)条)(?!规定|所称|所列|中|的|第|之|至|和|、|或)")
+
+
+def split_run_in_articles(lines: list[str]) -> list[str]:
+    """Lines with an article label run into the line before it moved to a line of its own.
+
+    >>> split_run_in_articles(["第一条 示例。", "第二条 示例。第三条本办法自公布之日起施行。"])
+    ['第一条 示例。', '第二条 示例。', '第三条本办法自公布之日起施行。']
+    >>> split_run_in_articles(["第二条 示例。第三条规定的情形除外。"])
+    ['第二条 示例。第三条规定的情形除外。']
+    """
+    from policydiff.lexicon import cn_to_int
+
+    def number(text: str) -> int | None:
+        try:
+            return int(text) if text.isdigit() else cn_to_int(text)
+        except ValueError:
+            return None
+
+    starts = {number(m["n"]) for line in lines if (m := _LINE_ARTICLE.match(P.fold(line)))}
+    if not starts:
+        return lines
+    out: list[str] = []
+    for line in lines:
+        own = _LINE_ARTICLE.match(P.fold(line))
+        run_in = _RUN_IN.search(P.fold(line)) if own and "。第" in line else None
+        own_number = number(own["n"]) if own else None
+        if run_in and own_number is not None and number(run_in["n"]) == own_number + 1 \
+                and own_number + 1 not in starts:
+            cut = run_in.start("label")
+            out.extend([line[:cut], line[cut:]])
+            continue
+        out.append(line)
+    return out

@@ -120,13 +120,21 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _RULE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 
 
+# Strong emphasis around a run of text on one line: 「**第一条**」「__示例市人民政府__」. Pages
+# converted to Markdown set labels, titles and signatures in bold; the markers are markup.
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(?P<text>[^\n]*?\S)\1")
+
+
 def markdown_to_text(source: str) -> str:
-    """Markdown markup removed: heading markers, HTML comments, horizontal rules.
+    """Markdown markup removed: heading markers, HTML comments, horizontal rules, strong
+    emphasis markers (``**第一条**``).
 
     The heading text stays as its own line; nothing else is rewritten.
 
     >>> markdown_to_text("# 示例条例\\n\\n2024年1月1日 通过\\n\\n<!-- INFO END -->\\n\\n## 第一章　总则\\n")
     '示例条例\\n\\n2024年1月1日 通过\\n\\n\\n\\n第一章　总则\\n'
+    >>> markdown_to_text("**第一条**　为了测试。")
+    '第一条　为了测试。'
     """
     lines = []
     for line in _COMMENT.sub("", source).split("\n"):
@@ -135,5 +143,5 @@ def markdown_to_text(source: str) -> str:
             line = match["text"]
         elif _RULE.match(line):
             line = ""
-        lines.append(line)
+        lines.append(_STRONG.sub(lambda m: m["text"], line) if "**" in line or "__" in line else line)
     return "\n".join(lines)
