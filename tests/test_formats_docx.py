@@ -166,6 +166,20 @@ def test_soft_line_breaks_are_lines():
     assert lines_of(B.docx_bytes(body)) == ["示例市人民政府", "关于测试的通知"]
 
 
+def test_text_boxes_are_read_once_not_from_the_compatibility_copy():
+    box = ('<w:txbxContent><w:p><w:r><w:t>框内文字</w:t></w:r></w:p></w:txbxContent>')
+    drawing = ('<w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+               f'<mc:Choice Requires="wps"><w:drawing>{box}</w:drawing></mc:Choice>'
+               f'<mc:Fallback><w:pict>{box}</w:pict></mc:Fallback></mc:AlternateContent></w:r>')
+    body = f'<w:p><w:r><w:t>正文</w:t></w:r>{drawing}</w:p>' + B.para("第二段")
+    assert lines_of(B.docx_bytes(body)) == ["正文", "框内文字", "第二段"]
+
+
+def test_simple_fields_print_their_result():
+    body = '<w:p><w:r><w:t>见第</w:t></w:r><w:fldSimple w:instr=" PAGE "><w:r><w:t>3</w:t></w:r></w:fldSimple><w:r><w:t>页</w:t></w:r></w:p>'
+    assert lines_of(B.docx_bytes(body)) == ["见第3页"]
+
+
 def test_damaged_packages_are_one_line_errors():
     data = B.docx_bytes(B.para("第一条 甲。"))
     with pytest.raises(BadInputError, match="damaged"):

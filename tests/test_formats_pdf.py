@@ -111,6 +111,23 @@ def test_unindented_documents_break_after_a_full_line_that_ends_a_sentence():
     ]
 
 
+def test_hanging_indents_continue_the_sentence():
+    lines = [
+        line("第三条　下列事项应当办理：", 110, 330, 700),
+        line("（一）示例市各有关部门应当按照职责分工做好测试事项的", 80, 510, 670),
+        line("组织实施工作；", 112, 230, 640),
+        line("（二）申请人应当如实提交申请材料并对材料的真实性负责", 80, 510, 610),
+        line("并说明理由。", 112, 210, 580),
+        line("第四条　本办法自2024年1月1日起施行。", 110, 400, 550),
+    ]
+    assert _paragraphs([lines]) == [
+        "第三条　下列事项应当办理：",
+        "（一）示例市各有关部门应当按照职责分工做好测试事项的组织实施工作；",
+        "（二）申请人应当如实提交申请材料并对材料的真实性负责并说明理由。",
+        "第四条　本办法自2024年1月1日起施行。",
+    ]
+
+
 def test_a_line_repeated_across_a_page_break_is_read_once():
     page1 = [line("第一条　甲乙丙丁戊己庚辛壬癸甲乙丙丁", 80, 510, 700), line("（一）子丑寅卯；", 80, 200, 30)]
     page2 = [line("（一）子丑寅卯；", 80, 200, 760), line("（二）辰巳午未。", 80, 200, 730)]
@@ -177,6 +194,34 @@ def test_word_numbering_survives_doc_conversion(soffice):
     assert any("LibreOffice" in n for n in ingested.notes)
     assert squash(ingested.text) == squash(docx_to_text(original)[0])
     assert squash(ingested.text)[12] == "第十二条测试内容第12段。"
+
+
+@pytest.mark.parametrize("target, ext, kind", [("odt", "odt", "odt"), ("rtf", "rtf", "rtf"),
+                                               ("doc:MS Word 97", "wps", "doc")])
+def test_odt_rtf_and_wps_are_read_through_libreoffice(soffice, target, ext, kind, tmp_path):
+    from policydiff.ingest.formats import detect_format, source_extension
+
+    original = B.fictional_rule_docx(6)
+    data = convert(original, "docx", target, "the fictional rule")
+    assert detect_format(data) == kind
+    assert source_extension(kind, f"rule.{ext}") == ext
+    ingested = ingest(data, f"rule.{ext}", convert=convert_to_docx)
+    assert [m.label for m in parse(ingested.text, ingested.meta).measures] == [
+        "第一条", "第二条", "第三条", "第四条", "第五条", "第六条"]
+
+
+def test_diff_reads_a_docx_against_a_pdf(rule_docx, rule_pdf, tmp_path):
+    from .conftest import run_cli
+
+    old, new = tmp_path / "old.docx", tmp_path / "new.pdf"
+    old.write_bytes(rule_docx)
+    new.write_bytes(rule_pdf)
+    done = run_cli("diff", str(old), str(new), "--format", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    # the same rule as Word file and as printed PDF: nothing but white space differs
+    summary = {kind: n for kind, n in result["summary"].items() if n}
+    assert summary == {"unchanged": 70}, summary
 
 
 def test_soffice_missing_is_one_line_naming_the_package(monkeypatch):

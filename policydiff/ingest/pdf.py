@@ -26,9 +26,11 @@ the geometry tells it. The steps:
 3. Paragraphs: a line continues the paragraph of the line before it when the line before
    reaches the right margin (it was broken by the layout, not by the author) and the
    line does not start indented or centred, is not a numbered item after a finished
-   sentence, and is not set off by a wider gap. Page breaks are line breaks like any
-   other. In a document whose paragraphs are not indented, a full line that ends a
-   sentence (。！？；：) ends its paragraph too.
+   sentence, and is not set off by a wider gap. A full line cut inside a sentence (no
+   。！？；： at its end) goes on whatever the next line's indent (hanging indents), unless
+   a numbered item or a gap follows. Page breaks are line breaks like any other. In a
+   document whose paragraphs are not indented, a full line that ends a sentence ends its
+   paragraph too.
 """
 
 from __future__ import annotations
@@ -296,10 +298,15 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
             indent = line.x0 - margins.left >= INDENT_MIN * line.size
             same_page = page_of[id(prev)] == page_of[id(line)]
             gap = same_page and prev.middle - line.middle > PARAGRAPH_GAP * margins.pitch
-            ends_sentence = prev.text.endswith(_SENTENCE_END)
-            item = ends_sentence and _ITEM_START.match(line.text)
-            starts = (not full or indent or gap or item
-                      or (not indent_style and ends_sentence))
+            ends_sentence = prev.text.rstrip("”’」』）)").endswith(_SENTENCE_END)
+            item = _ITEM_START.match(line.text)
+            if full and not ends_sentence and not item and not gap:
+                # a full line cut inside a sentence goes on, even when the next line is
+                # indented (a hanging indent: 「（一）…」 with its later lines set in)
+                starts = False
+            else:
+                starts = (not full or indent or gap or (ends_sentence and item)
+                          or (not indent_style and ends_sentence))
         if starts or not paragraphs:
             paragraphs.append(line.text)
         else:
