@@ -19,7 +19,7 @@ inventing what the missing text held.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from .errors import MissingTextError, UnknownRefError
@@ -75,6 +75,7 @@ class Lineage:
     versions: tuple[str, ...]  # every version of the work, in order
     hops: tuple[Hop, ...]  # in chronological order
     notes: tuple[str, ...] = ()
+    renumbering: tuple["status.Renumbering", ...] = ()  # the same number, another measure elsewhere
 
 
 
@@ -207,22 +208,15 @@ def timeline(graph: "status.Graph", work: str) -> tuple[TimelineEntry, ...]:
 
 def trace_label(versions: Sequence[Version], label: str, compare: Compare,
                 version_id: str | None = None) -> Lineage:
-    """Trace the measure a user names by label: in version `version_id` if given, else in
-    the earliest version with text that has a measure of that number."""
-    if version_id is not None:
-        starts = [v for v in versions if v.version == version_id]
-        if not starts:
-            work = versions[0].work if versions else "?"
-            raise UnknownRefError(f"no version {work}@{version_id} in the archive: its versions are "
-                                  + ", ".join(v.ref for v in versions))
-        start = starts[0]
-        return trace(versions, start, status.find_measure(start, label), compare, label)
-    number = status.measure_number(label)
-    for version in versions:
-        if version.document is None:
-            continue
-        if any((m.number, m.sub_number) == number for m in version.document.measures):
-            return trace(versions, version, status.find_measure(version, label), compare, label)
-    work = versions[0].work if versions else "?"
-    raise UnknownRefError(f"no version of {work} with text has a measure {label!r}: "
-                          f"check the label with `policydiff show {work}`")
+    """Trace the measure a user names by label, read in version `version_id` if given, else
+    in the latest version (status.label_version: the rule `status --measure` follows), and
+    say where the same number labels another measure."""
+    compare = status.memo(compare)
+    start = status.label_version(versions, version_id)
+    if start.document is None:
+        raise MissingTextError(f"{start.ref} has no text, so its measure {label} cannot be read; "
+                               f"{add_text_hint(start.work, start.version)}, or name a version with text "
+                               f"({start.work}@VERSION)")
+    ordinal = status.find_measure_in(versions, start, label)
+    traced = trace(versions, start, ordinal, compare, label)
+    return replace(traced, renumbering=status.renumbering(versions, start, ordinal, label, compare))

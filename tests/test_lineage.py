@@ -26,7 +26,7 @@ def hops(trace):
 
 
 def test_split_is_followed_along_every_branch_and_a_dropped_branch_ends():
-    trace = lineage.trace_label(demo_versions(), "3", StubCompare(DEMO_COMPARE))
+    trace = lineage.trace_label(demo_versions(), "3", StubCompare(DEMO_COMPARE), version_id="2019")
     assert trace.start.ref == f"{DEMO}@2019"
     assert hops(trace) == [
         ("2019", ["3."], "2021", ["2.", "3."], "split"),
@@ -36,7 +36,7 @@ def test_split_is_followed_along_every_branch_and_a_dropped_branch_ends():
 
 
 def test_merge_names_its_partners():
-    trace = lineage.trace_label(demo_versions(), "第四条", StubCompare(DEMO_COMPARE))
+    trace = lineage.trace_label(demo_versions(), "第四条", StubCompare(DEMO_COMPARE), version_id="2019")
     first = trace.hops[0]
     assert first.kind == "merged"
     assert [m.label for m in first.old] == ["4."] and [m.label for m in first.partners] == ["5."]
@@ -44,7 +44,7 @@ def test_merge_names_its_partners():
 
 
 def test_dropped_measure_has_one_removed_hop():
-    trace = lineage.trace_label(demo_versions(), "2", StubCompare(DEMO_COMPARE))
+    trace = lineage.trace_label(demo_versions(), "2", StubCompare(DEMO_COMPARE), version_id="2019")
     assert hops(trace) == [("2019", ["2."], "2021", [], "removed")]
 
 
@@ -76,7 +76,7 @@ def test_renderings_are_deterministic_escaped_and_self_contained():
 
     v1 = replace(v1, document=replace(v1.document, blocks=tuple(
         replace(b, heading=hostile) if b.ordinal == 3 else b for b in v1.document.blocks)))
-    trace = lineage.trace_label([v1, v2, v3], "3", StubCompare(DEMO_COMPARE))
+    trace = lineage.trace_label([v1, v2, v3], "3", StubCompare(DEMO_COMPARE), version_id="2019")
     page = render_lineage(trace, "html")
     assert page == render_lineage(trace, "html")
     assert page.startswith("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">")
@@ -148,13 +148,31 @@ def test_road_transport_article_dropped_in_2023(road_versions, real_compare):
 
 
 def test_road_transport_article_renumbered_after_the_deletion(road_versions, real_compare):
-    trace = lineage.trace_label(road_versions, "第六十九条", real_compare)
+    trace = lineage.trace_label(road_versions, "第六十九条", real_compare, version_id="2019-03-02")
     assert trace.start.ref == "road-transport@2019-03-02"
     last = trace.hops[-1]
     assert (last.old_ref, [m.label for m in last.old]) == ("road-transport@2022-03-29", ["第六十九条"])
     assert (last.new_ref, [m.label for m in last.new]) == ("road-transport@2023-07-20", ["第六十八条"])
     assert last.renumbered and last.kind in ("modified", "unchanged")
     assert len(trace.hops) == 2
+    # and from 2019 the number points at another measure in 2023
+    assert [r.line for r in trace.renumbering] == [
+        "第六十九条 of @2023-07-20 is a different measure: it was 第七十条 in road-transport@2019-03-02"]
+
+
+def test_without_a_version_the_label_is_read_in_the_latest_version(road_versions, real_compare):
+    """One rule for `log W --measure` and `status W --measure`: the named version, else the
+    latest. 第六十九条 of 2023 was 第七十条 before; the old 第六十九条 is 2023's 第六十八条."""
+    trace = lineage.trace_label(road_versions, "第六十九条", real_compare)
+    assert trace.start.ref == "road-transport@2023-07-20"
+    assert [(h.old_ref.split("@")[1], [m.label for m in h.old]) for h in trace.hops] == [
+        ("2019-03-02", ["第七十条"]), ("2022-03-29", ["第七十条"])]
+    assert [r.line for r in trace.renumbering] == [
+        "第六十九条 of @2019-03-02 is a different measure: now 第六十八条",
+        "第六十九条 of @2022-03-29 is a different measure: now 第六十八条"]
+    assert "第六十九条 of @2019-03-02 is a different measure: now 第六十八条" in render_lineage(trace, "text")
+    assert [r["text"] for r in json.loads(render_lineage(trace, "json"))["renumbering"]] == [
+        r.line for r in trace.renumbering]
 
 
 def test_road_transport_timeline_orders_the_three_versions(road_versions):

@@ -218,17 +218,41 @@ def test_measures_of_the_first_version(label, as_of, status, successors):
     assert [(s.ref, s.ordinal, s.kind) for s in answer.measure.successors] == successors
 
 
-def test_measure_dropped_in_a_later_version():
+def test_measure_dropped_in_a_later_version_names_that_version_and_its_date():
     answer = st.status(demo_versions(), f"{DEMO}@2021", "2024-01-01", measure="3",
                        compare=StubCompare(DEMO_COMPARE))
     assert answer.measure.status == st.REPEALED
-    assert "dropped" in answer.measure.reason
+    assert answer.measure.dropped_in == f"{DEMO}@2023"
+    assert (answer.measure.dropped_on.lo, answer.measure.dropped_on.settled) == ("2023-04-01", True)
+    assert f"dropped in {DEMO}@2023, which took effect on 2023-04-01" in answer.measure.reason
+    data = json.loads(render_status(answer, "json"))["measure"]
+    assert data["dropped_in"] == {"ref": f"{DEMO}@2023", "date": "2023-04-01", "lo": "2023-04-01",
+                                  "hi": "2023-04-01", "settled": True}
+    assert f"dropped in: {DEMO}@2023, in force from 2023-04-01" in render_status(answer, "text")
 
 
-def test_measure_of_the_version_in_force_is_in_force():
-    answer = st.status(demo_versions(), DEMO, "2024-01-01", measure="4", compare=no_compare)
+def test_measure_of_the_version_in_force_is_in_force_and_other_numberings_are_named():
+    answer = st.status(demo_versions(), DEMO, "2024-01-01", measure="4", compare=StubCompare(DEMO_COMPARE))
     assert answer.key == f"{DEMO}@2023"
-    assert (answer.measure.status, answer.measure.ordinal, answer.measure.label) == (st.IN_FORCE, 4, "4.")
+    m = answer.measure
+    assert (m.status, m.ordinal, m.label, m.version) == (st.IN_FORCE, 4, "4.", f"{DEMO}@2023")
+    # 4. of 2019 and of 2021 became 3. of 2023 (2023's 4. is new): each said in one line
+    assert [r.line for r in m.renumbering] == [
+        "4. of @2019 is a different measure: now 3.", "4. of @2021 is a different measure: now 3."]
+    data = json.loads(render_status(answer, "json"))["measure"]
+    assert [r["text"] for r in data["renumbering"]] == [r.line for r in m.renumbering]
+    assert "4. of @2021 is a different measure: now 3." in render_status(answer, "text")
+
+
+def test_work_query_reads_the_label_in_the_latest_version_and_follows_it_back():
+    """As of 2022 the 2021 version is in force; 3. of the latest (2023) version is the 2021 4."""
+    answer = st.status(demo_versions(), DEMO, "2022-01-01", measure="3", compare=StubCompare(DEMO_COMPARE))
+    assert answer.key == f"{DEMO}@2021"
+    m = answer.measure
+    assert (m.status, m.label, m.version) == (st.IN_FORCE, "3.", f"{DEMO}@2023")
+    assert m.reason.startswith(f"3. of {DEMO}@2023 is 4. of {DEMO}@2021: in force")
+    added = st.status(demo_versions(), DEMO, "2022-01-01", measure="4", compare=StubCompare(DEMO_COMPARE))
+    assert added.measure.status == st.NOT_YET_EFFECTIVE  # 2023's 4. was added by 2023
 
 
 def test_unknown_measure_label_is_an_error():

@@ -156,15 +156,19 @@ def test_fictional_work_status_measure_and_lineage(archive: Path, tmp_path: Path
     dropped = cli_json("--archive", str(archive), "status", "demo-innovation@2019", "--as-of", "2022-01-01",
                        "--measure", "2")["measure"]
     assert dropped["status"] == "repealed" and dropped["successors"] == []
-    trace = cli_json("--archive", str(archive), "log", "demo-innovation", "--measure", "3")
+    trace = cli_json("--archive", str(archive), "log", "demo-innovation@2019", "--measure", "3")
     assert trace["format"] == "policydiff.lineage/1"
     assert [(h["kind"], [m["label"] for m in h["new"]]) for h in trace["hops"]] == [("modified", ["2."])]
     page = tmp_path / "out" / "lineage.html"
-    result = run_cli("--archive", str(archive), "log", "demo-innovation", "--measure", "3",
+    result = run_cli("--archive", str(archive), "log", "demo-innovation@2019", "--measure", "3",
                      "--format", "html", "-o", str(page))
     assert result.returncode == 0, result.stderr
     html = page.read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in html and 'data-kind="modified"' in html
+    # without a version the label is read in the latest (2021), which has no 3.: say where it is
+    for command in ("log", "status"):
+        missing = run_cli("--archive", str(archive), command, "demo-innovation", "--measure", "3")
+        assert missing.returncode == 2 and "3 is in demo-innovation@2019" in missing.stderr, missing.stderr
 
 
 ROAD_VERSIONS = ("2019-03-02", "2022-03-29", "2023-07-20")
@@ -180,13 +184,26 @@ def test_road_transport_chain_through_the_real_archive(archive: Path, tmp_path: 
     assert [v["ended_by"]["ref"] if v["ended_by"] else None for v in timeline["versions"]] == [
         "road-transport@2022-03-29", "road-transport@2023-07-20", None]
     # 2019 第六十九条 -> 2022 第六十九条 -> 2023 第六十八条 (renumbered after 第六十八条 was deleted)
-    trace = cli_json("--archive", str(archive), "log", "road-transport", "--measure", "第六十九条")
+    trace = cli_json("--archive", str(archive), "log", "road-transport@2019-03-02", "--measure", "第六十九条")
     assert [(h["old"][0]["label"], [m["label"] for m in h["new"]], h["renumbered"]) for h in trace["hops"]] == [
         ("第六十九条", ["第六十九条"], False), ("第六十九条", ["第六十八条"], True)]
     dropped = cli_json("--archive", str(archive), "status", "road-transport@2022-03-29", "--measure", "68",
                        "--as-of", "2024-01-01")
     # the version was revised (修订: superseded), the measure itself was dropped (repealed)
     assert (dropped["status"], dropped["measure"]["status"]) == ("superseded", "repealed")
+    assert dropped["measure"]["dropped_in"]["ref"] == "road-transport@2023-07-20"
+    assert dropped["measure"]["dropped_in"]["date"] == "2023-07-20"
+    # status and log read an unqualified label in the same version (the latest) and both say
+    # where the number means another measure
+    latest = cli_json("--archive", str(archive), "status", "road-transport", "--measure", "第六十九条",
+                      "--as-of", "2024-01-01")["measure"]
+    logged = cli_json("--archive", str(archive), "log", "road-transport", "--measure", "第六十九条")
+    assert latest["version"] == logged["start"]["ref"] == "road-transport@2023-07-20"
+    assert [r["text"] for r in latest["renumbering"]] == [r["text"] for r in logged["renumbering"]] == [
+        "第六十九条 of @2019-03-02 is a different measure: now 第六十八条",
+        "第六十九条 of @2022-03-29 is a different measure: now 第六十八条"]
+    text = run_cli("--archive", str(archive), "status", "road-transport", "--measure", "第六十九条").stdout
+    assert "第六十九条 of @2019-03-02 is a different measure: now 第六十八条" in text
     carried = cli_json("--archive", str(archive), "status", "road-transport@2019-03-02", "--measure", "第69条",
                        "--as-of", "2024-01-01")["measure"]
     assert carried["status"] == "carried_over"

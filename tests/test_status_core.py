@@ -170,3 +170,45 @@ def _no_text_comparison(old, new):
     from policydiff.model import Comparison
 
     return Comparison(old=old, new=new, changes=())
+
+
+# ----------------------------------------------------------------------------- one label rule, a real law
+
+CIVIL_PROCEDURE = "law-92cc5d7f"  # 民事诉讼法 2021 and 2023: the 2023 revision inserts articles before 第二百七十四条
+
+
+@pytest.fixture(scope="module")
+def civil_procedure():
+    from policydiff import structure
+    from tests.conftest import CORPUS
+
+    versions = []
+    for path in sorted((CORPUS / CIVIL_PROCEDURE).glob("*.md")):
+        meta = DocumentMeta(title="中华人民共和国民事诉讼法", issued=path.stem)  # the corpus file-name dates
+        versions.append(Version("civil-procedure", path.stem, meta, True,
+                                structure.parse(path.read_text(encoding="utf-8"), meta)))
+    return versions
+
+
+def test_status_and_log_read_the_label_in_the_same_version_and_name_the_other_numbering(civil_procedure):
+    from policydiff import lineage
+    from policydiff.compare import compare
+
+    answer = st.status(civil_procedure, "civil-procedure", AS_OF, measure="第二百七十四条", compare=compare)
+    traced = lineage.trace_label(civil_procedure, "第二百七十四条", compare)
+    assert answer.measure.version == traced.start.ref == "civil-procedure@2023-09-01"
+    line = "第二百七十四条 of @2021-12-24 is a different measure: now 第二百八十三条"
+    assert [r.line for r in answer.measure.renumbering] == [r.line for r in traced.renumbering] == [line]
+    # checked by hand: 2021 第二百七十四条 and 2023 第二百八十三条 both open 「人民法院对在中华人民共和国领域内
+    # 没有住所的当事人送达诉讼文书」
+    old, new = civil_procedure
+    old_274 = next(m for m in old.document.measures if m.number == 274)
+    new_283 = next(m for m in new.document.measures if m.number == 283)
+    assert old_274.text[:30] == new_283.text[:30]
+    # naming the old version reads the label there, and the note points the other way
+    named = st.status(civil_procedure, "civil-procedure@2021-12-24", AS_OF, measure="第二百七十四条", compare=compare)
+    assert named.measure.version == "civil-procedure@2021-12-24"
+    assert named.measure.status == st.CARRIED_OVER
+    assert [(s.label, s.ref) for s in named.measure.successors] == [("第二百八十三条", "civil-procedure@2023-09-01")]
+    assert [r.line for r in named.measure.renumbering] == [
+        "第二百七十四条 of @2023-09-01 is a different measure: it was 第二百七十条 in civil-procedure@2021-12-24"]  # 「…必须委托中华人民共和国的律师」, checked by hand

@@ -61,9 +61,15 @@ def status_dict(answer: StatusAnswer) -> dict[str, Any]:
     measure = None
     if answer.measure is not None:
         m = answer.measure
+        dropped = m.dropped_on
         measure = {"label": m.label, "status": m.status,
                    "successors": [s.to_json() for s in m.successors], "reason": m.reason,
-                   "ordinal": m.ordinal, "command": m.command}
+                   "ordinal": m.ordinal, "command": m.command,
+                   "version": m.version,  # the version the label was read in
+                   "dropped_in": {"ref": m.dropped_in, "date": dropped.lo if dropped.settled else None,
+                                  "lo": dropped.lo, "hi": dropped.hi, "settled": dropped.settled}
+                   if m.dropped_in is not None and dropped is not None else None,
+                   "renumbering": [r.to_json() for r in m.renumbering]}
     life = answer.lifetime
     return {
         "format": STATUS_FORMAT,
@@ -127,8 +133,15 @@ def status_text(answer: StatusAnswer) -> str:
         lines.append(f"  note: {note}")
     if answer.measure is not None:
         m = answer.measure
-        lines.append(f"measure {m.label}: {STATUS_WORDS.get(m.status, m.status)}")
+        lines.append(f"measure {m.label}" + (f" of {m.version}" if m.version else "")
+                     + f": {STATUS_WORDS.get(m.status, m.status)}")
         lines.append(f"  reason: {m.reason}")
+        if m.dropped_in is not None and m.dropped_on is not None:
+            on = m.dropped_on
+            when = on.lo if on.settled else f"between {on.lo or '?'} and {on.hi or '?'}"
+            lines.append(f"  dropped in: {m.dropped_in}, in force from {when}")
+        for r in m.renumbering:
+            lines.append(f"  {r.line}")
         for s in m.successors:
             lines.append(f"  successor: {s.ref} measure {s.label} (ordinal {s.ordinal}), "
                          f"{s.kind}, similarity {s.similarity:.2f}")
@@ -254,7 +267,8 @@ def render_log(work: str, entries: Sequence[TimelineEntry], fmt: str = "text") -
 def lineage_dict(lineage: Lineage) -> dict[str, Any]:
     return {"format": LINEAGE_FORMAT, "work": lineage.work, "measure": lineage.query_label,
             "start": lineage.start.to_json(), "versions": list(lineage.versions),
-            "hops": [h.to_json() for h in lineage.hops], "notes": list(lineage.notes)}
+            "hops": [h.to_json() for h in lineage.hops], "notes": list(lineage.notes),
+            "renumbering": [r.to_json() for r in lineage.renumbering]}
 
 
 def _labels(measures) -> str:
@@ -265,6 +279,7 @@ def lineage_text(lineage: Lineage) -> str:
     start = lineage.start
     lines = [f"{lineage.work}: lineage of measure {start.label} of {start.ref} (ordinal {start.ordinal})",
              f"  versions: {' -> '.join(lineage.versions)}"]
+    lines += [f"  {r.line}" for r in lineage.renumbering]
     for hop in lineage.hops:
         flags = [f for f, on in (("renumbered", hop.renumbered), ("moved", hop.moved)) if on]
         extra = f" [{', '.join(flags)}]" if flags else ""
@@ -301,6 +316,7 @@ def lineage_html(lineage: Lineage) -> str:
     start = lineage.start
     parts = [f"<h1>措施沿革 / Measure lineage: {esc(lineage.work)} {esc(start.label)}</h1>\n",
              f"<p class=\"muted\">起点 / start: {esc(start.ref)} {esc(start.label)}（序号 {start.ordinal}）</p>\n",
+             *(f"<p class=\"renumbering\">{esc(r.line)}</p>\n" for r in lineage.renumbering),
              "<ol class=\"timeline\">\n"]
     for ref in lineage.versions:
         measures = _line_in(lineage, ref)

@@ -53,7 +53,8 @@ from .answers import (CARRIED_OVER, ENDED, IN_FORCE, NOT_YET_EFFECTIVE, REPEALED
                       SUPERSEDED, UNKNOWN, Resolved, StatusAnswer, answer, display, resolve, status_of,
                       work_status)
 from .clauses import Clause, scan_clauses
-from .measures import Compare, MeasureAnswer, Successor, find_measure, measure_number, measure_status
+from .measures import (Compare, MeasureAnswer, Renumbering, Successor, find_measure, find_measure_in, follow,
+                       label_version, measure_number, measure_status, memo, renumbering)
 from .succession import (UNBOUNDED, Bound, Edge, Evidence, Graph, Lifetime, Node, build_graph, lifetime,
                          normalize_title, repeals_naming, start_bound)
 
@@ -62,7 +63,8 @@ __all__ = [
     "CARRIED_OVER", "ENDED", "Clause", "scan_clauses", "Evidence", "Bound", "UNBOUNDED", "Node", "Edge",
     "Lifetime", "Graph", "build_graph", "lifetime", "start_bound", "normalize_title", "StatusAnswer",
     "status_of", "work_status", "Resolved", "resolve", "answer", "display", "Successor", "MeasureAnswer",
-    "measure_number", "find_measure", "measure_status", "Compare", "status", "archive_statuses",
+    "measure_number", "find_measure", "find_measure_in", "measure_status", "label_version", "follow", "memo",
+    "renumbering", "Renumbering", "Compare", "status", "archive_statuses",
     "pair_relation",
 ]
 
@@ -76,7 +78,11 @@ def status(versions: Sequence[Version], query: str, as_of: str, measure: str | N
         return doc
     if compare is None:
         raise ValueError("compare is required to answer for a measure")
-    return replace(doc, measure=measure_status(graph, doc, measure, as_of, compare))
+    # The label is read in the version the query names, else in the work's latest version
+    # (measures.label_version: the rule `log W --measure` follows too).
+    resolved = resolve(graph, query)
+    read_in = resolved.key if resolved.key is not None else graph.works[resolved.work][-1]  # type: ignore[index]
+    return replace(doc, measure=measure_status(graph, doc, measure, as_of, compare, read_in=read_in))
 
 
 def archive_statuses(versions: Sequence[Version], as_of: str) -> dict[str, StatusAnswer]:
