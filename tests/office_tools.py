@@ -101,6 +101,7 @@ class LibreOffice:
     def __init__(self, folder: Path):
         self.soffice = require_soffice()
         self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
         self.profile = folder / "profile"
         self._run(["--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(folder / "init"),
                    str(self._seed())])  # first start creates the profile
@@ -134,3 +135,31 @@ class LibreOffice:
         out = self.folder / f"{path.stem}.{target.split(':')[0]}"
         assert out.is_file(), f"LibreOffice wrote no {out}"
         return out
+
+
+def pdf_page_png(pdf: Path, png: Path, page: int = 0, scale: float = 1.5) -> Path:
+    """Render one PDF page to PNG with pypdfium2 (a dependency already) and a minimal PNG
+    writer (no imaging library needed): for the screenshots of the Word files."""
+    import struct
+    import zlib
+
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        bitmap = document[page].render(scale=scale, rev_byteorder=True)  # RGB(A) byte order
+        width, height, stride = bitmap.width, bitmap.height, bitmap.stride
+        raw = bytes(bitmap.buffer)
+        mode = bitmap.mode
+    finally:
+        document.close()
+    channels = len(mode)
+    color_type = {3: 2, 4: 6}[channels]
+    rows = b"".join(b"\x00" + raw[y * stride: y * stride + width * channels] for y in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0))
+                    + chunk(b"IDAT", zlib.compress(rows, 6)) + chunk(b"IEND", b""))
+    return png

@@ -191,3 +191,32 @@ def test_libreoffice_accept_all_gives_new_text_reject_all_old(libreoffice, tmp_p
         rejected, _ = split_body(libreoffice.resolved_text(path, "reject"))
         assert accepted == side_text(c.new.document.text), name
         assert rejected == side_text(c.old.document.text), name
+
+
+def test_libreoffice_renders_both_word_files_to_pdf_screenshots(libreoffice, tmp_path):
+    """LibreOffice opens the redline document and the 对照表 and prints them to PDF; the
+    first page of each is saved as a PNG in artifacts/screenshots/ (gitignored)."""
+    import pypdfium2 as pdfium
+
+    from policydiff.render.table import table_docx
+
+    from .conftest import REPO
+    from .office_tools import pdf_page_png
+
+    screenshots = REPO / "artifacts" / "screenshots"
+    screenshots.mkdir(parents=True, exist_ok=True)
+    for name, data in (("docx-redline", comparison_docx(fx.comparison())),
+                       ("docx-table", table_docx(fx.comparison()))):
+        path = tmp_path / f"{name}.docx"
+        path.write_bytes(data)
+        pdf = libreoffice.convert(path, "pdf")
+        document = pdfium.PdfDocument(str(pdf))
+        try:
+            pages = len(document)
+            first_page = document[0].get_textpage().get_text_range()
+        finally:
+            document.close()
+        assert pages >= 2, name  # the text (or table), then the appendix on its own page
+        assert "第一章" in first_page and "第三条" in first_page, name
+        png = pdf_page_png(pdf, screenshots / f"{name}.png")
+        assert png.stat().st_size > 10_000
