@@ -20,17 +20,17 @@ inventing what the missing text held.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
+from typing import Sequence
 
 from .errors import MissingTextError, UnknownRefError
 from . import status
 from .lexicon import add_text_hint
-from .model import Change, Comparison, Version
+from .model import Change, Version
 
 LINEAGE_FORMAT = "policydiff.lineage/1"  # bumps: /1 initial
 LOG_FORMAT = "policydiff.log/1"  # bumps: /1 initial
 
-Compare = Callable[[Version, Version], Comparison]
+Compare = status.Compare  # compare(old, new) -> Comparison, injected
 
 
 @dataclass(frozen=True)

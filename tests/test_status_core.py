@@ -119,7 +119,12 @@ def test_status_text_says_superseded_not_repealed(mixed_archive: Path):
 
 def test_log_names_the_supersession(mixed_archive: Path):
     data = _cli_json("--archive", str(mixed_archive), "log", "demo-service")
-    assert data["versions"][0]["ended_by"] == {"kind": "supersede", "ref": "demo-service@2023"}
+    assert data["versions"][0]["ended_by"] == {"kind": "supersede", "ref": "demo-service@2023",
+                                               "status": "superseded"}
+    text = run_cli("--archive", str(mixed_archive), "log", "demo-service").stdout
+    assert "superseded (已被新版本取代) (supersede by demo-service@2023)" in text
+    page = run_cli("--archive", str(mixed_archive), "log", "demo-service", "--format", "html").stdout
+    assert "已被新版本取代" in page
 
 
 # ----------------------------------------------------------------------------- core rules
@@ -163,7 +168,16 @@ def test_report_names_no_relation_when_the_clause_names_another_document():
                    repeals=[Repeal("别的办法(测试用虚构文本)", "国发〔2023〕4号", clause, "废止")])
     view = build_view(_no_text_comparison(old, new))
     assert view["repeal"]["naming_old"] == () and len(view["repeal"]["others"]) == 1
+    # ... but the new text is the next version of the same work: the report says what status says
     assert st.status([old, new], "demo@2023", AS_OF).status == st.SUPERSEDED
+    assert view["repeal"]["superseded"] is True
+    from policydiff.render.html import comparison_html
+    from policydiff.render.markdown import comparison_markdown
+
+    assert "旧版已被新版本取代" in comparison_html(_no_text_comparison(old, new))
+    assert "旧版已被新版本取代" in comparison_markdown(_no_text_comparison(old, new))
+    other_work = Version("other", "2024", new.meta, has_text=False)
+    assert build_view(_no_text_comparison(old, other_work))["repeal"]["superseded"] is False
 
 
 def _no_text_comparison(old, new):

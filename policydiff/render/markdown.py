@@ -116,6 +116,8 @@ def comparison_markdown(c: Comparison, lang: str = "zh", generated: str | None =
         lines.append(t("repeal.new_repeals_old"))
         lines.append("")
         lines += [f"> {md_escape(r['clause'])}" for r in v["repeal"]["naming_old"]]
+    elif v["repeal"].get("superseded"):
+        lines.append(t("repeal.superseded"))
     else:
         lines.append(t("repeal.none"))
     if v["repeal"]["others"]:

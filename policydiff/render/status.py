@@ -12,6 +12,7 @@ import json
 from typing import Any, Sequence
 
 from ..lineage import LINEAGE_FORMAT, LOG_FORMAT, Lineage, TimelineEntry
+from .labels import labeller
 from ..status import ENDED, STATUS_FORMAT, SUPERSEDED, Bound, Evidence, StatusAnswer, normalize_title
 
 STATUS_WORDS = {
@@ -22,6 +23,10 @@ STATUS_WORDS = {
     "unknown": "unknown (无法确定)",
     "carried_over": "carried over (内容由后续版本承接)",
 }
+
+
+# How a version ended (lifetime.end_kind) as the status it leaves it in (DESIGN §5).
+END_STATUS = {"repeal": "repealed", "expiry": "repealed", "supersede": "superseded"}
 
 
 def _dump(data: Any) -> str:
@@ -165,7 +170,8 @@ def _entry_dict(entry: TimelineEntry) -> dict[str, Any]:
         "ref": entry.ref, "version": entry.version, "title": entry.title, "doc_no": entry.doc_no,
         "issued": entry.issued, "effective": entry.effective, "has_text": entry.has_text,
         "in_force_from": _bound_json(entry.start), "ends": _bound_json(entry.end),
-        "ended_by": {"kind": entry.end_kind, "ref": entry.ended_by} if entry.end_kind else None,
+        "ended_by": {"kind": entry.end_kind, "ref": entry.ended_by, "status": END_STATUS[entry.end_kind]}
+        if entry.end_kind else None,
         "repeals": [{"target": e.old, "verb": e.verb, "clause": e.evidence.text,
                      "offset": e.evidence.offset} for e in entry.repeals],
         "repealed_by": [{"ref": e.new, "clause": e.evidence.text, "offset": e.evidence.offset}
@@ -198,7 +204,8 @@ def log_text(work: str, entries: Sequence[TimelineEntry]) -> str:
         lines.append(f"  issued: {e.issued or '—'}   effective: {e.effective or '—'}")
         lines.append(f"  in force from: {_when(e.start)}")
         if e.end is not None:
-            lines.append(f"  ends: {_when(e.end)} ({e.end_kind}" + (f" by {e.ended_by}" if e.ended_by else "") + ")")
+            lines.append(f"  ends: {_when(e.end)}, {STATUS_WORDS[END_STATUS[e.end_kind]]} ({e.end_kind}"  # type: ignore[index]
+                         + (f" by {e.ended_by}" if e.ended_by else "") + ")")
         for r in e.repeals:
             lines.append(f"  repeals {r.old}: 「{r.evidence.text}」")
         for r in e.repealed_by:
@@ -241,7 +248,8 @@ def log_html(work: str, entries: Sequence[TimelineEntry]) -> str:
         parts.append(f"<dt>施行</dt><dd>{esc(_when(e.start))}</dd>\n")
         if e.end is not None:
             by = f" ← {e.ended_by}" if e.ended_by else ""
-            parts.append(f"<dt>终止</dt><dd>{esc(_when(e.end))} ({esc(e.end_kind or '')}{esc(by)})</dd>\n")
+            ended = labeller("zh")("status." + END_STATUS[e.end_kind]) if e.end_kind else ""
+            parts.append(f"<dt>终止</dt><dd>{esc(_when(e.end))} {esc(ended)} ({esc(e.end_kind or '')}{esc(by)})</dd>\n")
         parts.append("</dl>\n")
         for r in e.repeals:
             parts.append(f"<p class=\"clause\">废止 {esc(r.old or '')}：<q>{esc(r.evidence.text)}</q></p>\n")

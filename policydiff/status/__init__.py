@@ -49,6 +49,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from ..model import Version
+from ..refs import version_sort_key
 from .answers import (CARRIED_OVER, ENDED, IN_FORCE, NOT_YET_EFFECTIVE, REPEALED, STATUS_FORMAT, STATUSES,
                       SUPERSEDED, UNKNOWN, Resolved, StatusAnswer, answer, display, resolve, status_of,
                       work_status)
@@ -114,4 +115,8 @@ def pair_relation(old: Version, new: Version) -> dict:
     for repeal in new.meta.repeals:
         entry = {"title": repeal.title, "doc_no": repeal.doc_no, "clause": repeal.clause, "verb": repeal.verb}
         (naming_old if repeal in naming else others).append(entry)
-    return {"naming_old": tuple(naming_old), "others": tuple(others)}
+    # No clause names it, but `new` is a later version of the same work: it replaced `old`
+    # (修订/修正), which `status` answers as superseded — not "no relation".
+    superseded = (not naming_old and old.work is not None and old.work == new.work
+                  and version_sort_key(old) < version_sort_key(new))
+    return {"naming_old": tuple(naming_old), "others": tuple(others), "superseded": superseded}
