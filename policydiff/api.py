@@ -45,6 +45,20 @@ def extraction_lines(added: Version) -> list[str]:
     return lines(added.meta, added.document)
 
 
+def remove_version(archive_dir: Path, ref: str, force: bool = False) -> tuple[str, list[str]]:
+    """`policydiff rm W@V [--force]`: one commit removing one version; (commit, notes)."""
+    from . import archive_api
+
+    return archive_api.remove_version(archive_dir, ref, force=force)
+
+
+def record_edit(archive_dir: Path, ref: str, reason: str) -> Version:
+    """`policydiff edit W@V --reason TEXT`: commit a hand edit of the version's .md."""
+    from . import archive_api
+
+    return archive_api.record_edit(archive_dir, ref, reason)
+
+
 def list_works(archive_dir: Path, fmt: str = "text") -> str:
     from . import archive_api
 

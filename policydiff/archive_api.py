@@ -17,6 +17,7 @@ from typing import Any, Sequence
 
 from . import archive as archive_mod
 from . import frontmatter
+from .controls import control_problem
 from .ingest.formats import detect_format, source_extension
 from .errors import AmbiguousRefError, ArchiveError, BadInputError, UnknownRefError
 from .model import DocumentMeta, Source, Version
@@ -37,11 +38,17 @@ def _check_date(option: str, value: str | None) -> str | None:
 
 def _check_text(option: str, value: str | None) -> str | None:
     """A command-line text value must be real text: bytes that were not valid in the
-    locale's encoding reach Python as lone surrogates, which no file can store."""
+    locale's encoding reach Python as lone surrogates, which no file can store. And it
+    is a single line: it goes into front matter and the commit message, where a newline
+    would forge a line of its own (``repeals: [...]``) and an escape sequence would
+    reach every terminal that shows it."""
     if value and any("\ud800" <= c <= "\udfff" for c in value):
         raise BadInputError(f"{option} is not valid text in this terminal's encoding "
                             f"({value.encode('utf-8', 'backslashreplace').decode('ascii', 'replace')}): "
                             "type it again as UTF-8")
+    problem = control_problem(value) if value else None
+    if problem:
+        raise BadInputError(f"{option} {problem}: give it on one line, without control characters")
     return value
 
 
@@ -115,7 +122,7 @@ def init_archive(directory: Path) -> Path:
 
 
 def add_version(archive_dir: Path, source: str | None, *, replace: bool = False, dry_run: bool = False,
-                **fields) -> Version:
+                allow_duplicate_text: bool = False, **fields) -> Version:
     """Import SOURCE as one version; the returned Version carries the parsed document (for
     `add`'s report of what it extracted). dry_run: read and parse, write nothing (the
     returned Version has no path and no commit)."""
@@ -129,8 +136,75 @@ def add_version(archive_dir: Path, source: str | None, *, replace: bool = False,
     if dry_run:
         return Version(work=new.work, version=new.version, meta=new.meta, has_text=new.has_text,
                        document=document, notes=new.notes, text_sha256=new.text_sha256)
-    added = store.add(new, replace=replace)
+    added = _with_recovery_notes(store, store.add(new, replace=replace, allow_duplicate_text=allow_duplicate_text))
     return dc_replace(added, document=document) if document is not None else added
+
+
+def _with_recovery_notes(store: Any, version: Version) -> Version:
+    """What recovery did on the way (a stale git lock removed, an interrupted add undone)
+    is told with the version's notes, which the CLI prints on stderr."""
+    notes = getattr(store, "recovery_notes", [])
+    if not notes:
+        return version
+    from dataclasses import replace
+
+    return replace(version, notes=(*version.notes, *notes))
+
+
+def remove_version(archive_dir: Path, ref: str, force: bool = False) -> tuple[str, list[str]]:
+    """`policydiff rm W@V [--force]`: one commit that removes one version. Refused when
+    another version's repeal or lineage depends on it (found by the status core's
+    succession graph), unless `force`. Returns (commit, notes)."""
+    work, at, version = ref.partition("@")
+    if not at or not work or not version:
+        raise BadInputError(f"rm needs WORK@VERSION (one version), not {ref!r}: see `policydiff list`")
+    check_work_id(work)
+    check_version_id(version)
+    store = archive_mod.Archive(archive_dir)
+    if version not in store.version_ids(work):
+        raise UnknownRefError(f"{ref} is not in the archive {store.root}: see `policydiff list`")
+    dependents = _dependents(store, ref)
+    if dependents and not force:
+        raise ArchiveError(f"{ref} is not removed: {'; '.join(dependents)}; "
+                           "add --force to remove it anyway")
+    commit = store.remove(work, version, force=force, dependents=tuple(dependents))
+    return commit, list(getattr(store, "recovery_notes", []))
+
+
+def _dependents(store: Any, ref: str) -> list[str]:
+    """Other archived versions whose repeal or lineage goes through `ref`, one phrase each."""
+    from .status import build_graph
+
+    versions = [v for work in store.works() for v in store.versions(work, document=True, commit=False)]
+    graph = build_graph(versions)
+    key = next((k for k, node in graph.nodes.items() if node.ref == ref), None)
+    if key is None:
+        return []
+    phrases = []
+    for edge in graph.edges:
+        if edge.old == key and edge.new != key:
+            other = graph.node(edge.new).ref
+            what = "is the version after it" if edge.kind == "supersede" else "repeals it"
+            phrases.append(f"{other} {what}")
+        elif edge.new == key and edge.old is not None and edge.old != key and graph.node(edge.old).archived:
+            other = graph.node(edge.old).ref
+            what = "is the version before it" if edge.kind == "supersede" else "is repealed by it"
+            phrases.append(f"{other} {what}")
+    return list(dict.fromkeys(phrases))
+
+
+def record_edit(archive_dir: Path, ref: str, reason: str) -> Version:
+    """`policydiff edit W@V --reason TEXT`: commit a hand edit of the version's .md."""
+    work, at, version = ref.partition("@")
+    if not at or not work or not version:
+        raise BadInputError(f"edit needs WORK@VERSION (one version), not {ref!r}: see `policydiff list`")
+    check_work_id(work)
+    check_version_id(version)
+    if not reason or not reason.strip():
+        raise BadInputError("--reason is empty: say why the archived text was corrected by hand")
+    _check_text("--reason", reason)
+    store = archive_mod.Archive(archive_dir)
+    return _with_recovery_notes(store, store.record_edit(work, version, reason.strip()))
 
 
 def prepare_version(store: Any, source: str | None, *, work: str, version: str,
@@ -145,6 +219,7 @@ def prepare_version(store: Any, source: str | None, *, work: str, version: str,
     check_work_id(work)
     check_version_id(version)
     for option, value in (("--title", title), ("--doc-no", doc_no), ("--source-url", source_url),
+                          ("--encoding", encoding),
                           *(("--issuer", i) for i in issuers), *(("--note", n) for n in notes)):
         _check_text(option, value)
     given = DocumentMeta(

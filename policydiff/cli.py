@@ -7,12 +7,14 @@ traceback so that it gets reported.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
 import click
 
 from . import __version__, api
+from .controls import escape_controls
 from .errors import BadInputError, PolicyDiffError
 
 FORMAT_TEXT_JSON = click.Choice(["text", "json"])
@@ -47,7 +49,7 @@ def cli(ctx: click.Context, archive: str | None) -> None:
 def init(obj: _Context, directory: str | None) -> None:
     """Make an archive (and `git init` where DIRECTORY is in no work tree)."""
     target = Path(directory) if directory else api.locate_archive(obj.archive_option, must_exist=False)
-    click.echo(str(api.init_archive(target)))
+    _echo(str(api.init_archive(target)))
 
 
 @cli.command()
@@ -66,26 +68,58 @@ def init(obj: _Context, directory: str | None) -> None:
 @click.option("--note", "notes", multiple=True, help="A note to keep with the version.")
 @click.option("--replace", is_flag=True, help="Correct an archived version (a commit that says so).")
 @click.option("--dry-run", is_flag=True, help="Show what would be extracted (on stderr); write nothing.")
+@click.option("--allow-duplicate-text", is_flag=True,
+              help="Accept a text that another archived version already holds word for word.")
 @click.pass_obj
 def add(obj: _Context, source, work, version, title, doc_no, issuers, issued, effective,
-        source_url, retrieved, encoding, no_text, notes, replace, dry_run) -> None:
+        source_url, retrieved, encoding, no_text, notes, replace, dry_run, allow_duplicate_text) -> None:
     """Import SOURCE (text, HTML, Markdown, DOCX, PDF; DOC/WPS/ODT with LibreOffice) as
     WORK@VERSION; prints the new ref, and on stderr what was extracted."""
     added = api.add_version(
         obj.archive, source, work=work, version=version, title=title, doc_no=doc_no,
         issuers=tuple(issuers), issued=issued, effective=effective, source_url=source_url,
         retrieved=retrieved, encoding=encoding, no_text=no_text, notes=tuple(notes),
-        replace=replace, dry_run=dry_run,
+        replace=replace, dry_run=dry_run, allow_duplicate_text=allow_duplicate_text,
     )
-    if not dry_run:
-        click.echo(added.ref)
-    if added.has_text:
-        for line in api.extraction_lines(added):
-            click.echo(f"  {line}", err=True)
-    for note in added.notes:
-        click.echo(f"Note: {note}", err=True)
-    if dry_run:
-        click.echo(f"dry run: {added.ref} was not written", err=True)
+    from . import interrupts
+
+    with interrupts.told_if_done(f"{added.ref} was added") as done, interrupts.deferred():
+        done.append(not dry_run)  # the ref is printed even when Ctrl-C came just now
+        if not dry_run:
+            _echo(added.ref)
+        if added.has_text:
+            for line in api.extraction_lines(added):
+                _echo(f"  {line}", err=True)
+        for note in added.notes:
+            _echo(f"Note: {note}", err=True)
+        if dry_run:
+            _echo(f"dry run: {added.ref} was not written", err=True)
+
+
+@cli.command()
+@click.argument("ref")
+@click.option("--force", is_flag=True, help="Remove it even when another version's repeal or lineage depends on it.")
+@click.pass_obj
+def rm(obj: _Context, ref: str, force: bool) -> None:
+    """Remove one version (WORK@VERSION) in one commit; prints the commit."""
+    commit, notes = api.remove_version(obj.archive, ref, force=force)
+    for note in notes:
+        _echo(f"Note: {note}", err=True)
+    _echo(commit)
+
+
+@cli.command()
+@click.argument("ref")
+@click.option("--reason", "-m", required=True, help="Why the archived text was corrected by hand (one line).")
+@click.pass_obj
+def edit(obj: _Context, ref: str, reason: str) -> None:
+    """Commit your hand edit of WORK@VERSION's .md (e.g. a corrected mis-parse) as an
+    "edit" commit that says why; `verify` accepts a body that differs from its source only
+    after one. Prints the ref."""
+    edited = api.record_edit(obj.archive, ref, reason)
+    for note in edited.notes:
+        _echo(f"Note: {note}", err=True)
+    _echo(edited.ref)
 
 
 @cli.command(name="list")
@@ -93,7 +127,7 @@ def add(obj: _Context, source, work, version, title, doc_no, issuers, issued, ef
 @click.pass_obj
 def list_(obj: _Context, fmt: str) -> None:
     """Works, versions, status."""
-    click.echo(api.list_works(obj.archive, fmt=fmt), nl=False)
+    _echo(api.list_works(obj.archive, fmt=fmt), nl=False)
 
 
 @cli.command()
@@ -102,7 +136,7 @@ def list_(obj: _Context, fmt: str) -> None:
 @click.pass_obj
 def show(obj: _Context, ref: str, fmt: str) -> None:
     """One version, parsed."""
-    click.echo(api.show(obj.archive_option, ref, fmt=fmt), nl=False)
+    _echo(api.show(obj.archive_option, ref, fmt=fmt), nl=False)
 
 
 @cli.command()
@@ -113,7 +147,7 @@ def show(obj: _Context, ref: str, fmt: str) -> None:
 @click.pass_obj
 def log(obj: _Context, work: str, measure: str | None, fmt: str, output: str | None) -> None:
     """The version timeline of WORK (or one measure's lineage with --measure)."""
-    _emit(api.log(obj.archive, work, measure=measure, fmt=fmt), output)
+    _emit(api.log(obj.archive, work, measure=measure, fmt=fmt), output, obj.archive)
 
 
 @cli.command()
@@ -130,8 +164,13 @@ def diff(obj: _Context, old: str, new: str, fmt: str, color: bool | None, change
         color = sys.stdout.isatty()
     # color=color: click strips ANSI codes when stdout is no terminal; --color keeps them
     # (e.g. for `| less -R`)
-    click.echo(api.diff(obj.archive_option, old, new, fmt=fmt, color=color, changed_only=changed_only),
-               nl=False, color=color)
+    # the text format escapes the documents' control characters itself (render/text.py),
+    # so that its own colours survive; every other output is escaped by _echo
+    text = api.diff(obj.archive_option, old, new, fmt=fmt, color=color, changed_only=changed_only)
+    if fmt == "text":
+        click.echo(text, nl=False, color=color)
+    else:
+        _echo(text, nl=False)
 
 
 @cli.command()
@@ -150,8 +189,8 @@ def diff(obj: _Context, old: str, new: str, fmt: str, color: bool | None, change
 def report(obj: _Context, old: str, new: str, output: str | None, fmt: str, layout: str | None, changed_only: bool,
            lang: str, archive_wide: bool) -> None:
     """Write a change report file for OLD -> NEW; prints its path."""
-    click.echo(str(api.report(obj.archive_option, old, new, output=output, fmt=fmt, lang=lang, layout=layout,
-                              changed_only=changed_only, archive_wide=archive_wide)))
+    _echo(str(api.report(obj.archive_option, old, new, output=output, fmt=fmt, lang=lang, layout=layout,
+                         changed_only=changed_only, archive_wide=archive_wide)))
 
 
 @cli.command()
@@ -179,7 +218,7 @@ def citations(obj: _Context, old: str, new: str, fmt: str, archive_wide: bool, a
 @click.pass_obj
 def status(obj: _Context, query: str, measure: str | None, as_of: str | None, fmt: str) -> None:
     """In force, repealed, not yet effective or unknown, with evidence."""
-    click.echo(api.status(obj.archive, query, measure=measure, as_of=as_of, fmt=fmt), nl=False)
+    _echo(api.status(obj.archive, query, measure=measure, as_of=as_of, fmt=fmt), nl=False)
 
 
 @cli.command()
@@ -189,10 +228,10 @@ def verify(obj: _Context) -> None:
     problems = api.verify(obj.archive)
     if problems:
         for problem in problems:
-            click.echo(f"FAIL {problem}", err=True)
-        click.echo(f"{len(problems)} problem(s) found.", err=True)
+            _echo(f"FAIL {problem}", err=True)
+        _echo(f"{len(problems)} problem(s) found.", err=True)
         sys.exit(1)
-    click.echo("OK: archive verified.")
+    _echo("OK: archive verified.")
 
 
 @cli.command(name="import")
@@ -211,11 +250,11 @@ def import_(obj: _Context, folder, pattern, manifest, exclude, jobs) -> None:
         raise click.UsageError("give --pattern or --manifest, not both")
     summary = api.import_folder(obj.archive, folder, pattern=pattern, manifest=manifest,
                                 excludes=tuple(exclude), jobs=jobs,
-                                report=lambda ref, outcome: click.echo(f"{outcome}: {ref}", err=True))
+                                report=lambda ref, outcome: _echo(f"{outcome}: {ref}", err=True))
     for line in summary.lines():
-        click.echo(line, err=True)
+        _echo(line, err=True)
     for ref in summary.added:
-        click.echo(ref)
+        _echo(ref)
     if summary.failed:
         sys.exit(1)
 
@@ -243,35 +282,76 @@ def build(obj: _Context, out, jobs, engine, scheduler, formats, lang, as_of, cac
     summary = api.build(obj.archive, out, jobs=jobs, engine=engine, scheduler=scheduler, formats=tuple(formats),
                         lang=lang, as_of=as_of, cache=cache, use_cache=not no_cache)
     for line in summary.lines():
-        click.echo(line, err=True)
-    click.echo(str(summary.out / "index.html"))
+        _echo(line, err=True)
+    _echo(str(summary.out / "index.html"))
     if summary.failed:
         sys.exit(1)
 
 
-def _emit(text: str, output: str | None) -> None:
-    if output:
-        from .report_files import output_problem
+def _emit(text: str, output: str | None, archive: Path | None = None) -> None:
+    if output is not None:
+        from .report_files import check_output_option, check_outside_archive, output_problem
+
+        check_output_option(output)
+        check_outside_archive(Path(output), archive)
+        text = escape_controls(text)  # a file is shown in a terminal too (cat, less)
 
         try:
             Path(output).parent.mkdir(parents=True, exist_ok=True)
             Path(output).write_text(text, encoding="utf-8", errors="backslashreplace")  # see report_files
         except OSError as exc:
             raise BadInputError(output_problem(Path(output), exc)) from None
-        click.echo(output)
+        _echo(output)
     else:
-        click.echo(text, nl=False)
+        _echo(text, nl=False)
+
+
+def _echo(text: str = "", nl: bool = True, err: bool = False) -> None:
+    """Everything the CLI prints goes through here: control characters from documents and
+    values (terminal escape sequences) are shown as \\uXXXX (controls.escape_controls),
+    never sent to the terminal; the archive keeps them exactly."""
+    click.echo(escape_controls(text), nl=nl, err=err)
 
 
 def _error_line(message: str) -> None:
-    click.echo("Error: " + " ".join(message.split()), err=True)  # exactly one line
+    _echo("Error: " + " ".join(message.split()), err=True)  # exactly one line
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The console entry point: Ctrl-C at any moment is "Interrupted." and exit 130 (an
+    archive write finishes or undoes itself first: interrupts.py), never a traceback."""
+    import threading
+
+    from . import interrupts
+
+    if threading.current_thread() is threading.main_thread():
+        interrupts.install()
+    try:
+        _main(argv)
+    except KeyboardInterrupt as exc:  # _main turns click's Abort-from-Ctrl-C back into this
+        _interrupted(exc)
+
+
+def _interrupted(exc: KeyboardInterrupt) -> None:
+    import signal
+
+    from . import interrupts
+
+    with contextlib.suppress(ValueError):  # not the main thread (a test runner): nothing to ignore
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the exit short
+    with contextlib.suppress(Exception):
+        _echo(f"Interrupted: {exc}" if str(exc) else "Interrupted.", err=True)
+        sys.stdout.flush()
+    sys.exit(interrupts.EXIT_CODE)
+
+
+def _main(argv: list[str] | None) -> None:
     try:
         cli.main(args=argv, prog_name="policydiff", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            raise exc.__context__ from None
+        _echo("Aborted.", err=True)
         sys.exit(1)
     except click.exceptions.NoArgsIsHelpError as exc:  # bare `policydiff`: the help text
         exc.show()

@@ -217,20 +217,61 @@ def write_report(archive_option: str | None, old_ref: str, new_ref: str, output:
             citations = archive_impact(archive_option, comparison)
         # backslashreplace: a file name given in bytes that are not UTF-8 reaches the ref as
         # lone surrogates; show them as \udcff rather than fail to write the report
-        data = render(comparison, fmt, lang, generated, citations=citations).encode("utf-8", "backslashreplace")
-    if output:
+        text = render(comparison, fmt, lang, generated, citations=citations)
+        if fmt != "html":  # Markdown and JSON get read in terminals; HTML is for a browser
+            from .controls import escape_controls
+
+            text = escape_controls(text)
+        data = text.encode("utf-8", "backslashreplace")
+    archive_root = _archive_root(archive_option)
+    if output is not None:
+        check_output_option(output)
         path = Path(output)
         if path.is_dir():
             raise BadInputError(f"-o {output} is a folder; give a file path such as {output}/report.{fmt}")
     else:
-        path = work_tree_top(Path.cwd()) / default_relative_path(old, new, fmt)
+        top = work_tree_top(Path.cwd())
+        if archive_root is not None and _inside(top, archive_root):
+            raise BadInputError(f"the archive {archive_root} is the top of its git work tree, so a report has "
+                                "no default place outside it: give -o PATH outside the archive")
+        path = top / default_relative_path(old, new, fmt)
         if layout == "table" and fmt != "xlsx":  # beside the redline report, not over it
             path = path.with_name(f"{path.stem}.table{path.suffix}")
+    check_outside_archive(path, archive_root)
     try:
         atomic_write(path, data)
     except OSError as exc:
         raise BadInputError(output_problem(path, exc)) from None
     return _display_path(path)
+
+
+def check_output_option(output: str) -> None:
+    """-o "" (an empty path) is a mistake, not "the default"."""
+    if not output.strip():
+        raise BadInputError("-o is empty: give the path of the file to write, or leave -o out for the default")
+
+
+def _archive_root(archive_option: str | None) -> Path | None:
+    from . import api
+    from .errors import ArchiveError
+
+    try:
+        root = api.locate_archive(archive_option, must_exist=False)
+    except ArchiveError:
+        return None
+    return root if root.is_dir() else None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def check_outside_archive(path: Path, archive_root: Path | None) -> None:
+    """Nothing but versions goes into the archive folder: a report written there would be
+    an untracked file that `verify` fails on (issue 9)."""
+    if archive_root is not None and _inside(path, archive_root):
+        raise BadInputError(f"{path} is inside the archive {archive_root}: reports never go into the archive; "
+                            "give -o a path outside it")
 
 
 def output_problem(path: Path, error: OSError) -> str:

@@ -23,6 +23,7 @@ SHELL_PREFIXES = (
     "policydiff.report_files", "policydiff.sitebuild", "policydiff.sitejobs",
     "policydiff.bulkimport", "policydiff.files", "policydiff.fsutil", "policydiff.outputs",
     "policydiff.printing", "policydiff.render.pdf",
+    "policydiff.interrupts",  # the SIGINT handler (signal) that archive writes and the CLI share
 )
 # Bytes in, text out; format converters may run LibreOffice in a temp folder.
 EDGE_PREFIXES = ("policydiff.ingest",)

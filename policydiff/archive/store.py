@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from dataclasses import dataclass, replace as dc_replace
 from pathlib import Path
 from typing import Any
 
 import git
 
-from .. import frontmatter
+from .. import frontmatter, interrupts
 from ..errors import ArchiveError, DuplicateVersionError, PolicyDiffError, UnknownRefError
 from ..model import Document, DocumentMeta, Source, Version
 from ..lexicon import normalize_doc_no
 from ..refs import (check_version_id, check_work_id, is_version_id, is_work_id,
                     version_sort_key)
 from .layout import DEFAULT_ARCHIVE_NAME, GITIGNORE_LINES, TXN_NAME, WORK_FILE
+from . import messages
 from .transaction import TransactionMixin, _blob_sha
 from .verify import VerifyMixin
 
@@ -284,12 +284,14 @@ class Archive(TransactionMixin, VerifyMixin):
 
     # ---------------------------------------------------------------- writing
 
-    def add(self, new: NewVersion, replace: bool = False) -> Version:
-        """Write one version and make exactly one commit; all or nothing (module doc)."""
+    def add(self, new: NewVersion, replace: bool = False, allow_duplicate_text: bool = False) -> Version:
+        """Write one version and make exactly one commit; all or nothing (transaction.py).
+        The same text as another archived version is refused unless `allow_duplicate_text`."""
         check_work_id(new.work)
         check_version_id(new.version)
         ref = f"{new.work}@{new.version}"
-        with self._locked():
+        with interrupts.told_if_done(f"{ref} was added (one commit) before the interrupt took effect") as done, \
+                self._locked(), interrupts.deferred():
             self._recover()
             md = self.md_path(new.work, new.version)
             previous_commit = None
@@ -299,21 +301,88 @@ class Archive(TransactionMixin, VerifyMixin):
                 if not md.exists():
                     raise UnknownRefError(f"{ref} is not archived, so there is nothing to replace: drop --replace to add it")
                 previous_commit = self.commit_of(md)
+            if new.has_text and new.text_sha256 and not allow_duplicate_text:
+                holder = self.text_holder(new.text_sha256, besides=(new.work, new.version))
+                if holder is not None:
+                    raise DuplicateVersionError(
+                        f"{holder} already holds exactly this text: a version is one issued text, so "
+                        f"{ref} would be a copy of it; add --allow-duplicate-text if two versions really "
+                        "were issued with the same words")
             planned = self._plan(new)
             unchanged = all(self._head_blob(path) == (_blob_sha(data) if data is not None else None)
                             for path, data in planned.items())
             if unchanged:
                 raise DuplicateVersionError(f"{ref} is already archived with exactly this content: nothing to replace")
-            message = self._message(new, previous_commit)
-            try:
-                self._prepare(planned)
-                self._apply()
-                self._commit(planned, message)
-            except BaseException:
-                self._recover()
-                raise
-            shutil.rmtree(self.txn_dir, ignore_errors=True)
+            done.append(self._transact(planned, lambda txn: self._message(new, previous_commit, txn)))
         return self.read(new.work, new.version, document=False, commit=True)
+
+    def text_holder(self, text_sha256: str, besides: tuple[str, str] | None = None) -> str | None:
+        """The ref of an archived version whose text hashes to `text_sha256` (other than
+        `besides`), or None. Reads front matter only."""
+        for work in self.works():
+            for version in self.version_ids(work):
+                if (work, version) == besides:
+                    continue
+                try:
+                    matter, _ = frontmatter.split(self.md_path(work, version).read_text(encoding="utf-8"))
+                except (OSError, ValueError, UnicodeDecodeError):
+                    continue  # verify reports it
+                if matter.get("has_text") is True and matter.get("text_sha256") == text_sha256:
+                    return f"{work}@{version}"
+        return None
+
+    def remove(self, work: str, version: str, *, force: bool = False, dependents: tuple[str, ...] = ()) -> str:
+        """Remove one version (its .md and source; the work's work.yaml too when it was the
+        last version) in one commit; all or nothing. `dependents` (found by the caller from
+        the status core) are named in the commit when `force` removed it anyway. Returns
+        the commit."""
+        check_work_id(work)
+        check_version_id(version)
+        ref = f"{work}@{version}"
+        with interrupts.told_if_done(f"{ref} was removed (one commit) before the interrupt took effect") as done, \
+                self._locked(), interrupts.deferred():
+            self._recover()
+            md = self.md_path(work, version)
+            if not md.is_file():
+                raise UnknownRefError(f"{ref} is not in the archive {self.root}: see `policydiff list`")
+            added_in = self.commit_of(md)
+            planned: dict[Path, bytes | None] = {md: None}
+            for source in self.source_paths(work, version):
+                planned[source] = None
+            if self.version_ids(work) == [version]:
+                planned[self.root / work / WORK_FILE] = None
+            fields = [("removes", added_in), ("force", "true" if force else "false")]
+            if dependents:
+                fields.append(("dependents", ", ".join(dependents)))
+            done.append(self._transact(planned, lambda txn: messages.compose("rm", ref, [*fields, ("policydiff-txn", txn)])))
+        return self._head() or ""
+
+    def record_edit(self, work: str, version: str, reason: str) -> Version:
+        """Commit a hand edit of <version>.md (a corrected mis-parse, say) as an "edit"
+        commit that says why: the body must still read back; its text hash is brought up to
+        date. `verify` accepts a body that differs from its source only after such a commit."""
+        from ..mdbody import from_markdown
+
+        ref = f"{work}@{version}"
+        with self._locked(), interrupts.deferred():
+            self._recover()
+            md = self.md_path(work, version)
+            if not md.is_file():
+                raise UnknownRefError(f"{ref} is not in the archive {self.root}: see `policydiff list`")
+            try:
+                matter, body = frontmatter.split(md.read_text(encoding="utf-8"))
+                text = from_markdown(body, frontmatter.meta_from(matter)).text if matter.get("has_text") is True else ""
+            except (ValueError, UnicodeDecodeError, PolicyDiffError) as exc:
+                raise ArchiveError(f"{self.rel(md)} cannot be read back ({' '.join(str(exc).split())[:200]}): "
+                                   "fix the edit first") from None
+            if matter.get("has_text") is True:
+                matter["text_sha256"] = frontmatter.sha256_text(text)
+            data = frontmatter.compose(matter, body).encode("utf-8")
+            if self._head_blob(md) == _blob_sha(data):
+                raise DuplicateVersionError(f"{ref} has no uncommitted edit: edit {self.rel(md)} first")
+            fields = [("edit", reason), ("text-sha256", matter.get("text_sha256"))]
+            self._transact({md: data}, lambda txn: messages.compose("edit", ref, [*fields, ("policydiff-txn", txn)]))
+        return self.read(work, version, document=False, commit=True)
 
     def _plan(self, new: NewVersion) -> dict[Path, bytes | None]:
         """Every path this add writes (bytes) or removes (None), archive files only."""
@@ -348,21 +417,15 @@ class Archive(TransactionMixin, VerifyMixin):
         planned[self.md_path(new.work, new.version)] = frontmatter.compose(matter, body).encode("utf-8")
         return planned
 
-    def _message(self, new: NewVersion, previous_commit: str | None) -> str:
-        ref = f"{new.work}@{new.version}"
-        lines = [f"policydiff replace {ref} (correction)" if previous_commit else f"policydiff add {ref}", ""]
-        if previous_commit:
-            lines.append(f"Corrects the version added in {previous_commit}.")
-            lines.append("")
-        lines.append(f"title: {new.meta.title or ''}")
-        if new.meta.doc_no:
-            lines.append(f"doc-no: {new.meta.doc_no}")
-        lines.append(f"has-text: {'true' if new.has_text else 'false'}")
-        if new.source_bytes is not None:
-            lines.append(f"source-sha256: {frontmatter.sha256_bytes(new.source_bytes)}")
-        if new.text_sha256:
-            lines.append(f"text-sha256: {new.text_sha256}")
-        return "\n".join(lines) + "\n"
+    def _message(self, new: NewVersion, previous_commit: str | None, txn: str | None = None) -> str:
+        fields = [
+            ("title", new.meta.title or ""), ("doc-no", new.meta.doc_no or None),
+            ("has-text", "true" if new.has_text else "false"),
+            ("source-sha256", frontmatter.sha256_bytes(new.source_bytes) if new.source_bytes is not None else None),
+            ("text-sha256", new.text_sha256 or None), ("policydiff-txn", txn),
+        ]
+        return messages.compose("replace" if previous_commit else "add", f"{new.work}@{new.version}", fields,
+                                corrects=previous_commit)
 
 
 def open_archive(root: str | os.PathLike) -> Archive:

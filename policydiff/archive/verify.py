@@ -19,11 +19,17 @@ class VerifyMixin:
     def verify(self) -> list[str]:
         """Every problem found, one line each, naming the file (empty list: all is well)."""
         problems: list[str] = []
+        # verify settles what it safely can (a transaction whose git is quiet) but never
+        # removes a stale git lock: it names it, and the next writer clears it
         with contextlib.suppress(ArchiveError, OSError):  # busy, or a read-only archive
             with self._locked(timeout=5):
-                self._recover()
+                self._recover(wait=5, clear_stale=False)
+        for lock in self.stale_git_locks():
+            problems.append(f"{lock}: a git lock left by a process that is no longer running (stale); "
+                            "the next `policydiff add` or `rm` removes it, or delete it by hand")
         if self.txn_dir.exists():
-            problems.append(f"{self.rel(self.txn_dir)}: an add is still in progress; run verify again")
+            problems.append(f"{self.rel(self.txn_dir)}: an interrupted change is waiting for recovery "
+                            "(the next `policydiff add` or `rm` finishes or undoes it)")
         for entry in sorted(self.root.iterdir()):
             name = entry.name
             if name in (".gitignore", LOCK_NAME, TXN_NAME) or (entry.is_file() and name.upper().startswith("README")):

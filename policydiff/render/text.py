@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from ..controls import escape_controls
 from ..model import Block, Change, ChangeKind, Comparison
 
 RED, GREEN, DIM, BOLD, RESET = "\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
@@ -26,6 +27,7 @@ def redline_text(segments, color: bool = False) -> str:
     through, insertions green)."""
     parts: list[str] = []
     for op, text in segments:
+        text = escape_controls(text)  # the document's own ESC never reaches the terminal
         if op == "=":
             parts.append(text)
         elif color:
@@ -44,7 +46,7 @@ def _indent(text: str) -> str:
 def _labels(measures: Sequence[Block], ordinals: tuple[int, ...]) -> str:
     if not ordinals:
         return "—"
-    return "+".join(measures[o - 1].label or f"#{o}" for o in ordinals)
+    return "+".join(escape_controls(measures[o - 1].label) or f"#{o}" for o in ordinals)
 
 
 def change_line(change: Change, old_measures: Sequence[Block], new_measures: Sequence[Block],
@@ -76,7 +78,7 @@ def _side(c: Comparison, side: str) -> str:
         bits.append(f"text sha256 {version.text_sha256[:12]}")
     if version.commit:
         bits.append(f"commit {version.commit[:12]}")
-    return "  ".join(bits)
+    return escape_controls("  ".join(bits))
 
 
 def is_unchanged(change: Change) -> bool:
@@ -94,7 +96,7 @@ def comparison_text(c: Comparison, color: bool = False, changed_only: bool = Fal
     for side, version in (("old", c.old), ("new", c.new)):
         notes = tuple(version.notes) + (tuple(version.document.notes) if version.document is not None else ())
         for note in dict.fromkeys(notes):  # unique, in order
-            lines.append(f"note ({side}): {note}")
+            lines.append(escape_controls(f"note ({side}): {note}"))
     summary = c.summary()
     lines.append("summary: " + ", ".join(f"{key} {value}" for key, value in summary.items()))
     for field in c.document_changes:
@@ -102,13 +104,13 @@ def comparison_text(c: Comparison, color: bool = False, changed_only: bool = Fal
         if field.segments:
             lines.append(_indent(redline_text(field.segments, color)))
         else:
-            lines.append(_indent(f"{field.old or '—'}{ARROW}{field.new or '—'}"))
+            lines.append(_indent(escape_controls(f"{field.old or '—'}{ARROW}{field.new or '—'}")))
     for container in c.container_changes:
         if container.kind == "unchanged":
             continue
         old_name = f"{container.old_label} {container.old_heading}".strip() or "—"
         new_name = f"{container.new_label} {container.new_heading}".strip() or "—"
-        lines.append(f"container {container.kind}: {old_name}{ARROW}{new_name}")
+        lines.append(escape_controls(f"container {container.kind}: {old_name}{ARROW}{new_name}"))
     lines.append("")
     if changed_only:
         left_out = sum(1 for change in c.changes if is_unchanged(change))
