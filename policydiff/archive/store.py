@@ -286,7 +286,7 @@ class Archive(TransactionMixin, VerifyMixin):
 
     def add(self, new: NewVersion, replace: bool = False, allow_duplicate_text: bool = False) -> Version:
         """Write one version and make exactly one commit; all or nothing (transaction.py).
-        The same text as another archived version is refused unless `allow_duplicate_text`."""
+        The same text as another version of the work is refused unless `allow_duplicate_text`."""
         check_work_id(new.work)
         check_version_id(new.version)
         ref = f"{new.work}@{new.version}"
@@ -302,7 +302,7 @@ class Archive(TransactionMixin, VerifyMixin):
                     raise UnknownRefError(f"{ref} is not archived, so there is nothing to replace: drop --replace to add it")
                 previous_commit = self.commit_of(md)
             if new.has_text and new.text_sha256 and not allow_duplicate_text:
-                holder = self.text_holder(new.text_sha256, besides=(new.work, new.version))
+                holder = self.text_holder(new.text_sha256, new.work, besides=new.version)
                 if holder is not None:
                     raise DuplicateVersionError(
                         f"{holder} already holds exactly this text: a version is one issued text, so "
@@ -316,19 +316,21 @@ class Archive(TransactionMixin, VerifyMixin):
             done.append(self._transact(planned, lambda txn: self._message(new, previous_commit, txn)))
         return self.read(new.work, new.version, document=False, commit=True)
 
-    def text_holder(self, text_sha256: str, besides: tuple[str, str] | None = None) -> str | None:
-        """The ref of an archived version whose text hashes to `text_sha256` (other than
-        `besides`), or None. Reads front matter only."""
-        for work in self.works():
-            for version in self.version_ids(work):
-                if (work, version) == besides:
-                    continue
-                try:
-                    matter, _ = frontmatter.split(self.md_path(work, version).read_text(encoding="utf-8"))
-                except (OSError, ValueError, UnicodeDecodeError):
-                    continue  # verify reports it
-                if matter.get("has_text") is True and matter.get("text_sha256") == text_sha256:
-                    return f"{work}@{version}"
+    def text_holder(self, text_sha256: str, work: str, besides: str | None = None) -> str | None:
+        """The ref of a version of `work` (other than `besides`) whose text hashes to
+        `text_sha256`, or None. Reads front matter only. Within one work: two versions of a
+        work with one text are one issued text added twice (and `list` would show it
+        superseded by its own copy); two *works* with the same words do occur in real
+        collections (the corpus holds a regulation filed under two ids) and stay allowed."""
+        for version in self.version_ids(work):
+            if version == besides:
+                continue
+            try:
+                matter, _ = frontmatter.split(self.md_path(work, version).read_text(encoding="utf-8"))
+            except (OSError, ValueError, UnicodeDecodeError):
+                continue  # verify reports it
+            if matter.get("has_text") is True and matter.get("text_sha256") == text_sha256:
+                return f"{work}@{version}"
         return None
 
     def remove(self, work: str, version: str, *, force: bool = False, dependents: tuple[str, ...] = ()) -> str:
