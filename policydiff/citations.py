@@ -66,7 +66,10 @@ _RELATIVE = r"(?P<rel>前(?P<reln>[两二三四五])?款|前条|前项|本条(?!
 # 「第（一）、（三）项」, 「第(一)、(二)、(三)项」: items listed inside one 第…项
 _ITEM_LIST = (rf"(?P<ilist>第{_SP}[(（]{_SP}(?:{_NUM}){_SP}[)）]"
               rf"(?:{_SP}[、和及或]{_SP}[(（]{_SP}(?:{_NUM}){_SP}[)）])+{_SP}项)")
-_TOKEN_RE = re.compile(rf"{_ITEM_LIST}|{_ARTICLE}|{_PARAGRAPH}|{_ITEM}|{_RELATIVE}")
+# 「第一、二、三项」, 「第五、六条」: numerals listed under one 第 and one noun
+_NUMERAL_LIST = (rf"(?P<nlist>第{_SP}(?:{_NUM})(?:{_SP}[、和及或]{_SP}(?:{_NUM}))+{_SP}(?P<nlnoun>[条款项]))")
+_TOKEN_RE = re.compile(rf"{_ITEM_LIST}|{_NUMERAL_LIST}|{_ARTICLE}|{_PARAGRAPH}|{_ITEM}|{_RELATIVE}")
+_BARE_NUM_RE = re.compile(rf"(?:{_NUM})")
 
 # What joins the elements of a list or a range. Longest first (以及 before 及).
 _LIST_SEPARATORS = ("、", "以及", "或者", "和", "及", "与", "或")
@@ -82,7 +85,7 @@ _EXTERNAL_NOUNS = ("法典", "法", "条例", "规定", "办法", "解释", "细
                    "协定", "宪章", "议定书")
 _EXTERNAL_NOUN_RE = re.compile(r"(?:" + "|".join(_EXTERNAL_NOUNS) + r")$")
 # 「该法」, 「该条例」, 「同法」: the work last named before, in the same measure.
-_ANAPHOR_RE = re.compile(r"(?:该|同|上述)(?:" + "|".join(_EXTERNAL_NOUNS) + r")$")
+_ANAPHOR_RE = re.compile(r"(?:该|同|上述)(?:" + "|".join(_EXTERNAL_NOUNS) + r")$")  # the whole name, see _scope_of
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 # Longest bare name considered before the noun (characters). Real ones: 「中华人民共和国
 # 保守国家秘密法实施条例」 is 18; 40 leaves room and stops at the sentence anyway.
@@ -213,6 +216,17 @@ def _tokens(text: str) -> list[_Token]:
                 start = m.start() if k == 0 else n.start()
                 end = m.end() if k == len(numbers) - 1 else n.end()
                 out.append(_Token(start, end, 3, item=_value(n.group("n")), listed=k > 0))
+        elif m.group("nlist") is not None:
+            noun = m.group("nlnoun")
+            level = {"条": 1, "款": 2, "项": 3}[noun]
+            numbers = list(_BARE_NUM_RE.finditer(text, m.start() + 1, m.end() - 1))
+            for k, n in enumerate(numbers):
+                start = m.start() if k == 0 else n.start()
+                end = m.end() if k == len(numbers) - 1 else n.end()
+                value = _value(n.group(0))
+                out.append(_Token(start, end, level, article=value if level == 1 else None,
+                                  paragraph=value if level == 2 else None, item=value if level == 3 else None,
+                                  listed=k > 0))
         elif m.group("a") is not None:
             out.append(_Token(m.start(), m.end(), 1, article=_value(m.group("a")),
                               article_sub=_value(m.group("asub"))))
@@ -394,7 +408,7 @@ def find_citations(text: str, ordinal: int = 0) -> list[Citation]:
             # bare article in the sentence of an external citation continues it (a
             # drafter switching back to the own text writes 本解释第X条)
             scope, work_name, bracketed = "external", last_external[0], last_external[1]
-        if scope == "external" and work_name and not _ANAPHOR_RE.search(work_name):
+        if scope == "external" and work_name and not _ANAPHOR_RE.fullmatch(work_name):
             last_external = (work_name, bracketed)
         if scope == "external":
             last_external_end = expression[-1][0].end
@@ -458,8 +472,11 @@ def _scope_of(text: str, first: _Element, last_external: tuple[str, bool] | None
     if book is not None:
         return "external", book[0], _clean_title(book[1]), True
     run = bare_name_run(text, start)
-    if run and _ANAPHOR_RE.search(run):
-        anaphor = _ANAPHOR_RE.search(run).group(0)
+    anaphor_match = _ANAPHOR_RE.search(run) if run else None
+    # 「依照该法」, 「同法」: the name is the anaphor alone once the verb is cut off;
+    # 「符合合同法」 ends with 同法 too, but its name is 合同法
+    if anaphor_match and trim_bare_name(run) == anaphor_match.group(0):
+        anaphor = anaphor_match.group(0)
         if last_external is not None:
             return "external", start - len(anaphor), last_external[0], last_external[1]
         return "external", start - len(anaphor), anaphor, False

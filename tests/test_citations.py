@@ -73,6 +73,9 @@ def test_lists_and_ranges():
     assert [(c.scope, c.article, c.paragraph, c.item, c.relative) for c in found] == [
         ("internal", 21, 1, 1, None), ("internal", 21, 1, 2, None), ("internal", 21, 1, 3, None),
         ("relative", None, None, 1, "前款"), ("relative", None, None, 3, "前款")]
+    # numerals listed under one 第 and one noun
+    found = find_citations("本规定第二条第一、二、三项所称案件，依照第五、六条办理")
+    assert [(c.article, c.item) for c in found] == [(2, 1), (2, 2), (2, 3), (5, None), (6, None)]
 
 
 def test_relative_citations():
@@ -95,6 +98,9 @@ def test_external_citations():
     assert [(c.scope, c.work_name, c.article, c.bracketed) for c in found] == [
         ("external", "刑法", 140, False), ("external", "示例市烟草管理条例", 31, True),
         ("external", "中华人民共和国示例法", 5, False), ("external", "中华人民共和国示例法", 6, False)]
+    # 合同法 ends with 同法 but is no anaphor
+    assert [c.work_name for c in find_citations("依照示例法第一条，但符合合同法第一百零八条规定情形的除外；依照同法第二条")] == [
+        "示例法", "合同法", "合同法"]
     # a list after an external name stays external; 本规定 starts a self citation
     found = find_citations("除存在民法典第一百四十六条、第一百五十三条以及本规定第十三条之规定")
     assert [(c.scope, c.article) for c in found] == [("external", 146), ("external", 153), ("internal", 13)]
