@@ -99,7 +99,7 @@ def around(text: str, start: int, end: int, width: int = 30) -> str:
 def revision_figures(corpus: Path, manifest: dict, judgements: dict) -> dict:
     found = collections.Counter()
     statuses = collections.Counter()
-    population = agree = agree_article = 0
+    population = agree = agree_article = moved = agree_moved = 0
     disagreements = []
     t0 = time.perf_counter()
     n_pairs = 0
@@ -124,6 +124,9 @@ def revision_figures(corpus: Path, manifest: dict, judgements: dict) -> dict:
                 same_article = ch.written_target is not None and ch.target_new \
                     and ch.written_target.ordinal == ch.target_new[0].ordinal
                 agree_article += bool(ok or same_article)
+                if ch.target is not None and ch.target_new and ch.target_new[0].article_label != ch.target.article_label:
+                    moved += 1
+                    agree_moved += ok
             # every disagreement of the population, and every stale / retargeted finding
             # outside it (merged or split targets): each is judged by hand
             if ch.written is not None and (in_population and not ok or ch.status in ("stale", "retargeted")):
@@ -140,7 +143,7 @@ def revision_figures(corpus: Path, manifest: dict, judgements: dict) -> dict:
                     "judgement": judgements.get(key),
                 })
     return {"pairs": n_pairs, "found": found, "statuses": statuses, "population": population, "agree": agree,
-            "agree_article": agree_article, "disagreements": disagreements,
+            "agree_article": agree_article, "disagreements": disagreements, "moved": moved, "agree_moved": agree_moved,
             "seconds": time.perf_counter() - t0}
 
 
@@ -275,6 +278,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"predicted = written, targets 1:1 aligned and still cited: {fig['agree']}/{pop} = {share:.4f} "
           f"(target {TARGET_AGREEMENT}) {'PASS' if share >= TARGET_AGREEMENT else 'FAIL'}; "
           f"article level {fig['agree_article']}/{pop} = {fig['agree_article'] / pop if pop else 0:.4f}")
+    if fig["moved"]:
+        print(f"  of which the target's number changed: {fig['agree_moved']}/{fig['moved']} = "
+              f"{fig['agree_moved'] / fig['moved']:.4f}")
     verdicts = collections.Counter()
     for d in fig["disagreements"]:
         verdict = (d["judgement"] or {}).get("verdict", "UNJUDGED")
