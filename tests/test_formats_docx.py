@@ -147,6 +147,12 @@ def test_tables_are_rows_of_cells_in_order():
     assert lines_of(B.docx_bytes(body)) == ["第九条 配租标准如下：", "户型\t面积", "一居室\t40平方米", "第十条 其他。"]
 
 
+def test_a_one_column_table_frames_paragraphs():
+    framed = ("<w:tbl><w:tblPr/><w:tr><w:tc>" + B.para(TITLE) + B.para("第一条 甲。") + B.para("第二条 乙。")
+              + "</w:tc></w:tr><w:tr><w:tc>" + B.para("第三条 丙。") + "</w:tc></w:tr></w:tbl>")
+    assert lines_of(B.docx_bytes(framed)) == [TITLE, "第一条 甲。", "第二条 乙。", "第三条 丙。"]
+
+
 def test_footnotes_headers_footers_hidden_text_and_field_codes_are_not_body_text():
     body = (B.para("第一条 正文", B.footnote_ref(1), "继续。")
             + B.para("第二条 ", B.run("隐藏文字", hidden=True), "可见文字。")
@@ -210,6 +216,32 @@ def test_format_is_detected_from_the_bytes_not_the_name():
     assert source_extension("text", "page.htm") == "htm"
     assert detect_format("<html><body>第一条</body></html>".encode()) == "text"
     assert detect_format(b"\x89PNG\r\n\x1a\n....") == "image"
+
+
+def test_a_web_archive_named_doc_is_read_as_its_page():
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    html = (f"<html><head><title>{TITLE}</title></head><body><p>{TITLE}</p>"
+            "<p>第一条　为了测试，制定本办法。</p><p>第二条　本办法自2024年1月1日起施行。</p></body></html>")
+    archive = MIMEMultipart("related")
+    part = MIMEText(html, "html", "gb2312")  # Word writes the page in the legacy encoding
+    archive.attach(part)
+    data = archive.as_bytes()
+    assert detect_format(data) == "mhtml"
+    assert source_extension("mhtml", "notice.doc") == "mht"
+    ingested = ingest(data, "notice.doc")
+    assert ingested.media_type == "html" and ingested.file_format == "mhtml"
+    assert ingested.text.split("\n")[1:] == ["第一条　为了测试，制定本办法。", "第二条　本办法自2024年1月1日起施行。"]
+    assert ingested.meta.title == TITLE and ingested.meta.effective == "2024-01-01"
+
+
+def test_word_xml_is_recognised():
+    data = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<?mso-application progid="Word.Document"?>\n'
+            '<w:wordDocument xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml"/>').encode()
+    assert detect_format(data) == "wordml" and source_extension("wordml", "x.doc") == "xml"
+    with pytest.raises(BadInputError, match="libreoffice-writer"):
+        ingest(data, "notice.doc")
 
 
 def test_refused_kinds_say_what_to_do():

@@ -135,6 +135,23 @@ def test_a_line_repeated_across_a_page_break_is_read_once():
     assert [l.text for l in pages[1]] == ["（二）辰巳午未。"] and dropped == 1
 
 
+def test_radical_code_points_read_as_the_ideographs_printed():
+    from policydiff.ingest.pdf import _printed_ideographs
+
+    assert _printed_ideographs("示例市⼈⺠政府关于印发⽂件的通知，⻓期有效") == ("示例市人民政府关于印发文件的通知，长期有效", 4)
+    assert _printed_ideographs("第一条 普通文字。") == ("第一条 普通文字。", 0)
+
+
+def test_word_xml_through_libreoffice(soffice):
+    body = "".join(f'<w:p><w:r><w:t>{t}</w:t></w:r></w:p>' for t in (
+        "示例市测试办法（测试用虚构文本）", "第一条　为了测试，制定本办法。", "第二条　本办法自2024年1月1日起施行。"))
+    data = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<?mso-application progid="Word.Document"?>\n'
+            f'<w:wordDocument xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml"><w:body>{body}</w:body>'
+            '</w:wordDocument>').encode()
+    ingested = ingest(data, "notice.doc", convert=convert_to_docx)
+    assert [m.label for m in parse(ingested.text, ingested.meta).measures] == ["第一条", "第二条"]
+
+
 def test_a_pdf_without_a_text_layer_is_a_scan():
     pdfium = pytest.importorskip("pypdfium2")
     document = pdfium.PdfDocument.new()

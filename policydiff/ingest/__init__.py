@@ -54,7 +54,7 @@ from policydiff.ingest import patterns as P
 from policydiff.ingest.chrome import Chrome, split_chrome
 from policydiff.ingest.clean import join_broken_titles, normalise_lines, split_run_in_articles
 from policydiff.ingest.decoding import canonical_encoding, decode
-from policydiff.ingest.formats import CONVERTED, REFUSED, detect_format, refusal
+from policydiff.ingest.formats import CONVERTED, REFUSED, detect_format, mhtml_html, refusal
 from policydiff.ingest.markup import declared_html_charset, html_to_text, markdown_to_text
 from policydiff.ingest.meta import extract_metadata, extract_repeals
 from policydiff.lexicon import find_cn_dates, parse_cn_date
@@ -226,7 +226,8 @@ def check_size(text: str, subject: str) -> None:
                             f"{MAX_TEXT_LINES:,} lines (the longest real law has under 4,000): split it")
 
 
-_CONVERTED_LABEL = {"doc": "Word 97-2003 / WPS (.doc/.wps)", "odt": "OpenDocument (.odt)", "rtf": "RTF"}
+_CONVERTED_LABEL = {"doc": "Word 97-2003 / WPS (.doc/.wps)", "odt": "OpenDocument (.odt)", "rtf": "RTF",
+                    "wordml": "Word XML (2003 / flat)"}
 
 
 def _layout_text(data: bytes, kind: str, subject: str,
@@ -267,7 +268,20 @@ def ingest(data: bytes, filename: str | None = None, encoding: str | None = None
     kind = detect_format(data)
     if kind in REFUSED:
         raise BadInputError(f"{subject} is {refusal(kind, data)}")
-    if kind != "text":
+    archive_notes: tuple[str, ...] = ()
+    if kind == "mhtml":
+        part = mhtml_html(data)
+        if part is None:
+            raise BadInputError(f"{subject} is a MIME web archive (.mht) without an HTML part: open it in a "
+                                "browser and save the page as .html")
+        data, declared = part
+        if encoding is None and declared:
+            try:
+                encoding = canonical_encoding(declared)
+            except BadInputError:
+                encoding = None  # an unknown declared charset: detect it
+        archive_notes = ("MIME web archive (.mht): its HTML part read as the page",)
+    elif kind != "text":
         raw_text, media_type, format_notes = _layout_text(data, kind, subject, convert)
         check_size(raw_text, subject)
         if encoding:
@@ -286,11 +300,12 @@ def ingest(data: bytes, filename: str | None = None, encoding: str | None = None
             raise BadInputError(f"{filename} {message[len('input '):]}") from None
         raise
     check_size(text, subject)
-    media_type = detect_media_type(text, filename)
+    media_type = "html" if archive_notes else detect_media_type(text, filename)
     cleaned, chrome, notes = clean_text(text, media_type)
+    notes = archive_notes + notes
     if not cleaned.strip():
         what = "has no text" if media_type == "html" else "holds only white space"
         raise BadInputError(f"{subject} {what}; give a file that holds the policy text")
     meta = _merge_page_facts(extract_metadata(cleaned), chrome)
     return Ingested(text=cleaned, meta=meta, encoding=used_encoding, media_type=media_type,
-                    notes=notes)
+                    notes=notes, file_format=kind)

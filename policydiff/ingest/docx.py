@@ -15,7 +15,8 @@ What comes out (the input of the ordinary text pipeline, see policydiff.ingest):
 - tracked changes accepted: insertions (w:ins, w:moveTo) are text, deletions (w:del,
   w:moveFrom, w:delText) are not; a note says how many of each there were;
 - a table is one line per row, its cells' text in order separated by a tab (the
-  paragraphs of one cell joined by a space);
+  paragraphs of one cell joined by a space); a one-column table only frames text (a
+  notice set in a box), so its paragraphs stay paragraphs;
 - footnotes, endnotes, comments, headers and footers are not body text (they live in
   other parts, which are not read; a note counts the footnotes and endnotes left out);
 - hidden text (w:vanish) and field instructions are not printed, so they are not text;
@@ -469,6 +470,12 @@ class _Reader:
                 self.pending = ""
                 for box in self.text_boxes(child):
                     self.block(box, into)
+            elif tag == _w("tbl") and _layout_table(child):
+                # a one-column table frames text (a whole notice set in a box): its cells'
+                # paragraphs are paragraphs of the body
+                for cell in child.iter(_w("tc")):
+                    if next(cell.iterancestors(_w("tbl"))) is child:
+                        self.block(cell, into)
             elif tag == _w("tbl"):
                 for row in child.iter(_w("tr")):
                     if next(row.iterancestors(_w("tbl"))) is not child:
@@ -489,6 +496,13 @@ class _Reader:
                 self.block(child, into)
             else:  # sdt, sdtContent, customXml, AlternateContent, Choice ...
                 self.block(child, into)
+
+
+def _layout_table(table) -> bool:
+    """Every row of the table has one cell: it lays text out, it holds no data."""
+    rows = [row for row in table.iter(_w("tr")) if next(row.iterancestors(_w("tbl"))) is table]
+    return bool(rows) and all(len(row.findall(_w("tc"))) + len(row.findall(f"{_w('sdt')}/{_w('sdtContent')}/{_w('tc')}")) == 1
+                              for row in rows)
 
 
 def _count_notes(root, tag: str) -> int:

@@ -12,6 +12,9 @@ Kinds:
   "pdf"   PDF (read by ingest.pdf; a PDF without a text layer is refused)
   "doc"   OLE2 compound file holding a Word document (Word 97-2003 .doc, WPS Office .wps)
   "odt"   OpenDocument text
+  "wordml"  Word 2003 XML / Word flat XML (<?mso-application progid="Word.Document"?>)
+  "mhtml" a MIME web archive (.mht: Word's "single file web page", a browser's saved page),
+          often published with a .doc extension; its HTML part is read as a web page
   "rtf"   Rich Text Format
   "ofd"   OFD (GB/T 33190) fixed-layout package
   others  "xlsx", "xls", "ods", "pptx", "zip", "image", "archive", "executable": refused
@@ -19,18 +22,29 @@ Kinds:
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
+import re
 import zipfile
 
 # Kinds that LibreOffice converts to DOCX before they are read (see policydiff.ingest.office).
-CONVERTED = frozenset({"doc", "odt", "rtf"})
+CONVERTED = frozenset({"doc", "odt", "rtf", "wordml"})
 
 # Extension of the kept source file for each kind that has one fixed extension.
-_SOURCE_EXT = {"docx": "docx", "pdf": "pdf", "odt": "odt", "rtf": "rtf", "ofd": "ofd"}
+_SOURCE_EXT = {"docx": "docx", "pdf": "pdf", "odt": "odt", "rtf": "rtf", "ofd": "ofd", "wordml": "xml",
+               "mhtml": "mht"}
 
 # A PDF's "%PDF-" header may follow some junk bytes; readers accept it within the first
 # kilobyte (the PDF specification's implementation note). Unit: bytes.
 _PDF_HEADER_WINDOW = 1024
+
+# Bytes examined for text-based formats (Word XML, MIME archives). Unit: bytes.
+_SNIFF = 4096
+_WORDML = re.compile(r"<\?mso-application\s+progid=[\"']Word\.Document[\"']", re.IGNORECASE)
+# A MIME header block at the very top: header lines up to MIME-Version (Word writes it
+# first; browsers put From/Subject/Date before it).
+_MIME_ARCHIVE = re.compile(r"(?i)\A\s*(?:[!-9;-~]+:[^\n]*\n(?:[ \t][^\n]*\n)*){0,12}MIME-Version:\s*1\.0")
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF87a": "GIF", b"GIF89a": "GIF",
@@ -98,7 +112,23 @@ def detect_format(data: bytes) -> str:
         return "archive"
     if data.startswith(b"\x7fELF") or data.startswith(b"MZ"):
         return "executable"
+    head = data[:_SNIFF].decode("latin-1")
+    if _WORDML.search(head):
+        return "wordml"
+    if _MIME_ARCHIVE.match(head) and re.search(r"(?im)^content-type:\s*multipart/related", head):
+        return "mhtml"
     return "text"
+
+
+def mhtml_html(data: bytes) -> tuple[bytes, str | None] | None:
+    """(bytes, declared charset) of the first text/html part of a MIME web archive."""
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True)
+            if payload:
+                return payload, part.get_content_charset()
+    return None
 
 
 def source_extension(kind: str, filename: str | None) -> str:

@@ -29,7 +29,7 @@ SOFFICE_TIMEOUT = 180
 
 INSTALL_HINT = "apt-get install libreoffice-writer"
 
-_INPUT_EXT = {"doc": "doc", "odt": "odt", "rtf": "rtf"}
+_INPUT_EXT = {"doc": "doc", "odt": "odt", "rtf": "rtf", "wordml": "xml"}
 
 
 def soffice_path() -> str | None:

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from dataclasses import dataclass
 
 from policydiff.errors import BadInputError
@@ -92,6 +93,33 @@ _ITEM_START = re.compile(
     r"^\s*(?:第[一二三四五六七八九十百千零〇○\d]+[条章节编款]|[一二三四五六七八九十]+、"
     r"|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[①-⑳])"
 )
+
+
+# Radicals that some PDF producers' fonts map glyphs to instead of the ideograph that is
+# printed (「⽂件」 for 文件, 「⼈⺠」 for 人民): the Kangxi Radicals block (U+2F00-U+2FD5,
+# which NFKC maps to the ideographs) and the printable members of the CJK Radicals
+# Supplement (U+2E80-U+2EF3, which NFKC leaves alone; the ideograph of each is the one its
+# Unicode name describes - CIVILIAN 民, C-SIMPLIFIED LONG 长 ...). Component-only radicals
+# (⻌ walk, ⺮ bamboo ...) are not here: they never stand for a whole character.
+_RADICAL_SUPPLEMENT = dict(zip(
+    "⺠⻓⻛⻜⻢⻋⻅⻉⻔⻘⻝⻥⻩⻬⻮⻳⺟⻆⻄⻚⻣⻤⻦⻧⻨⻰⺩",
+    "民长风飞马车见贝门青食鱼黄齐齿龟母角西页骨鬼鸟卤麦龙王",
+))
+
+
+def _printed_ideographs(text: str) -> tuple[str, int]:
+    """(text with radical code points read as the ideographs they print, how many)."""
+    count = 0
+    out = []
+    for ch in text:
+        if "⼀" <= ch <= "⿕":
+            ch = unicodedata.normalize("NFKC", ch)
+            count += 1
+        elif ch in _RADICAL_SUPPLEMENT:
+            ch = _RADICAL_SUPPLEMENT[ch]
+            count += 1
+        out.append(ch)
+    return "".join(out), count
 
 
 def _is_cjk(ch: str) -> bool:
@@ -362,4 +390,8 @@ def pdf_to_text(data: bytes, subject: str = "the PDF") -> tuple[str, tuple[str, 
     notes = [f"PDF: {page_count} page(s); lines rejoined into paragraphs by layout"]
     if dropped:
         notes.append(f"PDF: {dropped} page number / running header or footer line(s) removed")
-    return "\n".join(_paragraphs(pages)), tuple(notes)
+    text, radicals = _printed_ideographs("\n".join(_paragraphs(pages)))
+    if radicals:
+        notes.append(f"PDF: {radicals} radical code point(s) (⽂, ⺠ ...) read as the ideographs they print "
+                     "(the font's Unicode map gives radicals)")
+    return text, tuple(notes)
