@@ -535,6 +535,8 @@ _CLOSING = re.compile(
     # 「以上措施自…起施行」「上述政策有效期…」: the same clause naming the text as 以上/上述
     rf"|^(?:以上|上述)[^，。,；;]{{0,12}}?{_DOC_NOUN}[^。]*?(?:施行|起实施|起执行|生效|负责解释|解释权|有效期)"
     r"|^原[《“\"].*?(?:废止|停止执行|不再执行)"
+    # a sentence of its own that repeals a named text: 「2029年…发布的《示例规定》同时废止。」
+    r"|^[^。；;，,《]{0,40}《[^《》]{1,80}》[^。；;《]{0,40}?(?:废止|停止执行|不再执行)"
     r"|^(?:特此通知|特此公告)"
 )
 # An attachment heading: 附件 / 附件1： / 附表 / 附录 (alone or followed by a colon).
@@ -657,9 +659,24 @@ def _closing_start(lines: list[str], last_line: int, last_cand: Candidate) -> in
     for line_no in range(first, len(lines)):
         line = fold(lines[line_no].lstrip(_SPACE))
         if _ANNEX.match(line) or _CLOSING.match(line) and (policy_style or not clause_article) \
-                or P.is_end_matter(line) or _signature_at(lines, line_no) or is_page_tools(line):
+                or P.is_end_matter(line) or _signature_at(lines, line_no) or is_page_tools(line) \
+                or _footnote(lines, line_no):
             return line_no
     return len(lines)
+
+
+# An editor's footnote: a circled number at a line start whose mark stands inside an earlier
+# line (「…修正）①」 … 「① 刑法、历次刑法修正案…的施行日期分别为：…」). A list item ① has no
+# such mark before it.
+_FOOTNOTE = re.compile(rf"^[{''.join(CIRCLED)}]")
+
+
+def _footnote(lines: list[str], index: int) -> bool:
+    line = lines[index].lstrip(_SPACE)
+    if not _FOOTNOTE.match(line):
+        return False
+    mark = line[0]
+    return any(earlier.lstrip(_SPACE).find(mark) > 0 for earlier in lines[:index])
 
 
 # --------------------------------------------------------------------------- parse

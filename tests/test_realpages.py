@@ -116,6 +116,56 @@ def test_bracketed_labels_of_a_legal_database():
     assert len(doc.measures) == 3
 
 
+def test_govcn_metadata_table():
+    """gov.cn's table (索  引  号 / 发文机关 / 成文日期 / 标　　题 / 发文字号 / 发布日期, labels
+    spread with white space) over a body without a title line; the signature and
+    「（此件公开发布）」 are closing text; 「【我要打印】 【关闭窗口】」 is chrome."""
+    ingested, doc = _load("govcn-table.html")
+    meta = ingested.meta
+    assert meta.title == "示例院关于加强示例管理工作的通知(测试用虚构文本)"
+    assert meta.doc_no == "示发〔2031〕1号" and meta.issuers == ("示例院",)
+    assert meta.issued == "2031-01-04" and meta.effective == "2031-01-04"
+    assert meta.published == "2031-01-08"
+    assert [m.text for m in doc.measures] == ["提高认识。各地区要高度重视示例管理工作。", "落实责任。各部门要按照职责分工抓好落实。"]
+    assert _closing(doc).rstrip().endswith("（此件公开发布）")
+
+
+def test_province_order_number_is_the_doc_no_also_in_a_repeal_clause():
+    """「省政府令第203号」 under the title is the rule's 文号 (the order names no place, so no
+    issuer is read from it); the repeal clause names the old rule by 「（省政府令第120号）」."""
+    meta = _load("province-order.txt")[0].meta
+    assert meta.title == "示例省城镇住房保障办法(测试用虚构文本)"
+    assert meta.doc_no == "省政府令第203号" and meta.issuers == ()
+    assert meta.issued == "2031-05-20" and meta.effective == "2031-07-01"
+    assert [(r.title, r.doc_no) for r in meta.repeals] == [("示例省城镇住房保障暂行办法", "省政府令第120号")]
+
+
+def test_unnumbered_closing_paragraphs_after_the_last_article():
+    """After a last article that is not itself a document-level clause, the 施行 sentence
+    and a repeal sentence standing as paragraphs of their own are closing text."""
+    ingested, doc = _load("closing-paragraphs.txt")
+    assert doc.measures[-1].text == "市住房局负责人才公寓的日常管理。"
+    assert _closing(doc).startswith("本办法自2031年12月1日起施行。")
+    assert [(r.title, r.doc_no) for r in ingested.meta.repeals] == [("示例市人才公寓暂行办法", None)]
+
+
+def test_editors_footnote_is_not_article_text():
+    """「① 本条例、历次…的施行日期分别为：…」 after the last article, with its mark 「①」 at the
+    end of the header line: a note, not part of 第三条; the consolidated text's effective
+    date is unknown, and a note says why."""
+    ingested, doc = _load("law-footnote.txt")
+    assert doc.measures[-1].text == "本条例自2001年10月1日起施行。"
+    assert _closing(doc).startswith("① 本条例")
+    assert ingested.meta.issued == "2030-12-29" and ingested.meta.effective is None
+    assert any(note.startswith("effective date unknown: a consolidated text") for note in ingested.notes)
+
+
+def test_a_circled_list_item_is_not_a_footnote():
+    text = "示例办法(测试用虚构文本)\n第一条 为了测试。\n第二条 下列情形除外：\n① 甲情形；\n② 乙情形。\n"
+    doc = parse(ingest(text.encode("utf-8"), "rule.txt").text)
+    assert doc.measures[-1].text.endswith("② 乙情形。")
+
+
 # ------------------------------------------------------------ titles
 
 def test_news_headlines_above_the_title_are_chrome():

@@ -56,7 +56,7 @@ from policydiff.ingest.clean import join_broken_titles, normalise_lines, split_r
 from policydiff.ingest.decoding import canonical_encoding, decode
 from policydiff.ingest.formats import CONVERTED, REFUSED, detect_format, mhtml_html, refusal
 from policydiff.ingest.markup import declared_html_charset, html_to_text, markdown_to_text
-from policydiff.ingest.meta import extract_metadata, extract_repeals
+from policydiff.ingest.meta import extract_metadata, metadata_notes, extract_repeals
 from policydiff.lexicon import find_cn_dates, parse_cn_date
 from policydiff.model import DocumentMeta, Repeal
 
@@ -291,7 +291,7 @@ def ingest(data: bytes, filename: str | None = None, encoding: str | None = None
             raise BadInputError(f"{subject} has no text in its body; give a file that holds the policy text")
         meta = _merge_page_facts(extract_metadata(cleaned), chrome)
         return Ingested(text=cleaned, meta=meta, encoding="", media_type=media_type,
-                        notes=format_notes + notes, file_format=kind)
+                        notes=format_notes + notes + metadata_notes(cleaned, meta), file_format=kind)
     try:
         text, used_encoding = _decode_page(data, filename, encoding)
     except BadInputError as error:
@@ -308,4 +308,4 @@ def ingest(data: bytes, filename: str | None = None, encoding: str | None = None
         raise BadInputError(f"{subject} {what}; give a file that holds the policy text")
     meta = _merge_page_facts(extract_metadata(cleaned), chrome)
     return Ingested(text=cleaned, meta=meta, encoding=used_encoding, media_type=media_type,
-                    notes=notes, file_format=kind)
+                    notes=notes + metadata_notes(cleaned, meta), file_format=kind)

@@ -453,6 +453,11 @@ def _signing_name(name: str) -> str:
     return name[name.index(short):] if short else name
 
 
+# 「省政府令第203号」: the order names its government without the place; a number, but no
+# issuer name to record.
+_GENERIC_GOVERNMENT = re.compile(r"[省市县区州旗](?:人民)?政府")
+
+
 def _order_issuer(name: str) -> bool:
     """The name in front of 令 is an organisation's, or a head of state's (主席令: the
     President promulgates, the issuer is the legislature, so it is not an issuer)."""
@@ -557,6 +562,21 @@ def _letterhead_title(lines: list[str]) -> str | None:
     return None
 
 
+def metadata_notes(clean_text: str, meta: DocumentMeta) -> tuple[str, ...]:
+    """Why a value that the text seems to give was left unknown (for `add` to print)."""
+    if meta.effective is not None or meta.effective_clause is not None:
+        return ()
+    folded = P.fold(clean_text)
+    header = _header([line for line in folded.split("\n") if line.strip()])
+    chosen = _own_effective_clause(folded, meta.title)
+    if header.amended and chosen is not None:
+        clause = _unlabelled(clean_text[chosen.start:chosen.end])
+        return (f"effective date unknown: a consolidated text (latest {header.latest_kind} "
+                f"{max(header.amended)}) keeps the original enactment's 施行 clause 「{clause}」, "
+                f"and its header states no 施行 date",)
+    return ()
+
+
 def extract_metadata(clean_text: str) -> DocumentMeta:
     """Metadata of a clean text (see `_extract_metadata`), in either script: a text in
     traditional characters is read through `patterns.fold` and every value found is
@@ -623,7 +643,7 @@ def _extract_metadata(clean_text: str) -> DocumentMeta:
     issuers, issued = _signature(lines)
     if not issuers:
         issuers = spaced_issuers
-    if not issuers and order and P.ORG_END.search(order[1]):
+    if not issuers and order and P.ORG_END.search(order[1]) and not _GENERIC_GOVERNMENT.fullmatch(order[1]):
         issuers = (_signing_name(order[1]),)
     if not issuers:
         for line in top:
