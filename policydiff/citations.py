@@ -1155,22 +1155,25 @@ def version_date(v) -> str | None:
 
 
 def external_impact(report: CitationReport, others: Sequence, *, scope: str,
-                    works: Mapping[str, Sequence[str]]) -> CitationReport:
+                    works: Mapping[str, Sequence[str]], earlier: Sequence = (),
+                    compare_versions=None) -> CitationReport:
     """The citations of the revised work (report.comparison's) in `others` (archived
     versions of other works), each with its status against the revision.
 
     Which numbering a citation uses is decided by dates: a document issued on or after the
     new version's date cites the new numbering (`current` when that article exists); one
     issued between the old and the new version cites the old numbering and is mapped
-    through the alignment (`current` / `renumbered` / `modified` / `removed` / `split`);
-    one issued before the old version, or without a date, may cite an older numbering:
-    `unknown`, with the reason."""
+    through the alignment (`current` / `renumbered` / `modified` / `removed` / `split`).
+    One issued before the old version cites the numbering of the version in force then:
+    when `earlier` (the revised work's archived versions before the old one, in order)
+    holds it with its text, the citation is followed through every revision from that
+    version to the new one (`compare_versions(old, new) -> Comparison` aligns each step);
+    otherwise, or without a date, it is `unknown`, with the reason — never mapped as if it
+    cited the old numbering."""
     c = report.comparison
     revised = c.new.work or c.old.work
     index = name_index(works)
-    old, new = _Version(c.old.document), _Version(c.new.document)
-    fate = {o: ch for ch in c.changes for o in ch.old}
-    old_date, new_date = version_date(c.old), version_date(c.new)
+    chain = _Chain(c, tuple(earlier), compare_versions)
     checks: list[ExternalCheck] = []
     unresolved: dict[str, int] = {}
     for v in others:
@@ -1189,7 +1192,7 @@ def external_impact(report: CitationReport, others: Sequence, *, scope: str,
                     continue
                 if work != revised:
                     continue
-                checks.append(_external_check(v, cite, citing_date, old, new, fate, c, old_date, new_date))
+                checks.append(_external_check(v, cite, citing_date, chain))
     notes = []
     if unresolved:
         listed = "、".join(f"{name} ×{n}" if n > 1 else name
@@ -1199,50 +1202,108 @@ def external_impact(report: CitationReport, others: Sequence, *, scope: str,
     return replace(report, external=tuple(checks), external_scope=scope, external_notes=tuple(notes))
 
 
-def _external_check(v, cite: Citation, citing_date: str | None, old: _Version, new: _Version,
-                    fate: Mapping[int, Change], c: Comparison, old_date: str | None,
-                    new_date: str | None) -> ExternalCheck:
+class _Chain:
+    """The revised work's versions up to the new one and the comparisons between
+    consecutive ones, computed when a citation needs them (an older numbering)."""
+
+    def __init__(self, c: Comparison, earlier: tuple, compare_versions):
+        self.c = c
+        self.versions = earlier + (c.old, c.new)
+        self.dates = [version_date(v) for v in self.versions]
+        self._compare = compare_versions
+        self._parsed: dict[int, _Version] = {}
+        self._steps: dict[int, Comparison] = {len(self.versions) - 2: c}
+
+    def parsed(self, i: int) -> _Version:
+        if i not in self._parsed:
+            self._parsed[i] = _Version(self.versions[i].document)
+        return self._parsed[i]
+
+    def step(self, i: int) -> Comparison:
+        """The comparison of versions[i] -> versions[i + 1]."""
+        if i not in self._steps:
+            self._steps[i] = self._compare(self.versions[i], self.versions[i + 1])
+        return self._steps[i]
+
+    def basis(self, citing_date: str) -> tuple[int | None, str]:
+        """Index of the version whose numbering a document of `citing_date` cites: the
+        latest one dated on or before it; None with the reason when there is none to read."""
+        old_i = len(self.versions) - 2
+        if self.dates[old_i] is None:
+            return None, f"the date of {self.c.old.ref} is unknown: cannot tell which numbering it cites"
+        candidates = [i for i, d in enumerate(self.dates) if d is not None and d <= citing_date]
+        if not candidates:
+            first = self.versions[0]
+            return None, (f"issued {citing_date}, before {first.ref} ({self.dates[0]}), the earliest archived "
+                          "version: it may cite an earlier numbering that is not archived")
+        i = max(candidates)
+        for j in range(i, old_i + 1):
+            v = self.versions[j]
+            if not v.has_text or v.document is None:
+                return None, (f"issued {citing_date}: it cites the numbering of {self.versions[i].ref}, but "
+                              f"{v.ref} has no text in the archive, so the article cannot be followed")
+        if i < old_i and self._compare is None:
+            return None, (f"issued {citing_date}, before {self.c.old.ref} ({self.dates[old_i]}): it may cite an "
+                          "earlier numbering that is not compared here")
+        return i, ""
+
+
+def _external_check(v, cite: Citation, citing_date: str | None, chain: _Chain) -> ExternalCheck:
+    c = chain.c
     key = cite.article_key
-    paragraphs = (cite.paragraph,) if cite.paragraph else ()
+    paragraphs: tuple[int, ...] = (cite.paragraph,) if cite.paragraph else ()
     items = (cite.item,) if cite.item else ()
     common = dict(ref=v.ref, title=v.meta.title, citation=cite, citing_date=citing_date)
-    if citing_date is None or old_date is None:
-        return ExternalCheck(status="unknown", basis="", reason="the citing document's date or the old "
-                             "version's date is unknown: cannot tell which numbering it cites", **common)
-    if new_date is not None and citing_date >= new_date:
-        ordinal = new.by_article.get(key) if key else None
-        if ordinal is None:
-            return ExternalCheck(status="unknown", basis=c.new.ref, target=None,
-                                 reason=f"issued {citing_date}, after {c.new.ref}, whose text has no such article",
-                                 **common)
-        target = new.ref(ordinal, paragraphs, items)
-        return ExternalCheck(status="current", basis=c.new.ref, target=target, suggested=(target.label,),
-                             reason=f"issued {citing_date}: cites the numbering of {c.new.ref}", **common)
-    if citing_date < old_date:
-        return ExternalCheck(status="unknown", basis="", reason=(
-            f"issued {citing_date}, before {c.old.ref} ({old_date}): it may cite an earlier numbering "
-            "that is not compared here"), **common)
-    ordinal = old.by_article.get(key) if key else None
+    if citing_date is None:
+        return ExternalCheck(status="unknown", basis="", reason="the citing document's date is unknown: cannot "
+                             "tell which numbering it cites", **common)
+    basis_i, why = chain.basis(citing_date)
+    if basis_i is None:
+        return ExternalCheck(status="unknown", basis="", reason=why, **common)
+    basis = chain.versions[basis_i]
+    version = chain.parsed(basis_i)
+    ordinal = version.by_article.get(key) if key else None
     if ordinal is None:
-        return ExternalCheck(status="unknown", basis=c.old.ref, reason=f"{c.old.ref} has no such article", **common)
-    target = old.ref(ordinal, paragraphs, items)
-    change = fate.get(ordinal)
-    successors = tuple(change.new) if change is not None else ()
-    text_changed = change is None or change.kind is not ChangeKind.UNCHANGED
-    if not successors:
-        return ExternalCheck(status="removed", basis=c.old.ref, target=target, text_changed=True,
-                             suggested_text=f"{cite.text} → (removed)", **common)
-    if len(successors) > 1:
-        labels = tuple(new.ref(n).label for n in successors)
-        return ExternalCheck(status="split", basis=c.old.ref, target=target, suggested=labels, text_changed=True,
-                             suggested_text=f"{cite.text} → {' / '.join(labels)}", **common)
-    mapped = _mapped_units(old, new, ordinal, successors[0], paragraphs)
-    successor = new.ref(successors[0], mapped if mapped is not None else paragraphs, items)
+        return ExternalCheck(status="unknown", basis=basis.ref, reason=f"{basis.ref} has no such article", **common)
+    target = version.ref(ordinal, paragraphs, items)
+    last = len(chain.versions) - 1
+    if basis_i == last:
+        return ExternalCheck(status="current", basis=basis.ref, target=target, suggested=(target.label,),
+                             reason=f"issued {citing_date}: cites the numbering of {basis.ref}", **common)
+    text_changed = False
+    via = []
+    for i in range(basis_i, last):
+        step = chain.step(i)
+        fate = next((ch for ch in step.changes if ordinal in ch.old), None)
+        successors = tuple(fate.new) if fate is not None else ()
+        text_changed = text_changed or fate is None or fate.kind is not ChangeKind.UNCHANGED
+        after = chain.parsed(i + 1)
+        where = chain.versions[i + 1].ref
+        if not successors:
+            note = f" (removed in {where})" if i + 1 < last else ""
+            return ExternalCheck(status="removed", basis=basis.ref, target=target, text_changed=True,
+                                 suggested_text=f"{cite.text} → (removed{note})", reason=_via(basis, via), **common)
+        if len(successors) > 1:
+            labels = tuple(after.ref(n).label for n in successors)
+            note = f" (split in {where}: check by hand)" if i + 1 < last else ""
+            return ExternalCheck(status="split", basis=basis.ref, target=target, suggested=labels, text_changed=True,
+                                 suggested_text=f"{cite.text} → {' / '.join(labels)}{note}",
+                                 reason=_via(basis, via), **common)
+        mapped = _mapped_units(chain.parsed(i), after, ordinal, successors[0], paragraphs)
+        paragraphs = mapped if mapped is not None else paragraphs
+        ordinal = successors[0]
+        if i + 1 < last:
+            via.append(f"{after.ref(ordinal).label} in {where}")
+    successor = chain.parsed(last).ref(ordinal, paragraphs, items)
     if successor.label != target.label:
-        status = "renumbered"
-        suggestion = f"{cite.text} → {successor.label}"
+        status, suggestion = "renumbered", f"{cite.text} → {successor.label}"
     else:
-        status = "modified" if text_changed else "current"
-        suggestion = ""
-    return ExternalCheck(status=status, basis=c.old.ref, target=target, suggested=(successor.label,),
-                         suggested_text=suggestion, text_changed=text_changed, **common)
+        status, suggestion = ("modified" if text_changed else "current"), ""
+    return ExternalCheck(status=status, basis=basis.ref, target=target, suggested=(successor.label,),
+                         suggested_text=suggestion, text_changed=text_changed, reason=_via(basis, via), **common)
+
+
+def _via(basis, via: list[str]) -> str:
+    if not via:
+        return ""
+    return f"cites the numbering of {basis.ref}; followed through " + ", ".join(via)

@@ -22,7 +22,8 @@ def citation_report(archive_option: str | None, old_ref: str, new_ref: str, *, a
 
         others = _other_versions(archive_option, comparison, all_versions=all_versions)
         report = external_impact(report, others, scope="all" if all_versions else "latest",
-                                 works=_work_names(archive_option))
+                                 works=_work_names(archive_option), earlier=_earlier_versions(archive_option, comparison),
+                                 compare_versions=_compare)
     return report
 
 
@@ -41,7 +42,8 @@ def archive_impact(archive_option: str | None, comparison):
         works = _work_names(archive_option)
     except PolicyDiffError:
         return None  # no archive to read: the report checks the internal citations only
-    return external_impact(check_revision(comparison), others, scope="latest", works=works)
+    return external_impact(check_revision(comparison), others, scope="latest", works=works,
+                           earlier=_earlier_versions(archive_option, comparison), compare_versions=_compare)
 
 
 def render(report, fmt: str) -> str:
@@ -94,6 +96,26 @@ def _other_versions(archive_option: str | None, comparison, *, all_versions: boo
             continue
         out.extend(versions if all_versions else versions[-1:])
     return out
+
+
+def _earlier_versions(archive_option: str | None, comparison):
+    """The revised work's archived versions before the old one, in version order (texts
+    parsed): a document citing an older numbering is followed through them."""
+    old = comparison.old
+    if old.work is None or old.work != comparison.new.work:
+        return ()
+    store = _open_store(archive_option)
+    versions = store.versions(old.work, document=True, commit=False)
+    refs = [v.ref for v in versions]
+    if old.ref not in refs:
+        return ()
+    return tuple(versions[:refs.index(old.ref)])
+
+
+def _compare(old, new):
+    from .compare import compare
+
+    return compare(old, new)
 
 
 def _work_names(archive_option: str | None):

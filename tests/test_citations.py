@@ -465,3 +465,27 @@ def test_citation_labels_exist_in_both_languages():
     assert set(CITATION_LABELS["zh"]) == set(CITATION_LABELS["en"])
     for status in (*STATUSES, "current", "renumbered", "modified", "removed", "split", "unknown"):
         assert "status." + status in CITATION_LABELS["zh"]
+
+
+def test_a_citation_of_an_older_numbering_is_followed_through_the_archived_history(archive, tmp_path):
+    from policydiff import citations_api
+
+    # the 2016 version had no definition article: its 第三条 is the 2020 第四条 and the 2024 第五条
+    earliest = [t for n, t in enumerate(OLD_ARTICLES) if n != 1]
+    body = "\n".join(f"第{small_cn_numeral(n)}条 {t}" for n, t in enumerate(earliest, 1))
+    _add(archive, tmp_path, "demo-innovation", "2016", TITLE, "2016-01-01", body)
+    _add(archive, tmp_path, "demo-ancient", "2010", "示例市旧办法(测试用虚构文本)", "2010-01-01",
+         "第一条 依照示例创新条例第三条执行。\n第二条 本办法自发布之日起施行。")
+    r = citations_api.citation_report(str(archive), "demo-innovation@2020", "demo-innovation@2024",
+                                      archive_wide=True, all_versions=True)
+    [older] = [e for e in r.external if e.ref == "demo-grants@2019"]
+    assert older.basis == "demo-innovation@2016"
+    assert (older.status, older.suggested, older.suggested_text) == (
+        "renumbered", ("第五条",), "示例创新条例第三条 → 第五条")
+    assert "第四条 in demo-innovation@2020" in older.reason
+    # older than every archived version: still unknown
+    [ancient] = [e for e in r.external if e.ref == "demo-ancient@2010"]
+    assert ancient.status == "unknown" and "earliest archived version" in ancient.reason
+    # a document between the old and the new version reads the old numbering, as before
+    assert [e.status for e in r.external if e.ref == "demo-grants@2022" and e.citation.text == "示例创新条例第三条"] == [
+        "renumbered"]
