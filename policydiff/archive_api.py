@@ -74,44 +74,9 @@ def _read_source(source: str) -> bytes:
         raise BadInputError(f"cannot read {source} ({exc.strerror}): check the path and permissions") from None
 
 
-def _unique(items: Sequence[str]) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for item in items:
-        if item and item not in seen:
-            seen[item] = None
-    return tuple(seen)
-
-
-def parse_file(data: bytes, filename: str, encoding: str | None = None,
-               overrides: DocumentMeta | None = None) -> tuple[Any, Any, tuple[str, ...]]:
-    """bytes -> (merged DocumentMeta, Document, notes): ingest, then structure.parse with
-    the extracted metadata overridden field by field by `overrides` (what the user gave)."""
-    from .ingest import ingest
-    from .ingest.office import convert_to_docx
-    from .structure import parse
-
-    ingested = ingest(data, filename, encoding, convert=convert_to_docx)
-    meta = merge_meta(ingested.meta, overrides)
-    document = parse(ingested.text, meta)
-    notes = _unique([*getattr(ingested, "notes", ()), *document.notes])
-    return meta, document, notes
-
-
-def merge_meta(extracted: DocumentMeta, given: DocumentMeta | None) -> DocumentMeta:
-    """Metadata precedence: what the user gave on the command line wins, field by field;
-    what ingest extracted fills the rest."""
-    if given is None:
-        return extracted
-    return DocumentMeta(
-        title=given.title or extracted.title,
-        doc_no=given.doc_no or extracted.doc_no,
-        issuers=given.issuers or extracted.issuers,
-        issued=given.issued or extracted.issued,
-        effective=given.effective or extracted.effective,
-        published=given.published or extracted.published,
-        effective_clause=given.effective_clause or extracted.effective_clause,
-        repeals=given.repeals or extracted.repeals,
-    )
+# parse_file and merge_meta live in archive/derive.py: `add` and `verify` (which re-derives
+# each body from its kept source) must derive a body the same way.
+from .archive.derive import _unique, merge_meta, parse_file  # noqa: E402,F401  (callers import them from here)
 
 
 # --------------------------------------------------------------------------- verbs

@@ -265,6 +265,9 @@ class TransactionMixin:
                 os.replace(self.txn_dir / entry["new"], target)
             else:
                 target.unlink(missing_ok=True)
+                if target.parent != self.root:
+                    with contextlib.suppress(OSError):  # a work folder left empty by `rm`
+                        target.parent.rmdir()
 
     # ---------------------------------------------------------------- git
 

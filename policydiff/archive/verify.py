@@ -10,6 +10,7 @@ import git
 from .. import frontmatter
 from ..errors import ArchiveError
 from ..refs import is_version_id, is_work_id
+from . import messages
 from .layout import LOCK_NAME, TXN_NAME, WORK_FILE
 
 
@@ -42,6 +43,37 @@ class VerifyMixin:
                 problems.append(f"{self.rel(entry)}: unexpected {'folder' if entry.is_dir() else 'file'} "
                                 "in the archive (work folders are lowercase slugs)")
         problems.extend(self._verify_git_status())
+        problems.extend(self._verify_history())
+        return problems
+
+    def _verify_history(self) -> list[str]:
+        """Commits that changed a version's files (its .md or kept source) without being
+        made by policydiff: their messages do not parse as policydiff's (messages.py), or
+        name another version than the files they changed. work.yaml, .gitignore and a
+        README are the user's to edit."""
+        try:
+            out = self.repo.git.execute(["git", "-c", "core.quotepath=off", "log", "--no-renames",
+                                         "--format=%x01%H%x02%B%x03", "--name-only", "--",
+                                         self.rel(self.root) if self.root != self.top else "."])
+        except git.GitCommandError:  # no commits yet
+            return []
+        prefix = "" if self.root == self.top else self.rel(self.root) + "/"
+        problems = []
+        for chunk in out.split("\x01")[1:]:
+            sha, _, rest = chunk.partition("\x02")
+            message, _, names = rest.partition("\x03")
+            touched = [n[len(prefix):] for n in names.split("\n") if n.strip() and n.startswith(prefix)]
+            version_files = [n for n in touched if _version_file(n)]
+            if not version_files:
+                continue
+            parsed = messages.parse(message)
+            refs = {f"{n.split('/')[0]}@{_version_of(n)}" for n in version_files}
+            if parsed is None or refs != {parsed.ref}:
+                subject = message.strip().split("\n")[0][:80]
+                shown = ", ".join(f"{prefix}{n}" for n in version_files[:3]) + (" ..." if len(version_files) > 3 else "")
+                problems.append(f"commit {sha[:12]} (\u201c{subject}\u201d) changed {shown} but was not made by "
+                                "policydiff: add, replace, rm or edit versions with policydiff so that each "
+                                "change says what it is")
         return problems
 
     def _verify_work(self, work: str) -> list[str]:
@@ -123,6 +155,8 @@ class VerifyMixin:
                 if actual != source.get("sha256"):
                     problems.append(f"{self.rel(source_path)}: source hash mismatch: front matter says "
                                     f"{source.get('sha256')}, the file hashes to {actual} (modified?)")
+                elif has_text and not problems:
+                    problems.extend(self._verify_derivation(path, source_path, matter, body))
         elif has_text:
             problems.append(f"{where}: has_text is true but no source file is kept (source.file is empty)")
         return problems
@@ -149,3 +183,39 @@ class VerifyMixin:
             problems.append(f"{rel}: {what}")
         return problems
 
+    def _verify_derivation(self, md: Path, source_path: Path, matter: dict, body: str) -> list[str]:
+        """The body must be what ingesting the kept source gives (the same ingest as
+        `add`), unless the last commit of the .md is an "edit" commit made by policydiff
+        (`policydiff edit W@V --reason ...`), which says why it was corrected by hand."""
+        from .derive import rederives
+
+        try:
+            meta = frontmatter.meta_from(matter)
+        except Exception:  # reported by frontmatter.check
+            return []
+        if rederives(source_path.read_bytes(), source_path.name, meta, body):
+            return []
+        last = self._last_message(md)
+        if last is not None and last.op == "edit":
+            return []
+        return [f"{self.rel(md)}: the body is not what its kept source {source_path.name} gives with this "
+                "version of policydiff (a hand edit, or a changed parser): if the edit is meant, record it "
+                "with `policydiff edit REF --reason ...`; otherwise re-add the source with --replace"]
+
+    def _last_message(self, path: Path):
+        try:
+            message = self.repo.git.log("-1", "--format=%B", "--", self.rel(path))
+        except git.GitCommandError:
+            return None
+        return messages.parse(message) if message else None
+
+
+def _version_file(name: str) -> bool:
+    """<work>/<version>.md or <work>/<version>.source.<ext> (relative to the archive)."""
+    parts = name.split("/")
+    return len(parts) == 2 and (parts[1].endswith(".md") or ".source." in parts[1])
+
+
+def _version_of(name: str) -> str:
+    file = name.split("/")[1]
+    return file[:-3] if file.endswith(".md") and ".source." not in file else file.split(".source.")[0]
