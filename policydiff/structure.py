@@ -138,6 +138,11 @@ _RANK = {
     "arabic-paren": 8.0,
     "circled": 9.0,
     "alpha-paren": 10.0,
+    # Containers of article-numbered documents that are not 编/章/节 (see
+    # _article_document_headings): 「一、管辖」 section headings just above the articles,
+    # and bare headings (「附则」, a Markdown heading) whose rank is set per document.
+    "cn-section": 3.5,
+    "heading": 3.9,
 }
 _EN_HEADINGS = ("en-part", "en-chapter", "en-section", "en-article")
 _TIERS = (
@@ -153,6 +158,7 @@ _HEADING_ONLY_STYLES = ("part", "subpart", "chapter", "section", "en-part", "en-
 _TOC_STYLES = ("part", "subpart", "chapter", "section", "cn-top", "en-part", "en-chapter")
 
 _SPACE = " \t\u3000\u00a0"
+_MD_HEADING = re.compile(r"#{1,6}[ \t]+")
 _NUM = rf"(?:[0-9０-９]+|[{CN_NUMERAL_CHARS}]+)"
 _CN = rf"[{CN_NUMERAL_CHARS}]+"
 _DIG = r"[0-9０-９]+"
@@ -214,6 +220,11 @@ def classify_line(line: str) -> Candidate | None:
     '(一)'
     """
     body = line.lstrip(_SPACE)
+    # A Markdown heading marker (「## 第三章 政务服务」 in a corpus file read as plain
+    # text) is layout, like indentation: the label follows it.
+    marker = _MD_HEADING.match(body)
+    if marker:
+        body = body[marker.end():]
     if not body:
         return None
     # Labels are matched in the folded line (第十條 is 第十条); label and heading are sliced
@@ -273,6 +284,7 @@ def _choose_ranks(candidates: list[tuple[int, Candidate]]) -> dict[str, float]:
 
 
 _LAW_STYLES = ("part", "subpart", "chapter", "section", "article")
+_ARTICLE_DOC_HEADINGS = ("cn-section", "heading")
 
 
 def _gap(cand: Candidate) -> int:
@@ -331,7 +343,8 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
             # text (an amendment's new wording), not a new level. 编/章/节 are exempt
             # (a chapter may open with articles before its first 第一节), and so is
             # the top level.
-            inverted = keep and cand.style not in _LAW_STYLES and finest_child[keep - 1] > rank
+            inverted = keep and cand.style not in _LAW_STYLES + _ARTICLE_DOC_HEADINGS \
+                and finest_child[keep - 1] > rank
             if inverted or not (continues or restarts) or (
                     restarts and not continues and last is not None
                     and not ahead.restart_wins(k, stack[:keep], last)):
@@ -713,6 +726,89 @@ def _text_of(pieces: list[str], heading: str | None) -> str:
     return "\n".join(lines)
 
 
+# A bare heading line (「附则」, 「附　　则」) is short and made of CJK characters only
+# (unit: characters without white space; range 2..20).
+MAX_BARE_HEADING_CHARS = 12
+_BARE_HEADING = re.compile(r"^[\u4e00-\u9fff]+$")
+# A 「一、管辖」 section heading is a title, not a sentence (unit: characters; 10..40).
+MAX_SECTION_HEADING_CHARS = 30
+
+
+def _next_content_line(lines: list[str], line_no: int) -> int | None:
+    for k in range(line_no + 1, len(lines)):
+        if lines[k].strip(_SPACE):
+            return k
+    return None
+
+
+def _article_document_headings(lines: list[str], ordered: list[tuple[int, Candidate]],
+                               all_candidates: dict[int, Candidate], toc: set[int], articles: set[int],
+                               structural: set[str], ranks: dict[str, float]
+                               ) -> tuple[list[tuple[int, Candidate]], dict[str, float]]:
+    """Containers of a 第X条 document that the numbering grammar alone does not show.
+
+    - A 「一、管辖」 line directly followed by an article is a section heading (style
+      ``cn-section``, ranked between 节 and 条), not an item: items of an article are
+      followed by more item text, and a title-like line that opens a run of articles
+      heads them (judicial interpretations group their articles so). Continuity still
+      applies (二、 after 一、), so a stray item line is refused like any other.
+    - A bare heading line (「附则」 in 刑法, any Markdown ``#`` heading without a label)
+      directly followed by an article, and preceded by the end of a sentence, is a
+      container (style ``heading``) at the top rank of the document: it closes the
+      编/章 before it, and the articles after it are its own. Without a Markdown marker
+      it must come after the first article (a title line right above 第一条 is the
+      title); after a line that does not end a sentence it is the second line of a
+      wrapped heading.
+
+    Today's alternative was to leave them as text of the article above (「二、回避」 at
+    the end of the previous article's text, its redline showing a heading as article
+    text, section changes lost). A contents list of these headings at the top is a
+    contents list (``toc``): those lines are not candidates here.
+    Returns the candidates with these lines added or restyled, and the ranks with the
+    bare heading's rank for this document.
+    """
+    first_article = min(articles) if articles else len(lines)
+    out: dict[int, Candidate] = dict(ordered)
+    bare_number = 0
+    for line_no, line in enumerate(lines):
+        if line_no in toc:
+            continue
+        nxt = _next_content_line(lines, line_no)
+        if nxt is None or nxt not in articles:
+            continue
+        cand = all_candidates.get(line_no)
+        body = line.strip(_SPACE)
+        if cand is not None:
+            if cand.style == "cn-top" and cand.heading and len(cand.heading) <= MAX_SECTION_HEADING_CHARS \
+                    and not cand.heading.rstrip(_SPACE).endswith(_SENTENCE_END):
+                out[line_no] = Candidate("cn-section", cand.label, cand.number, None, cand.heading, cand.strong)
+            continue
+        marker = _MD_HEADING.match(body)
+        title = body[marker.end():].strip(_SPACE) if marker else body
+        compact = re.sub(rf"[{_SPACE}]", "", title)
+        if not compact or len(compact) > MAX_BARE_HEADING_CHARS or not _BARE_HEADING.match(compact):
+            continue
+        if not marker and line_no < first_article:
+            continue
+        # the line before ends a sentence (the last article's text): a heading wrapped
+        # over two lines (「勘验、检查、辨认、侦查实验等」 / 「笔录的审查与认定」) is not two
+        prev = next((lines[k].strip(_SPACE) for k in range(line_no - 1, -1, -1) if lines[k].strip(_SPACE)), "")
+        if prev and not prev.endswith(_SENTENCE_END + ("。", "”", "」", "）", ")")):
+            continue
+        bare_number += 1
+        out[line_no] = Candidate("heading", "", bare_number, None, title, True)
+    if bare_number:
+        # Sibling of the coarsest container present (it closes a 编 or 章), and always
+        # above the articles.
+        containers = [ranks[st] for st in structural if ranks[st] < ranks["article"]]
+        has_sections = any(c.style == "cn-section" for c in out.values())
+        if has_sections:
+            containers.append(ranks["cn-section"])
+        ranks = dict(ranks)
+        ranks["heading"] = min(containers) if containers else ranks["article"] - 0.1
+    return sorted(out.items()), ranks
+
+
 def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
     """Clean text -> Document (see the module docstring for the grammar).
 
@@ -751,6 +847,11 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
     if measure_style is not None:
         limit = ranks[measure_style]
         structural = {s for s in counts if ranks[s] <= limit}
+        if measure_style in ("article", "en-article"):
+            articles = {i for i, c, _ in _accept(ordered, ranks) if c.style == measure_style}
+            ordered, ranks = _article_document_headings(lines, ordered, all_candidates, toc, articles,
+                                                        structural, ranks)
+            structural |= {c.style for _, c in ordered if c.style in _ARTICLE_DOC_HEADINGS}
         # Pass 2: only the structural styles.
         nodes = _accept([(i, c) for i, c in ordered if c.style in structural], ranks)
 
@@ -797,7 +898,8 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
         # A heading-only node above the measure level (第五章 with no articles left, a
         # contents line that slipped through) is an empty container, not a measure: it
         # carries no content.
-        empty_heading = cand.style in _HEADING_ONLY_STYLES and ranks[cand.style] < ranks[measure_style] \
+        empty_heading = cand.style in _HEADING_ONLY_STYLES + _ARTICLE_DOC_HEADINGS \
+            and ranks[cand.style] < ranks[measure_style] \
             and end - line_no == 1
         if has_children[k] or empty_heading:
             add(BlockKind.CONTAINER, cand.style, line_no, end, cand, parent)

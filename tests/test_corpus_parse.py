@@ -73,14 +73,20 @@ def test_containers_match_upstream_headings(parsed):
         source = (CORPUS / file).read_text(encoding="utf-8").split("\n")
         headings = [(len(m.group(1)), re.sub(r"\s", "", m.group(2))) for line in source
                     if (m := re.match(r"^(#{2,})\s+(.*)$", line))]
-        got = [(len(doc.ancestors(c)), re.sub(r"\s", "", c.raw)) for c in doc.containers]
+        # A bare heading (no label) is a container of its own: upstream lost a label
+        # there (law-6ef90776 2012: 「农业技术推广体系」 is chapter 2's heading without
+        # its 「## 第二章」 line). It is a short heading line directly above an article.
+        for c in doc.containers:
+            if c.level == "heading":
+                assert not c.label and len(c.heading) <= 12 and doc.blocks[c.index + 1].level == "article", file
+        got = [(len(doc.ancestors(c)), re.sub(r"\s", "", c.raw)) for c in doc.containers if c.level != "heading"]
         assert len(got) == len(headings), file
         # A container's raw may go on past the heading line (a heading broken upstream).
         for (_, container_raw), (_, heading) in zip(got, headings):
             assert container_raw.startswith(heading), (file, heading)
         # Nesting follows the grammar (upstream marks are not always consistent:
         # sh-df39002d/2021-05-21 marks 章 with ### and 节 with ##).
-        order = ["part", "subpart", "chapter", "section", "article"]
+        order = ["part", "subpart", "heading", "chapter", "section", "cn-section", "article"]
         for block in doc.blocks:
             if block.kind is not BlockKind.TEXT and block.parent is not None:
                 assert order.index(doc.blocks[block.parent].level) < order.index(block.level), file
