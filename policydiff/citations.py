@@ -98,12 +98,13 @@ _NAME_STOP_WORDS = ("依照", "依据", "根据", "按照", "违反", "适用", 
                     "属于", "构成", "具有", "具备", "对于", "以及", "或者", "是指", "所称", "不适用",
                     "除", "对", "和", "与", "及", "即", "是", "为", "的", "在", "由", "经", "依", "按",
                     "照", "将", "并", "于", "或", "已", "从", "有", "就", "但", "行使", "依法", "应当", "可以",
-                    "予以", "而", "若", "均", "仍")
+                    "予以", "而", "若", "均", "仍", "认定", "通知", "无", "告知", "要求", "提出")
 _COUNTRY = "中华人民共和国"
 # A stop word that is also part of a common word of law names is no stop there:
 # {stop word: (characters that may stand before it, characters that may follow it)}.
 # 国有资产法, 就业促进法, 行政诉讼法 keep their 有, 就, 行.
-_STOP_WORD_EXCEPTIONS = {"有": ("国所共", ""), "就": ("", "业"), "使": ("行", "用"), "但": ("", "")}
+_STOP_WORD_EXCEPTIONS = {"有": ("国所共", ""), "就": ("", "业"), "使": ("行", "用"), "但": ("", ""),
+                         "无": ("", "线障")}
 
 
 def _inside_a_name(run: str, pos: int, word: str) -> bool:
@@ -333,8 +334,8 @@ def trim_bare_name(run: str) -> str:
     '中华人民共和国民事诉讼法'
     >>> [trim_bare_name(r) for r in ("应当就侵权责任法", "依法行使刑事诉讼法", "发明创造有专利法", "但民事诉讼法")]
     ['侵权责任法', '刑事诉讼法', '专利法', '民事诉讼法']
-    >>> [trim_bare_name(r) for r in ("违反企业国有资产法", "依照就业促进法", "适用行政诉讼法")]
-    ['企业国有资产法', '就业促进法', '行政诉讼法']
+    >>> [trim_bare_name(r) for r in ("违反企业国有资产法", "依照就业促进法", "适用行政诉讼法", "被告人无刑事诉讼法")]
+    ['企业国有资产法', '就业促进法', '行政诉讼法', '刑事诉讼法']
     """
     country = run.rfind(_COUNTRY)
     if country >= 0:
@@ -1133,6 +1134,8 @@ def resolve_work(citation: Citation, index: Mapping[str, frozenset[str]]) -> tup
         return None, "no name"
     name = normalise_work_name(citation.work_name)
     candidates = [name]
+    if name.startswith(_COUNTRY) and len(name) > len(_COUNTRY) + 1:
+        candidates.append(name[len(_COUNTRY):])  # an archived title may lack it
     if not citation.bracketed:
         candidates += [name[i:] for i in range(1, len(name) - 1)]
     for candidate in candidates:

@@ -489,3 +489,20 @@ def test_a_citation_of_an_older_numbering_is_followed_through_the_archived_histo
     # a document between the old and the new version reads the old numbering, as before
     assert [e.status for e in r.external if e.ref == "demo-grants@2022" and e.citation.text == "示例创新条例第三条"] == [
         "renumbered"]
+
+
+def test_cited_names_resolve_against_titles_and_aliases_or_not_at_all():
+    from policydiff.citations import name_index, resolve_work
+
+    index = name_index({"law-a": ("中华人民共和国示例诉讼法",), "law-b": ("示例程序法",), "reg-c": ("示例条例（试行）",),
+                        "twin-1": ("示例重名法",), "twin-2": ("示例重名法",)})
+
+    def resolve(text):
+        return resolve_work(find_citations(text)[0], index)[0]
+
+    assert resolve("依照示例诉讼法第一条") == "law-a"  # without 中华人民共和国
+    assert resolve("依照《中华人民共和国示例程序法》第一条") == "law-b"  # an archived title without it
+    assert resolve("依照《示例条例》第三条") == "reg-c"  # （试行） folded
+    assert resolve("被告人有示例诉讼法第二条规定情形") == "law-a"
+    assert resolve("依照示例重名法第一条") is None  # two works: not guessed
+    assert resolve("依照刑法第一条") is None  # not archived
