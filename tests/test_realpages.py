@@ -200,6 +200,14 @@ def test_doc_no_file_line_is_not_a_title_and_the_signature_is_closing():
     assert _closing(doc).endswith("（全文结束）")
 
 
+def test_page_title_element_is_the_last_resort():
+    """A page whose body has no title line and no page headline or metadata block: the
+    <title>, without the site's name after 「_」, is the title."""
+    ingested, doc = _load("title-element-only.html")
+    assert ingested.meta.title == "示例市停车场收费管理规定(测试用虚构文本)"
+    assert len(doc.measures) == 3
+
+
 @pytest.mark.parametrize("line", ["示例市人民政府文件", "示 例 市 人 民 政 府 办 公 室 文 件"])
 def test_masthead(line):
     assert P.is_masthead(line)

@@ -55,7 +55,7 @@ from policydiff.ingest.chrome import Chrome, split_chrome
 from policydiff.ingest.clean import join_broken_titles, normalise_lines, split_run_in_articles
 from policydiff.ingest.decoding import canonical_encoding, decode
 from policydiff.ingest.formats import CONVERTED, REFUSED, detect_format, mhtml_html, refusal
-from policydiff.ingest.markup import declared_html_charset, html_to_text, markdown_to_text
+from policydiff.ingest.markup import declared_html_charset, html_page_title, html_to_text, markdown_to_text
 from policydiff.ingest.meta import extract_metadata, metadata_notes, extract_repeals
 from policydiff.lexicon import find_cn_dates, parse_cn_date
 from policydiff.model import DocumentMeta, Repeal
@@ -121,10 +121,11 @@ def clean_text(text: str, media_type: str = "text") -> tuple[str, Chrome, tuple[
     """(CLEAN TEXT, chrome cut off, notes) of decoded text of the given media type."""
     notes: list[str] = []
     text = "\n".join(re.split(r"\r\n|\r", text))
+    if media_type == "markdown":
+        text = markdown_to_text(text)
+    page_title = html_page_title(text) if media_type == "html" else None
     if media_type == "html":
         text = html_to_text(text)
-    elif media_type == "markdown":
-        text = markdown_to_text(text)
     lines = normalise_lines(text)
     chrome = Chrome()
     if media_type != "markdown":
@@ -132,6 +133,8 @@ def clean_text(text: str, media_type: str = "text") -> tuple[str, Chrome, tuple[
         if chrome.header or chrome.footer:
             notes.append(f"page chrome removed: {len(chrome.header)} header line(s), "
                          f"{len(chrome.footer)} footer line(s)")
+    if page_title:  # kept with the page's fields: the title of last resort
+        chrome = replace(chrome, fields={**chrome.fields, "页面标题": page_title})
     lines = split_run_in_articles(join_broken_titles(lines))
     headline = chrome.headline
     if headline and P.ends_title(headline) and not P.is_sentence(headline):
@@ -182,6 +185,8 @@ def _merge_page_facts(meta: DocumentMeta, chrome: Chrome) -> DocumentMeta:
             changes["issuers"] = issuers
     if meta.title is None and "标题" in fields:
         changes["title"] = fields["标题"]
+    elif meta.title is None and "页面标题" in fields:
+        changes["title"] = fields["页面标题"]  # the page's <title>: the last resort
     return replace(meta, **changes) if changes else meta
 
 

@@ -53,6 +53,35 @@ def declared_html_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii").lower() if match else None
 
 
+_TITLE_ELEMENT = re.compile(r"<title[^>]*>(?P<text>[^<]{1,400})</title>", re.IGNORECASE)
+# Separators between a document title and the site's name in a page's <title>:
+# 「X_政策文件_示例政府网」「X - 示例网」「X｜示例网」「X--示例网」.
+_TITLE_SEPARATOR = re.compile(r"\s*[_|｜]\s*|\s+[-–—]+\s+|-{2,}|——")
+
+
+def html_page_title(source: str) -> str | None:
+    """The document title a page's <title> gives: the first part (between the site's
+    separators) that ends like a title; None when no part does (a site name only).
+
+    >>> html_page_title("<html><head><title>示例市停车管理办法_政策文件_示例市政府网</title></head></html>")
+    '示例市停车管理办法'
+    >>> html_page_title("<title>示例市政府网</title>") is None
+    True
+    """
+    from html import unescape
+
+    from policydiff.ingest.patterns import ends_title
+
+    match = _TITLE_ELEMENT.search(source[:20000])
+    if not match:
+        return None
+    for part in _TITLE_SEPARATOR.split(unescape(match["text"]).strip()):
+        part = part.strip()
+        if part and ends_title(part):
+            return part
+    return None
+
+
 def html_to_text(source: str) -> str:
     """Block-level text of an HTML document, one block per line.
 
