@@ -116,6 +116,7 @@ def test_view_toggle(opened):
     assert card.locator(".sbs").is_visible()
     assert card.locator(".sbs-old").is_visible() and card.locator(".sbs-new").is_visible()
     assert not card.locator(".redline").is_visible()
+    page.get_by_label("保留 (2)").check()  # unchanged measures start hidden
     assert page.locator("#change-1 .redline").is_visible()  # unchanged: its only text stays
     page.get_by_label("行内修订").check()
     assert card.locator(".redline").is_visible() and not card.locator(".sbs").is_visible()
@@ -123,11 +124,14 @@ def test_view_toggle(opened):
 
 def test_filters_by_kind_and_flag(opened):
     page = opened.page
+    # the changes first: unchanged measures start hidden behind their checkbox
+    assert opened.visible_cards() == ["change-2", "change-3", "change-4", "change-5", "change-6", "change-8"]
+    assert page.locator("#shown-count").inner_text() == "显示 6 / 8 项变更"
+    page.get_by_label("保留 (2)").check()
     assert len(opened.visible_cards()) == 8
     assert page.locator("#shown-count").inner_text() == "显示 8 / 8 项变更"
     page.get_by_label("保留 (2)").uncheck()
     assert opened.visible_cards() == ["change-2", "change-3", "change-4", "change-5", "change-6", "change-8"]
-    assert page.locator("#shown-count").inner_text() == "显示 6 / 8 项变更"
     page.select_option("#flag-filter", "money")
     assert opened.visible_cards() == ["change-3"]
     assert page.locator("#changelist li[data-for='change-3']").is_visible()
@@ -139,8 +143,7 @@ def test_filters_by_kind_and_flag(opened):
 
 def test_cited_anchor_is_revealed_even_when_filtered(opened):
     page = opened.page
-    page.get_by_label("保留 (2)").uncheck()
-    assert "change-1" not in opened.visible_cards()
+    assert "change-1" not in opened.visible_cards()  # unchanged: hidden at first
     page.evaluate("window.location.hash = '#old-1'")
     page.wait_for_function("document.getElementById('change-1').offsetParent !== null")
 

@@ -133,7 +133,7 @@ def test_cues_come_from_css_not_text(small):
 def test_summary_counts_and_verdict(small):
     c, _, doc = small
     summary = doc.get_element_by_id("summary")
-    counts = {tr.get("data-kind"): int(tr.find_class("count")[0].text) for tr in summary.xpath(".//tr[@data-kind]")}
+    counts = {li.get("data-kind"): int(li.find_class("count")[0].text) for li in summary.xpath(".//li[@data-kind]")}
     assert counts == {k.value: c.summary()[k.value] for k in ChangeKind}
     flags = {li.get("data-flag"): int(li.find_class("count")[0].text) for li in summary.xpath(".//li[@data-flag]")}
     assert flags == {"renumbered": 0, "moved": 1, "money": 1, "percent": 1}

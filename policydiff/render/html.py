@@ -88,13 +88,32 @@ def redline_html(segments) -> Markup:
             continue
         if op == "=":
             parts.append(str(escape(text)))
-        elif op == "-":
-            parts.append(f"<del>{escape(text)}</del>")
-        elif op == "+":
-            parts.append(f"<ins>{escape(text)}</ins>")
+        elif op in ("-", "+"):
+            parts.append(_marked("del" if op == "-" else "ins", text))
         else:
             raise ValueError(f"unknown segment operation {op!r}")
     return Markup("".join(parts))
+
+
+def _marked(tag: str, text: str) -> str:
+    r"""<del>/<ins> for one segment. Line ends at either edge of it get an element of their
+    own (class "eol": a 「↵」 cue and no brackets), so that the closing 「］」 of an insertion
+    that ends a line stays on that line instead of opening the next one; the text is the
+    same, so the lossless rule holds.
+
+    >>> _marked("ins", "新句。\n")
+    '<ins>新句。</ins><ins class="eol">\n</ins>'
+    """
+    body = text.strip("\n")
+    if not body:
+        return f'<{tag} class="eol">{escape(text)}</{tag}>'
+    lead = text[:len(text) - len(text.lstrip("\n"))]
+    trail = text[len(text.rstrip("\n")):]
+    out = f'<{tag} class="eol">{escape(lead)}</{tag}>' if lead else ""
+    out += f"<{tag}>{escape(body)}</{tag}>"
+    if trail:
+        out += f'<{tag} class="eol">{escape(trail)}</{tag}>'
+    return out
 
 
 def side_html(segments, side: str) -> Markup:

@@ -202,6 +202,7 @@ LABELS: dict[str, dict[str, str]] = {
         "xlsx.sheet_provenance": "来源",
         "xlsx.old_numbers": "原条号",
         "xlsx.new_numbers": "新条号",
+        "recon.fold": "展开对账表（旧版 {old} 项、新版 {new} 项措施逐项列出）",
         "list_sep": "、",
     },
     "en": {
@@ -388,6 +389,7 @@ LABELS: dict[str, dict[str, str]] = {
         "xlsx.sheet_provenance": "Provenance",
         "xlsx.old_numbers": "Old numbers",
         "xlsx.new_numbers": "New numbers",
+        "recon.fold": "Show the reconciliation tables ({old} old and {new} new measures, one row each)",
         "list_sep": ", ",
     },
 }

@@ -46,23 +46,38 @@
     });
   }
 
-  /* A cited anchor (#old-5) must always be reachable: reveal its card if a filter hid it. */
+  /* A cited anchor (#old-5) must always be reachable: reveal its card if a filter hid it
+     (unchanged measures start hidden), open the folded table that holds it. */
   function revealTarget() {
     var id = decodeURIComponent(window.location.hash.slice(1));
     if (!id) { return; }
     var target = document.getElementById(id);
-    var card = target && target.closest ? target.closest(".change") : null;
+    if (!target || !target.closest) { return; }
+    var moved = false;
+    var fold = target.closest("details");
+    if (fold && !fold.open) { fold.open = true; moved = true; }
+    var card = target.closest(".change");
     if (card && card.hidden) {
       card.hidden = false;
-      target.scrollIntoView();
+      var item = listItems[card.id];
+      if (item) { item.hidden = false; }
+      moved = true;
     }
+    if (moved) { target.scrollIntoView(); }
+  }
+
+  /* Anchor targets clear the sticky bar: its height as --sticky (CSSOM, allowed by the CSP). */
+  function measureBar() {
+    root.style.setProperty("--sticky", controls.offsetHeight + "px");
   }
 
   kindBoxes.forEach(function (box) { box.addEventListener("change", applyFilters); });
   if (flagSelect) { flagSelect.addEventListener("change", applyFilters); }
   viewRadios.forEach(function (radio) { radio.addEventListener("change", applyView); });
   window.addEventListener("hashchange", revealTarget);
+  window.addEventListener("resize", measureBar);
   controls.hidden = false;
+  measureBar();
   applyView();
   applyFilters();
   revealTarget();
