@@ -47,6 +47,9 @@ __all__ = [
     # numerals (re-exported from numerals.py)
     "CIRCLED", "CN_DIGITS", "CN_NUMERAL_CHARS", "cn_to_int", "numeral_to_int", "parse_measure_label",
     "roman_to_int",
+    # clause words
+    "EFFECTIVE_VERBS", "EFFECTIVE_VERB_PATTERN", "ISSUE_DAY_WORDS", "ISSUE_DAY_PATTERN", "ISSUE_DAY_RE",
+    "REPEAL_VERBS", "REPEAL_VERB_PATTERN",
     # document nouns
     "DOC_NOUNS", "TITLE_KINDS", "DOC_NOUN_PATTERN", "TITLE_KIND_PATTERN", "SELF_REFERENCE_RE",
     # commands
@@ -221,6 +224,25 @@ DOC_NOUN_PATTERN = _alternation(DOC_NOUNS)
 TITLE_KIND_PATTERN = _alternation(TITLE_KINDS)
 # 本办法 / 本实施办法 / 本若干措施: the text naming itself.
 SELF_REFERENCE_RE = re.compile(rf"本(?:实施)?{DOC_NOUN_PATTERN}")
+
+
+# ----------------------------------------------------------------------------- clause words
+# The verbs of the clauses that start and end a document's life, and the day a relative
+# 施行 clause counts from. The ingest reader (施行/repeal clauses → front matter), the
+# structure parser (a closing clause is not part of the last measure) and the status core
+# (clauses scanned in the text) read the same words.
+
+# 「本办法自…起施行」: the verbs that bring a text into force (试行: on trial, still in force).
+EFFECTIVE_VERBS = ("施行", "实施", "生效", "执行", "试行")
+EFFECTIVE_VERB_PATTERN = _alternation(EFFECTIVE_VERBS)
+# 「自印发之日起施行」: the day of issue a 施行 clause may count from.
+ISSUE_DAY_WORDS = ("印发", "发布", "公布", "签发", "下发", "发文", "颁布")
+ISSUE_DAY_PATTERN = rf"{_alternation(ISSUE_DAY_WORDS)}之日"
+ISSUE_DAY_RE = re.compile(ISSUE_DAY_PATTERN)
+# 「原《…》同时废止」: the verbs of a repeal, longest first (停止执行 before 执行 matters: a
+# repeal is not a commencement).
+REPEAL_VERBS = ("停止执行", "不再执行", "废止", "失效")
+REPEAL_VERB_PATTERN = _alternation(REPEAL_VERBS)
 
 
 # ----------------------------------------------------------------------------- commands

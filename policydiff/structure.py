@@ -100,7 +100,8 @@ from .ingest import patterns as P
 from .ingest.chrome import is_page_tools
 from .ingest.patterns import fold
 from .model import Block, BlockKind, Document, DocumentMeta
-from .lexicon import (CIRCLED, CN_NUMERAL_CHARS, DATE_PATTERN, DOC_NO_BARE, DOC_NOUN_PATTERN, YEAR_PATTERN,
+from .lexicon import (CIRCLED, CN_NUMERAL_CHARS, DATE_PATTERN, DOC_NO_BARE, DOC_NOUN_PATTERN, REPEAL_VERB_PATTERN,
+                      YEAR_PATTERN,
                       cn_to_int, roman_to_int)
 
 __all__ = [
@@ -547,9 +548,9 @@ _CLOSING = re.compile(
     rf"^本[^，。,；;]{{0,16}}?{_DOC_NOUN}[^。]*?(?:施行|起实施|起执行|生效|负责解释|解释权|有效期|同时废止)"
     # 「以上措施自…起施行」「上述政策有效期…」: the same clause naming the text as 以上/上述
     rf"|^(?:以上|上述)[^，。,；;]{{0,12}}?{_DOC_NOUN}[^。]*?(?:施行|起实施|起执行|生效|负责解释|解释权|有效期)"
-    r"|^原[《“\"].*?(?:废止|停止执行|不再执行)"
+    rf"|^原[《“\"].*?{REPEAL_VERB_PATTERN}"
     # a sentence of its own that repeals a named text: 「2029年…发布的《示例规定》同时废止。」
-    r"|^[^。；;，,《]{0,40}《[^《》]{1,80}》[^。；;《]{0,40}?(?:废止|停止执行|不再执行)"
+    rf"|^[^。；;，,《]{{0,40}}《[^《》]{{1,80}}》[^。；;《]{{0,40}}?{REPEAL_VERB_PATTERN}"
     r"|^(?:特此通知|特此公告)"
 )
 # An attachment heading: 附件 / 附件1： / 附表 / 附录 (alone or followed by a colon).

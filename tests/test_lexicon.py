@@ -138,3 +138,21 @@ def test_no_module_lists_document_nouns_itself():
     run_of_nouns = re.compile(r"办法\|规定|措施\|办法|规定\|意见|细则\|条例")
     offenders = [str(p.relative_to(PACKAGE)) for p, text in _sources() if run_of_nouns.search(text)]
     assert offenders == []
+
+
+def test_no_module_lists_clause_verbs_itself():
+    """施行 verbs, repeal verbs and the day-of-issue words have one home too (the ingest
+    reader and the status core had two lists of 之日 words that differed: 下发 vs 发文)."""
+    runs = re.compile(r"印发\|发布|停止执行\|不再执行|废止\|停止执行|施行\|实施\|")
+    offenders = [str(p.relative_to(PACKAGE)) for p, text in _sources() if runs.search(text)]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("word", lexicon.ISSUE_DAY_WORDS)
+def test_ingest_and_status_read_the_same_day_of_issue(word):
+    from policydiff.status.clauses import scan_clauses
+
+    text = f"示例市测试办法(测试用虚构文本)\n第一条 测试。\n第二条 本办法自{word}之日起施行。\n2024年5月6日"
+    meta = extract_metadata(text)
+    assert meta.effective_clause and word in meta.effective_clause
+    assert [c.on_issue for c in scan_clauses(text) if c.kind == "effective"] == [True]

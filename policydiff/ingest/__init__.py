@@ -57,7 +57,7 @@ from policydiff.ingest.decoding import canonical_encoding, decode
 from policydiff.ingest.formats import CONVERTED, REFUSED, detect_format, mhtml_html, refusal
 from policydiff.ingest.markup import declared_html_charset, html_page_title, html_to_text, markdown_to_text
 from policydiff.ingest.meta import extract_metadata, metadata_notes, extract_repeals
-from policydiff.lexicon import find_cn_dates, parse_cn_date
+from policydiff.lexicon import EFFECTIVE_VERB_PATTERN, ISSUE_DAY_PATTERN, find_cn_dates, parse_cn_date
 from policydiff.model import DocumentMeta, Repeal
 
 __all__ = [
@@ -177,7 +177,7 @@ def _merge_page_facts(meta: DocumentMeta, chrome: Chrome) -> DocumentMeta:
         changes["effective"] = parse_cn_date(fields["施行日期"])
     # 「自印发之日起施行」 in a text without a signature date: the page's 成文日期 is that day.
     if meta.effective is None and meta.effective_clause and changes.get("issued") \
-            and re.search(r"自\s*(?:印发|发布|公布|签发|发文|颁布)之日起?\s*(?:施行|实施|生效|执行)", meta.effective_clause):
+            and re.search(rf"自\s*{ISSUE_DAY_PATTERN}起?\s*{EFFECTIVE_VERB_PATTERN}", meta.effective_clause):
         changes["effective"] = changes["issued"]
     if not meta.issuers and "发文机关" in fields:
         issuers = tuple(n for n in re.split(r"[、，,\s]+", fields["发文机关"]) if n)

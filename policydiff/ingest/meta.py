@@ -11,14 +11,15 @@ import re
 
 from policydiff.ingest import patterns as P
 from policydiff.ingest.chrome import BRACKET_FIELD
-from policydiff.lexicon import (CN_NUMERAL_CHARS, DATE_PATTERN, DATE_RE, DOC_NO_BARE, YEAR_PATTERN, find_cn_dates,
-                               parse_cn_date)
+from policydiff.lexicon import (CN_NUMERAL_CHARS, DATE_PATTERN, DATE_RE, DOC_NO_BARE, EFFECTIVE_VERB_PATTERN,
+                                ISSUE_DAY_RE, REPEAL_VERB_PATTERN, YEAR_PATTERN, find_cn_dates,
+                                parse_cn_date)
 from policydiff.model import DocumentMeta, Repeal
 
 # ---------------------------------------------------------------- repeal clauses
 
 # The verbs of a repeal, longest first; 同时/一并/予以 ... are adverbs in front of them.
-_REPEAL_VERB = re.compile(r"(?:同时|一并|予以|即行|相应|均)?(?P<verb>停止执行|不再执行|废止|失效)(?=[。；;，,）)\s]|$)")
+_REPEAL_VERB = re.compile(rf"(?:同时|一并|予以|即行|相应|均)?(?P<verb>{REPEAL_VERB_PATTERN})(?=[。；;，,）)\s]|$)")
 # An order number in a sentence (「2002年4月30日示例市人民政府令第122号发布的《X》」「《X》（省政府
 # 令第203号）」): its issuer starts after a date or at a non-Han character.
 _ORDER_IN_TEXT = r"(?:(?<=日)|(?<![\u4e00-\u9fff]))(?![日年月])[\u4e00-\u9fff]{2,30}?令\s*第\s*\d{1,4}\s*号"
@@ -106,7 +107,7 @@ def extract_repeals(text: str) -> tuple[Repeal, ...]:
 
 
 # 「决定废止下列2件规章：」 over one line per document (「一、《X》」「2.《Y》（…号）；」).
-_LIST_LEAD = re.compile(r"^[^\n。]*?(?P<verb>废止|停止执行|不再执行)(?:下列|以下|如下)[^\n。]{0,20}[:：]\s*$",
+_LIST_LEAD = re.compile(rf"^[^\n。]*?(?P<verb>{REPEAL_VERB_PATTERN})(?:下列|以下|如下)[^\n。]{{0,20}}[:：]\s*$",
                         re.MULTILINE)
 _LISTED_ITEM = re.compile(
     rf"^\s*(?:[（(]?[\d{CN_NUMERAL_CHARS}]+[）)、.．]\s*)?(?:{_ITEM.pattern})\s*[；;。，,]?\s*$")
@@ -132,7 +133,7 @@ def _listed_repeals(text: str, found: list[Repeal]) -> list[Repeal]:
 
 # A repeal verb in front of the documents it repeals, as a decision: 决定/宣布/现/予以/同时
 # /一并 before it, the first document right after it.
-_VERB_FIRST = re.compile(rf"(?:决定|宣布|现|予以|同时|一并)(?P<verb>废止|停止执行|不再执行)(?=《|{DOC_NO_BARE})")
+_VERB_FIRST = re.compile(rf"(?:决定|宣布|现|予以|同时|一并)(?P<verb>{REPEAL_VERB_PATTERN})(?=《|{DOC_NO_BARE})")
 
 
 def _tidy_doc_no(doc_no: str | None) -> str | None:
@@ -145,7 +146,7 @@ _NOTICE = re.compile(r"^(?P<issuers>.*?)(?:关于)?(?:印发|转发|发布|颁�
 _ABOUT = re.compile(r"^(?P<issuers>.+?)(?:关于|转发|印发)")
 _HEADER_DATE = re.compile(rf"^\s*[（(]?\s*(?P<date>{YEAR_PATTERN}\s*年[^日]{{1,8}}日)")
 _ENACTED = re.compile(r"通过|修订|修正|公布|发布|印发|颁布")
-_EFFECTIVE_WORD = re.compile(r"(?:施行|实施|生效)(?!的)")
+_EFFECTIVE_WORD = re.compile(rf"(?<!停止)(?<!不再){EFFECTIVE_VERB_PATTERN}(?!的)")
 # 「本办法自2025年1月1日起施行」「自印发之日起实施」「本通知于2025年1月1日起执行」.
 # 自 after 来/各/独/亲/擅/出/源 is another word (来自, 各自 ...); 于 only before a date
 # (属于, 对于 ... are not clauses); 停止执行/不再执行 are repeals, not commencement.
@@ -161,7 +162,7 @@ _EFFECTIVE_CORE = re.compile(
     rf"(?:(?:(?<![来各独亲擅出源])自|于(?=\s{{0,10}}{YEAR_PATTERN}\s{{0,10}}年))"
     r"\s{0,10}(?P<when>[^。；;，,\n]{1,30}?)\s{0,10}(?:起\s{0,10})?"
     rf"|(?P<bare>{DATE_PATTERN})\s{{0,10}}起\s{{0,10}})"
-    r"(?<!停止)(?<!不再)(?:施行|实施|生效|执行|试行)(?!的)"
+    rf"(?<!停止)(?<!不再){EFFECTIVE_VERB_PATTERN}(?!的)"
 )
 _CLAUSE_PART_END = re.compile(r"[。；;，,\n]")
 
@@ -200,7 +201,7 @@ def effective_clauses(text: str) -> list[EffectiveClause]:
     return found
 
 
-_RELATIVE_TO_ISSUE = re.compile(r"(?:印发|发布|公布|签发|发文|颁布)之日")
+_RELATIVE_TO_ISSUE = ISSUE_DAY_RE
 _PUBLISHED_LINE = re.compile(r"^\s*(?:发布时间|发布日期)\s*[:：]")
 # The top of a document: lines before the first prose or numbered line. Unit: lines;
 # range 3..40. Titles, 文号 and header date lines sit there.

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..lexicon import CN_NUMERAL_CHARS, SELF_REFERENCE_RE, cn_to_int, parse_cn_date
+from ..lexicon import (CN_NUMERAL_CHARS, EFFECTIVE_VERB_PATTERN, ISSUE_DAY_RE, SELF_REFERENCE_RE, cn_to_int,
+                       parse_cn_date)
 
 @dataclass(frozen=True)
 class Clause:
@@ -31,8 +32,8 @@ _SENTENCE_RE = re.compile(r"[^。；;\n]*[。；;]?")
 _EXPIRY_RE = re.compile(r"有效期(?:至|到|截至|截止(?:到|至)?)")
 _TERM_RE = re.compile(rf"有效期(?:为|是)?\s*(?P<n>[0-9０-９]{{1,2}}|[{CN_NUMERAL_CHARS}]{{1,3}})\s*年")
 _PREVAIL_RE = re.compile(r"(?:此前|以前|之前|过去)[^。；]*?与本[^。；]*?不一致的?[，,、]?\s*以本[^。；]*?为准")
-EFFECTIVE_RE = re.compile(r"自(?P<when>[^。；，,]{1,30}?)起(?:施行|实施|执行|生效)")
-ON_ISSUE_RE = re.compile(r"(?:印发|发布|公布|签发|下发|颁布)之日")
+EFFECTIVE_RE = re.compile(rf"自(?P<when>[^。；，,]{{1,30}}?)起{EFFECTIVE_VERB_PATTERN}")
+ON_ISSUE_RE = ISSUE_DAY_RE
 # A validity clause speaks of the document itself (「本办法有效期至…」); 「许可证有效期为5年」
 # inside an article is about something else and must not end the document.
 
