@@ -23,16 +23,21 @@ from hypothesis import strategies as st
 from policydiff.errors import BadInputError
 from policydiff.ingest import MAX_TEXT_CHARS, MAX_TEXT_LINES, ingest
 from policydiff.ingest.meta import effective_clauses
+from policydiff.lexicon import DATE_PATTERN
 from policydiff.structure import parse
 
 # The scanner before the fix: one pattern with a lazy unbounded prefix (quadratic on a long
 # unpunctuated line). Same rules otherwise; white space runs were unbounded (now ≤ 10).
+# Extended by the rules added since, in the same unbounded form: a date right before 起
+# without 自/于 (「本细则2014年10月30日起施行」, group `bare`) and 试行.
 OLD_EFFECTIVE_CLAUSE = re.compile(
-    r"[^。；;，,\n]*?(?:(?<![来各独亲擅出源])自|于(?=\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年))"
-    r"\s*(?P<when>[^。；;，,\n]{1,30}?)\s*(?:起\s*)?(?<!停止)(?<!不再)(?:施行|实施|生效|执行)(?!的)"
+    r"[^。；;，,\n]*?(?:(?:(?<![来各独亲擅出源])自|于(?=\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年))"
+    r"\s*(?P<when>[^。；;，,\n]{1,30}?)\s*(?:起\s*)?"
+    rf"|(?P<bare>{DATE_PATTERN})\s*起\s*)"
+    r"(?<!停止)(?<!不再)(?:施行|实施|生效|执行|试行)(?!的)"
 )
 
-PIECES = ["本办法", "自", "于", "2024年1月1日", "二〇二四年", "起", "施行", "实施", "生效", "执行", "停止",
+PIECES = ["本办法", "自", "于", "2024年1月1日", "二〇二四年", "起", "施行", "实施", "生效", "执行", "试行", "停止",
           "不再", "来", "各", "印发之日", "的", "。", "，", "；", "\n", " ", "第九条", "示例", "年", "有效期至"]
 
 
@@ -40,7 +45,8 @@ PIECES = ["本办法", "自", "于", "2024年1月1日", "二〇二四年", "起"
 @given(st.lists(st.sampled_from(PIECES), max_size=40))
 def test_clause_scanner_matches_the_old_pattern(pieces):
     text = "".join(pieces)
-    old = [(m.group(), m["when"], m.start(), m.end()) for m in OLD_EFFECTIVE_CLAUSE.finditer(text)]
+    old = [(m.group(), m["when"] if m["when"] is not None else m["bare"], m.start(), m.end())
+           for m in OLD_EFFECTIVE_CLAUSE.finditer(text)]
     new = [(c.text, c.when, c.start, c.end) for c in effective_clauses(text)]
     assert new == old
 
