@@ -200,6 +200,25 @@ def test_doc_no_file_line_is_not_a_title_and_the_signature_is_closing():
     assert _closing(doc).endswith("（全文结束）")
 
 
+def test_a_long_left_hand_menu_is_page_chrome():
+    """Fifty-six menu links (「发展规划」「年度计划」 end like titles) above the breadcrumb: the
+    whole run is the page header, the headline under the breadcrumb is the title."""
+    ingested, doc = _load("long-menu-page.txt")
+    assert ingested.meta.title == "示例市保障房轮候管理规定(测试用虚构文本)"
+    assert "年度计划" not in ingested.text and ingested.meta.published == "2031-05-06"
+    assert len(doc.measures) == 3
+
+
+def test_letter_spaced_title():
+    text = "示 例 市 停 车 管 理 办 法\n第一条 为了测试。\n第二条 本办法自2031年1月1日起施行。\n"
+    assert ingest(text.encode("utf-8"), "rule.txt").meta.title == "示例市停车管理办法"
+
+
+def test_a_labelled_line_is_not_an_issuer_line():
+    """「责任单位：示例局」 above a date is not a signature."""
+    assert not P.is_org_line("责任单位：示例局") and P.is_org_line("示例局、示例厅")
+
+
 def test_page_title_element_is_the_last_resort():
     """A page whose body has no title line and no page headline or metadata block: the
     <title>, without the site's name after 「_」, is the title."""

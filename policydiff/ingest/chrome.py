@@ -109,8 +109,10 @@ _CODE = re.compile(
 # Chrome lines are short; a longer line is never treated as a marker. Unit: characters
 # of the stripped line; range 20..200.
 MARKER_MAX = 80
-# The header is looked for in the first lines only. Unit: lines; range 5..100.
-HEADER_SCAN_MAX = 40
+# The header is looked for in the first lines only (the scan also stops at the first line
+# of prose). Unit: lines; range 5..300. A site's left-hand menu alone runs to 30-60 links
+# (a saved 重庆 page has 40 header lines); 40 cut such a header short.
+HEADER_SCAN_MAX = 150
 
 # Page fields, possibly several on one line (「发文机关： 国务院  成文日期： 2024年01月01日」),
 # their labels possibly spread out with white space (「文　　号：」「名 称：」).

@@ -363,9 +363,20 @@ def _top_lines(lines: list[str]) -> list[str]:
 
 def _is_title_line(line: str) -> bool:
     return (not P.is_sentence(line) and not P.is_date_only(line) and not P.is_doc_no_line(line)
-            and not _HEADER_DATE.match(line) and P.ends_title(line) and len(line) <= 200
+            and not _HEADER_DATE.match(line) and P.ends_title(_unspaced(line)) and len(line) <= 200
             and not P.is_masthead(line) and not P.is_doc_no_file_line(line)
             and not BRACKET_FIELD.match(P.fold(line)))
+
+
+# A title set with a space after every character (「示 例 市 停 车 管 理 办 法」), as letterheads
+# and Word files print short titles. Only when every gap is white space.
+_LETTER_SPACED = re.compile(r"[\u4e00-\u9fff](?:[ \u3000\u00a0]+[\u4e00-\u9fff（）()《》]){3,}")
+
+
+def _unspaced(line: str) -> str:
+    """A letter-spaced title line without its spaces; any other line as it is."""
+    body = line.strip()
+    return P.squash(body) if _LETTER_SPACED.fullmatch(body) else line
 
 
 # Bracketed labels that give the title (「【法规标题】示例条例」).
@@ -625,7 +636,7 @@ def _extract_metadata(clean_text: str) -> DocumentMeta:
     spaced_issuers: tuple[str, ...] = ()
     for line in top if title is None else ():
         if _is_title_line(line):
-            title = _issued_document_title(line, lines)
+            title = _issued_document_title(_unspaced(line), lines)
             spaced = _SPACED_ISSUER.fullmatch(title)
             if spaced and P.ends_title(spaced["title"]) and _split_issuers(spaced["issuer"]):
                 title, spaced_issuers = spaced["title"], _split_issuers(spaced["issuer"])

@@ -164,7 +164,7 @@ def is_org_line(line: str) -> bool:
     """A line of organisation names only (「示例市人民政府」「示例局、示例厅」): a signature's
     issuer line."""
     body = bare(line).rstrip("、，,")
-    if not body or len(body) > 60 or is_sentence(body):
+    if not body or len(body) > 60 or is_sentence(body) or ":" in body or "：" in body:
         return False
     names = [name for name in re.split(r"[、，,\s]+", fold(body)) if name]
     return bool(names) and all(ORG_END.search(name) and len(name) >= 2 for name in names)
