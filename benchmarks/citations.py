@@ -18,6 +18,9 @@ citations of the new text. For each pair (old -> new) the script runs
    article level alone. Target >= 99 %. Every disagreement is listed with both texts and
    the hand judgement recorded in benchmarks/citations_judgements.json (tool error, or a
    real stale citation in the official text; an unjudged one is flagged);
+2b. **seeded stale citations**: the corpus holds no stale citation, so each updated one is
+   written back with its old number in an in-memory copy of the new text and the check
+   is run again: the share flagged `stale`;
 3. **grammar precision and recall** on hand-checked samples of 200 mentions
    (benchmarks/citations_grammar_sample.tsv, "dev", and citations_grammar_heldout.tsv,
    drawn after the fixes the dev sample led to): mentions are drawn from every
@@ -145,6 +148,45 @@ def revision_figures(corpus: Path, manifest: dict, judgements: dict) -> dict:
     return {"pairs": n_pairs, "found": found, "statuses": statuses, "population": population, "agree": agree,
             "agree_article": agree_article, "disagreements": disagreements, "moved": moved, "agree_moved": agree_moved,
             "seconds": time.perf_counter() - t0}
+
+
+# --------------------------------------------------------------------------- 2b: seeded stale citations
+
+def seeded_stale(corpus: Path, manifest: dict) -> dict:
+    """The corpus has no stale citation to find, so this makes them: for every citation the
+    new text updated (status `updated`, target 1:1), a copy of the new version in which
+    that one citation is written back with its old number — the drafting error the check
+    exists for — and the check is run again on it. In memory only: no altered text is
+    kept or shown as policy text. Expected: `stale` every time."""
+    from policydiff.model import Document
+
+    seeded = found = 0
+    misses = []
+    for doc, a, b in pairs(corpus, manifest):
+        old, new = load(corpus, doc["slug"], a), load(corpus, doc["slug"], b)
+        report = check_revision(compare(old, new))
+        for ch in report.internal:
+            if ch.side != "old" or ch.status != "updated" or ch.citation.scope != "internal" \
+                    or ch.target_change not in ("unchanged", "modified") or "条" not in ch.citation.text \
+                    or "条" not in ch.written.text:
+                continue  # an element that writes no article (「、第三项」) cannot be written back alone
+            w = ch.written
+            block = new.document.measures[w.ordinal - 1]
+            # the old citation's number in the new citation's wording (「本法第十条」 stays 「本法第…」)
+            old_number = ch.citation.text[ch.citation.text.index("第"):] if "第" in ch.citation.text else ch.citation.text
+            written_number = w.text[w.text.index("第"):] if "第" in w.text else w.text
+            reverted = w.text[:len(w.text) - len(written_number)] + old_number
+            text = block.text[:w.start] + reverted + block.text[w.end:]
+            blocks = tuple(replace(bl, text=text) if bl.index == block.index else bl for bl in new.document.blocks)
+            variant = replace(new, document=Document(text=new.document.text, blocks=blocks, meta=new.document.meta))
+            again = check_revision(compare(old, variant))
+            seeded += 1
+            hit = [x for x in again.internal if x.side == "old" and x.citation == ch.citation]
+            if hit and hit[0].status == "stale":
+                found += 1
+            else:
+                misses.append(f"{doc['slug']} {ch.citation.text} -> {hit[0].status if hit else 'missing'}")
+    return {"seeded": seeded, "found": found, "misses": misses}
 
 
 # --------------------------------------------------------------------------- 3
@@ -293,6 +335,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"      why: {d['judgement'].get('why', '')}")
     if verdicts:
         print("  disagreements by judgement: " + ", ".join(f"{k} {v}" for k, v in verdicts.most_common()))
+    st = seeded_stale(corpus, manifest)
+    if st["seeded"]:
+        print(f"seeded stale citations (an updated citation written back with its old number): "
+              f"{st['found']}/{st['seeded']} flagged stale = {st['found'] / st['seeded']:.3f}")
+        for miss in st["misses"]:
+            print(f"  missed: {miss}")
     for which, (path, seed) in SAMPLES.items():
         g = grammar_figures(corpus, path)
         if not g:

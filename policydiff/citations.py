@@ -859,12 +859,12 @@ def check_revision(c: Comparison) -> CitationReport:
         change = fate.get(ordinal)
         placed = _place_in_new(change, ordinal, cites, old, new, fate) if change is not None else {}
         for cite in cites:
-            written, covering = placed.get((cite.start, cite.end), (None, None))
+            written, covering, rewritten = placed.get((cite.start, cite.end), (None, None, False))
             if written is not None:
                 matched_new.add((written.ordinal, written.start, written.end))
             if covering is not None:
                 matched_new.add((covering.ordinal, covering.start, covering.end))
-            checks.append(_check_old(cite, written, covering, old, new, fate))
+            checks.append(_check_old(cite, written, covering, old, new, fate, rewritten))
     for ordinal in sorted(new.citations):
         for cite in new.citations[ordinal]:
             if cite.scope not in ("internal", "relative") or (ordinal, cite.start, cite.end) in matched_new:
@@ -907,10 +907,11 @@ def _context(text: str, start: int, end: int) -> str:
 
 
 def _place_in_new(change: Change, ordinal: int, cites: Sequence[Citation], old: _Version, new: _Version,
-                  fate: Mapping[int, Change]) -> dict[tuple[int, int], tuple[Citation | None, Citation | None]]:
+                  fate: Mapping[int, Change]) -> dict[tuple[int, int], tuple[Citation | None, Citation | None, bool]]:
     """For each citation of old measure `ordinal`: (the self-citation written at the same
-    place in the successor measure(s), or None; the range start when the target's
-    successor is not written but lies inside a written range 「第七十八条至第八十条」).
+    place in the successor measure(s), or None; the range end when the target's
+    successor is not written but lies inside a written range 「第七十八条至第八十条」; True
+    when the place was found by position alone, the words around it rewritten).
 
     The place is the old citation expression's span mapped through the change's redline.
     Inside the new expressions found there, the one that cites the predicted successor is
@@ -947,6 +948,7 @@ def _place_in_new(change: Change, ordinal: int, cites: Sequence[Citation], old: 
         return ratio(old_ctx, new_ctx) / 100.0 >= CONTEXT_MIN
 
     out: dict[tuple[int, int], tuple[Citation | None, Citation | None]] = {}
+    rewritten: set[tuple[int, int]] = set()  # matched by position alone, in rewritten words
     for cite in cites:
         group = old_groups[cite.group]
         g_lo = map_offset(segments, base + group[0].start)
@@ -969,15 +971,23 @@ def _place_in_new(change: Change, ordinal: int, cites: Sequence[Citation], old: 
             if hits:
                 out[(cite.start, cite.end)] = (hits[0].citation, None)
                 continue
+            same_number = sorted((p for p in near if p.citation.scope == "internal"
+                                  and p.citation.article_key == cite.article_key), key=by_position)
+            # the old number kept at the very place of the old citation (its span, mapped
+            # through the redline, overlaps), or in the same words around it: evidence of
+            # a stale citation as strong as a hit is of an updated one. Elsewhere in a
+            # rewritten passage the same number may be a new article's (慈善法 2016 第一百零一条
+            # 「本法第二十七条」 against 2023 「违反本法第二十七条规定的」 about another duty).
+            same_number = [p for p in same_number
+                           if min(p.end, hi) - max(p.start, lo) > 0 or same_place(p, cite, group)]
+            if same_number:
+                out[(cite.start, cite.end)] = (same_number[0].citation, None)
+                if not same_place(same_number[0], cite, group):
+                    rewritten.add((cite.start, cite.end))
+                continue
             covering = _covering_range(near, successors, new)
             if covering is not None:
                 out[(cite.start, cite.end)] = covering
-                continue
-            same_number = sorted((p for p in near if p.citation.scope == "internal"
-                                  and p.citation.article_key == cite.article_key), key=by_position)
-            same_number = [p for p in same_number if same_place(p, cite, group)]
-            if same_number:
-                out[(cite.start, cite.end)] = (same_number[0].citation, None)
                 continue
         positional = sorted((p for p in placed if min(p.end, hi) - max(p.start, lo) > 0), key=by_position)
         if cite.scope == "relative":
@@ -987,7 +997,7 @@ def _place_in_new(change: Change, ordinal: int, cites: Sequence[Citation], old: 
             if same_place(p, cite, group):
                 out[(cite.start, cite.end)] = (p.citation, None)
                 break
-    return out
+    return {key: (written, covering, key in rewritten) for key, (written, covering) in out.items()}
 
 
 def _covering_range(near: Sequence[_Placed], successors: tuple[int, ...], new: _Version
@@ -1017,7 +1027,7 @@ def _mapped_units(old: _Version, new: _Version, o_ord: int, n_ord: int,
 
 
 def _check_old(cite: Citation, written: Citation | None, covering: Citation | None, old: _Version,
-               new: _Version, fate: Mapping[int, Change]) -> InternalCheck:
+               new: _Version, fate: Mapping[int, Change], rewritten: bool = False) -> InternalCheck:
     t_ord, paragraphs, items, reason = old.target_of(cite)
     if t_ord is None:
         return InternalCheck(side="old", citation=cite, target=None, written=written, status="unresolved",
@@ -1079,6 +1089,10 @@ def _check_old(cite: Citation, written: Citation | None, covering: Citation | No
             # a merge is where an alignment most often hides a split (part of the old
             # article went elsewhere): the old number may still be right
             reason += f" (the target was merged into {predicted.article_label}: check by hand)"
+        if rewritten:
+            # the old number stands where the old citation was, but the words around it
+            # were rewritten: it may be a new article that happens to have that number
+            reason += " (the sentence around it was rewritten: check by hand)"
         return InternalCheck(status="stale", reason=reason, **common)
     return InternalCheck(status="retargeted", reason=f"predicted {predicted.label}", **common)
 
