@@ -179,3 +179,28 @@ def test_table_layout_in_chromium_and_screenshot(browser, tmp_path):  # noqa: F8
         watched.page.screenshot(path=str(SCREENSHOTS / "table-small.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_pdf_is_the_printed_report_with_folds_open(browser, tmp_path):  # noqa: F811  (chromium present)
+    """`report --format pdf`: Chromium prints the page; the folded reconciliation tables
+    and the unchanged measures (hidden on screen) are in the PDF."""
+    import pypdfium2 as pdfium
+
+    from .conftest import run_cli
+
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text(fx.old_document().text, encoding="utf-8")
+    new.write_text(fx.new_document().text, encoding="utf-8")
+    result = run_cli("report", str(old), str(new), "--format", "pdf", "-o", str(tmp_path / "r.pdf"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = (tmp_path / "r.pdf").read_bytes()
+    assert data.startswith(b"%PDF-")
+    document = pdfium.PdfDocument(data)
+    try:
+        text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    finally:
+        document.close()
+    squashed = re.sub(r"\s+", "", text)
+    assert "旧版措施的去向" in squashed and "新版措施的来源" in squashed  # the folded tables, printed
+    assert "为了促进示例市科技创新" in squashed  # 第一条, unchanged: hidden on screen, printed
+    assert "展开对账表" not in squashed  # the fold's own summary line is not printed

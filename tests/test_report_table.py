@@ -241,3 +241,41 @@ def test_gold(name):
         diff = "".join(difflib.unified_diff(expected.decode().splitlines(True), rendered.decode().splitlines(True),
                                             "gold/" + name, "rendered", n=2))
         pytest.fail(f"{name} differs from its gold file:\n{diff[:4000]}")
+
+
+def test_no_text_side_in_every_table_format():
+    c = fx.no_text_comparison()
+    page = table_html(c)
+    assert "无法进行措施级比较" in page and "policydiff add FILE --work example-innovation --version 2021" in page
+    sheet = openpyxl.load_workbook(io.BytesIO(table_xlsx(c))).active
+    assert "未比较措施" in str(sheet.cell(row=2, column=1).value)
+    with zipfile.ZipFile(io.BytesIO(table_docx(c))) as archive:
+        assert "未比较措施".encode() in archive.read("word/document.xml")
+
+
+def test_english_table():
+    page = table_html(fx.comparison(), lang="en")
+    assert ">Before</th>" in page and ">After</th>" in page and "same as left" in page
+
+
+@pytest.mark.slow
+def test_every_corpus_pair_revisions_and_table_rows_account_for_everything(manifest):
+    """On every consecutive version pair of the corpus: the Word revision stream rebuilds
+    both texts exactly, and the 对照表 has every measure of both versions in one row."""
+    from policydiff.render.revisions import rebuild, revision_pieces, side_text
+
+    checked = 0
+    for document in manifest["documents"]:
+        versions = sorted(document["versions"], key=lambda v: v["date"])
+        for a, b in zip(versions, versions[1:]):
+            old = api.load_side(None, str(CORPUS / a["file"]))
+            new = api.load_side(None, str(CORPUS / b["file"]))
+            c = compare(old, new)
+            segments = [s for piece in revision_pieces(c) for s in piece.segments]
+            assert rebuild(segments, "old") == side_text(old.document.text), a["file"]
+            assert rebuild(segments, "new") == side_text(new.document.text), b["file"]
+            rows = table_rows(c)
+            assert accounted(rows, "old") == list(range(1, len(old.document.measures) + 1)), a["file"]
+            assert accounted(rows, "new") == list(range(1, len(new.document.measures) + 1)), b["file"]
+            checked += 1
+    assert checked >= 78
