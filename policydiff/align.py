@@ -174,6 +174,12 @@ class AlignSettings:
     # Minimum container score (0..1): 0.6 x share of measures that stayed together
     # (mean of Dice and overlap coefficient) + 0.4 x heading ratio.
     container_min: float = 0.4
+    # Containers of different kinds (节 -> 章, 一、 -> 第X章) match only when their
+    # measure content score is at least this (0..1; 1 = exactly the same measures) ...
+    cross_level_min_content: float = 0.75
+    # ... and with their score multiplied by this (0..1), so that a same-kind match on
+    # the same evidence wins.
+    cross_level_factor: float = 0.9
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -1163,8 +1169,7 @@ class _Aligner:
             row = []
             oh = normalize(oc.heading)
             for nc, nh in zip(new_c, new_heads):
-                if nc.level != oc.level:
-                    continue
+                cross_level = nc.level != oc.level
                 nset = new_held.get(nc.index, [])
                 shared = targets.get(nc.index, 0)
                 size = len(oset) + len(nset)
@@ -1176,6 +1181,13 @@ class _Aligner:
                 content = (shared / size + 0.5 * shared / smaller) if smaller else 0.0
                 head = _ratio(oh, nh)
                 score = 0.6 * content + 0.4 * head if size else head
+                if cross_level:
+                    # A section that became a chapter (2017 第三章's 第一节 -> 2023 第四章)
+                    # is the same container, of another kind: matched when it kept its
+                    # measures, below a same-kind match of the same evidence.
+                    if content < s.cross_level_min_content:
+                        continue
+                    score *= s.cross_level_factor
                 if score >= s.container_min:
                     row.append((new_pos[nc.index], score))
             rows.append(row)

@@ -109,3 +109,23 @@ def test_corpus_raw_markdown_chapters_are_containers():
         marked = [line for line in raw.split("\n") if line.startswith("## 第")]
         assert len([c for c in doc.containers if c.level == "chapter"]) == len(marked), path
         assert not any("## 第" in m.text for m in doc.measures), path
+
+
+def test_sections_of_a_chapter_that_became_chapters_are_mapped_as_such():
+    from policydiff.align import align
+
+    arts = [f"第{n}条 示例市第{n}项河道管理事项的具体规定，适用于第{n}类河道的日常维护与巡查工作。"
+            for n in "一二三四五六七八"]
+    old = ("示例市河道管理条例(测试用虚构文本)\n第一章 总则\n" + arts[0] + "\n" + arts[1] + "\n"
+           "第二章 管理\n第一节 规划\n" + arts[2] + "\n" + arts[3] + "\n第二节 建设\n" + arts[4] + "\n"
+           + arts[5] + "\n第三节 维护\n" + arts[6] + "\n" + arts[7] + "\n")
+    new = ("示例市河道管理条例(测试用虚构文本)\n第一章 总则\n" + arts[0] + "\n" + arts[1] + "\n"
+           "第二章 规划\n" + arts[2] + "\n" + arts[3] + "\n第三章 建设\n" + arts[4] + "\n" + arts[5] + "\n"
+           "第四章 维护\n" + arts[6] + "\n" + arts[7] + "\n")
+    old_doc, new_doc = structure.parse(old), structure.parse(new)
+    al = align(old_doc, new_doc)
+    pairs = {(old_doc.blocks[m.old].label if m.old is not None else None,
+              new_doc.blocks[m.new].label if m.new is not None else None) for m in al.containers}
+    assert {("第一节", "第二章"), ("第二节", "第三章"), ("第三节", "第四章"), ("第一章", "第一章")} <= pairs
+    # articles that went with their section are not moved
+    assert not any(m.moved for m in al.matches)
