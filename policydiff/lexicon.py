@@ -38,6 +38,8 @@ from .numerals import (  # re-exported: numerals.py is the numerals' home (see a
 )
 
 __all__ = [
+    # script
+    "fold",
     # 文号
     "DOC_NO_OPEN", "DOC_NO_CLOSE", "DOC_NO_PATTERN", "DOC_NO_RE", "ORDER_NO_PATTERN", "ORDER_NO_RE",
     "normalize_doc_no", "doc_no_year", "is_doc_no",
@@ -55,6 +57,32 @@ __all__ = [
     # commands
     "add_text_command", "add_text_hint",
 ]
+
+
+# ----------------------------------------------------------------------------- script
+# Traditional characters of the words the recognisers look for (第X條, 關於, 辦法, 發布時間,
+# 號 ...), each with its simplified form. Pages are published in both scripts (a site's
+# 繁體 version, Hong Kong/Macao/Taiwan reposts). Recognisers (ingest.patterns, structure) match on `fold(line)`;
+# the fold maps one character to one character, so a match's positions are those of
+# the original line and every value is sliced from the original (never rewritten).
+_TRADITIONAL = "條節編號於關則辦規細劃綱報決議見點單錄準範標務會廳區縣財發佈時間來廢執實員體統計書導問題覽瀏閱讀網頁擊設為數訪責輯掃閉頂權聯繫們電話傳郵熱線諮詢請紀釋複須說舉預負轉頒過訂併應簽兩總檢銀團協組黨級鄉鎮這稅衛環資產業農購質監創術領門開屆東廣華漢長"
+_SIMPLIFIED = "条节编号于关则办规细划纲报决议见点单录准范标务会厅区县财发布时间来废执实员体统计书导问题览浏阅读网页击设为数访责辑扫闭顶权联系们电话传邮热线咨询请纪释复须说举预负转颁过订并应签两总检银团协组党级乡镇这税卫环资产业农购质监创术领门开届东广华汉长"
+_FOLD = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
+_TRADITIONAL_SEARCH = re.compile(f"[{_TRADITIONAL}]").search
+
+
+def fold(text: str) -> str:
+    """`text` with the traditional characters of recognised words simplified; same length.
+
+    >>> fold("第十條　本辦法自發布之日起施行。")
+    '第十条　本办法自发布之日起施行。'
+    """
+    # Most text holds none of these characters: a C-speed search first, because
+    # str.translate with a mapping looks every character up in Python objects (fold was
+    # 3.8 s of a 1.4 M-character diff's 25 s profile).
+    if _TRADITIONAL_SEARCH(text) is None:
+        return text
+    return text.translate(_FOLD)
 
 
 # ----------------------------------------------------------------------------- 文号

@@ -98,11 +98,9 @@ from dataclasses import dataclass
 
 from .ingest import patterns as P
 from .ingest.chrome import is_page_tools
-from .ingest.patterns import fold
 from .model import Block, BlockKind, Document, DocumentMeta
 from .lexicon import (CIRCLED, CN_NUMERAL_CHARS, DATE_PATTERN, DOC_NO_BARE, DOC_NOUN_PATTERN, REPEAL_VERB_PATTERN,
-                      YEAR_PATTERN,
-                      cn_to_int, roman_to_int)
+                      YEAR_PATTERN, cn_to_int, fold, roman_to_int)
 
 __all__ = [
     "parse",
