@@ -805,31 +805,17 @@ class _Version:
 
 
 def correspondence(c: Comparison) -> tuple[CorrespondenceRow, ...]:
-    """The 条文序号对照表: one row per change, old labels -> new labels."""
+    """The 条文序号对照表: one row per change, old labels -> new labels, in the Comparison's
+    order (new document order, a removed measure where it stood) — the order of
+    `diff --format csv` (render.correspondence), so the two tables read alike."""
     old_measures = c.old.document.measures if c.old.document is not None else ()
     new_measures = c.new.document.measures if c.new.document is not None else ()
-    rows = []
-    for ch in c.changes:
-        rows.append(CorrespondenceRow(
-            old=tuple(ch.old), new=tuple(ch.new),
-            old_labels=tuple(measure_label(old_measures[o - 1]) for o in ch.old),
-            new_labels=tuple(measure_label(new_measures[n - 1]) for n in ch.new),
-            kind=ch.kind.value, similarity=float(ch.similarity), renumbered=ch.renumbered, moved=ch.moved,
-        ))
-    # old order first (an added measure sits after the old measure before it)
-    def key(row: CorrespondenceRow) -> tuple[int, int]:
-        if row.old:
-            return (min(row.old), 0)
-        return (_previous_old(c, min(row.new)), 1 + min(row.new))
-    return tuple(sorted(rows, key=key))
-
-
-def _previous_old(c: Comparison, new_ordinal: int) -> int:
-    best = 0
-    for ch in c.changes:
-        if ch.old and ch.new and max(ch.new) < new_ordinal:
-            best = max(best, max(ch.old))
-    return best
+    return tuple(CorrespondenceRow(
+        old=tuple(ch.old), new=tuple(ch.new),
+        old_labels=tuple(measure_label(old_measures[o - 1]) for o in ch.old),
+        new_labels=tuple(measure_label(new_measures[n - 1]) for n in ch.new),
+        kind=ch.kind.value, similarity=float(ch.similarity), renumbered=ch.renumbered, moved=ch.moved,
+    ) for ch in c.changes)
 
 
 def _segments_of(change: Change, old_texts: Sequence[str], new_texts: Sequence[str]) -> tuple[Segment, ...]:

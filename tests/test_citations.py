@@ -506,3 +506,27 @@ def test_cited_names_resolve_against_titles_and_aliases_or_not_at_all():
     assert resolve("被告人有示例诉讼法第二条规定情形") == "law-a"
     assert resolve("依照示例重名法第一条") is None  # two works: not guessed
     assert resolve("依照刑法第一条") is None  # not archived
+
+
+def test_correspondence_reads_like_diff_csv(report):
+    from policydiff.render.correspondence import correspondence_rows
+
+    theirs = [(row[0], row[1], row[2]) for row in correspondence_rows(report.comparison)]
+    ours = [("、".join(r.old_labels), "、".join(r.new_labels), r.kind) for r in report.correspondence]
+    assert ours == theirs
+
+
+def test_a_side_without_text_is_a_one_line_error(git_tmp, capsys):
+    from policydiff import api
+    from policydiff.cli import main
+
+    archive = api.init_archive(git_tmp / "versions")
+    api.add_version(archive, None, work="demo-innovation", version="2020", title=TITLE, no_text=True)
+    path = git_tmp / "new.txt"
+    path.write_text(TITLE + "\n" + "\n".join(f"第{small_cn_numeral(n)}条 {t}" for n, t in enumerate(NEW_ARTICLES, 1)),
+                    encoding="utf-8")
+    with pytest.raises(SystemExit) as exited:
+        main(["--archive", str(archive), "citations", "demo-innovation@2020", str(path)])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and err.count("\n") == 1 and err.startswith("Error: demo-innovation@2020")
+    assert "policydiff add FILE --work demo-innovation --version 2020 --replace" in err
