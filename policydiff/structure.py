@@ -668,13 +668,32 @@ def _closing_start(lines: list[str], last_line: int, last_cand: Candidate) -> in
         opening = lines[first].strip(_SPACE)
         first += 1
     clause_article = bool(_CLOSING.match(fold(opening)))
-    for line_no in range(first, len(lines)):
+    # A list of headlines closing the text (a site's related links without a label): from
+    # the first of at least RELATED_LIST_MIN trailing lines that all end like titles and
+    # hold no sentence; no 款 of an article reads like that.
+    tail = len(lines)
+    while tail > first and _headline(lines[tail - 1]):
+        tail -= 1
+    # (not a list that a line ending with a colon leads in: 「下列文件同时废止：」)
+    end = tail if len(lines) - tail >= RELATED_LIST_MIN and not lines[tail - 1].rstrip().endswith((":", "：")) \
+        else len(lines)
+    for line_no in range(first, end):
         line = fold(lines[line_no].lstrip(_SPACE))
         if _ANNEX.match(line) or _CLOSING.match(line) and (policy_style or not clause_article) \
                 or P.is_end_matter(line) or _signature_at(lines, line_no) or is_page_tools(line) \
                 or _footnote(lines, line_no):
             return line_no
-    return len(lines)
+    return end
+
+
+# Trailing headline lines that make a list of related links. Unit: lines; range 2..5.
+RELATED_LIST_MIN = 2
+
+
+def _headline(line: str) -> bool:
+    body = P.bare(line)
+    return bool(body) and not P.is_sentence(body) and not P.is_structure(body) and P.ends_title(body) \
+        and len(body) <= MAX_TITLE_CHARS and not body.startswith(("《", "“", "「"))
 
 
 # An editor's footnote: a circled number at a line start whose mark stands inside an earlier

@@ -387,3 +387,16 @@ def test_real_doc_file_reads_as_checked_by_hand(entry, soffice):
     _check_fields(entry, *_read(entry))
 
 
+
+
+def test_related_headlines_after_the_last_article_are_closing_text():
+    """A site's list of related headlines (no label) after the last article: not article
+    text. A list of repealed documents that the article leads in with a colon stays."""
+    text = ("示例市停车管理办法(测试用虚构文本)\n第一条 为了测试。\n第二条 本办法自2031年1月1日起施行。\n"
+            "示例市关于做好2031年停车工作的通知\n示例市停车收费管理办法\n")
+    doc = parse(ingest(text.encode("utf-8"), "page.txt").text)
+    assert doc.measures[-1].text == "本办法自2031年1月1日起施行。"
+    assert _closing(doc).startswith("示例市关于做好2031年停车工作的通知")
+    kept = ("示例市停车管理办法(测试用虚构文本)\n第一条 为了测试。\n第二条 下列文件同时废止：\n"
+            "示例市停车暂行办法\n示例市停车收费暂行规定\n")
+    assert parse(ingest(kept.encode("utf-8"), "rule.txt").text).measures[-1].text.endswith("示例市停车收费暂行规定")
