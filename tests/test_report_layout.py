@@ -177,6 +177,13 @@ def test_table_layout_in_chromium_and_screenshot(browser, tmp_path):  # noqa: F8
         assert styles[3] in ("none", "normal")  # no 「增」 cue in the table
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         watched.page.screenshot(path=str(SCREENSHOTS / "table-small.png"), full_page=True)
+        corpus = tmp_path / "table-corpus.html"
+        corpus.write_text(table_html(compare(api.load_side(None, str(CORPUS / "bj-69d0b35a/2021-11-26.md")),
+                                             api.load_side(None, str(CORPUS / "bj-69d0b35a/2024-09-27.md")))),
+                          encoding="utf-8")
+        other = Watched(context, corpus)
+        assert other.errors == []
+        other.page.screenshot(path=str(SCREENSHOTS / "table-corpus-top.png"))
     finally:
         context.close()
 

@@ -178,6 +178,9 @@ def styles_xml() -> bytes:
     for level in range(1, HEADING_LEVELS + 1):
         style(f"Heading{level}", f"heading {level}", outline=level - 1, size=(32, 28, 26)[level - 1], bold=True,
               center=level == 1, keep_next=True)
+    comment_ref = el(root, "style", {"type": "character", "styleId": "CommentReference"})
+    el(comment_ref, "name", {"val": "annotation reference"})
+    el(el(comment_ref, "rPr"), "sz", {"val": "16"})
     table = el(root, "style", {"type": "table", "styleId": "TableGrid"})
     el(table, "name", {"val": "Table Grid"})
     borders = el(el(table, "tblPr"), "tblBorders")
