@@ -1,7 +1,7 @@
 """Real documents as published: does `add` read the right values? (run by hand; prints
 markdown tables).
 
-    .venv/bin/python benchmarks/realdocs.py [--details] [--no-corpus] [--no-pdf20]
+    .venv/bin/python benchmarks/realdocs.py [--details] [--no-corpus] [--no-pdf20] [--no-printed]
                                             [--save-corpus FILE | --compare-corpus FILE]
 
 1. ../shared/realdocs (DOCX, DOC, PDF, HTML with hand-checked values in manifest.json):
@@ -17,7 +17,10 @@ markdown tables).
                and nothing else
      clean     (where `expected.clean`) the last measure holds no end matter: no 抄送/印发/
                附件 line, signature date or issuer line, page number, or site-footer line
-   plus the import time per document (median and worst per format).
+   plus the import time per document (median and worst per format). The row "pdf printed
+   from doc/docx" reads every DOCX/DOC file again after LibreOffice printed it to PDF: the
+   same real texts in real word-processor layouts, scored against the same values
+   (--no-printed skips it).
    --details prints one row per document with what was wrong.
 2. The shared corpus (155 versions): measures against the manifest's article count (the
    one documented parser difference in tests/corpus_parse_mismatches.txt counts as right),
@@ -117,20 +120,40 @@ def _got(field: str, expected: dict, meta, document) -> str:
     }[field]
 
 
-def realdocs(details: bool) -> None:
+def _printed(entry: dict) -> bytes:
+    """The Word file of a realdocs entry printed to PDF by LibreOffice (a real text in a
+    real word-processor layout: justified or ragged lines, indents, signatures, page breaks)."""
+    from policydiff.ingest.office import convert, convert_to_docx
+
+    data = (REALDOCS / entry["id"] / entry["file"]).read_bytes()
+    if entry["format"] == "doc":
+        data = convert_to_docx(data, "doc", entry["id"])
+    return convert(data, "docx", "pdf", entry["id"])
+
+
+def realdocs(details: bool, printed: bool) -> None:
     manifest = json.loads((REALDOCS / "manifest.json").read_text(encoding="utf-8"))
     rows: dict[str, dict[str, list[int]]] = {}
     times: dict[str, list[float]] = {}
     problems: list[str] = []
-    for entry in manifest["documents"]:
-        fmt = {"htm": "html"}.get(entry["format"], entry["format"])
+    jobs = [({"htm": "html"}.get(e["format"], e["format"]), e, None) for e in manifest["documents"]]
+    if printed:
+        from policydiff.ingest.office import soffice_path
+
+        if soffice_path() is None:
+            print("(printed rows skipped: soffice not installed)\n")
+        else:
+            jobs += [("pdf printed from doc/docx", e, _printed(e)) for e in manifest["documents"]
+                     if e["format"] in ("doc", "docx")]
+    for fmt, entry, printed_pdf in jobs:
         path = REALDOCS / entry["id"] / entry["file"]
-        data = path.read_bytes()
+        data = printed_pdf if printed_pdf is not None else path.read_bytes()
         start = time.perf_counter()
         try:
-            meta, document, _notes = parse_file(data, path.name)
+            meta, document, _notes = parse_file(data, path.name if printed_pdf is None else "printed.pdf")
         except PolicyDiffError as error:
             problems.append(f"| {entry['id']} | {fmt} | ERROR | {error} |")
+            times.setdefault(fmt, [])
             for field in FIELDS:
                 rows.setdefault(fmt, {}).setdefault(field, [0, 0])[1] += 1
             continue
@@ -148,7 +171,7 @@ def realdocs(details: bool) -> None:
                 wrong.append(f"{field}: {_got(field, entry['expected'], meta, document)}")
         if details:
             problems.append(f"| {entry['id']} | {fmt} | {elapsed:.2f} s | {'; '.join(wrong) or 'all right'} |")
-    formats = sorted(rows)
+    formats = list(dict.fromkeys(fmt for fmt, _, _ in jobs))
     print(f"### realdocs ({sum(len(v) for v in times.values())} documents read)\n")
     print("| format | docs | " + " | ".join(FIELDS) + " | import time median / worst |")
     print("|---|---|" + "---|" * len(FIELDS) + "---|")
@@ -276,10 +299,12 @@ def main() -> None:
     parser.add_argument("--details", action="store_true", help="one row per real document")
     parser.add_argument("--no-corpus", action="store_true")
     parser.add_argument("--no-pdf20", action="store_true")
+    parser.add_argument("--no-printed", action="store_true",
+                        help="skip printing the DOCX/DOC files to PDF with LibreOffice (about a minute)")
     parser.add_argument("--save-corpus", metavar="FILE")
     parser.add_argument("--compare-corpus", metavar="FILE")
     args = parser.parse_args()
-    realdocs(args.details)
+    realdocs(args.details, not args.no_printed)
     if not args.no_corpus:
         corpus(args.save_corpus, args.compare_corpus)
     if not args.no_pdf20:

@@ -276,6 +276,16 @@ def test_real_pdf_measure_counts_and_no_page_numbers(entry):
     assert not re.search(r"[，、]\n", ingested.text)
 
 
+@pytest.mark.parametrize("name", ["sh-jzz-banfa", "tj-jzz-banfa"])
+def test_a_real_word_file_printed_to_pdf_reads_back_paragraph_for_paragraph(soffice, name):
+    """Real text in a real layout: 令 header and signature lines (right-aligned, short),
+    ragged-right lines cut before an opening bracket, page breaks inside sentences."""
+    data = (REALDOCS / name / "document.docx").read_bytes()
+    text, _ = pdf_to_text(convert(data, "docx", "pdf", name))
+    expected = [line for line in squash(docx_to_text(data)[0]) if line]
+    assert squash(text) == expected
+
+
 @pytest.mark.parametrize("entry", _realdocs("doc"), ids=lambda d: d["id"])
 def test_real_doc_measure_counts(entry, soffice):
     data = (REALDOCS / entry["id"] / entry["file"]).read_bytes()

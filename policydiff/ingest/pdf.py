@@ -28,7 +28,7 @@ the geometry tells it. The steps:
    line does not start indented or centred, is not a numbered item after a finished
    sentence, and is not set off by a wider gap. A full line cut inside a sentence (no
    。！？；： at its end) goes on whatever the next line's indent (hanging indents), unless
-   a numbered item or a gap follows. Page breaks are line breaks like any other. In a
+   a numbered item, a 文号 line or a gap follows. Page breaks are line breaks like any other. In a
    document whose paragraphs are not indented, a full line that ends a sentence ends its
    paragraph too.
 """
@@ -41,14 +41,20 @@ import unicodedata
 from dataclasses import dataclass
 
 from policydiff.errors import BadInputError
+from policydiff.ingest import patterns as P
 
 # --------------------------------------------------------------------------- tunables
 
 # A line "reaches the right margin" when it ends within this many character widths of
 # it. Unit: character widths (the line's median character height); range 0.5..3.
-# Justified Chinese text ends within a fraction of a character; 1.5 tolerates a final
-# punctuation mark drawn narrow and ragged-right text.
-FULL_LINE_SLACK = 1.5
+# Justified Chinese text ends within a fraction of a character; ragged-right text (not
+# justified) ends up to two characters short when the next word may not start a line
+# (an opening bracket moves down with the character after it), hence 2.5.
+FULL_LINE_SLACK = 2.5
+# ... and starts at most this far right of the left margin: a right-aligned signature or
+# a centred heading that happens to end at the margin is no full line. Unit: character
+# widths; range 2..8 (a first-line indent is 2; the indented 抄送 block 3-4).
+FULL_LINE_START_MAX = 4.5
 # A line starts indented (a new paragraph) when its first character is at least this far
 # right of the page's left margin. Unit: character widths; range 0.5..2. The usual
 # first-line indent is 2 characters.
@@ -322,13 +328,16 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
         starts = True
         if previous is not None:
             prev, prev_m = previous
-            full = prev_m.right - prev.x1 <= FULL_LINE_SLACK * prev.size
+            full = (prev_m.right - prev.x1 <= FULL_LINE_SLACK * prev.size
+                    and prev.x0 - prev_m.left <= FULL_LINE_START_MAX * prev.size)
             indent = line.x0 - margins.left >= INDENT_MIN * line.size
             same_page = page_of[id(prev)] == page_of[id(line)]
             gap = same_page and prev.middle - line.middle > PARAGRAPH_GAP * margins.pitch
             ends_sentence = prev.text.rstrip("”’」』）)").endswith(_SENTENCE_END)
             item = _ITEM_START.match(line.text)
-            if full and not ends_sentence and not item and not gap:
+            if P.DOC_NO_LINE.match(P.fold(line.text)):
+                starts = True  # a 文号 or 令 number alone on its line is never the rest of a sentence
+            elif full and not ends_sentence and not item and not gap:
                 # a full line cut inside a sentence goes on, even when the next line is
                 # indented (a hanging indent: 「（一）…」 with its later lines set in)
                 starts = False
