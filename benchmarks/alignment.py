@@ -524,6 +524,126 @@ def decision_scores(settings: AlignSettings) -> list[dict]:
     return rows
 
 
+# --- hand-checked real gold ---------------------------------------------------------------
+
+GOLD_DIR = HERE / "gold"
+
+
+def read_gold(path: Path) -> dict:
+    """A gold file: ``# hand-checked gold: SLUG OLD -> NEW`` then rows ``old<TAB>new<TAB>
+    status<TAB>reason`` (labels as printed, ``-`` for none; status ``sure`` or
+    ``possible``: an acceptable reading that is neither required nor counted wrong)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    head = re.match(r"# hand-checked gold: (\S+) (\S+) -> (\S+)", lines[0])
+    if not head:
+        raise SystemExit(f"{path}: first line must be '# hand-checked gold: SLUG OLD -> NEW'")
+    rows = []
+    for number, line in enumerate(lines[1:], 2):
+        if not line.strip() or line.startswith("#"):
+            continue
+        old, new, status, reason = line.split("\t")
+        if status not in ("sure", "possible") or not reason.strip():
+            raise SystemExit(f"{path}:{number}: status must be sure/possible and a reason given")
+        rows.append((old, new, status, reason))
+    return {"slug": head.group(1), "old": head.group(2), "new": head.group(3), "rows": rows}
+
+
+def real_gold_scores(settings: AlignSettings, gold_dir: Path = GOLD_DIR) -> list[dict]:
+    """Score the aligner against every hand-checked gold file (see read_gold). The two
+    versions are read as a user's `policydiff diff` reads them (api.load_side), so
+    section headings are containers, not article text, in the lossless check too."""
+    from policydiff import api
+    from policydiff.compare import compare
+
+    out = []
+    for path in sorted(gold_dir.glob("*.tsv")):
+        gold = read_gold(path)
+        old_v = api.load_side(None, str(CORPUS / gold["slug"] / f"{gold['old']}.md"))
+        new_v = api.load_side(None, str(CORPUS / gold["slug"] / f"{gold['new']}.md"))
+        old_doc, new_doc = old_v.document, new_v.document
+        old_at = {m.label: k for k, m in enumerate(old_doc.measures, 1)}
+        new_at = {m.label: k for k, m in enumerate(new_doc.measures, 1)}
+        sure, possible, added, removed = set(), set(), set(), set()
+        for old, new, status, _ in gold["rows"]:
+            if old != "-" and old not in old_at or new != "-" and new not in new_at:
+                raise SystemExit(f"{path}: unknown label {old if old not in old_at else new}")
+            if old == "-":
+                added.add(new_at[new])
+            elif new == "-":
+                removed.add(old_at[old])
+            else:
+                (sure if status == "sure" else possible).add((old_at[old], new_at[new]))
+        covered_old = {o for o, _ in sure} | removed
+        covered_new = {n for _, n in sure} | added
+        missing = (set(old_at.values()) - covered_old, set(new_at.values()) - covered_new)
+        if missing[0] or missing[1]:
+            raise SystemExit(f"{path}: gold leaves measures unaccounted for: old {sorted(missing[0])}, "
+                             f"new {sorted(missing[1])}")
+        t0 = time.perf_counter()
+        al = align(old_doc, new_doc, settings)
+        seconds = time.perf_counter() - t0
+        pred = {(o, n) for m in al.matches for o in m.old for n in m.new}
+        counted = pred - possible
+        tp = len(counted & sure)
+        p = tp / len(counted) if counted else 1.0
+        r = tp / len(sure) if sure else 1.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        # mis-pairing: a gold-added or gold-removed article linked to anything (possible
+        # edges aside), per such article
+        lone = len(added) + len(removed)
+        mispaired = {n for o, n in counted - sure if n in added} | {-o for o, n in counted - sure if o in removed}
+        # groups: an old article with >= 2 sure edges (split) or a new one (merge);
+        # found when the aligner has a change with exactly those sure members (and
+        # possible ones at most)
+        by_old: dict[int, set[int]] = {}
+        by_new: dict[int, set[int]] = {}
+        for o, n in sure:
+            by_old.setdefault(o, set()).add(n)
+            by_new.setdefault(n, set()).add(o)
+        groups = [("split", (o,), tuple(sorted(ns))) for o, ns in by_old.items() if len(ns) > 1]
+        groups += [("merged", tuple(sorted(os_)), (n,)) for n, os_ in by_new.items() if len(os_) > 1]
+        found = 0
+        far = far_found = 0
+        for kind, olds, news in groups:
+            hit = any(m.kind.value == kind and set(olds) <= set(m.old) and set(news) <= set(m.new)
+                      and all((o, n) in sure | possible for o in m.old for n in m.new) for m in al.matches)
+            found += hit
+            members = news if kind == "split" else olds
+            if max(members) - min(members) >= len(members) + 1:  # parts not neighbours
+                far += 1
+                far_found += hit
+        comparison = compare(old_v, new_v)
+        lossless = 0
+        for change in comparison.changes:
+            old_text = "\n".join(old_doc.measures[o - 1].text for o in change.old)
+            new_text = "\n".join(new_doc.measures[n - 1].text for n in change.new)
+            lossless += ("".join(t for op, t in change.segments if op != "+") != old_text
+                         or "".join(t for op, t in change.segments if op != "-") != new_text)
+        out.append({
+            "gold": path.name, "slug": gold["slug"], "pair": f"{gold['old']} -> {gold['new']}",
+            "articles": f"{len(old_at)} -> {len(new_at)}", "sure edges": len(sure), "possible edges": len(possible),
+            "P": p, "R": r, "F1": f1,
+            "mis-paired": len(mispaired), "lone articles": lone,
+            "groups": len(groups), "groups found": found, "far groups": far, "far found": far_found,
+            "violations": violations(al, old_doc, new_doc), "lossless": lossless, "seconds": seconds,
+            "wrong": sorted((old_doc.measures[o - 1].label, new_doc.measures[n - 1].label) for o, n in counted - sure),
+            "missed": sorted((old_doc.measures[o - 1].label, new_doc.measures[n - 1].label) for o, n in sure - pred),
+        })
+    return out
+
+
+def gold_table(rows: list[dict]) -> str:
+    lines = ["| pair | articles | sure / possible edges | edge P | edge R | edge F1 | mis-paired (of lone) "
+             "| splits+merges found | far found | violations | lossless |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['slug']} {r['pair']} | {r['articles']} | {r['sure edges']} / {r['possible edges']} | "
+                     f"{r['P']:.3f} | {r['R']:.3f} | {r['F1']:.3f} | {r['mis-paired']} ({r['lone articles']}) | "
+                     f"{r['groups found']}/{r['groups']} | {r['far found']}/{r['far groups']} | "
+                     f"{r['violations']} | {r['lossless']} |")
+    return "\n".join(lines)
+
+
 # --- main -------------------------------------------------------------------------------
 
 
@@ -616,6 +736,12 @@ def main(argv: list[str] | None = None) -> int:
                            pools=make_pools(sources + [seed_src], args.same_doc_clauses))
         print(f"\n## The seed's 17 measures ({args.seed_repeats} revisions per tier)\n")
         print(table(seed_results))
+    gold_rows = real_gold_scores(settings)
+    print("\n## Against the hand-checked real gold (benchmarks/gold/*.tsv)\n")
+    print(gold_table(gold_rows))
+    for r in gold_rows:
+        if r["wrong"] or r["missed"]:
+            print(f"\n{r['gold']}: wrong {r['wrong']}\n  missed {r['missed']}")
     decisions = decision_scores(settings)
     print("\n## Against the official amendment decisions\n")
     print("| document | decision (modified / added / removed) | precision | recall | strict precision | strict recall |")
@@ -642,6 +768,7 @@ def main(argv: list[str] | None = None) -> int:
         "settings": settings.as_dict(),
         "tiers": {t: {n: s.row() for n, s in by.items()} for t, by in results.items()},
         "decisions": decisions,
+        "real_gold": gold_rows,
     }, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
     return 0
 
