@@ -12,17 +12,17 @@ import json
 from typing import Any, Sequence
 
 from ..lineage import LINEAGE_FORMAT, LOG_FORMAT, Lineage, TimelineEntry
+from ..status import ENDED, STATUS_FORMAT, STATUSES, SUPERSEDED, Bound, Evidence, StatusAnswer, normalize_title
 from .labels import labeller
-from ..status import ENDED, STATUS_FORMAT, SUPERSEDED, Bound, Evidence, StatusAnswer, normalize_title
 
-STATUS_WORDS = {
-    "in_force": "in force (现行有效)",
-    "repealed": "repealed (已废止/失效)",
-    "superseded": "superseded (已被新版本取代)",
-    "not_yet_effective": "not yet effective (尚未施行)",
-    "unknown": "unknown (无法确定)",
-    "carried_over": "carried over (内容由后续版本承接)",
-}
+
+def _status_words(status: str) -> str:
+    """「in force (有效)」: the labels catalogue's words, English for the terminal, Chinese
+    beside them for the reader of the policy."""
+    return f"{labeller('en')('status.' + status)} ({labeller('zh')('status.' + status)})"
+
+
+STATUS_WORDS = {status: _status_words(status) for status in (*STATUSES, "carried_over")}
 
 
 # How a version ended (lifetime.end_kind) as the status it leaves it in (DESIGN §5).
