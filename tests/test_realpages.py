@@ -400,3 +400,18 @@ def test_related_headlines_after_the_last_article_are_closing_text():
     kept = ("示例市停车管理办法(测试用虚构文本)\n第一条 为了测试。\n第二条 下列文件同时废止：\n"
             "示例市停车暂行办法\n示例市停车收费暂行规定\n")
     assert parse(ingest(kept.encode("utf-8"), "rule.txt").text).measures[-1].text.endswith("示例市停车收费暂行规定")
+
+
+@pytest.mark.parametrize("header, doc_no, issued, effective, clause", [
+    ("（2029年12月26日示例代表大会常务委员会第十一次会议通过　2029年12月26日示例省人民代表大会常务委员会"
+     "公告第二十二号公布　自2030年3月1日起施行）", None, "2029-12-26", "2030-03-01", "自2030年3月1日起施行"),
+    ("（1989年12月26日第七届示例代表大会常务委员会第十一次会议通过　1989年12月26日中华人民共和国主席令"
+     "第二十二号公布　自公布之日起施行）", "中华人民共和国主席令第二十二号", "1989-12-26", "1989-12-26",
+     "本条例自公布之日起施行"),
+])
+def test_one_line_header_with_several_events(header, doc_no, issued, effective, clause):
+    """An old-style bracketed header holding adoption, promulgation (with the order number)
+    and commencement on one line."""
+    text = f"示例条例(测试用虚构文本)\n{header}\n第一条　为了测试。\n第二条　本条例自公布之日起施行。\n"
+    meta = ingest(text.encode("utf-8"), "law.txt").meta
+    assert (meta.doc_no, meta.issued, meta.effective, meta.effective_clause) == (doc_no, issued, effective, clause)

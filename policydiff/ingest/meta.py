@@ -261,7 +261,7 @@ def _header(lines: list[str]) -> _Header:
                         amended.append((date, "修订" if "修订" in words else "修正"))
                 elif _EFFECTIVE_WORD.search(words) and effective is None:
                     in_line = effective_clauses(merged)
-                    effective = (in_line[0].text.strip() if in_line else merged, date)
+                    effective = (_own_part(in_line[0].text) if in_line else merged, date)
             continue
         if P.is_structure(line):
             break
@@ -269,6 +269,17 @@ def _header(lines: list[str]) -> _Header:
         index += 1
     latest = max(amended)[1] if amended else None
     return _Header(tuple(enacted), tuple(date for date, _ in amended), latest, effective)
+
+
+def _own_part(clause: str) -> str:
+    """A header's 施行 clause without the events before it on the same line: from the
+    white space before its 自 (「…通过　…公布　自2030年3月1日起施行」 -> 「自2030年3月1日起施行」)."""
+    clause = clause.strip()
+    at = clause.rfind("自")
+    if at > 0:
+        start = max(clause.rfind(" ", 0, at), clause.rfind("\u3000", 0, at)) + 1
+        clause = clause[start:]
+    return clause.lstrip("（(")
 
 
 def _balanced(text: str) -> bool:
