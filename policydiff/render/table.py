@@ -93,7 +93,7 @@ def table_rows(c: Comparison, lang: str = "zh", changed_only: bool = False, view
     collapsible = _collapsible(c)
     rows: list[dict] = []
     shown_path: tuple[int, ...] = ()  # new-side container chain of the last row (old ones as -1 - index)
-    collapsed_done: set[int] = set()
+    collapsed_done: dict[int, dict] = {}  # container -> its collapsed row
     pending_omitted: list[dict] = []
 
     def flush_omitted() -> None:
@@ -136,22 +136,23 @@ def table_rows(c: Comparison, lang: str = "zh", changed_only: bool = False, view
         collapsed_at = next((i for i, key in enumerate(path) if key in collapsible), None)
         if collapsed_at is not None:
             key = path[collapsed_at]
-            if key in collapsed_done:
-                rows[-1]["old"] += tuple(change.old)
-                rows[-1]["new"] += tuple(change.new)
-                rows[-1]["old_labels"] += tuple((o, label) for o, label, _, _ in card["old_labels"])
-                rows[-1]["new_labels"] += tuple((n, label) for n, label, _, _ in card["new_labels"])
+            if key in collapsed_done:  # its row lists every measure inside, wherever the change sits
+                row = collapsed_done[key]
+                row["old"] += tuple(change.old)
+                row["new"] += tuple(change.new)
+                row["old_labels"] += tuple((o, label) for o, label, _, _ in card["old_labels"])
+                row["new_labels"] += tuple((n, label) for n, label, _, _ in card["new_labels"])
                 continue
             flush_omitted()
             enter(path[:collapsed_at])
             shown_path = path[:collapsed_at + 1]
-            collapsed_done.add(key)
             rows.append({"kind": "collapsed", "depth": collapsed_at,
                          "text": t("table.collapsed_" + _LEVEL_WORD.get(new_doc.blocks[key].level, "part"),
                                    heading=_heading(new_doc.blocks[key])),
                          "old": tuple(change.old), "new": tuple(change.new),
                          "old_labels": tuple((o, label) for o, label, _, _ in card["old_labels"]),
                          "new_labels": tuple((n, label) for n, label, _, _ in card["new_labels"])})
+            collapsed_done[key] = rows[-1]
             continue
         if path != shown_path:
             flush_omitted()
