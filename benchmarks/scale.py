@@ -49,14 +49,17 @@ def corpus_dir() -> Path:
 
 def run(argv: list[str], cwd: Path, env: dict | None = None, check: bool = True) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one subprocess, output discarded."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**os.environ, **(env or {})})
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    error = process.stderr.read().decode("utf-8", "replace")
-    process.stderr.close()
+    # stderr goes to a file: a pipe read only after the child ends would fill up (64 KiB)
+    # and block a chatty child (import prints a line per version) forever.
+    with tempfile.TemporaryFile() as stderr:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr,
+                                   env={**os.environ, **(env or {})})
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        stderr.seek(0)
+        error = stderr.read().decode("utf-8", "replace")
     if check and code != 0:
         raise SystemExit(f"{' '.join(map(str, argv))} failed ({code}): {error[-2000:]}")
     return elapsed, usage.ru_maxrss / 1024
@@ -130,7 +133,7 @@ def make_sources(corpus: Path, folder: Path, versions: int) -> int:
     return made
 
 
-def part_archive(corpus: Path, work: Path, versions: int, jobs: int, repeat: int) -> None:
+def part_archive(corpus: Path, work: Path, versions: int, jobs: int, repeat: int, build: bool = True) -> None:
     top = work / "archive"
     top.mkdir()
     for args in (["init", "-q"], ["config", "user.email", "bench@example.invalid"],
@@ -158,6 +161,8 @@ def part_archive(corpus: Path, work: Path, versions: int, jobs: int, repeat: int
                         (f"log {some_work}", ["log", some_work])):
         seconds, rss = best(repeat, [*POLICYDIFF, *argv], top)
         print(f"| `{label}` | {seconds:.2f} s | | {rss:.0f} MB |", flush=True)
+    if not build:
+        return
     pairs = sum(max(0, len(w["versions"]) - 1) for w in listing["works"])
     for build_jobs in sorted({1, jobs}):
         out = work / f"site-{build_jobs}"
@@ -181,6 +186,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-archive", action="store_true", help="part 1 only")
     parser.add_argument("--skip-compilation", action="store_true", help="part 2 only")
+    parser.add_argument("--skip-build", action="store_true", help="part 2 without the builds")
     parser.add_argument("--keep", type=Path, help="work folder to keep (default: a temp folder, removed)")
     args = parser.parse_args()
     corpus = corpus_dir()
@@ -192,7 +198,7 @@ def main() -> None:
         if not args.skip_compilation:
             part_compilation(corpus, work, args.repeat)
         if not args.skip_archive:
-            part_archive(corpus, work, args.versions, args.jobs, args.repeat)
+            part_archive(corpus, work, args.versions, args.jobs, args.repeat, build=not args.skip_build)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -149,9 +149,23 @@ def status(archive_dir: Path, query: str, measure: str | None = None, as_of: str
     from .render.status import render_status
 
     day = as_of if as_of is not None else datetime.date.today().isoformat()
-    answer = status_core.status(_all_versions(archive_dir), query, day, measure=measure,
-                                compare=_compare_versions)
+    if measure is None:  # the document's status: the archive index stands in for the texts
+        versions, facts = _indexed_versions(archive_dir)
+        answer = status_core.status(versions, query, day, facts=facts)
+    else:
+        answer = status_core.status(_all_versions(archive_dir), query, day, measure=measure,
+                                    compare=_compare_versions)
     return render_status(answer, fmt)
+
+
+def _indexed_versions(archive_dir: Path):
+    """Every archived version without its Document, and what each text says (TextFacts by
+    ref), from the archive's index (archive/index.py): `list`, `status` and `log` without
+    --measure read no body that has not changed since the last time."""
+    from . import archive
+    from .archive.index import indexed_versions
+
+    return indexed_versions(archive.open_archive(archive_dir))
 
 
 def _all_versions(archive_dir: Path) -> list[Version]:
@@ -175,7 +189,10 @@ def log(archive_dir: Path, work: str, measure: str | None = None, fmt: str = "te
     from .errors import UnknownRefError
     from .render.status import render_lineage, render_log
 
-    graph = status_core.build_graph(_all_versions(archive_dir))
+    if measure is None:
+        graph = status_core.build_graph(*_indexed_versions(archive_dir))
+    else:
+        graph = status_core.build_graph(_all_versions(archive_dir))
     work_id, _, version_id = work.partition("@")
     if work_id not in graph.works:
         raise UnknownRefError(f"no work {work_id!r} in the archive: try `policydiff list`")

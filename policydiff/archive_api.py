@@ -18,7 +18,6 @@ from typing import Any, Sequence
 from . import archive as archive_mod
 from . import frontmatter
 from .controls import control_problem
-from .ingest.formats import detect_format, source_extension
 from .errors import AmbiguousRefError, ArchiveError, BadInputError, UnknownRefError
 from .model import DocumentMeta, Source, Version
 from .refs import Ref, check_version_id, check_work_id
@@ -216,6 +215,7 @@ def prepare_version(store: Any, source: str | None, *, work: str, version: str,
     meta, document, parse_notes = parse_file(data, os.path.basename(source), encoding, given)
     if not meta.title:
         raise BadInputError(f"no title found in {source}: give it with --title")
+    from .ingest.formats import detect_format, source_extension  # lazy: list/status need no ingest
     from .mdbody import from_markdown, to_markdown
 
     body = to_markdown(document)
@@ -357,10 +357,12 @@ def list_works(archive_dir: Path, fmt: str = "text") -> str:
     whole archive (status.archive_statuses), so that `list` and `status` cannot disagree."""
     from .status import archive_statuses
 
+    from .archive.index import indexed_versions
+
     store = archive_mod.Archive(archive_dir)
     today = datetime.date.today().isoformat()  # `list` answers for today, like `status`
-    versions = all_versions(store)
-    answers = archive_statuses(versions, today)
+    versions, facts = indexed_versions(store)  # the index stands in for unchanged texts
+    answers = archive_statuses(versions, today, facts)
     listed = []
     for work in store.works():
         rows = [listed_version(v, answers[v.ref]) for v in versions if v.work == work]

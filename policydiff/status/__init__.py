@@ -46,7 +46,7 @@ so turns an unknown into a confident wrong answer for every day of that year.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from ..model import Version
 from ..refs import version_sort_key
@@ -56,13 +56,14 @@ from .answers import (CARRIED_OVER, ENDED, IN_FORCE, NOT_YET_EFFECTIVE, REPEALED
 from .clauses import Clause, scan_clauses
 from .measures import (Compare, MeasureAnswer, Renumbering, Successor, find_measure, find_measure_in, follow,
                        label_version, measure_number, measure_status, memo, renumbering)
-from .succession import (UNBOUNDED, Bound, Edge, Evidence, Graph, Lifetime, Node, build_graph, lifetime,
+from .succession import (UNBOUNDED, Bound, Edge, Evidence, Graph, Lifetime, Node, TextFacts, build_graph,
+                         lifetime, text_facts,
                          normalize_title, repeals_naming, start_bound)
 
 __all__ = [
     "STATUS_FORMAT", "STATUSES", "IN_FORCE", "REPEALED", "SUPERSEDED", "NOT_YET_EFFECTIVE", "UNKNOWN",
     "CARRIED_OVER", "ENDED", "Clause", "scan_clauses", "Evidence", "Bound", "UNBOUNDED", "Node", "Edge",
-    "Lifetime", "Graph", "build_graph", "lifetime", "start_bound", "normalize_title", "StatusAnswer",
+    "Lifetime", "Graph", "TextFacts", "text_facts", "build_graph", "lifetime", "start_bound", "normalize_title", "StatusAnswer",
     "status_of", "work_status", "Resolved", "resolve", "answer", "display", "Successor", "MeasureAnswer",
     "measure_number", "find_measure", "find_measure_in", "measure_status", "label_version", "follow", "memo",
     "renumbering", "Renumbering", "Compare", "status", "archive_statuses",
@@ -71,9 +72,10 @@ __all__ = [
 
 
 def status(versions: Sequence[Version], query: str, as_of: str, measure: str | None = None,
-           compare: Compare | None = None) -> StatusAnswer:
-    """The whole answer of `policydiff status`: build the graph, resolve, date, measure."""
-    graph = build_graph(versions)
+           compare: Compare | None = None, facts: Mapping[str, TextFacts] | None = None) -> StatusAnswer:
+    """The whole answer of `policydiff status`: build the graph, resolve, date, measure.
+    `facts`: what the texts say, for versions read without their Document (build_graph)."""
+    graph = build_graph(versions, facts)
     doc = answer(graph, query, as_of)
     if measure is None:
         return doc
@@ -86,14 +88,16 @@ def status(versions: Sequence[Version], query: str, as_of: str, measure: str | N
     return replace(doc, measure=measure_status(graph, doc, measure, as_of, compare, read_in=read_in))
 
 
-def archive_statuses(versions: Sequence[Version], as_of: str) -> dict[str, StatusAnswer]:
+def archive_statuses(versions: Sequence[Version], as_of: str,
+                     facts: Mapping[str, TextFacts] | None = None) -> dict[str, StatusAnswer]:
     """The status of every one of `versions` (the whole archive, read with its texts) as
     of `as_of`, by ref, from one succession graph: what `list` and the site index show.
 
     One graph for all versions, not one per work: a version repealed by another work's
     clause is repealed in the listing too; and the texts are read, because an 有效期至
-    clause is in the text, not in the front matter."""
-    graph = build_graph(versions)
+    clause is in the text, not in the front matter (or in `facts`, the archive index's
+    reading of it: build_graph)."""
+    graph = build_graph(versions, facts)
     return {version.ref: status_of(graph, version.ref, as_of) for version in versions}
 
 

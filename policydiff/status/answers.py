@@ -108,8 +108,8 @@ def status_of(graph: Graph, key: str, as_of: str, query: str | None = None) -> S
                                  None, None, None))
     notes = tuple(
         f"{display(graph.node(e.new))} says 「{e.evidence.text}」: it prevails where they differ"
-        for e in graph.edges if e.kind == "prevail" and e.new != key
-        and _shares_work(graph, e.new, key) and _is_after(graph, e.new, key)
+        for e in _prevail_edges_of_work(graph, node.version.work if node.version else None)
+        if e.new != key and _shares_work(graph, e.new, key) and _is_after(graph, e.new, key)
     )
     return StatusAnswer(
         query=query if query is not None else key, key=key, node=node, as_of=as_of, status=status,
@@ -128,6 +128,22 @@ def _phrase_day(bound: Bound) -> str:
     if bound.lo and bound.hi:
         return f"between {bound.lo} and {bound.hi}, so no later than {bound.hi}{why}"
     return f"no later than {bound.hi}{why}" if bound.hi else "on a day the texts do not fix"
+
+
+def _prevail_edges_of_work(graph: Graph, work: str | None) -> list:
+    """The 以本…为准 edges stated by versions of `work` (memoised on the graph: every
+    version's answer asks, and scanning all of them each time was quadratic in `list`)."""
+    if work is None:
+        return []
+    by_work = graph.derived.get("prevail_by_work")
+    if by_work is None:
+        by_work = {}
+        for edge in graph.edges_of_kind("prevail"):
+            version = graph.node(edge.new).version
+            if version is not None:
+                by_work.setdefault(version.work, []).append(edge)
+        graph.derived["prevail_by_work"] = by_work
+    return by_work.get(work, [])
 
 
 def _shares_work(graph: Graph, a: str, b: str) -> bool:

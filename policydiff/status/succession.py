@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from ..lexicon import doc_no_year, normalize_doc_no
 from ..model import Repeal, Version
@@ -102,21 +102,82 @@ class Lifetime:
     end_kind: str | None = None  # "repeal" | "supersede" | "expiry"
 
 
+@dataclass(frozen=True)
+class TextFacts:
+    """What the succession graph reads from a version's text, and nothing else: its
+    validity clauses and the offsets of the clauses its front matter quotes (施行 and
+    repeal clauses). `text_facts` derives them from the Document; the archive keeps them
+    in its index so that `list` and `status` need not parse every version's body."""
+
+    clauses: tuple["Clause", ...] = ()
+    offsets: tuple[tuple[str, int], ...] = ()  # (clause text, its offset in Document.text)
+
+    def offset(self, clause: str | None) -> int | None:
+        return dict(self.offsets).get(clause) if clause else None
+
+    def as_json(self) -> dict:
+        return {"clauses": [[c.kind, c.text, c.offset, c.date, c.years, c.on_issue] for c in self.clauses],
+                "offsets": [list(pair) for pair in self.offsets]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "TextFacts":
+        return cls(tuple(Clause(kind, text, offset, date, years, on_issue)
+                         for kind, text, offset, date, years, on_issue in data["clauses"]),
+                   tuple((text, offset) for text, offset in data["offsets"]))
+
+
+def text_facts(version: Version) -> TextFacts | None:
+    """The TextFacts of a version read with its Document; None without one."""
+    if version.document is None:
+        return None
+    text = version.document.text
+    clauses = scan_clauses(text)
+    quoted = [version.meta.effective_clause, *(r.clause for r in version.meta.repeals),
+              *(c.text for c in clauses if c.kind == "effective")]
+    offsets = {}
+    for clause in quoted:
+        if clause and clause not in offsets:
+            found = text.find(clause)
+            if found >= 0:
+                offsets[clause] = found
+    return TextFacts(clauses, tuple(sorted(offsets.items(), key=lambda item: (item[1], item[0]))))
+
+
 @dataclass
 class Graph:
     nodes: dict[str, Node] = field(default_factory=dict)  # key -> node, insertion-ordered
     edges: list[Edge] = field(default_factory=list)
     works: dict[str, list[str]] = field(default_factory=dict)  # work -> node keys in order
     clauses: dict[str, tuple["Clause", ...]] = field(default_factory=dict)  # key -> validity clauses
+    facts: dict[str, TextFacts] = field(default_factory=dict)  # key -> what its text says
+    derived: dict = field(default_factory=dict, repr=False)  # lookups built on first use (answers.py)
+    # edges by endpoint, rebuilt when edges were appended (a list scan per question was
+    # quadratic over a whole archive: `list` asks for every node)
+    _edge_index: tuple[int, dict, dict, dict] = field(default=(-1, {}, {}, {}), repr=False)
 
     def node(self, key: str) -> Node:
         return self.nodes[key]
 
+    def _indexed(self) -> tuple[dict, dict, dict]:
+        count, to, from_, kinds = self._edge_index
+        if count != len(self.edges):
+            to, from_, kinds = {}, {}, {}
+            for edge in self.edges:
+                to.setdefault(edge.old, []).append(edge)
+                from_.setdefault(edge.new, []).append(edge)
+                kinds.setdefault(edge.kind, []).append(edge)
+            self._edge_index = (len(self.edges), to, from_, kinds)
+        return to, from_, kinds
+
     def edges_to(self, key: str) -> list[Edge]:
-        return [e for e in self.edges if e.old == key]
+        return list(self._indexed()[0].get(key, ()))
 
     def edges_from(self, key: str) -> list[Edge]:
-        return [e for e in self.edges if e.new == key]
+        return list(self._indexed()[1].get(key, ()))
+
+    def edges_of_kind(self, kind: str) -> list[Edge]:
+        """Every edge of one kind, in the order they were added."""
+        return list(self._indexed()[2].get(kind, ()))
 
 
 # ---------------------------------------------------------------------------------------
@@ -159,14 +220,18 @@ def _min_opt(values: Iterable[str | None]) -> str | None:
     return min(dates) if dates else None
 
 
-def _clause_offset(version: Version, clause: str | None) -> int | None:
-    if not clause or version.document is None:
+def _clause_offset(version: Version, clause: str | None, facts: TextFacts | None = None) -> int | None:
+    if not clause:
+        return None
+    if facts is not None:
+        return facts.offset(clause)
+    if version.document is None:
         return None
     offset = version.document.text.find(clause)
     return offset if offset >= 0 else None
 
 
-def start_bound(version: Version, clauses: Sequence[Clause] = ()) -> Bound:
+def start_bound(version: Version, clauses: Sequence[Clause] = (), facts: TextFacts | None = None) -> Bound:
     """The first day a version is in force, as a bound with its evidence."""
     meta, ref = version.meta, version.ref
     issued = meta.issued
@@ -175,7 +240,7 @@ def start_bound(version: Version, clauses: Sequence[Clause] = ()) -> Bound:
     scanned = next((c for c in reversed(clauses) if c.kind == "effective"), None)
     if effective_clause is None and scanned is not None:
         effective_clause = scanned.text
-    clause_offset = _clause_offset(version, effective_clause)
+    clause_offset = _clause_offset(version, effective_clause, facts)
     on_issue = bool(effective_clause and EFFECTIVE_RE.search(effective_clause)
                     and ON_ISSUE_RE.search(effective_clause))
     effective = meta.effective
@@ -224,7 +289,7 @@ def _doc_no_year_start(doc_no: str | None, source: str, why: str, known: str) ->
 
 def node_start(graph: Graph, node: Node) -> Bound:
     if node.version is not None:
-        return start_bound(node.version, graph.clauses.get(node.key, ()))
+        return start_bound(node.version, graph.clauses.get(node.key, ()), graph.facts.get(node.key))
     return _doc_no_year_start(node.doc_no, node.key, "not in the archive", "known")
 
 
@@ -236,8 +301,11 @@ def order_versions(versions: Iterable[Version]) -> list[Version]:
     return sorted(versions, key=version_sort_key)
 
 
-def build_graph(versions: Iterable[Version]) -> Graph:
-    """The succession graph of every archived version (and the documents they repeal)."""
+def build_graph(versions: Iterable[Version], facts: Mapping[str, TextFacts] | None = None) -> Graph:
+    """The succession graph of every archived version (and the documents they repeal).
+
+    `facts` (by ref) stands in for the text of versions read without their Document (the
+    archive's index); a version read with its Document needs none."""
     graph = Graph()
     by_work: dict[str, list[Version]] = {}
     for version in sorted(versions, key=lambda v: (v.work or "", version_sort_key(v))):
@@ -249,8 +317,10 @@ def build_graph(versions: Iterable[Version]) -> Graph:
             node = Node(version.ref, version.meta.title, version.meta.doc_no, version)
             graph.nodes[node.key] = node
             graph.works[work].append(node.key)
-            text = version.document.text if version.document is not None else ""
-            graph.clauses[node.key] = scan_clauses(text) if text else ()
+            known = (facts or {}).get(version.ref) or text_facts(version)
+            if known is not None:
+                graph.facts[node.key] = known
+            graph.clauses[node.key] = known.clauses if known is not None else ()
 
     # Versions of one work: each next version supersedes the previous one.
     for work, keys in graph.works.items():
@@ -260,13 +330,14 @@ def build_graph(versions: Iterable[Version]) -> Graph:
                 new_key, None, None)))
 
     # Repeal clauses and 以本…为准 clauses.
+    names = _NameIndex.of(graph)
     for key in list(graph.nodes):
         node = graph.nodes[key]
         if node.version is None:
             continue
         for repeal in node.version.meta.repeals:
-            offset = _clause_offset(node.version, repeal.clause)
-            for target in _repeal_targets(graph, node, repeal):
+            offset = _clause_offset(node.version, repeal.clause, graph.facts.get(key))
+            for target in _repeal_targets(graph, node, repeal, names):
                 graph.edges.append(Edge("repeal", target, key, Evidence(
                     "repeal_clause", repeal.clause, key, offset, None), verb=repeal.verb))
         for clause in graph.clauses.get(key, ()):
@@ -290,40 +361,68 @@ def repeals_naming(old: Version, new: Version) -> tuple[Repeal, ...]:
     return tuple(repeal for repeal in new.meta.repeals if repeal_names(repeal, old))
 
 
-def _repeal_targets(graph: Graph, repealer: Node, repeal: Repeal) -> list[str]:
+@dataclass
+class _NameIndex:
+    """Archived nodes by normalised 文号 and by normalised title, and the nodes of absent
+    documents by title: what `_repeal_targets` looks up for every repeal clause. Scanning
+    every node per clause (with a title normalisation each) was quadratic over an archive
+    (2,000 versions: 12 s of `list`)."""
+
+    by_doc_no: dict[str, list[str]] = field(default_factory=dict)
+    by_title: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # title -> [(work, key)]
+    absent_by_title: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, graph: Graph) -> "_NameIndex":
+        index = cls()
+        work_of = {key: work for work, keys in graph.works.items() for key in keys}
+        for node in graph.nodes.values():
+            if node.archived:
+                number = normalize_doc_no(node.version.meta.doc_no)  # type: ignore[union-attr]
+                if number:
+                    index.by_doc_no.setdefault(number, []).append(node.key)
+                title = normalize_title(node.version.meta.title)  # type: ignore[union-attr]
+                index.by_title.setdefault(title, []).append((work_of[node.key], node.key))
+            elif node.title:
+                index.absent_by_title.setdefault(normalize_title(node.title), node.key)
+        return index
+
+
+def _repeal_targets(graph: Graph, repealer: Node, repeal: Repeal, names: _NameIndex) -> list[str]:
     """Node keys a repeal clause names: archived versions by 文号, else by title (the latest
-    version of that title before the repealer), else a node of its own."""
-    archived = [n for n in graph.nodes.values() if n.archived and n.key != repealer.key]
+    version of that title before the repealer), else a node of its own (repeal_names is
+    the rule; `names` finds the candidates it accepts without scanning every node)."""
     wanted_no = normalize_doc_no(repeal.doc_no)
     if wanted_no:
-        hits = [n.key for n in archived if repeal_names(repeal, n.version)]  # type: ignore[arg-type]
+        hits = [key for key in names.by_doc_no.get(wanted_no, ()) if key != repealer.key]
         if hits:
             return hits
     elif repeal.title:
         per_work: dict[str, str] = {}
-        for work, keys in graph.works.items():
-            before = keys[: keys.index(repealer.key)] if repealer.key in keys else keys
-            for key in before:
-                if graph.nodes[key].archived and repeal_names(repeal, graph.nodes[key].version):  # type: ignore[arg-type]
-                    per_work[work] = key  # the latest such version of that work
+        for work, key in names.by_title.get(normalize_title(repeal.title), ()):
+            if key == repealer.key:
+                continue
+            keys = graph.works[work]
+            if repealer.key in keys and keys.index(key) >= keys.index(repealer.key):
+                continue  # only versions before the repealer in its own work
+            if work not in per_work or keys.index(key) > keys.index(per_work[work]):
+                per_work[work] = key  # the latest such version of that work
         if per_work:
             return [per_work[w] for w in sorted(per_work)]
     # Not in the archive: a node of its own, so that the answer does not depend on it.
     if wanted_no:
         key = wanted_no
     else:
-        title_key = f"《{normalize_title(repeal.title)}》"
         # the same document named elsewhere with its 文号: one node
-        same = [n.key for n in graph.nodes.values() if not n.archived and n.title
-                and normalize_title(n.title) == normalize_title(repeal.title)]
-        key = same[0] if same else title_key
+        key = names.absent_by_title.get(normalize_title(repeal.title), f"《{normalize_title(repeal.title)}》")
     if key not in graph.nodes:
         graph.nodes[key] = Node(key, repeal.title, repeal.doc_no, None)
     elif graph.nodes[key].title is None and repeal.title:
         existing = graph.nodes[key]
         graph.nodes[key] = Node(key, repeal.title, existing.doc_no, None)
+    if graph.nodes[key].title:
+        names.absent_by_title.setdefault(normalize_title(graph.nodes[key].title), key)
     return [key]
-
 
 
 # ---------------------------------------------------------------------------------------
