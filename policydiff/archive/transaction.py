@@ -147,18 +147,28 @@ def _record_git_child(parent: int, pid_file: str | None) -> None:
     """Runs in the forked child before it execs git (subprocess preexec_fn): the child
     writes its own pid and start time, then checks that the writer that forked it is still
     alive. If the writer was killed before the record was written, the child never runs
-    git; if after, recovery finds the record and waits for this git to exit."""
+    git; if after, recovery finds the record and waits for this git to exit. Plain os
+    calls only: a forked child of a process with threads (bulk import's pool) must not
+    touch Python-level locks."""
     if pid_file is not None:
         pid = os.getpid()
-        state = _proc_state(pid)
-        record = '{"pid": %d, "start": %s}' % (pid, state[1] if state else "null")
+        start = b"null"
+        try:
+            fd = os.open("/proc/self/stat", os.O_RDONLY)
+            try:
+                stat = os.read(fd, 4096)
+            finally:
+                os.close(fd)
+            start = stat[stat.rindex(b")") + 2:].split()[19]
+        except (OSError, ValueError, IndexError):
+            pass
         tmp = pid_file + ".tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
-            os.write(fd, record.encode("ascii"))
+            os.write(fd, b'{"pid": %d, "start": %s}' % (pid, start))
         finally:
             os.close(fd)
-        os.replace(tmp, pid_file)
+        os.rename(tmp, pid_file)
     if os.getppid() != parent:
         os._exit(127)
 
