@@ -235,11 +235,18 @@ def import_entries(store: Any, entries: Sequence[Entry], jobs: int = 1,
             commit(entry, _prepare(entry))
         return summary
     chunks = [todo[i:i + PARSE_CHUNK] for i in range(0, len(todo), PARSE_CHUNK)]
-    with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, min(jobs, len(chunks)))) as pool:
-        # map keeps the order: versions are committed in the order they were listed
-        for chunk, prepared in zip(chunks, pool.map(_prepare_chunk, chunks)):
-            for entry, one in zip(chunk, prepared):
-                commit(entry, one)
+    from . import interrupts
+
+    with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, min(jobs, len(chunks))),
+                                                initializer=interrupts.ignore_in_worker) as pool:
+        try:
+            # map keeps the order: versions are committed in the order they were listed
+            for chunk, prepared in zip(chunks, pool.map(_prepare_chunk, chunks)):
+                for entry, one in zip(chunk, prepared):
+                    commit(entry, one)
+        except KeyboardInterrupt:  # Ctrl-C: what was committed stays; the queue is dropped
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
     return summary
 
 

@@ -78,3 +78,10 @@ def told_if_done(message: str) -> Iterator[list]:
         if any(done):
             raise KeyboardInterrupt(message) from None
         raise
+
+
+def ignore_in_worker() -> None:
+    """Process-pool initializer: a worker leaves Ctrl-C to its parent, which cancels what
+    is queued and says "Interrupted." once (without it every worker prints its own
+    KeyboardInterrupt traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -309,15 +309,22 @@ def run_local(tasks: Sequence[PairTask], jobs: int, on_result: Callable[[PairRes
                 on_result(result)
         return
     chunks = _chunks(tasks, jobs)
-    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
+    from . import interrupts
+
+    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(chunks)),
+                                                initializer=interrupts.ignore_in_worker) as pool:
         futures = {pool.submit(run_chunk, chunk): chunk for chunk in chunks}
-        for future in concurrent.futures.as_completed(futures):
-            try:
-                results = future.result()
-            except Exception as exc:  # noqa: BLE001 - a worker died (killed, out of memory)
-                results = _failed_chunk(futures[future], exc)
-            for result in results:
-                on_result(result)
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                try:
+                    results = future.result()
+                except Exception as exc:  # noqa: BLE001 - a worker died (killed, out of memory)
+                    results = _failed_chunk(futures[future], exc)
+                for result in results:
+                    on_result(result)
+        except KeyboardInterrupt:  # Ctrl-C: drop the queue, the parent says "Interrupted." once
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
 
 def run_dask(tasks: Sequence[PairTask], jobs: int, scheduler: str | None,

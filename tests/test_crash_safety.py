@@ -323,3 +323,30 @@ def test_terminal_escapes_in_documents_are_never_printed_raw(tmp_path):
                      "-o", str(tmp_path / "r.md"))
     assert report.returncode == 0
     assert "\x1b" not in (tmp_path / "r.md").read_text(encoding="utf-8")
+
+
+def test_sigint_during_a_parallel_import_is_one_line_and_leaves_a_consistent_archive(archive_dir, tmp_path):
+    """Ctrl-C while `import` parses in a process pool: the workers leave the signal to the
+    parent (no traceback per worker), the parent stops, what was committed stays whole."""
+    folder = tmp_path / "batch"
+    for n in range(40):
+        (folder / f"w{n}").mkdir(parents=True)
+        body = "".join(f"第{k}条 示例市第{n}号虚构事项的第{k}项规定，用于测试中断。\n" for k in range(1, 800))
+        (folder / f"w{n}" / "2020.txt").write_text(f"示例市第{n}号虚构办法(测试用虚构文本)\n\n{body}", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "POLICYDIFF_ARCHIVE"}
+    proc = subprocess.Popen([*COMMAND, "--archive", str(archive_dir), "import", str(folder), "--jobs", "2"],
+                            cwd=archive_dir.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if len(git(archive_dir.parent, "ls-files", "versions").split()) > 45:  # 15 versions in: parsing is done, the workers wait for work
+            break
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert "Traceback" not in err, err
+    assert proc.returncode in (0, 130), err
+    store = Archive(archive_dir)
+    committed = {p.split("/")[1] for p in git(archive_dir.parent, "ls-files", "versions").split() if p.endswith(".md")}
+    assert set(store.works()) == committed
+    assert store.verify() == []
