@@ -322,20 +322,25 @@ class TransactionMixin:
     def _git_dirs(self) -> tuple[Path, Path]:
         """(this work tree's git dir, the repository's common dir): they differ in a linked
         worktree (`git worktree add`)."""
-        git_dir = Path(self.repo.git_dir)
-        common = Path(getattr(self.repo, "common_dir", None) or git_dir)
+        git_dir = Path(self.repo.git_dir).resolve()
+        common = Path(getattr(self.repo, "common_dir", None) or git_dir).resolve()
         return git_dir, common
 
     def _git_lock_files(self) -> list[Path]:
-        """Lock files that block the git commands of a write: the index's, HEAD's, the
-        branch ref's, packed-refs', and a commit --only's temporary index."""
+        """Lock files that block the git commands of a write and belong to this work tree:
+        the index's, HEAD's, a commit --only's temporary index, and the checked-out
+        branch's ref. Never the repository-wide ones (packed-refs, config, other branches):
+        another work tree of the same repository (`git worktree add`) may hold those, and
+        its git processes do not run in this work tree."""
         git_dir, common = self._git_dirs()
-        found = [p for p in git_dir.glob("*.lock") if p.is_file()]
-        found += [p for p in (common / "packed-refs.lock",) if p.is_file()]
-        refs = common / "refs" / "heads"
-        if refs.is_dir():
-            found += [p for p in refs.rglob("*.lock") if p.is_file()]
-        return sorted(set(found))
+        found = [git_dir / "index.lock", git_dir / "HEAD.lock", *git_dir.glob("next-index-*.lock")]
+        try:
+            branch = self.repo.head.reference.path  # e.g. refs/heads/main
+        except (TypeError, ValueError):  # a detached HEAD: no branch ref to lock
+            branch = None
+        if branch:
+            found.append(common / (branch + ".lock"))
+        return sorted({p for p in found if p.is_file()})
 
     def _live_git_pids(self) -> list[int] | None:
         """Git processes working in this work tree or its git dir, except GitPython's
