@@ -152,6 +152,19 @@ def test_word_xml_through_libreoffice(soffice):
     assert [m.label for m in parse(ingested.text, ingested.meta).measures] == ["第一条", "第二条"]
 
 
+def test_a_layer_of_headers_only_or_of_garbage_is_refused():
+    from policydiff.ingest.pdf import text_layer_problem
+
+    # a scan printed from a browser: each page has only the page's date and number
+    headers_only = [[line("2016/5/3", 40, 120, 800)] for _ in range(4)]
+    pages, _ = _drop_running(headers_only)
+    assert "no text layer" in text_layer_problem(pages)
+    garbage = [[line("¸ÃÉóºËÊµÊ©°ì·¨£¨²âÊÔ£©", 80, 510, 700), line("µÚÒ»Ìõ¡¡Îª¹æ·¶²âÊÔ¹¤×÷", 80, 510, 670)]]
+    assert "without usable character codes" in text_layer_problem(garbage)
+    fine = [[line("第一条　为了测试，制定本办法（测试用虚构文本）。", 80, 510, 700)]]
+    assert text_layer_problem(fine) is None
+
+
 def test_a_pdf_without_a_text_layer_is_a_scan():
     pdfium = pytest.importorskip("pypdfium2")
     document = pdfium.PdfDocument.new()

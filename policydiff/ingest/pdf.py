@@ -78,6 +78,9 @@ WIDE_GAP = 0.45
 # A page with fewer printable characters than this on average is taken for a scan.
 # Unit: characters per page; range 1..50.
 SCAN_CHARS_PER_PAGE = 5
+# Share of unreadable characters (see _unreadable) above which a text layer is refused.
+# Unit: fraction of printable characters; range 0.05..0.5.
+UNREADABLE_SHARE = 0.2
 # At most this many lines at a page top are checked against the previous page's bottom
 # for a repeat. Unit: lines; range 1..5.
 OVERLAP_LINES_MAX = 3
@@ -356,6 +359,30 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
 # --------------------------------------------------------------------------- entry point
 
 
+def _unreadable(ch: str) -> bool:
+    """A character a text layer without a usable Unicode map yields: the replacement
+    character, private use, or a Latin-1/Latin Extended letter (what CJK glyph codes read
+    as single bytes look like: 「¸ÃÉóºË」); real Chinese policy text has almost none."""
+    return (ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff"
+            or "\u00c0" <= ch <= "\u024f" and ch.isalpha())
+
+
+def text_layer_problem(pages: list[list[_Line]]) -> str | None:
+    """Why the text layer (running headers and page numbers already removed) cannot be
+    read, after "<file> ", or None."""
+    count = max(len(pages), 1)
+    printable = sum(len(re.sub(r"\s", "", line.text)) for lines in pages for line in lines)
+    if printable < SCAN_CHARS_PER_PAGE * count:
+        return ("has no text layer (a scanned image): policydiff reads text, not pictures; get the "
+                "text as .docx, .txt or a text PDF, or run OCR on it first (e.g. `ocrmypdf -l chi_sim "
+                "in.pdf out.pdf`)")
+    garbled = sum(1 for lines in pages for line in lines for ch in line.text if _unreadable(ch))
+    if garbled > UNREADABLE_SHARE * printable:
+        return (f"has a text layer without usable character codes ({garbled} of {printable} characters "
+                "unreadable: fonts without a Unicode map); get the text as .docx or .txt, or run OCR on it")
+    return None
+
+
 def pdf_to_text(data: bytes, subject: str = "the PDF") -> tuple[str, tuple[str, ...]]:
     """(text, notes) of a PDF's text layer; BadInputError for a scan, an encrypted or a
     damaged file, each with what to do."""
@@ -382,20 +409,12 @@ def pdf_to_text(data: bytes, subject: str = "the PDF") -> tuple[str, tuple[str, 
                 page.close()
     finally:
         document.close()
-    printable = sum(len(re.sub(r"\s", "", line.text)) for lines in pages for line in lines)
     if page_count == 0:
         raise BadInputError(f"{subject} has no pages: download it again")
-    if printable < SCAN_CHARS_PER_PAGE * page_count:
-        raise BadInputError(f"{subject} has no text layer (a scanned image): policydiff reads text, not "
-                            "pictures; get the text as .docx, .txt or a text PDF, or run OCR on it first "
-                            "(e.g. `ocrmypdf -l chi_sim in.pdf out.pdf`)")
-    garbled = sum(1 for lines in pages for line in lines for ch in line.text
-                  if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff")
-    if garbled > 0.2 * printable:
-        raise BadInputError(f"{subject}'s text layer has no usable character codes ({garbled} of "
-                            f"{printable} characters unreadable: fonts without a Unicode map); get the "
-                            "text as .docx or .txt, or run OCR on it")
     pages, dropped = _drop_running(pages)
+    problem = text_layer_problem(pages)
+    if problem:
+        raise BadInputError(f"{subject} {problem}")
     notes = [f"PDF: {page_count} page(s); lines rejoined into paragraphs by layout"]
     if dropped:
         notes.append(f"PDF: {dropped} page number / running header or footer line(s) removed")
