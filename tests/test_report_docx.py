@@ -220,3 +220,17 @@ def test_libreoffice_renders_both_word_files_to_pdf_screenshots(libreoffice, tmp
         assert "第一章" in first_page and "第三条" in first_page, name
         png = pdf_page_png(pdf, screenshots / f"{name}.png")
         assert png.stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_accept_and_reject_all_on_every_corpus_pair(manifest):
+    """Our own Accept All / Reject All of the DOCX gives the new / old text exactly on
+    every consecutive version pair of the corpus."""
+    checked = 0
+    for document in manifest["documents"]:
+        versions = sorted(document["versions"], key=lambda v: v["date"])
+        for a, b in zip(versions, versions[1:]):
+            c = compare(api.load_side(None, str(CORPUS / a["file"])), api.load_side(None, str(CORPUS / b["file"])))
+            assert_resolves(c, comparison_docx(c))
+            checked += 1
+    assert checked >= 78

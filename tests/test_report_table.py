@@ -157,6 +157,10 @@ def test_xlsx_cells_and_rich_text():
     old_cell = sheet.cell(row=6, column=1).value
     assert any(b.font.strike and b.text == "5" for b in old_cell if hasattr(b, "font"))
     assert book.properties.created.year == 2024
+    assert book.sheetnames == ["对照表", "条文序号对照表", "来源"]
+    mapping = [list(row) for row in book["条文序号对照表"].iter_rows(values_only=True)]
+    assert mapping[0][:3] == ["old_label", "new_labels", "kind"]
+    assert mapping[4][:3] == ["第四条", "第四条、第五条", "split"]
     provenance = book["来源"]
     values = [str(v) for row in provenance.iter_rows(values_only=True) for v in row if v is not None]
     assert "1" * 40 in values and "2" * 40 in values

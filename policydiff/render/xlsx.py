@@ -5,8 +5,8 @@
 Sheet 「对照表」: the rows of render/table.py, columns 修改前 / 修改后 / 说明 (then the old and
 new article numbers in two narrow columns, so the sheet can be sorted and filtered);
 deletions struck through and insertions underlined and bold inside the cells (rich text);
-chapter rows bold on a grey fill; header row frozen. Sheet 「来源」: the provenance
-(sources, hashes, commits, tool, settings).
+chapter rows bold on a grey fill; header row frozen. Sheet 「条文序号对照表」: the rows of
+`diff --format csv`. Sheet 「来源」: the provenance (sources, hashes, commits, tool, settings).
 
 Deterministic: openpyxl stamps the clock into docProps/core.xml and every ZIP member; the
 properties are set from `generated` (SOURCE_DATE_EPOCH) or to the ZIP epoch, and the
@@ -117,6 +117,8 @@ def table_xlsx(c: Comparison, lang: str = "zh", generated: str | None = None, ch
                 cell.alignment = wrap
     else:
         sheet.append([view["verdict"]])
+    if comparable(c):
+        _correspondence_sheet(book.create_sheet(t("xlsx.sheet_correspondence")), c)
     _provenance_sheet(book.create_sheet(t("xlsx.sheet_provenance")), view, t)
     moment = _moment(generated)
     book.properties.creator = ooxml.AUTHOR
@@ -138,6 +140,22 @@ def _fix_core(name: str, data: bytes, moment: datetime.datetime) -> bytes:
         return data
     stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + stamp + rb"\g<2>", data)
+
+
+def _correspondence_sheet(sheet, c: Comparison) -> None:
+    """The 条文序号对照表: the CSV of `diff --format csv`, row for row."""
+    from openpyxl.styles import Font
+
+    from .correspondence import COLUMNS, correspondence_rows
+
+    sheet.append(list(COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(b=True)
+    for row in correspondence_rows(c):
+        sheet.append([_safe(value) for value in row])
+    for index, width in enumerate((16, 24, 11, 24, 11, 14, 14)):
+        sheet.column_dimensions["ABCDEFG"[index]].width = width
+    sheet.freeze_panes = "A2"
 
 
 def _provenance_sheet(sheet, view: dict, t) -> None:
