@@ -677,11 +677,12 @@ def _closing_start(lines: list[str], last_line: int, last_cand: Candidate) -> in
     # (not a list that a line ending with a colon leads in: 「下列文件同时废止：」)
     end = tail if len(lines) - tail >= RELATED_LIST_MIN and not lines[tail - 1].rstrip().endswith((":", "：")) \
         else len(lines)
+    marks = _inline_marks(lines)
     for line_no in range(first, end):
         line = fold(lines[line_no].lstrip(_SPACE))
         if _ANNEX.match(line) or _CLOSING.match(line) and (policy_style or not clause_article) \
                 or P.is_end_matter(line) or _signature_at(lines, line_no) or is_page_tools(line) \
-                or _footnote(lines, line_no):
+                or _footnote(lines, line_no, marks):
             return line_no
     return end
 
@@ -699,15 +700,23 @@ def _headline(line: str) -> bool:
 # An editor's footnote: a circled number at a line start whose mark stands inside an earlier
 # line (「…修正）①」 … 「① 刑法、历次刑法修正案…的施行日期分别为：…」). A list item ① has no
 # such mark before it.
-_FOOTNOTE = re.compile(rf"^[{''.join(CIRCLED)}]")
+_CIRCLED_SET = frozenset(CIRCLED)
 
 
-def _footnote(lines: list[str], index: int) -> bool:
+def _inline_marks(lines: list[str]) -> dict[str, int]:
+    """For each circled number that stands inside a line (not at its start), the first such
+    line: one pass, so that asking about every later line stays linear."""
+    first: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        body = line.lstrip(_SPACE)
+        for mark in _CIRCLED_SET.intersection(body[1:]):
+            first.setdefault(mark, index)
+    return first
+
+
+def _footnote(lines: list[str], index: int, marks: dict[str, int]) -> bool:
     line = lines[index].lstrip(_SPACE)
-    if not _FOOTNOTE.match(line):
-        return False
-    mark = line[0]
-    return any(earlier.lstrip(_SPACE).find(mark) > 0 for earlier in lines[:index])
+    return bool(line) and line[0] in _CIRCLED_SET and marks.get(line[0], index) < index
 
 
 # --------------------------------------------------------------------------- parse

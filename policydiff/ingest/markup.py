@@ -151,7 +151,9 @@ _RULE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})
 
 # Strong emphasis around a run of text on one line: 「**第一条**」「__示例市人民政府__」. Pages
 # converted to Markdown set labels, titles and signatures in bold; the markers are markup.
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(?P<text>[^\n]*?\S)\1")
+# The emphasised text holds no * (or _): each attempt ends at the next marker character,
+# so a line full of unmatched ** stays linear.
+_STRONG = re.compile(r"\*\*(?=[^\s*])(?P<text>[^*\n]*[^\s*])\*\*|__(?=[^\s_])(?P<text2>[^_\n]*[^\s_])__")
 
 
 def markdown_to_text(source: str) -> str:
@@ -172,5 +174,5 @@ def markdown_to_text(source: str) -> str:
             line = match["text"]
         elif _RULE.match(line):
             line = ""
-        lines.append(_STRONG.sub(lambda m: m["text"], line) if "**" in line or "__" in line else line)
+        lines.append(_STRONG.sub(lambda m: m["text"] or m["text2"], line) if "**" in line or "__" in line else line)
     return "\n".join(lines)
