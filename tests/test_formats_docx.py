@@ -186,6 +186,23 @@ def test_simple_fields_print_their_result():
     assert lines_of(B.docx_bytes(body)) == ["见第3页"]
 
 
+def test_strict_open_xml_is_read_like_transitional():
+    data = B.docx_bytes(B.para(TITLE) + B.para("第一条 测试。"))
+    strict = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as package, zipfile.ZipFile(strict, "w") as out:
+        for item in package.infolist():
+            out.writestr(item, package.read(item).replace(
+                B.W_NS.encode(), b"http://purl.oclc.org/ooxml/wordprocessingml/main"))
+    assert lines_of(strict.getvalue()) == [TITLE, "第一条 测试。"]
+
+
+def test_a_password_protected_office_file_says_so():
+    # an encrypted OOXML file is an OLE2 compound file holding an EncryptedPackage stream
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 64
+    with pytest.raises(BadInputError, match="password-protected"):
+        ingest(data, "notice.docx")
+
+
 def test_damaged_packages_are_one_line_errors():
     data = B.docx_bytes(B.para("第一条 甲。"))
     with pytest.raises(BadInputError, match="damaged"):

@@ -36,6 +36,9 @@ from lxml import etree
 from policydiff.errors import BadInputError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# Word's "Strict Open XML" saves the same vocabulary under another namespace: its parts are
+# read with the namespace renamed to the transitional one (the element names are the same).
+W_STRICT = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _OFFICE_DOCUMENT = "/officeDocument"  # suffix of the main part's relationship type
@@ -334,6 +337,7 @@ def _parse_xml(package: zipfile.ZipFile, name: str):
         data = package.read(name)
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as error:
         raise BadInputError(f"the Word file is damaged ({name}: {error}): save it again from Word") from None
+    data = data.replace(W_STRICT, W.encode())
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
         return etree.fromstring(data, parser=parser)

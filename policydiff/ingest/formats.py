@@ -97,6 +97,8 @@ def detect_format(data: bytes) -> str:
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip_kind(data)
     if data.startswith(_OLE2):
+        if _utf16("EncryptedPackage") in data:
+            return "encrypted-office"
         if _utf16("WordDocument") in data:
             return "doc"
         if _utf16("Workbook") in data or _utf16("Book") in data:
@@ -151,6 +153,8 @@ REFUSED = {
     "ppt": "a PowerPoint file, not a policy text: save the text as .docx, .pdf or .txt",
     "ole2": "an Office compound file (DOC/XLS/PPT) in which no Word document was found: save the text "
             "as .docx, .pdf or .txt",
+    "encrypted-office": "a password-protected Office file: open it in Word or WPS, save a copy without "
+                        "the password, and add that",
     "zip": "a ZIP archive, not a document: unpack it and add the document inside",
     "image": "{image} image (a scan?): policydiff reads text, not pictures; give the text as .docx, "
              "a PDF with a text layer, or .txt",
