@@ -156,3 +156,17 @@ def test_ingest_and_status_read_the_same_day_of_issue(word):
     meta = extract_metadata(text)
     assert meta.effective_clause and word in meta.effective_clause
     assert [c.on_issue for c in scan_clauses(text) if c.kind == "effective"] == [True]
+
+
+@pytest.mark.parametrize("sentence, iso", [
+    ("本细则自2031年10月30日起施行。", "2031-10-30"),
+    ("本细则于2031年10月30日起施行。", "2031-10-30"),  # 于: the status core's own pattern missed it
+    ("本细则2031年10月30日起施行。", "2031-10-30"),  # a bare date before 起: missed too
+    ("本办法自二〇三一年一月一日起试行。", "2031-01-01"),
+])
+def test_one_effective_clause_reader_for_ingest_and_status(sentence, iso):
+    from policydiff.status.clauses import scan_clauses
+
+    text = f"示例市测试细则(测试用虚构文本)\n第一条 测试。\n第二条 {sentence}\n"
+    assert [(c.kind, c.date) for c in scan_clauses(text) if c.kind == "effective"] == [("effective", iso)]
+    assert extract_metadata(text).effective == iso

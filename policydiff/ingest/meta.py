@@ -5,14 +5,13 @@ Never invents: every value is a substring of the text (dates normalised to ISO),
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 import re
 
 from policydiff.ingest import patterns as P
 from policydiff.ingest.chrome import BRACKET_FIELD
 from policydiff.lexicon import (CN_NUMERAL_CHARS, DATE_PATTERN, DATE_RE, DOC_NO_BARE, EFFECTIVE_VERB_PATTERN,
-                                ISSUE_DAY_RE, REPEAL_VERB_PATTERN, YEAR_PATTERN, find_cn_dates,
+                                EffectiveClause, ISSUE_DAY_RE, REPEAL_VERB_PATTERN, YEAR_PATTERN, effective_clauses,
                                 parse_cn_date)
 from policydiff.model import DocumentMeta, Repeal
 
@@ -147,60 +146,7 @@ _ABOUT = re.compile(r"^(?P<issuers>.+?)(?:关于|转发|印发)")
 _HEADER_DATE = re.compile(rf"^\s*[（(]?\s*(?P<date>{YEAR_PATTERN}\s*年[^日]{{1,8}}日)")
 _ENACTED = re.compile(r"通过|修订|修正|公布|发布|印发|颁布")
 _EFFECTIVE_WORD = re.compile(rf"(?<!停止)(?<!不再){EFFECTIVE_VERB_PATTERN}(?!的)")
-# 「本办法自2025年1月1日起施行」「自印发之日起实施」「本通知于2025年1月1日起执行」.
-# 自 after 来/各/独/亲/擅/出/源 is another word (来自, 各自 ...); 于 only before a date
-# (属于, 对于 ... are not clauses); 停止执行/不再执行 are repeals, not commencement.
-# The clause core: from 自/于 to the verb. The clause itself starts where its sentence part
-# starts (after 。；;，, or a line break). Rejected: one pattern with a lazy unbounded
-# prefix (「[^。；;，,\n]*?自…」), which restarts from every position of a long unpunctuated
-# line — quadratic: 20,000 characters took 12 s, 5 MB never finished. The core below can
-# only start at 自/于 and spans at most 30 characters of 'when' plus bounded white space, so
-# finditer is linear; the prefix is then a slice back to the part's start.
-# A date right before 起 and the verb, without 自/于 (「本细则2014年10月30日起施行」), is a clause
-# too; it can only start at the date, so the scan stays linear.
-_EFFECTIVE_CORE = re.compile(
-    rf"(?:(?:(?<![来各独亲擅出源])自|于(?=\s{{0,10}}{YEAR_PATTERN}\s{{0,10}}年))"
-    r"\s{0,10}(?P<when>[^。；;，,\n]{1,30}?)\s{0,10}(?:起\s{0,10})?"
-    rf"|(?P<bare>{DATE_PATTERN})\s{{0,10}}起\s{{0,10}})"
-    rf"(?<!停止)(?<!不再){EFFECTIVE_VERB_PATTERN}(?!的)"
-)
-_CLAUSE_PART_END = re.compile(r"[。；;，,\n]")
-
-
-@dataclass(frozen=True)
-class EffectiveClause:
-    """A 施行 clause as found: its text (from the start of its sentence part to the verb),
-    the 'when' words between 自/于 and the verb, and its offsets."""
-
-    text: str
-    when: str
-    start: int
-    end: int
-
-
-def effective_clauses(text: str) -> list[EffectiveClause]:
-    """Every 施行 clause of `text`, left to right, not overlapping; linear time.
-
-    >>> [c.text for c in effective_clauses("第九条 本办法自2024年1月1日起施行。来自各方实施")]
-    ['第九条 本办法自2024年1月1日起施行']
-    >>> effective_clauses("本细则于2014年10月30日起施行")[0].when
-    '2014年10月30日'
-    >>> effective_clauses("本细则2014年10月30日起施行")[0].text
-    '本细则2014年10月30日起施行'
-    """
-    part_ends = [m.start() for m in _CLAUSE_PART_END.finditer(text)]
-    found: list[EffectiveClause] = []
-    previous_end = 0
-    for match in _EFFECTIVE_CORE.finditer(text):
-        before = bisect.bisect_left(part_ends, match.start())
-        part_start = part_ends[before - 1] + 1 if before else 0
-        start = max(part_start, previous_end)
-        when = match["when"] if match["when"] is not None else match["bare"]
-        found.append(EffectiveClause(text[start:match.end()], when, start, match.end()))
-        previous_end = match.end()
-    return found
-
-
+# 施行 clauses (「本办法自…起施行」): lexicon.effective_clauses, shared with the status core.
 _RELATIVE_TO_ISSUE = ISSUE_DAY_RE
 _PUBLISHED_LINE = re.compile(r"^\s*(?:发布时间|发布日期)\s*[:：]")
 # The top of a document: lines before the first prose or numbered line. Unit: lines;

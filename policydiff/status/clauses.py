@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..lexicon import (CN_NUMERAL_CHARS, EFFECTIVE_VERB_PATTERN, ISSUE_DAY_RE, SELF_REFERENCE_RE, cn_to_int,
-                       parse_cn_date)
+from ..lexicon import CN_NUMERAL_CHARS, ISSUE_DAY_RE, SELF_REFERENCE_RE, cn_to_int, effective_clauses, parse_cn_date
+
 
 @dataclass(frozen=True)
 class Clause:
@@ -32,10 +32,10 @@ _SENTENCE_RE = re.compile(r"[^。；;\n]*[。；;]?")
 _EXPIRY_RE = re.compile(r"有效期(?:至|到|截至|截止(?:到|至)?)")
 _TERM_RE = re.compile(rf"有效期(?:为|是)?\s*(?P<n>[0-9０-９]{{1,2}}|[{CN_NUMERAL_CHARS}]{{1,3}})\s*年")
 _PREVAIL_RE = re.compile(r"(?:此前|以前|之前|过去)[^。；]*?与本[^。；]*?不一致的?[，,、]?\s*以本[^。；]*?为准")
-EFFECTIVE_RE = re.compile(rf"自(?P<when>[^。；，,]{{1,30}}?)起{EFFECTIVE_VERB_PATTERN}")
-ON_ISSUE_RE = ISSUE_DAY_RE
-# A validity clause speaks of the document itself (「本办法有效期至…」); 「许可证有效期为5年」
-# inside an article is about something else and must not end the document.
+# A validity clause speaks of the document itself (「本办法有效期至…」: lexicon's
+# SELF_REFERENCE_RE); 「许可证有效期为5年」 inside an article is about something else and must
+# not end the document. 施行 clauses are found by lexicon.effective_clauses, the reader the
+# ingest uses for the front matter's effective date (自/于 …起施行, a bare date before 起).
 
 
 def _sentences(text: str) -> Iterable[tuple[int, str]]:
@@ -63,11 +63,11 @@ def scan_clauses(text: str) -> tuple[Clause, ...]:
     found: list[Clause] = []
     for offset, sentence in _sentences(text):
         is_effective = False
-        for match in EFFECTIVE_RE.finditer(sentence):
-            when = match["when"]
-            on_issue = bool(ON_ISSUE_RE.search(when))
+        for effective in effective_clauses(sentence):
+            when = effective.when
+            on_issue = bool(ISSUE_DAY_RE.search(when))
             date = parse_cn_date(when)
-            if (on_issue or date) and SELF_REFERENCE_RE.search(sentence[: match.start()]):
+            if (on_issue or date) and SELF_REFERENCE_RE.search(sentence[: effective.end]):
                 found.append(Clause("effective", sentence, offset, date=date, on_issue=on_issue))
                 is_effective = True
                 break

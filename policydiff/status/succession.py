@@ -13,10 +13,10 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from ..lexicon import doc_no_year, normalize_doc_no
+from ..lexicon import ISSUE_DAY_RE, doc_no_year, effective_clauses, normalize_doc_no
 from ..model import Repeal, Version
 from ..refs import version_sort_key
-from .clauses import EFFECTIVE_RE, ON_ISSUE_RE, Clause, scan_clauses
+from .clauses import Clause, scan_clauses
 
 @dataclass(frozen=True)
 class Evidence:
@@ -241,8 +241,8 @@ def start_bound(version: Version, clauses: Sequence[Clause] = (), facts: TextFac
     if effective_clause is None and scanned is not None:
         effective_clause = scanned.text
     clause_offset = _clause_offset(version, effective_clause, facts)
-    on_issue = bool(effective_clause and EFFECTIVE_RE.search(effective_clause)
-                    and ON_ISSUE_RE.search(effective_clause))
+    on_issue = bool(effective_clause) and any(ISSUE_DAY_RE.search(c.when)
+                                              for c in effective_clauses(effective_clause or ""))
     effective = meta.effective
     if effective is None and scanned is not None and scanned.date:
         effective = scanned.date
