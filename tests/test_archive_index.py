@@ -93,3 +93,22 @@ def test_a_removed_version_leaves_the_index(mixed_archive):  # noqa: F811
     assert "demo-subsidy@2020" not in {v.ref for v in versions} and "demo-subsidy@2020" not in facts
     files = json.loads(index_path(store).read_text(encoding="utf-8"))["files"]
     assert "demo-subsidy/2020" not in files
+
+
+def test_facts_written_under_other_reading_rules_are_derived_again(mixed_archive):  # noqa: F811
+    """An index entry is keyed by its file's hash *and* the rules that read texts (lexicon,
+    the clause scanner ...): facts an older tool derived are not served to a newer one."""
+    from policydiff.archive.index import rules_fingerprint
+
+    store = archive.Archive(mixed_archive)
+    expected = answers(*indexed_versions(store))
+    path = index_path(store)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["rules"] == rules_fingerprint()
+    # what an older reader would have stored: no clause found in any text
+    stale = {key: {**entry, "facts": None} for key, entry in data["files"].items()}
+    path.write_text(json.dumps({**data, "files": stale}), encoding="utf-8")
+    assert answers(*indexed_versions(store)) != expected  # same rules: the entries are trusted
+    path.write_text(json.dumps({**data, "rules": "an-older-tool", "files": stale}), encoding="utf-8")
+    assert answers(*indexed_versions(store)) == expected  # other rules: every entry derived again
+    assert json.loads(path.read_text(encoding="utf-8"))["rules"] == rules_fingerprint()

@@ -19,6 +19,7 @@ to load than the facts the graph needs, and a format tied to the code).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -32,6 +33,23 @@ from ..refs import version_sort_key
 from ..status.succession import TextFacts, text_facts
 
 INDEX_FORMAT = "policydiff.index/1"
+
+# What a text says (its TextFacts) depends on the rules that read it as much as on the
+# file: a tool that learns to read a clause it used to miss (「本细则于…起施行」) must not be
+# served the facts its older self derived. The hash of the files holding those rules is
+# part of the index; when it differs every entry is derived again. Files, relative to
+# the package: the vocabulary, the clause scanner and graph facts, the body reader.
+RULE_FILES = ("lexicon.py", "numerals.py", "status/clauses.py", "status/succession.py", "mdbody.py",
+              "structure.py", "ingest/patterns.py", "frontmatter.py")
+
+
+@functools.lru_cache(maxsize=1)
+def rules_fingerprint() -> str:
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(INDEX_FORMAT.encode("utf-8"))
+    for name in RULE_FILES:
+        digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256((package / name).read_bytes()).digest())
+    return digest.hexdigest()[:16]
 
 
 def index_path(store) -> Path:
@@ -48,6 +66,8 @@ def _read_index(path: Path) -> dict:
         return {}
     if not isinstance(data, dict) or data.get("format") != INDEX_FORMAT or not isinstance(data.get("files"), dict):
         return {}
+    if data.get("rules") != rules_fingerprint():
+        return {}  # written by a tool that reads texts differently: derive every entry again
     return data["files"]
 
 
@@ -57,7 +77,8 @@ def _write_index(path: Path, files: dict) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"format": INDEX_FORMAT, "files": files}, out, ensure_ascii=False, sort_keys=True)
+            json.dump({"format": INDEX_FORMAT, "rules": rules_fingerprint(), "files": files}, out,
+                      ensure_ascii=False, sort_keys=True)
         os.replace(temp, path)
     except OSError:
         pass
