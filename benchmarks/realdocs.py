@@ -5,7 +5,7 @@ markdown tables).
                                             [--save-corpus FILE | --compare-corpus FILE]
 
 1. ../shared/realdocs (DOCX, DOC, PDF, HTML with hand-checked values in manifest.json):
-   each file goes through what `add` runs before it writes (archive_api.parse_file:
+   each file goes through what `add` runs before it writes (intake.parse_file:
    format detection, DOCX/PDF reading or LibreOffice conversion, cleaning, metadata,
    structure). Per format and per field, right/total:
      measures  the number of measures equals `expected.measures`
@@ -49,7 +49,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from policydiff.archive_api import parse_file  # noqa: E402
+from policydiff.intake import parse_file  # noqa: E402
 from policydiff.errors import PolicyDiffError  # noqa: E402
 from tests.conftest import CORPUS, SHARED  # noqa: E402
 

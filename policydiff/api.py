@@ -1,41 +1,250 @@
 """Library verbs that the CLI calls (imperative shell).
 
-Each verb takes plain values, does the I/O (archive, files), calls the functional core
-and returns either a model object or the rendered output as a string. The CLI only
-prints what comes back. Any user-caused problem is raised as a PolicyDiffError.
+Each verb takes plain values and an archive the caller opened once (an `Archive`, or a
+`NoArchive` saying why there is none, for the verbs that also take plain files), does the
+I/O (archive, files, today's date), calls the functional core and returns a model object
+or the rendered output as a string. The CLI only prints what comes back. Any
+user-caused problem is raised as a PolicyDiffError.
 
-Ownership while the project is young (one person edits one function at a time):
-  locate_archive, init_archive, add_version, list_works, show, verify, load_side -> archive/ingest/structure
-  diff, compare_refs, report                                                    -> align / render
-  status, log                                                                   -> status
+    locate_archive, open_archive, find_archive, init_archive, next_step   where the archive is
+    add_version, remove_version, record_edit                              one version in, out, edited
+    list_works, show, verify, load_side, all_versions                     reading
+    compare_refs, diff, report, citations                                 align / render
+    status, log                                                           status / lineage
+    build, import_folder                                                  sitebuild / bulkimport
+
+Import graph: api imports the core, `archive`, `intake`, `report_files` and the leaf
+`files`; nothing below it imports api (tests/test_shell.py checks there is no circle).
 """
 
 from __future__ import annotations
 
+import datetime
+import os
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Union
 
+from . import archive as archive_mod
+from . import files
+from .errors import AmbiguousRefError, ArchiveError, BadInputError, UnknownRefError
+from .intake import AddRequest, archived_file, load_file
 from .model import Comparison, Version
+from .refs import Ref
 
 
-def locate_archive(option: str | None, must_exist: bool = True) -> Path:
-    """--archive, else $POLICYDIFF_ARCHIVE, else versions/ at the top of the current git
-    work tree, else ./versions (DESIGN §4)."""
-    from . import archive
+# --------------------------------------------------------------------------- the archive
 
-    return archive.locate(option, must_exist=must_exist)
+
+@dataclass(frozen=True)
+class NoArchive:
+    """No archive could be opened, and why: `diff`, `report` and `show` still take plain
+    files, and name the reason when a ref was not a file either."""
+
+    reason: str
+
+
+MaybeArchive = Union[archive_mod.Archive, NoArchive, None]  # None: no archive was looked for
+# What a library caller may hand a verb: the archive opened once (what the CLI does), or
+# its folder (opened for that one call).
+ArchiveLike = Union[archive_mod.Archive, str, os.PathLike]
+
+
+def _opened(archive: ArchiveLike) -> archive_mod.Archive:
+    return archive if isinstance(archive, archive_mod.Archive) else archive_mod.Archive(archive)
+
+
+def _maybe_opened(archive: MaybeArchive | str | os.PathLike) -> MaybeArchive:
+    if archive is None or isinstance(archive, (archive_mod.Archive, NoArchive)):
+        return archive
+    try:
+        return archive_mod.Archive(archive)
+    except ArchiveError as exc:
+        return NoArchive(str(exc))
+
+
+def is_archive_root(folder: Path) -> bool:
+    """A folder made by `policydiff init` (or by the first `add`): its .gitignore names the
+    archive's lock file. Rejected: a marker file of our own, which archives made before
+    it would lack."""
+    try:
+        lines = (folder / ".gitignore").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return archive_mod.LOCK_NAME in lines
+
+
+def discover_archive(cwd: Path) -> Path | None:
+    """The archive holding `cwd`: the nearest folder upward, up to the top of the git
+    work tree, that is an archive root, else `versions/` at the top when it is one. None
+    outside a git work tree (an archive lives in one)."""
+    cwd = cwd.absolute()
+    top = files.work_tree_top(cwd)
+    if top is None:
+        return None
+    for folder in (cwd, *cwd.parents):
+        if is_archive_root(folder):
+            return folder
+        if folder == top:
+            break
+    default = top / archive_mod.DEFAULT_ARCHIVE_NAME
+    return default if is_archive_root(default) else None
+
+
+def locate_archive(option: str | os.PathLike | None, must_exist: bool = True, cwd: Path | None = None) -> Path:
+    """--archive, else $POLICYDIFF_ARCHIVE, else the archive holding the current folder
+    (`discover_archive`: from inside an archive or a subfolder of one), else versions/ at
+    the top of the current git work tree, else ./versions (DESIGN §4). With `must_exist`,
+    a missing folder is an ArchiveError that says to run `policydiff init`."""
+    cwd = cwd or Path.cwd()
+    if option:
+        path, how = Path(option), "--archive"
+    elif os.environ.get("POLICYDIFF_ARCHIVE"):
+        path, how = Path(os.environ["POLICYDIFF_ARCHIVE"]), "$POLICYDIFF_ARCHIVE"
+    else:
+        found = discover_archive(cwd)
+        if found is not None:
+            return found
+        path = (files.work_tree_top(cwd) or cwd) / archive_mod.DEFAULT_ARCHIVE_NAME
+        how = "the default"
+    path = path if path.is_absolute() else cwd / path
+    if path.exists() and not path.is_dir():
+        raise ArchiveError(f"the archive {path} ({how}) is not a folder: point it at an archive folder, "
+                           "or run `policydiff init DIR` to make one")
+    if must_exist and not path.is_dir():
+        raise ArchiveError(
+            f"no archive at {path} ({how}): run `policydiff init {path}` to make one, "
+            "or point --archive / $POLICYDIFF_ARCHIVE at an existing archive"
+        )
+    return path
+
+
+def open_archive(option: str | os.PathLike | None) -> archive_mod.Archive:
+    """The archive a command works on, opened (ArchiveError when there is none)."""
+    return archive_mod.Archive(locate_archive(option, must_exist=True))
+
+
+def find_archive(option: str | os.PathLike | None) -> MaybeArchive:
+    """The archive, or NoArchive with the reason (for verbs that also take plain files)."""
+    try:
+        return open_archive(option)
+    except ArchiveError as exc:
+        return NoArchive(str(exc))
 
 
 def init_archive(directory: Path) -> Path:
-    from . import archive_api
-
-    return archive_api.init_archive(directory)
+    return archive_mod.init(directory)
 
 
-def add_version(archive_dir: Path, source: str | None, **fields) -> Version:
-    """Import SOURCE (or record --no-text) as one version: one git commit, all or nothing."""
-    from . import archive_api
+ADD_COMMAND = "policydiff add FILE --work WORK --version VERSION"
 
-    return archive_api.add_version(archive_dir, source, **fields)
+
+def next_step(root: Path, cwd: Path | None = None) -> str:
+    """The command to run after `init`: `add` as it would be typed here, with a `cd` (or
+    --archive, when $POLICYDIFF_ARCHIVE points elsewhere) when the archive would not be
+    found from the current folder."""
+    cwd = cwd or Path.cwd()
+    root = root.absolute()
+    try:
+        here = locate_archive(None, must_exist=False, cwd=cwd).absolute()
+    except ArchiveError:
+        here = None
+    if here == root:
+        return ADD_COMMAND
+    if os.environ.get("POLICYDIFF_ARCHIVE"):
+        return f"policydiff --archive {files.display_path(root, cwd)} add FILE --work WORK --version VERSION"
+    return f"cd {files.display_path(root, cwd)} && {ADD_COMMAND}"
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def add_version(archive: ArchiveLike, request: AddRequest) -> Version:
+    """Import the request's source (or record it without text) as one version: one git
+    commit, all or nothing. The returned Version carries the parsed document (for `add`'s
+    report of what it extracted). request.dry_run: read and parse, write nothing (the
+    returned Version has no path and no commit)."""
+    from .intake import prepare_version
+
+    store = _opened(archive)
+    new = prepare_version(request, store)
+    document = None
+    if new.has_text:
+        from .mdbody import from_markdown
+
+        document = from_markdown(new.body, new.meta)
+    if request.dry_run:
+        return Version(work=new.work, version=new.version, meta=new.meta, has_text=new.has_text,
+                       document=document, notes=new.notes, text_sha256=new.text_sha256)
+    added = _with_recovery_notes(store, store.add(new, replace=request.replace,
+                                                  allow_duplicate_text=request.allow_duplicate_text))
+    return replace(added, document=document) if document is not None else added
+
+
+def _with_recovery_notes(store: archive_mod.Archive, version: Version) -> Version:
+    """What recovery did on the way (a stale git lock removed, an interrupted add undone)
+    is told with the version's notes, which the CLI prints on stderr."""
+    notes = getattr(store, "recovery_notes", [])
+    return replace(version, notes=(*version.notes, *notes)) if notes else version
+
+
+def _one_version(command: str, ref: str) -> tuple[str, str]:
+    from .refs import check_version_id, check_work_id
+
+    work, at, version = ref.partition("@")
+    if not at or not work or not version:
+        raise BadInputError(f"{command} needs WORK@VERSION (one version), not {ref!r}: see `policydiff list`")
+    check_work_id(work)
+    check_version_id(version)
+    return work, version
+
+
+def remove_version(archive: ArchiveLike, ref: str, force: bool = False) -> tuple[str, list[str]]:
+    """`policydiff rm W@V [--force]`: one commit that removes one version. Refused when
+    another version's repeal or lineage depends on it (found by the status core's
+    succession graph), unless `force`. Returns (commit, notes)."""
+    work, version = _one_version("rm", ref)
+    store = _opened(archive)
+    if version not in store.version_ids(work):
+        raise UnknownRefError(f"{ref} is not in the archive {store.root}: see `policydiff list`")
+    dependents = _dependents(store, ref)
+    if dependents and not force:
+        raise ArchiveError(f"{ref} is not removed: {'; '.join(dependents)}; add --force to remove it anyway")
+    commit = store.remove(work, version, force=force, dependents=tuple(dependents))
+    return commit, list(getattr(store, "recovery_notes", []))
+
+
+def _dependents(store: archive_mod.Archive, ref: str) -> list[str]:
+    """Other archived versions whose repeal or lineage goes through `ref`, one phrase each."""
+    from .status import build_graph
+
+    graph = build_graph(all_versions(store))
+    key = next((k for k, node in graph.nodes.items() if node.ref == ref), None)
+    if key is None:
+        return []
+    phrases = []
+    for edge in graph.edges:
+        if edge.old == key and edge.new != key:
+            other = graph.node(edge.new).ref
+            what = "is the version after it" if edge.kind == "supersede" else "repeals it"
+            phrases.append(f"{other} {what}")
+        elif edge.new == key and edge.old is not None and edge.old != key and graph.node(edge.old).archived:
+            other = graph.node(edge.old).ref
+            what = "is the version before it" if edge.kind == "supersede" else "is repealed by it"
+            phrases.append(f"{other} {what}")
+    return list(dict.fromkeys(phrases))
+
+
+def record_edit(archive: ArchiveLike, ref: str, reason: str) -> Version:
+    """`policydiff edit W@V --reason TEXT`: commit a hand edit of the version's .md."""
+    from .intake import check_text
+
+    work, version = _one_version("edit", ref)
+    if not reason or not reason.strip():
+        raise BadInputError("--reason is empty: say why the archived text was corrected by hand")
+    check_text("--reason", reason)
+    store = _opened(archive)
+    return _with_recovery_notes(store, store.record_edit(work, version, reason.strip()))
 
 
 def extraction_lines(added: Version) -> list[str]:
@@ -45,67 +254,136 @@ def extraction_lines(added: Version) -> list[str]:
     return lines(added.meta, added.document)
 
 
-def remove_version(archive_dir: Path, ref: str, force: bool = False) -> tuple[str, list[str]]:
-    """`policydiff rm W@V [--force]`: one commit removing one version; (commit, notes)."""
-    from . import archive_api
+def _listed_version(version: Version, answer):
+    from .render import document as render_doc
 
-    return archive_api.remove_version(archive_dir, ref, force=force)
-
-
-def record_edit(archive_dir: Path, ref: str, reason: str) -> Version:
-    """`policydiff edit W@V --reason TEXT`: commit a hand edit of the version's .md."""
-    from . import archive_api
-
-    return archive_api.record_edit(archive_dir, ref, reason)
+    by = answer.repealed_by.key if answer.repealed_by is not None else None
+    return render_doc.ListedVersion(version, answer.status,
+                                    repealed_by=by if answer.status == "repealed" else None,
+                                    superseded_by=by if answer.status == "superseded" else None)
 
 
-def list_works(archive_dir: Path, fmt: str = "text") -> str:
-    from . import archive_api
+def list_works(archive: ArchiveLike, fmt: str = "text") -> str:
+    """`policydiff list`: every version's status today, from one succession graph of the
+    whole archive (status.archive_statuses), so that `list` and `status` cannot disagree."""
+    from .render import document as render_doc
+    from .status import archive_statuses
 
-    return archive_api.list_works(archive_dir, fmt=fmt)
+    store = _opened(archive)
+    today = datetime.date.today().isoformat()  # `list` answers for today, like `status`
+    versions, facts = indexed_versions(store)  # the index stands in for unchanged texts
+    answers = archive_statuses(versions, today, facts)
+    listed = []
+    for work in store.works():
+        rows = [_listed_version(v, answers[v.ref]) for v in versions if v.work == work]
+        listed.append(render_doc.ListedWork(work, store.work_info(work).get("title"), rows))
+    return render_doc.render_list(listed, fmt)
 
 
-def load_side(archive_option: str | None, ref: str) -> Version:
+def verify(archive: ArchiveLike) -> list[str]:
+    return _opened(archive).verify()
+
+
+def _lookup(store: archive_mod.Archive, ref: Ref, text: str) -> tuple[Version | None, list[str]]:
+    """The archived version a ref names (None when it names none), and what was tried."""
+    tried: list[str] = []
+    if ref.kind == "version":
+        tried.append(f"version {text} in the archive")
+        if ref.version in store.version_ids(ref.work):
+            return store.read(ref.work, ref.version), tried
+        known = store.version_ids(ref.work)
+        if known:
+            tried[-1] += f" (versions of {ref.work}: {', '.join(known)})"
+    elif ref.kind == "work":
+        tried.append(f"work {text} in the archive")
+        ordered = store.versions(ref.work)
+        if ordered:
+            return store.read(ref.work, ordered[-1].version), tried
+    elif ref.kind == "doc_no":
+        tried.append(f"文号 {text} in the archive")
+        matches = store.find_doc_no(text)
+        if len(matches) > 1:
+            raise AmbiguousRefError(f"{text} names several archived versions: "
+                                    f"{', '.join(v.ref for v in matches)}; use WORK@VERSION")
+        if matches:
+            return store.read(matches[0].work, matches[0].version), tried
+    return None, tried
+
+
+def load_side(archive: MaybeArchive | str | os.PathLike, ref: str) -> Version:
     """A version for `show`/`diff`/`report`: an archived ref (WORK@VERSION, WORK, 文号) or,
     failing that, a plain file path parsed on the fly (no archive needed)."""
-    from . import archive_api
+    parsed = Ref.parse(ref)
+    store = _maybe_opened(archive)
+    archived = store if isinstance(store, archive_mod.Archive) else None
+    tried: list[str] = []
+    if archived is not None:
+        found, tried = _lookup(archived, parsed, ref)
+        if found is not None:
+            return found
+    path = Path(ref)
+    if path.is_file():
+        own = archived_file(archived, path)
+        return own if own is not None else load_file(path)
+    if path.is_dir():
+        tried.append(f"the path {ref} (a folder, not a file)")
+    elif path.exists():
+        tried.append(f"the path {ref} (not a regular file: a pipe or device?)")
+    else:
+        tried.append(f"a file named {ref}")
+    if archived is not None:
+        works = archived.works()
+        known = f"known works: {', '.join(works)}" if works else "the archive is empty"
+    else:
+        known = store.reason if isinstance(store, NoArchive) else "no archive"
+    raise UnknownRefError(f"unknown ref {ref!r}: tried {'; '.join(tried)}; {known}. "
+                          "Give WORK@VERSION, WORK, a 文号 or the path of a file")
 
-    return archive_api.load_side(archive_option, ref)
+
+def show(archive: MaybeArchive | str | os.PathLike, ref: str, fmt: str = "text") -> str:
+    """`policydiff show REF`: one version, parsed (md: the archived file as stored)."""
+    from . import frontmatter
+    from .render import document as render_doc
+
+    store = _maybe_opened(archive)
+    version = load_side(store, ref)
+    markdown = None
+    if fmt == "md":
+        if version.work and version.version and isinstance(store, archive_mod.Archive):
+            markdown = store.file_text(version.work, version.version)
+        else:
+            from .mdbody import to_markdown
+
+            matter = frontmatter.front_matter(
+                None, None, version.meta, has_text=True, source=version.source,
+                text_sha256=version.text_sha256, notes=version.notes)
+            markdown = frontmatter.compose(matter, to_markdown(version.document))
+    return render_doc.render_document(version, fmt, markdown)
 
 
-def show(archive_option: str | None, ref: str, fmt: str = "text") -> str:
-    from . import archive_api
-
-    return archive_api.show(archive_option, ref, fmt=fmt)
+# --------------------------------------------------------------------------- comparing
 
 
-def verify(archive_dir: Path) -> list[str]:
-    from . import archive_api
-
-    return archive_api.verify(archive_dir)
-
-
-def compare_refs(archive_option: str | None, old_ref: str, new_ref: str) -> Comparison:
+def compare_refs(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str) -> Comparison:
     """Load both sides (archived refs or plain files) and compare them. A side recorded
     without text raises MissingTextError (one line: what is missing, how to add it)."""
     from .compare import compare
 
-    old = load_side(archive_option, old_ref)
-    new = load_side(archive_option, new_ref)
-    return compare(old, new)
+    store = _maybe_opened(archive)
+    return compare(load_side(store, old_ref), load_side(store, new_ref))
 
 
-def diff(archive_option: str | None, old_ref: str, new_ref: str, fmt: str = "text", color: bool = False,
-         changed_only: bool = False) -> str:
+def diff(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str, fmt: str = "text",
+         color: bool = False, changed_only: bool = False) -> str:
     """`policydiff diff`: the alignment and redlines as text (coloured when color), the
     policydiff.diff/1 JSON, Markdown, or the 条文序号对照表 as CSV. The same output whether
     or not they differ. `changed_only` (text format only) leaves unchanged measures out."""
-    from .errors import BadInputError
-
+    if fmt not in ("text", "json", "md", "csv"):
+        raise BadInputError(f"unknown diff format {fmt!r}: use text, json, md or csv")
     if changed_only and fmt != "text":
         raise BadInputError(f"--changed-only is for the text format; {fmt} lists every measure "
                             "(each is accounted for exactly once)")
-    comparison = compare_refs(archive_option, old_ref, new_ref)
+    comparison = compare_refs(archive, old_ref, new_ref)
     if fmt == "json":
         from .render.json import comparison_json
 
@@ -118,61 +396,107 @@ def diff(archive_option: str | None, old_ref: str, new_ref: str, fmt: str = "tex
         from .render.correspondence import comparison_csv
 
         return comparison_csv(comparison)
-    if fmt == "text":
-        from .render.text import comparison_text
+    from .render.text import comparison_text
 
-        return comparison_text(comparison, color=color, changed_only=changed_only)
-    raise BadInputError(f"unknown diff format {fmt!r}: use text, json, md or csv")
+    return comparison_text(comparison, color=color, changed_only=changed_only)
 
 
-def report(archive_option: str | None, old_ref: str, new_ref: str, output: str | None = None,
+def report(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str, output: str | None = None,
            fmt: str = "html", lang: str = "zh", layout: str | None = None, changed_only: bool = False,
            archive_wide: bool = False) -> Path:
     """`policydiff report`: write the html/json/md/docx/xlsx/pdf report of OLD -> NEW
     (default path reports/<work>/<old>__<new>.<ext> at the top of the work tree),
     atomically (the site's index is `build`'s). `layout`: "redline" (inline revisions) or
-    "table" (the 新旧对照表); `changed_only` leaves unchanged articles out of the table.
-    A side without text gives the report that says so (no compare)."""
-    from .report_files import write_report
+    "table" (the 新旧对照表); `changed_only` leaves unchanged articles out of the table;
+    `archive_wide` (html): the 引用影响 section also reads the other archived documents
+    (without it the report is the very file `build` writes for the pair).
+    A side without text gives the report that says so (no compare). Returns the path as
+    the CLI prints it."""
+    from . import outputs, report_files
+    from .render.labels import check_lang
 
-    return write_report(archive_option, old_ref, new_ref, output=output, fmt=fmt, lang=lang, layout=layout,
-                        changed_only=changed_only, archive_wide=archive_wide)
-
-
-def status(archive_dir: Path, query: str, measure: str | None = None, as_of: str | None = None,
-           fmt: str = "text") -> str:
-    """`policydiff status`: the archive's versions + today's date (unless --as-of) into the
-    functional core (status.status), rendered by render.status."""
-    import datetime
-
-    from . import status as status_core
-    from .render.status import render_status
-
-    day = as_of if as_of is not None else datetime.date.today().isoformat()
-    if measure is None:  # the document's status: the archive index stands in for the texts
-        versions, facts = _indexed_versions(archive_dir)
-        answer = status_core.status(versions, query, day, facts=facts)
+    report_files.check_format(fmt)
+    check_lang(lang)
+    layout = outputs.resolve_layout(fmt, layout, changed_only)
+    store = _maybe_opened(archive)
+    old = load_side(store, old_ref)
+    new = load_side(store, new_ref)
+    generated = files.generated_timestamp()
+    comparison = report_files.build_comparison(old, new)
+    if outputs.handles(fmt, layout):
+        data: str | bytes = outputs.report_bytes(comparison, fmt, lang, generated, layout=layout,
+                                                 changed_only=changed_only)
     else:
-        answer = status_core.status(_all_versions(archive_dir), query, day, measure=measure,
-                                    compare=_compare_versions)
-    return render_status(answer, fmt)
+        citations = None
+        if fmt == "html" and archive_wide:
+            from .citations_api import archive_impact
+
+            citations = archive_impact(store, comparison)
+        data = report_files.render(comparison, fmt, lang, generated, citations=citations)
+        if fmt != "html":  # Markdown and JSON get read in terminals; HTML is for a browser
+            from .controls import escape_controls
+
+            data = escape_controls(data)
+    archive_root = _archive_root(store)
+    if output is not None:
+        path = files.check_output_file(output, report_files.EXTENSIONS[fmt])
+    else:
+        cwd = Path.cwd()
+        top = files.work_tree_top(cwd) or cwd.absolute()
+        if archive_root is not None and files.inside(top, archive_root):
+            raise BadInputError(f"the archive {archive_root} is the top of its git work tree, so a report has "
+                                "no default place outside it: give -o PATH outside the archive")
+        path = report_files.default_path(top, old, new, fmt, layout)
+    files.check_outside_archive(path, archive_root)
+    files.write_output(path, data)
+    return files.display_path(path)
 
 
-def _indexed_versions(archive_dir: Path):
+def _archive_root(store: MaybeArchive) -> Path | None:
+    """The archive folder, where no output may go (None: no archive)."""
+    return store.root if isinstance(store, archive_mod.Archive) else None
+
+
+def citations(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str, fmt: str = "text", *,
+              archive_wide: bool = False, all_versions: bool = False) -> str:
+    """`policydiff citations OLD NEW`: every citation of the old version mapped through the
+    alignment and checked against the new text, the 条文序号对照表, and with archive_wide
+    the citations of the revised work in the other archived documents (citations_api)."""
+    from . import citations_api
+
+    citations_api.check_format(fmt)
+    found = citation_report(archive, old_ref, new_ref, archive_wide=archive_wide, all_versions=all_versions)
+    return citations_api.render(found, fmt)
+
+
+def citation_report(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str, *,
+                    archive_wide: bool = False, all_versions: bool = False):
+    """The citations.CitationReport behind `policydiff citations` (see `citations`)."""
+    from . import citations_api
+
+    store = _maybe_opened(archive)
+    comparison = compare_refs(store, old_ref, new_ref)
+    return citations_api.citation_report(store, comparison, archive_wide=archive_wide, all_versions=all_versions)
+
+
+# --------------------------------------------------------------------------- status, log
+
+
+def indexed_versions(archive: ArchiveLike):
     """Every archived version without its Document, and what each text says (TextFacts by
     ref), from the archive's index (archive/index.py): `list`, `status` and `log` without
     --measure read no body that has not changed since the last time."""
-    from . import archive
-    from .archive.index import indexed_versions
+    from .archive.index import indexed_versions as from_index
 
-    return indexed_versions(archive.open_archive(archive_dir))
+    return from_index(_opened(archive))
 
 
-def _all_versions(archive_dir: Path) -> list[Version]:
-    """Every archived version, parsed (status and log need the texts for their clauses)."""
-    from . import archive, archive_api
-
-    return archive_api.all_versions(archive.open_archive(archive_dir))
+def all_versions(archive: ArchiveLike) -> list[Version]:
+    """Every archived version with its text, in work and time order: the one loader of
+    `list`, `status` and `log`. The texts are needed, not only the front matter: an
+    有效期至 clause lives in the text."""
+    store = _opened(archive)
+    return [v for work in store.works() for v in store.versions(work, document=True, commit=False)]
 
 
 def _compare_versions(old: Version, new: Version) -> Comparison:
@@ -181,18 +505,33 @@ def _compare_versions(old: Version, new: Version) -> Comparison:
     return compare(old, new)
 
 
-def log(archive_dir: Path, work: str, measure: str | None = None, fmt: str = "text") -> str:
+def status(archive: ArchiveLike, query: str, measure: str | None = None, as_of: str | None = None,
+           fmt: str = "text") -> str:
+    """`policydiff status`: the archive's versions + today's date (unless --as-of) into the
+    functional core (status.status), rendered by render.status."""
+    from . import status as status_core
+    from .render.status import render_status
+
+    day = as_of if as_of is not None else datetime.date.today().isoformat()
+    if measure is None:  # the document's status: the archive index stands in for the texts
+        versions, facts = indexed_versions(archive)
+        answer = status_core.status(versions, query, day, facts=facts)
+    else:
+        answer = status_core.status(all_versions(archive), query, day, measure=measure, compare=_compare_versions)
+    return render_status(answer, fmt)
+
+
+def log(archive: ArchiveLike, work: str, measure: str | None = None, fmt: str = "text") -> str:
     """`policydiff log WORK`: the version timeline; with --measure, that measure's lineage
     through every version (WORK@VERSION names the version the label refers to; WORK alone,
     the earliest version with text that has that measure)."""
     from . import lineage, status as status_core
-    from .errors import UnknownRefError
     from .render.status import render_lineage, render_log
 
     if measure is None:
-        graph = status_core.build_graph(*_indexed_versions(archive_dir))
+        graph = status_core.build_graph(*indexed_versions(archive))
     else:
-        graph = status_core.build_graph(_all_versions(archive_dir))
+        graph = status_core.build_graph(all_versions(archive))
     work_id, _, version_id = work.partition("@")
     if work_id not in graph.works:
         raise UnknownRefError(f"no work {work_id!r} in the archive: try `policydiff list`")
@@ -202,28 +541,36 @@ def log(archive_dir: Path, work: str, measure: str | None = None, fmt: str = "te
     return render_lineage(lineage.trace_label(ordered, measure, _compare_versions, version_id or None), fmt)
 
 
-def build(archive_dir: Path, out: str | None = None, *, jobs: int | None = None, engine: str = "local",
+def write_text_output(output: str, text: str, archive: MaybeArchive = None) -> str:
+    """`log -o FILE` and the like: write `text` to FILE atomically (never inside the
+    archive; control characters escaped: a file is shown in a terminal too); returns FILE."""
+    from .controls import escape_controls
+
+    files.check_output_option(output)
+    files.check_outside_archive(Path(output), _archive_root(archive))
+    files.write_output(Path(output), escape_controls(text))
+    return output
+
+
+# --------------------------------------------------------------------------- many at once
+
+
+def build(archive: ArchiveLike, out: str | None = None, *, jobs: int | None = None, engine: str = "local",
           scheduler: str | None = None, formats: tuple[str, ...] = (), lang: str = "zh",
           as_of: str | None = None, cache: str | None = None, use_cache: bool = True,
           progress_stream=None, progress_bar: bool | None = None):
     """`policydiff build [OUT]`: the archive as a static site (sitebuild). Decides what the
     core must not: today's date (unless --as-of), the CPU count, SOURCE_DATE_EPOCH, and
     where the site (reports/ at the top of the work tree) and the cache go."""
-    import datetime
-    import os
-
-    from . import sitebuild
-    from .errors import BadInputError
+    from . import frontmatter, sitebuild
     from .render.labels import check_lang
-    from .report_files import REPORTS_DIR, generated_timestamp, work_tree_top
+    from .report_files import REPORTS_DIR
 
     check_lang(lang)
-    if as_of is not None:
-        from . import frontmatter
-
-        if not frontmatter.is_iso_date(as_of):
-            raise BadInputError(f"--as-of {as_of!r} is not a date: write it as YYYY-MM-DD, e.g. 2024-10-09")
-    top = work_tree_top(Path.cwd())
+    if as_of is not None and not frontmatter.is_iso_date(as_of):
+        raise BadInputError(f"--as-of {as_of!r} is not a date: write it as YYYY-MM-DD, e.g. 2024-10-09")
+    cwd = Path.cwd()
+    top = files.work_tree_top(cwd) or cwd.absolute()
     site = Path(out) if out else top / REPORTS_DIR
     if cache is not None:
         cache_dir: Path | None = Path(cache)
@@ -235,36 +582,22 @@ def build(archive_dir: Path, out: str | None = None, *, jobs: int | None = None,
     options = sitebuild.BuildOptions(
         jobs=jobs or os.cpu_count() or 1, engine=engine, scheduler=scheduler, formats=wanted, lang=lang,
         cache_dir=cache_dir, as_of=as_of or datetime.date.today().isoformat(),
-        generated=generated_timestamp(),
+        generated=files.generated_timestamp(),
     )
-    return sitebuild.build_site(archive_dir, site, options, progress_stream=progress_stream,
+    return sitebuild.build_site(_opened(archive), site, options, progress_stream=progress_stream,
                                 progress_bar=progress_bar)
 
 
-def import_folder(archive_dir: Path, folder: str, *, pattern: str | None = None, manifest: str | None = None,
-                  excludes: tuple[str, ...] = (), jobs: int | None = None, report=None):
+def import_folder(archive: ArchiveLike, folder: str, *, pattern: str | None = None,
+                  manifest: str | None = None, excludes: tuple[str, ...] = (), jobs: int | None = None, report=None):
     """`policydiff import FOLDER`: every version in a folder, one commit each (bulkimport)."""
-    import os
+    from . import bulkimport
 
-    from . import archive, bulkimport
-
-    store = archive.open_archive(archive_dir)
     if manifest:
         entries, ignored = bulkimport.entries_from_manifest(Path(manifest), Path(folder)), 0
     else:
         entries, ignored = bulkimport.entries_from_pattern(Path(folder), pattern or bulkimport.DEFAULT_PATTERN,
                                                            excludes)
-    summary = bulkimport.import_entries(store, entries, jobs=jobs or os.cpu_count() or 1, report=report)
+    summary = bulkimport.import_entries(_opened(archive), entries, jobs=jobs or os.cpu_count() or 1, report=report)
     summary.ignored = ignored
     return summary
-
-
-def citations(archive_option: str | None, old_ref: str, new_ref: str, fmt: str = "text", *,
-              archive_wide: bool = False, all_versions: bool = False) -> str:
-    """`policydiff citations OLD NEW`: every citation of the old version mapped through the
-    alignment and checked against the new text, the 条文序号对照表, and with archive_wide
-    the citations of the revised work in the other archived documents (citations_api)."""
-    from . import citations_api
-
-    return citations_api.citations(archive_option, old_ref, new_ref, fmt=fmt, archive_wide=archive_wide,
-                                   all_versions=all_versions)

@@ -159,14 +159,12 @@ def entries_from_manifest(manifest: Path, folder: Path | None = None) -> list[En
 
 def _prepare(entry: Entry) -> tuple[Any, str | None]:
     """Worker: (NewVersion, None) or (None, one-line error). Never raises."""
-    from .archive_api import prepare_version
+    from .intake import AddRequest, prepare_version
 
     try:
-        fields = dict(entry.fields)
-        for listed in ("issuers", "notes"):
-            if listed in fields:
-                fields[listed] = tuple(fields[listed])
-        return prepare_version(None, str(entry.path), work=entry.work, version=entry.version, **fields), None
+        request = AddRequest.from_mapping({**entry.fields, "source": str(entry.path), "work": entry.work,
+                                           "version": entry.version})
+        return prepare_version(request), None
     except PolicyDiffError as exc:
         return None, " ".join(str(exc).split())
     except Exception as exc:  # noqa: BLE001 - a bug on one file must not stop the import

@@ -15,27 +15,58 @@ import click
 
 from . import __version__, api
 from .controls import escape_controls
-from .errors import BadInputError, PolicyDiffError
+from .errors import PolicyDiffError
+from .intake import AddRequest
 
 FORMAT_TEXT_JSON = click.Choice(["text", "json"])
+ARCHIVE_HELP = ("Archive folder (default: $POLICYDIFF_ARCHIVE, else the archive holding the current folder, "
+                "else versions/ at the top of the git work tree, else ./versions).")
 
 
 class _Context:
-    def __init__(self, archive: str | None):
-        self.archive_option = archive
+    """What every command shares: the --archive choice, and the archive opened at most
+    once per run (a command asks for it only when it needs it)."""
+
+    def __init__(self, archive_option: str | None):
+        self.archive_option = archive_option
+        self._store: api.MaybeArchive = None
+
+    def choose(self, archive_option: str | None) -> None:
+        """--archive given after the command name (`policydiff list --archive X`)."""
+        if archive_option is None:
+            return
+        if self.archive_option is not None and Path(self.archive_option) != Path(archive_option):
+            raise click.UsageError(f"--archive given twice ({self.archive_option} and {archive_option}): give it once")
+        self.archive_option = archive_option
 
     @property
-    def archive(self) -> Path:
-        return api.locate_archive(self.archive_option)
+    def store(self):
+        """The archive (an ArchiveError, one line, when there is none)."""
+        if not isinstance(self._store, api.archive_mod.Archive):
+            self._store = api.open_archive(self.archive_option)
+        return self._store
+
+    @property
+    def maybe_store(self) -> api.MaybeArchive:
+        """The archive, or NoArchive with the reason (diff/report/show also take files)."""
+        if self._store is None:
+            self._store = api.find_archive(self.archive_option)
+        return self._store
+
+
+def _archive_after_command(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.find_object(_Context).choose(value)
+
+
+# The same --archive on every command that uses the archive, so that the option may follow
+# the command name too (before it, it belongs to `policydiff` itself).
+archive_option = click.option("--archive", type=click.Path(file_okay=False), default=None, expose_value=False,
+                              callback=_archive_after_command, is_eager=True, help=ARCHIVE_HELP)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--archive",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Archive folder (default: $POLICYDIFF_ARCHIVE, else versions/ at the top of the git work tree, else ./versions).",
-)
+@click.option("--archive", type=click.Path(file_okay=False), default=None, help=ARCHIVE_HELP)
 @click.version_option(__version__, prog_name="policydiff")
 @click.pass_context
 def cli(ctx: click.Context, archive: str | None) -> None:
@@ -45,11 +76,15 @@ def cli(ctx: click.Context, archive: str | None) -> None:
 
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
+@archive_option
 @click.pass_obj
 def init(obj: _Context, directory: str | None) -> None:
-    """Make an archive (and `git init` where DIRECTORY is in no work tree)."""
+    """Make an archive (and `git init` where DIRECTORY is in no work tree); prints its
+    folder, and on stderr the command to run next."""
     target = Path(directory) if directory else api.locate_archive(obj.archive_option, must_exist=False)
-    _echo(str(api.init_archive(target)))
+    root = api.init_archive(target)
+    _echo(str(root))
+    _echo(f"Next: {api.next_step(root)}", err=True)
 
 
 @cli.command()
@@ -70,17 +105,15 @@ def init(obj: _Context, directory: str | None) -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would be extracted (on stderr); write nothing.")
 @click.option("--allow-duplicate-text", is_flag=True,
               help="Accept a text that another archived version already holds word for word.")
+@archive_option
 @click.pass_obj
-def add(obj: _Context, source, work, version, title, doc_no, issuers, issued, effective,
-        source_url, retrieved, encoding, no_text, notes, replace, dry_run, allow_duplicate_text) -> None:
+def add(obj: _Context, **values) -> None:
     """Import SOURCE (text, HTML, Markdown, DOCX, PDF; DOC/WPS/ODT with LibreOffice) as
     WORK@VERSION; prints the new ref, and on stderr what was extracted."""
-    added = api.add_version(
-        obj.archive, source, work=work, version=version, title=title, doc_no=doc_no,
-        issuers=tuple(issuers), issued=issued, effective=effective, source_url=source_url,
-        retrieved=retrieved, encoding=encoding, no_text=no_text, notes=tuple(notes),
-        replace=replace, dry_run=dry_run, allow_duplicate_text=allow_duplicate_text,
-    )
+    # the options are named as AddRequest's fields: one value from here to the archive
+    request = AddRequest.from_mapping(values)
+    dry_run = request.dry_run
+    added = api.add_version(obj.store, request)
     from . import interrupts
 
     with interrupts.told_if_done(f"{added.ref} was added") as done, interrupts.deferred():
@@ -99,10 +132,11 @@ def add(obj: _Context, source, work, version, title, doc_no, issuers, issued, ef
 @cli.command()
 @click.argument("ref")
 @click.option("--force", is_flag=True, help="Remove it even when another version's repeal or lineage depends on it.")
+@archive_option
 @click.pass_obj
 def rm(obj: _Context, ref: str, force: bool) -> None:
     """Remove one version (WORK@VERSION) in one commit; prints the commit."""
-    commit, notes = api.remove_version(obj.archive, ref, force=force)
+    commit, notes = api.remove_version(obj.store, ref, force=force)
     for note in notes:
         _echo(f"Note: {note}", err=True)
     _echo(commit)
@@ -111,12 +145,13 @@ def rm(obj: _Context, ref: str, force: bool) -> None:
 @cli.command()
 @click.argument("ref")
 @click.option("--reason", "-m", required=True, help="Why the archived text was corrected by hand (one line).")
+@archive_option
 @click.pass_obj
 def edit(obj: _Context, ref: str, reason: str) -> None:
     """Commit your hand edit of WORK@VERSION's .md (e.g. a corrected mis-parse) as an
     "edit" commit that says why; `verify` accepts a body that differs from its source only
     after one. Prints the ref."""
-    edited = api.record_edit(obj.archive, ref, reason)
+    edited = api.record_edit(obj.store, ref, reason)
     for note in edited.notes:
         _echo(f"Note: {note}", err=True)
     _echo(edited.ref)
@@ -124,19 +159,21 @@ def edit(obj: _Context, ref: str, reason: str) -> None:
 
 @cli.command(name="list")
 @click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text")
+@archive_option
 @click.pass_obj
 def list_(obj: _Context, fmt: str) -> None:
     """Works, versions, status."""
-    _echo(api.list_works(obj.archive, fmt=fmt), nl=False)
+    _echo(api.list_works(obj.store, fmt=fmt), nl=False)
 
 
 @cli.command()
 @click.argument("ref")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text")
+@archive_option
 @click.pass_obj
 def show(obj: _Context, ref: str, fmt: str) -> None:
     """One version, parsed."""
-    _echo(api.show(obj.archive_option, ref, fmt=fmt), nl=False)
+    _echo(api.show(obj.maybe_store, ref, fmt=fmt), nl=False)
 
 
 @cli.command()
@@ -144,10 +181,11 @@ def show(obj: _Context, ref: str, fmt: str) -> None:
 @click.option("--measure", help="Follow one measure through every version (5, 5., 第5条, 第五条).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file instead of stdout.")
+@archive_option
 @click.pass_obj
 def log(obj: _Context, work: str, measure: str | None, fmt: str, output: str | None) -> None:
     """The version timeline of WORK (or one measure's lineage with --measure)."""
-    _emit(api.log(obj.archive, work, measure=measure, fmt=fmt), output, obj.archive)
+    _emit(api.log(obj.store, work, measure=measure, fmt=fmt), output, obj.store)
 
 
 @cli.command()
@@ -157,6 +195,7 @@ def log(obj: _Context, work: str, measure: str | None, fmt: str, output: str | N
               help="csv: the 条文序号对照表 (old label, new labels, kind, flags, similarity).")
 @click.option("--color/--no-color", default=None, help="Colour the text format (default: when stdout is a terminal).")
 @click.option("--changed-only", is_flag=True, help="Text format: leave unchanged measures out.")
+@archive_option
 @click.pass_obj
 def diff(obj: _Context, old: str, new: str, fmt: str, color: bool | None, changed_only: bool) -> None:
     """Alignment and redlines of OLD -> NEW (refs or plain files) to stdout."""
@@ -166,7 +205,7 @@ def diff(obj: _Context, old: str, new: str, fmt: str, color: bool | None, change
     # (e.g. for `| less -R`)
     # the text format escapes the documents' control characters itself (render/text.py),
     # so that its own colours survive; every other output is escaped by _echo
-    text = api.diff(obj.archive_option, old, new, fmt=fmt, color=color, changed_only=changed_only)
+    text = api.diff(obj.maybe_store, old, new, fmt=fmt, color=color, changed_only=changed_only)
     if fmt == "text":
         click.echo(text, nl=False, color=color)
     else:
@@ -185,11 +224,12 @@ def diff(obj: _Context, old: str, new: str, fmt: str, color: bool | None, change
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the report's labels.")
 @click.option("--archive-wide", is_flag=True,
               help="HTML: the 引用影响 section also lists the other archived documents citing the revised work.")
+@archive_option
 @click.pass_obj
 def report(obj: _Context, old: str, new: str, output: str | None, fmt: str, layout: str | None, changed_only: bool,
            lang: str, archive_wide: bool) -> None:
     """Write a change report file for OLD -> NEW; prints its path."""
-    _echo(str(api.report(obj.archive_option, old, new, output=output, fmt=fmt, lang=lang, layout=layout,
+    _echo(str(api.report(obj.maybe_store, old, new, output=output, fmt=fmt, lang=lang, layout=layout,
                          changed_only=changed_only, archive_wide=archive_wide)))
 
 
@@ -201,12 +241,13 @@ def report(obj: _Context, old: str, new: str, output: str | None, fmt: str, layo
               help="Also check the citations of the revised work in the other archived documents (their latest versions).")
 @click.option("--all-versions", is_flag=True, help="With --archive-wide: every archived version, not only the latest.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file instead of stdout.")
+@archive_option
 @click.pass_obj
 def citations(obj: _Context, old: str, new: str, fmt: str, archive_wide: bool, all_versions: bool,
               output: str | None) -> None:
     """Citations of OLD mapped through the alignment and checked against NEW (refs or plain
     files), with the 条文序号对照表."""
-    _emit(api.citations(obj.archive_option, old, new, fmt=fmt, archive_wide=archive_wide or all_versions,
+    _emit(api.citations(obj.maybe_store, old, new, fmt=fmt, archive_wide=archive_wide or all_versions,
                         all_versions=all_versions), output)
 
 
@@ -215,17 +256,19 @@ def citations(obj: _Context, old: str, new: str, fmt: str, archive_wide: bool, a
 @click.option("--measure", help="A measure label: 5, 5., 第5条, 第五条.")
 @click.option("--as-of", help="Date to answer for, YYYY-MM-DD (default: today).")
 @click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text")
+@archive_option
 @click.pass_obj
 def status(obj: _Context, query: str, measure: str | None, as_of: str | None, fmt: str) -> None:
     """In force, repealed, not yet effective or unknown, with evidence."""
-    _echo(api.status(obj.archive, query, measure=measure, as_of=as_of, fmt=fmt), nl=False)
+    _echo(api.status(obj.store, query, measure=measure, as_of=as_of, fmt=fmt), nl=False)
 
 
 @cli.command()
+@archive_option
 @click.pass_obj
 def verify(obj: _Context) -> None:
     """Check the archive's integrity; exit 1 naming every problem."""
-    problems = api.verify(obj.archive)
+    problems = api.verify(obj.store)
     if problems:
         for problem in problems:
             _echo(f"FAIL {problem}", err=True)
@@ -242,13 +285,14 @@ def verify(obj: _Context) -> None:
               help="JSON or YAML list of {file, work, version, title, doc_no, issued, ...} (files relative to FOLDER).")
 @click.option("--exclude", multiple=True, help="Glob of files to leave out (repeat), e.g. '*/amendment-decision.md'.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parsing processes (default: the CPU count).")
+@archive_option
 @click.pass_obj
 def import_(obj: _Context, folder, pattern, manifest, exclude, jobs) -> None:
     """Add every version in FOLDER: one commit per version, parsed in parallel; run it
     again after an interruption to add what is missing. Exit 1 when a file failed."""
     if pattern and manifest:
         raise click.UsageError("give --pattern or --manifest, not both")
-    summary = api.import_folder(obj.archive, folder, pattern=pattern, manifest=manifest,
+    summary = api.import_folder(obj.store, folder, pattern=pattern, manifest=manifest,
                                 excludes=tuple(exclude), jobs=jobs,
                                 report=lambda ref, outcome: _echo(f"{outcome}: {ref}", err=True))
     for line in summary.lines():
@@ -272,6 +316,7 @@ def import_(obj: _Context, folder, pattern, manifest, exclude, jobs) -> None:
 @click.option("--as-of", help="Day the statuses answer for, YYYY-MM-DD (default: today).")
 @click.option("--cache", type=click.Path(file_okay=False), help="Cache folder (default: .policydiff-cache/build at the top of the work tree).")
 @click.option("--no-cache", is_flag=True, help="Compute every pair again (a clean build).")
+@archive_option
 @click.pass_obj
 def build(obj: _Context, out, jobs, engine, scheduler, formats, lang, as_of, cache, no_cache) -> None:
     """The archive as a static site in OUT (default reports/): index, work pages, every
@@ -279,7 +324,7 @@ def build(obj: _Context, out, jobs, engine, scheduler, formats, lang, as_of, cac
     Exit 1 when a pair or version failed (the rest is built)."""
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler is for --engine dask")
-    summary = api.build(obj.archive, out, jobs=jobs, engine=engine, scheduler=scheduler, formats=tuple(formats),
+    summary = api.build(obj.store, out, jobs=jobs, engine=engine, scheduler=scheduler, formats=tuple(formats),
                         lang=lang, as_of=as_of, cache=cache, use_cache=not no_cache)
     for line in summary.lines():
         _echo(line, err=True)
@@ -288,20 +333,9 @@ def build(obj: _Context, out, jobs, engine, scheduler, formats, lang, as_of, cac
         sys.exit(1)
 
 
-def _emit(text: str, output: str | None, archive: Path | None = None) -> None:
+def _emit(text: str, output: str | None, archive: api.MaybeArchive = None) -> None:
     if output is not None:
-        from .report_files import check_output_option, check_outside_archive, output_problem
-
-        check_output_option(output)
-        check_outside_archive(Path(output), archive)
-        text = escape_controls(text)  # a file is shown in a terminal too (cat, less)
-
-        try:
-            Path(output).parent.mkdir(parents=True, exist_ok=True)
-            Path(output).write_text(text, encoding="utf-8", errors="backslashreplace")  # see report_files
-        except OSError as exc:
-            raise BadInputError(output_problem(Path(output), exc)) from None
-        _echo(output)
+        _echo(api.write_text_output(output, text, archive))
     else:
         _echo(text, nl=False)
 

@@ -198,6 +198,13 @@ class Comparison:
     settings: Mapping[str, object] = field(default_factory=dict)
     tool: tuple[str, str] = ("policydiff", "0")
 
+    @property
+    def comparable(self) -> bool:
+        """Both sides have a parsed text, so measures were aligned. False: `changes` is
+        empty because a side has no text, not because nothing changed."""
+        return bool(self.old.has_text and self.new.has_text and self.old.document is not None
+                    and self.new.document is not None)
+
     def summary(self) -> dict[str, int]:
         counts = {k.value: 0 for k in ChangeKind}
         counts["renumbered"] = 0

@@ -1,6 +1,6 @@
 """`policydiff build [OUT]`: the whole archive as a static site (imperative shell).
 
-    build_site(archive_dir, out, options, progress=...) -> BuildSummary
+    build_site(store, out, options, progress=...) -> BuildSummary
 
 What the site holds (default OUT: reports/ at the top of the work tree)::
 
@@ -54,6 +54,8 @@ from typing import Any, Callable, Iterable, Sequence, TextIO
 
 from . import TOOL_NAME, __version__
 from .errors import BadInputError, PolicyDiffError
+from .files import atomic_write, safe_name, write_output
+from .report_files import EXTENSIONS
 from .model import Change, ChangeKind, Comparison, Version
 from .sitejobs import PairResult, PairTask, run_chunk
 
@@ -196,8 +198,6 @@ class Cache:
     def put(self, result: PairResult) -> None:
         if self.directory is None or result.error is not None:
             return  # failures are never cached: the next build tries again
-        from .report_files import atomic_write
-
         outputs = {fmt: {"b64": base64.b64encode(value).decode("ascii")} if isinstance(value, bytes) else value
                    for fmt, value in result.outputs.items()}  # DOCX/XLSX/PDF reports are bytes
         data = json.dumps({"outputs": outputs, "changes": result.changes}, ensure_ascii=False)
@@ -261,12 +261,6 @@ def read_archive(store: Any) -> list[WorkPlan]:
     return plans
 
 
-def _safe(name: str) -> str:
-    from .report_files import _safe as safe
-
-    return safe(name)
-
-
 def plan_pairs(plans: list[WorkPlan], options: BuildOptions) -> None:
     """Fill each work's pairs: consecutive versions, plus consecutive versions with text
     across versions without text (lineages are traced through those)."""
@@ -279,10 +273,8 @@ def plan_pairs(plans: list[WorkPlan], options: BuildOptions) -> None:
         wanted += [(a, b) for a, b in zip(with_text, with_text[1:]) if b > a + 1]
         for a, b in sorted(set(wanted)):
             old, new = versions[a], versions[b]
-            stem = f"{_safe(old.version.version or '')}__{_safe(new.version.version or '')}"
-            from .report_files import EXTENSIONS
-
-            files = {fmt: f"{_safe(plan.work)}/{stem}.{EXTENSIONS[fmt]}" for fmt in options.formats}
+            stem = f"{safe_name(old.version.version or '')}__{safe_name(new.version.version or '')}"
+            files = {fmt: f"{safe_name(plan.work)}/{stem}.{EXTENSIONS[fmt]}" for fmt in options.formats}
             across = tuple(versions[j].version.ref for j in range(a + 1, b))
             plan.pairs.append(PairPlan(plan.work, old, new, pair_key(old, new, context), across, files))
 
@@ -375,20 +367,17 @@ class SiteWriter:
         self.kept = 0
 
     def write(self, relative: str, text: str | bytes) -> None:
-        from .report_files import atomic_write
-
         data = text if isinstance(text, bytes) else text.encode("utf-8", "backslashreplace")
         path = self.out / relative
         self.files.add(relative)
         try:
-            if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-                self.kept += 1
-                return
-            atomic_write(path, data)
-        except OSError as exc:
-            from .report_files import output_problem
-
-            raise BadInputError(output_problem(path, exc)) from None
+            unchanged = path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+        except OSError:
+            unchanged = False  # unreadable: write it (and say why when that fails too)
+        if unchanged:
+            self.kept += 1
+            return
+        write_output(path, data)
         self.written += 1
 
     def keep(self, relative: str) -> None:
@@ -483,23 +472,21 @@ def build_lineages(versions: Sequence[Version], comparisons: dict[tuple[str, str
     return found
 
 
-def build_site(archive_dir: Path, out: Path, options: BuildOptions,
+def build_site(store: Any, out: Path, options: BuildOptions,
                progress_stream: TextIO | None = None, progress_bar: bool | None = None) -> BuildSummary:
-    from . import archive, status as status_core
+    from . import status as status_core
     from .render import site as site_render
     from .render.status import render_lineage
 
     started = time.perf_counter()
     if options.engine not in ENGINES:
         raise BadInputError(f"unknown engine {options.engine!r}: use local or dask")
-    from .report_files import EXTENSIONS
 
     for fmt in options.formats:
         if fmt not in EXTENSIONS:  # whatever `report --format` knows, build knows
             raise BadInputError(f"unknown report format {fmt!r} for build: use {', '.join(EXTENSIONS)}")
     if out.exists() and not out.is_dir():
         raise BadInputError(f"{out} is a file: give build a folder for the site")
-    store = archive.open_archive(archive_dir)
     plans = read_archive(store)
     plan_pairs(plans, options)
     summary = BuildSummary(out=out)
@@ -609,14 +596,14 @@ def build_site(archive_dir: Path, out: Path, options: BuildOptions,
                 for p in plan.pairs if results[p.key].changes is not None
             }
             for start, ordinal, traced in build_lineages(versions, comparisons):
-                relative = f"{_safe(plan.work)}/lineage/{_safe(start.version or '')}__{ordinal}.html"
+                relative = f"{safe_name(plan.work)}/lineage/{safe_name(start.version or '')}__{ordinal}.html"
                 writer.write(relative, render_lineage(traced, "html"))
                 lineage_pages.append({"start": start.ref, "ordinal": ordinal, "label": traced.start.label,
                                       "heading": traced.start.heading, "path": relative,
                                       "kinds": sorted({h.kind for h in traced.hops})})
         timeline = lineage_mod.timeline(graph, plan.work) if versions else ()
         site_works.append(site_render.SiteWork(
-            work=plan.work, title=plan.title, page=f"{_safe(plan.work)}/index.html",
+            work=plan.work, title=plan.title, page=f"{safe_name(plan.work)}/index.html",
             versions=[site_render.SiteVersion(v, statuses[v.ref]) for v in versions],
             timeline=timeline,
             pairs=[site_render.SitePair(p.old.version.ref, p.new.version.ref, p.key, p.across, dict(p.files),

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from policydiff import archive as archive_mod
-from policydiff import archive_api, frontmatter
+from policydiff import api, frontmatter, intake
 from policydiff.archive import Archive, NewVersion, version_sort_key
 from policydiff.docbuild import DocBuilder
 from policydiff.errors import ArchiveError, DuplicateVersionError, UnknownRefError
@@ -69,7 +69,7 @@ def text_version(mdbody, work="demo", version="2024", variant="", **extra) -> Ne
     doc = fictional_doc(variant)
     # the body is what `add` derives from these bytes (verify re-derives it from the source)
     data = (doc.text + "\n").encode("utf-8")
-    meta, document, _ = archive_api.parse_file(data, "source.txt", None, doc.meta)
+    meta, document, _ = intake.parse_file(data, "source.txt", None, doc.meta)
     fields = dict(
         work=work, version=version, meta=meta, has_text=True, body=mdbody.to_markdown(document),
         text_sha256=frontmatter.sha256_text(document.text), source_bytes=data, source_ext="txt",
@@ -106,26 +106,6 @@ def archive_files(store: Archive) -> list[str]:
 
 
 # ---------------------------------------------------------------- locate / init
-
-
-def test_locate_order(git_tmp, monkeypatch, tmp_path_factory):
-    other = tmp_path_factory.mktemp("elsewhere")
-    sub = git_tmp / "a" / "b"
-    sub.mkdir(parents=True)
-    monkeypatch.chdir(sub)
-    monkeypatch.delenv("POLICYDIFF_ARCHIVE", raising=False)
-    assert archive_mod.locate(None, must_exist=False) == git_tmp / "versions"
-    monkeypatch.setenv("POLICYDIFF_ARCHIVE", str(other))
-    assert archive_mod.locate(None) == other
-    assert archive_mod.locate(str(git_tmp)) == git_tmp  # --archive wins
-    monkeypatch.delenv("POLICYDIFF_ARCHIVE")
-    monkeypatch.chdir(other)  # in no git work tree: ./versions
-    assert archive_mod.locate(None, must_exist=False) == other / "versions"
-
-
-def test_missing_archive_says_to_run_init(tmp_path):
-    with pytest.raises(ArchiveError, match="policydiff init"):
-        archive_mod.locate(str(tmp_path / "nope"))
 
 
 def test_init_outside_a_work_tree_runs_git_init(tmp_path):
@@ -452,14 +432,14 @@ def test_list_marks_repealed_and_missing_text(store, mdbody):
     meta = DocumentMeta(**{**new.meta.__dict__, "repeals": (
         Repeal(title=FICTIONAL_TITLE, doc_no="示例发〔2022〕4号", clause="原《示例》(示例发〔2022〕4号)同时废止。"),)})
     store.add(NewVersion(**{**new.__dict__, "meta": meta}))
-    listing = json.loads(archive_api.list_works(store.root, fmt="json"))
+    listing = json.loads(api.list_works(store.root, fmt="json"))
     assert listing["format"] == "policydiff.list/1"
     (work,) = listing["works"]
     assert work["work"] == "demo" and work["title"] == FICTIONAL_TITLE
     rows = [(v["ref"], v["has_text"], v["status"]) for v in work["versions"]]
     assert rows == [("demo@2022", False, "repealed"), ("demo@2024", True, "in_force")]
     assert set(work["versions"][0]) >= {"ref", "version", "title", "doc_no", "issued", "has_text", "status"}
-    text = archive_api.list_works(store.root)
+    text = api.list_works(store.root)
     line_2022 = next(line for line in text.splitlines() if "demo@2022" in line)
     assert "「无文本/no text」" in line_2022 and "repealed" in line_2022
 
@@ -467,23 +447,23 @@ def test_list_marks_repealed_and_missing_text(store, mdbody):
 def test_show_json_contract(store, git_tmp, mdbody, monkeypatch):
     store.add(text_version(mdbody))
     monkeypatch.chdir(git_tmp)
-    data = json.loads(archive_api.show(None, "demo@2024", fmt="json"))
+    data = json.loads(api.show(store, "demo@2024", fmt="json"))
     for key in ("format", "ref", "work", "version", "title", "doc_no", "issuers", "issued", "effective",
                 "has_text", "text_sha256", "repeals", "outline", "measures"):
         assert key in data
     assert data["format"] == "policydiff.document/1"
     assert (data["ref"], data["work"], data["version"]) == ("demo@2024", "demo", "2024")
     assert data["issuers"] == ["示例市科学技术局"] and data["issued"] == "2024-03-01"
-    assert data == json.loads(archive_api.show(None, "demo", fmt="json"))  # WORK = latest
-    assert archive_api.show(None, "demo@2024", fmt="md") == store.file_text("demo", "2024")
+    assert data == json.loads(api.show(store, "demo", fmt="json"))  # WORK = latest
+    assert api.show(store, "demo@2024", fmt="md") == store.file_text("demo", "2024")
 
 
 def test_show_of_a_version_without_text_says_how_to_add_it(store, git_tmp, monkeypatch):
     store.add(no_text_version(doc_no="示例发〔2022〕4号"))
     monkeypatch.chdir(git_tmp)
-    text = archive_api.show(None, "示例发[2022]4号")  # found by 文号, brackets folded
+    text = api.show(store, "示例发[2022]4号")  # found by 文号, brackets folded
     assert "policydiff add FILE --work demo --version 2022 --replace" in text
-    data = json.loads(archive_api.show(None, "demo@2022", fmt="json"))
+    data = json.loads(api.show(store, "demo@2022", fmt="json"))
     assert data["has_text"] is False and data["measures"] == [] and data["text_sha256"] is None
 
 
@@ -510,7 +490,7 @@ def test_list_answers_status_as_of_today(store):
     store.add(no_text_version(version="2022", doc_no="示例发〔2022〕1号"))
     store.add(no_text_version(version="2990", issued="2990-01-01", effective="2990-01-01",
                               repeals=(Repeal(FICTIONAL_TITLE, "示例发〔2022〕1号", "原《…》(示例发〔2022〕1号)同时废止。"),)))
-    listing = json.loads(archive_api.list_works(store.root, fmt="json"))
+    listing = json.loads(api.list_works(store.root, fmt="json"))
     by_version = {v["version"]: v for v in listing["works"][0]["versions"]}
     assert by_version["2990"]["status"] == "not_yet_effective"
     assert by_version["2022"]["status"] == "in_force"
@@ -530,12 +510,12 @@ def test_real_corpus_versions_archive_and_read_back_exactly(git_tmp, manifest):
              for d in manifest["documents"] for v in d["versions"]][::10]
     assert len(paths) >= 15
     for work, version, path in paths:
-        archive_api.add_version(root, str(path), work=work, version=version)
+        api.add_version(root, intake.AddRequest(source=str(path), work=work, version=version))
     store = Archive(root)
     assert commit_count(git_tmp) == len(paths)
     for work, version, path in paths:
         archived = store.read(work, version)
-        _, fresh, _ = archive_api.parse_file(path.read_bytes(), path.name)
+        _, fresh, _ = intake.parse_file(path.read_bytes(), path.name)
         assert archived.document.blocks == fresh.blocks, f"{work}@{version}"
         assert archived.text_sha256 == frontmatter.sha256_text(fresh.text)
     assert store.verify() == []
@@ -544,8 +524,8 @@ def test_real_corpus_versions_archive_and_read_back_exactly(git_tmp, manifest):
 def test_an_archived_md_named_by_path_is_that_version(store, git_tmp, mdbody, monkeypatch):
     store.add(text_version(mdbody))
     monkeypatch.chdir(git_tmp)
-    by_path = json.loads(archive_api.show(None, "versions/demo/2024.md", fmt="json"))
-    assert by_path == json.loads(archive_api.show(None, "demo@2024", fmt="json"))
+    by_path = json.loads(api.show(store, "versions/demo/2024.md", fmt="json"))
+    assert by_path == json.loads(api.show(store, "demo@2024", fmt="json"))
 
 
 def test_a_new_work_still_being_added_is_not_listed(store, mdbody):

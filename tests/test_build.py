@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from policydiff import api, bulkimport
+from policydiff.intake import AddRequest
 from policydiff.archive import open_archive
 
 from .conftest import CORPUS, REPO, run_cli
@@ -53,8 +54,8 @@ def built_archive(tmp_path_factory) -> Path:
     api.init_archive(top / "versions")
     summary = api.import_folder(top / "versions", str(_source_folder(top.parent / "src")), jobs=2)
     assert not summary.failed and len(summary.added) == 7
-    api.add_version(top / "versions", None, work="reg-e4838bf8", version="2021", no_text=True,
-                    title=NO_TEXT_TITLE, issued="2021-06-01")
+    api.add_version(top / "versions", AddRequest(work="reg-e4838bf8", version="2021", no_text=True,
+                                                 title=NO_TEXT_TITLE, issued="2021-06-01"))
     return top
 
 
@@ -134,8 +135,8 @@ def test_incremental_rebuild_redoes_only_what_a_new_version_touches(work_tree, t
     assert first.built == first.pairs == 6 and not first.failed
     again = build(work_tree, out)
     assert again.built == 0 and again.reused == 6 and again.pages_written == 0
-    api.add_version(work_tree / "versions", str(CORPUS / "reg-e4838bf8" / "2023-07-20.md"),
-                    work="ji-e3c3581d", version="2024")  # a third version (unrelated text: test data)
+    api.add_version(work_tree / "versions", AddRequest(source=str(CORPUS / "reg-e4838bf8" / "2023-07-20.md"),
+                                                       work="ji-e3c3581d", version="2024"))  # a third version (unrelated text: test data)
     third = build(work_tree, out)
     assert third.built == 1 and third.reused == 6, third.lines()
     clean = tmp_path / "clean"

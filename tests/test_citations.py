@@ -251,9 +251,9 @@ def test_relative_citation_made_stale_by_an_inserted_paragraph():
 def test_civil_procedure_law_pair():
     old = CORPUS / "law-92cc5d7f" / "2021-12-24.md"
     new = CORPUS / "law-92cc5d7f" / "2023-09-01.md"
-    from policydiff import citations_api
+    from policydiff import api
 
-    r = citations_api.citation_report(None, str(old), str(new))
+    r = api.citation_report(None, str(old), str(new))
     olds = [ch for ch in r.internal if ch.side == "old"]
     assert len(olds) >= 30
     # every old citation whose target is 1:1 aligned and still written: predicted == written
@@ -331,10 +331,11 @@ GRANTS_TITLE = "示例市创新券管理办法(测试用虚构文本)"
 
 def _add(archive, tmp_path, work, version_id, title, issued, body):
     from policydiff import api
+    from policydiff.intake import AddRequest
 
     path = tmp_path / f"{work}-{version_id}.txt"
     path.write_text(title + "\n" + body + "\n", encoding="utf-8")
-    api.add_version(archive, str(path), work=work, version=version_id, title=title, issued=issued)
+    api.add_version(archive, AddRequest(source=str(path), work=work, version=version_id, title=title, issued=issued))
 
 
 @pytest.fixture()
@@ -365,9 +366,9 @@ def archive(git_tmp, tmp_path):
 
 
 def test_archive_wide_impact(archive):
-    from policydiff import citations_api
+    from policydiff import api, citations_api
 
-    r = citations_api.citation_report(str(archive), "demo-innovation@2020", "demo-innovation@2024",
+    r = api.citation_report(str(archive), "demo-innovation@2020", "demo-innovation@2024",
                                       archive_wide=True)
     got = {(e.ref, e.citation.text): (e.status, e.suggested, e.suggested_text) for e in r.external}
     assert got[("demo-grants@2022", "示例创新条例第三条")] == ("renumbered", ("第四条",), "示例创新条例第三条 → 第四条")
@@ -384,9 +385,9 @@ def test_archive_wide_impact(archive):
 
 
 def test_all_versions_and_the_numbering_of_older_documents(archive):
-    from policydiff import citations_api
+    from policydiff import api, citations_api
 
-    r = citations_api.citation_report(str(archive), "demo-innovation@2020", "demo-innovation@2024",
+    r = api.citation_report(str(archive), "demo-innovation@2020", "demo-innovation@2024",
                                       archive_wide=True, all_versions=True)
     [older] = [e for e in r.external if e.ref == "demo-grants@2019"]
     # issued before the old version: it may cite an older numbering, so no suggestion
@@ -404,7 +405,7 @@ def test_plain_files_cannot_be_archive_wide(tmp_path, git_tmp):
     api.init_archive(git_tmp / "versions")
     old_path, new_path = write_pair(tmp_path)
     with pytest.raises(BadInputError):
-        citations_api.citation_report(str(git_tmp / "versions"), str(old_path), str(new_path), archive_wide=True)
+        api.citation_report(str(git_tmp / "versions"), str(old_path), str(new_path), archive_wide=True)
 
 
 # --------------------------------------------------------------------------- the HTML report's sections
@@ -468,7 +469,7 @@ def test_citation_labels_exist_in_both_languages():
 
 
 def test_a_citation_of_an_older_numbering_is_followed_through_the_archived_history(archive, tmp_path):
-    from policydiff import citations_api
+    from policydiff import api
 
     # the 2016 version had no definition article: its 第三条 is the 2020 第四条 and the 2024 第五条
     earliest = [t for n, t in enumerate(OLD_ARTICLES) if n != 1]
@@ -476,7 +477,7 @@ def test_a_citation_of_an_older_numbering_is_followed_through_the_archived_histo
     _add(archive, tmp_path, "demo-innovation", "2016", TITLE, "2016-01-01", body)
     _add(archive, tmp_path, "demo-ancient", "2010", "示例市旧办法(测试用虚构文本)", "2010-01-01",
          "第一条 依照示例创新条例第三条执行。\n第二条 本办法自发布之日起施行。")
-    r = citations_api.citation_report(str(archive), "demo-innovation@2020", "demo-innovation@2024",
+    r = api.citation_report(str(archive), "demo-innovation@2020", "demo-innovation@2024",
                                       archive_wide=True, all_versions=True)
     [older] = [e for e in r.external if e.ref == "demo-grants@2019"]
     assert older.basis == "demo-innovation@2016"

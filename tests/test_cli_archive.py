@@ -209,13 +209,13 @@ def test_show_a_plain_file_with_no_archive_and_no_git(tmp_path):
 def test_shipped_2024_matches_the_current_parser():
     """The archived body was parsed once at import; if ingest or structure have changed
     since, the archive is stale and the import must be redone (a correction commit)."""
-    from policydiff import archive_api
+    from policydiff import intake
     from policydiff.archive import Archive
     from policydiff.mdbody import to_markdown
 
     from .conftest import SEED
 
-    meta, document, _ = archive_api.parse_file(SEED.read_bytes(), SEED.name)
+    meta, document, _ = intake.parse_file(SEED.read_bytes(), SEED.name)
     archived = Archive(SHIPPED_ARCHIVE).read(ZGC, "2024", commit=False)
     hint = (f"versions/{ZGC}/2024.md is stale: re-import with `policydiff add {SEED} "
             f"--work {ZGC} --version 2024 --replace`")

@@ -20,7 +20,7 @@ from policydiff.model import ChangeKind
 from policydiff.render.html import comparison_html
 from policydiff.render.labels import LABELS
 from policydiff.render.markdown import comparison_markdown
-from policydiff.report_files import generated_timestamp
+from policydiff.files import generated_timestamp
 
 from . import report_fixtures as fx
 from .conftest import CORPUS, REPO, run_cli

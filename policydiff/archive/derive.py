@@ -1,5 +1,5 @@
 """Source bytes -> structured body: the one path from the bytes a version was imported
-from to its archived body, used by `add` (archive_api.prepare_version) and by `verify`,
+from to its archived body, used by `add` (intake.prepare_version) and by `verify`,
 which re-derives each body from its kept source and reports one that no longer matches."""
 
 from __future__ import annotations

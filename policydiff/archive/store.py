@@ -1,5 +1,7 @@
-"""The archive store: locating and making an archive, reading versions, and the verbs
-that write (`add`), each one transaction (transaction.py) and checked by verify.py."""
+"""The archive store: making an archive, reading versions, and the verbs that write
+(`add`), each one transaction (transaction.py) and checked by verify.py. Finding which
+archive a command means (--archive, $POLICYDIFF_ARCHIVE, the folder it runs in) is the
+shell's (api.locate_archive)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from ..model import Document, DocumentMeta, Source, Version
 from ..lexicon import normalize_doc_no
 from ..refs import (check_version_id, check_work_id, is_version_id, is_work_id,
                     version_sort_key)
-from .layout import DEFAULT_ARCHIVE_NAME, GITIGNORE_LINES, TXN_NAME, WORK_FILE
+from .layout import GITIGNORE_LINES, TXN_NAME, WORK_FILE
 from . import messages
 from .transaction import TransactionMixin, _blob_sha
 from .verify import VerifyMixin
@@ -36,30 +38,6 @@ def _git_top(start: Path) -> Path | None:
     if repo.bare or repo.working_tree_dir is None:
         return None
     return Path(repo.working_tree_dir)
-
-
-def locate(option: str | os.PathLike | None, must_exist: bool = True) -> Path:
-    """--archive, else $POLICYDIFF_ARCHIVE, else versions/ at the top of the current git work
-    tree, else ./versions (DESIGN §4). With `must_exist`, a missing folder is an ArchiveError
-    that says to run `policydiff init`."""
-    if option:
-        path, how = Path(option), "--archive"
-    elif os.environ.get("POLICYDIFF_ARCHIVE"):
-        path, how = Path(os.environ["POLICYDIFF_ARCHIVE"]), "$POLICYDIFF_ARCHIVE"
-    else:
-        top = _git_top(Path.cwd())
-        path = (top if top is not None else Path.cwd()) / DEFAULT_ARCHIVE_NAME
-        how = "the default"
-    path = path.absolute()
-    if path.exists() and not path.is_dir():
-        raise ArchiveError(f"the archive {path} ({how}) is not a folder: point it at an archive folder, "
-                           "or run `policydiff init DIR` to make one")
-    if must_exist and not path.is_dir():
-        raise ArchiveError(
-            f"no archive at {path} ({how}): run `policydiff init {path}` to make one, "
-            "or point --archive / $POLICYDIFF_ARCHIVE at an existing archive"
-        )
-    return path
 
 
 def init(directory: str | os.PathLike) -> Path:

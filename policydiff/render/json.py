@@ -21,7 +21,9 @@ FORMAT = "policydiff.diff/1"
 # FORMAT_LOG (bump the number when a key is renamed or removed; adding keys is free):
 #   policydiff.diff/1  first version: format, old, new, summary, changes, settings, tool;
 #                      also changes[].old_labels/new_labels, container_changes,
-#                      document_changes.
+#                      document_changes; `comparable` (false: a side has no text, so
+#                      `changes` is empty for that reason); `generated` when a report
+#                      is stamped from SOURCE_DATE_EPOCH.
 
 SIMILARITY_PLACES = 4  # decimal places of `similarity` in the JSON (range 0..1)
 SUMMARY_KEYS = ("unchanged", "modified", "split", "merged", "added", "removed", "renumbered", "moved")
@@ -91,7 +93,7 @@ def field_dict(change: FieldChange) -> dict[str, Any]:
             "segments": _segments(change.segments)}
 
 
-def comparison_dict(c: Comparison) -> dict[str, Any]:
+def comparison_dict(c: Comparison, generated: str | None = None) -> dict[str, Any]:
     summary = c.summary()
     old_measures = c.old.document.measures if c.old.document is not None else None
     new_measures = c.new.document.measures if c.new.document is not None else None
@@ -105,6 +107,10 @@ def comparison_dict(c: Comparison) -> dict[str, Any]:
         "document_changes": [field_dict(ch) for ch in c.document_changes],
         "settings": _plain(dict(c.settings)),
         "tool": {"name": c.tool[0], "version": c.tool[1]},
+        # a reader must not take an empty `changes` for "no differences" when a side
+        # simply has no text
+        "comparable": c.comparable,
+        **({"generated": generated} if generated else {}),
     }
 
 
@@ -118,5 +124,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def comparison_json(c: Comparison) -> str:
-    return json.dumps(comparison_dict(c), ensure_ascii=False, indent=2) + "\n"
+def comparison_json(c: Comparison, generated: str | None = None) -> str:
+    """The JSON of `c`, built once (`generated`: the SOURCE_DATE_EPOCH time of a report)."""
+    return json.dumps(comparison_dict(c, generated), ensure_ascii=False, indent=2) + "\n"

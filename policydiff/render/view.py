@@ -46,8 +46,7 @@ def flag_sort_key(flag: str) -> tuple[int, str]:
 
 
 def comparable(c: Comparison) -> bool:
-    return bool(c.old.has_text and c.new.has_text and c.old.document is not None
-                and c.new.document is not None)
+    return c.comparable
 
 
 class MeasureIndex:

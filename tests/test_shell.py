@@ -1,0 +1,205 @@
+"""The shell's shape (issue 8, "The shell" and "The archive a user meets"): no import
+circle, one request value from `add` to the archive, the archive opened once per command,
+an archive found from inside it, `--archive` after the command name.
+
+In-process (click's CliRunner, monkeypatch.chdir) unless a real process is the point."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policydiff import api, archive, cli, intake
+from policydiff.errors import BadInputError
+
+PACKAGE = Path(api.__file__).resolve().parent
+
+FICTIONAL_TITLE = "示例市促进创新若干措施(测试用虚构文本)"
+FICTIONAL_TEXT = f"""{FICTIONAL_TITLE}
+
+为促进示例市创新发展(本文为测试用虚构文本),制定本措施。
+
+1.支持示例企业发展
+
+支持示例企业开展虚构的技术创新。
+
+2.支持示例园区建设
+
+支持示例园区建设虚构的公共服务设施。
+
+本措施自印发之日起施行。
+"""
+
+
+# ----------------------------------------------------------------------------- import graph
+# (no cycle anywhere: tests/test_layers.py::test_no_import_cycle)
+
+
+def test_nothing_below_api_imports_it_and_the_file_helpers_are_a_leaf():
+    from .test_layers import MODULES, package_imports
+
+    importers = sorted(m for m in MODULES if any(mod == "policydiff.api" for mod, _ in package_imports(m)))
+    assert importers == ["policydiff.cli"]
+    assert {mod for mod, _ in package_imports("policydiff.files") if mod.startswith("policydiff")} <= {"policydiff.errors"}
+    assert not (PACKAGE / "archive_api.py").exists()  # api holds the verbs, no forwarders
+
+
+# ----------------------------------------------------------------------------- add request
+
+
+def test_add_options_are_the_request_fields():
+    """One value from the CLI to the archive: every `add` option is an AddRequest field
+    (a new option that is not fails here rather than being dropped on the way)."""
+    fields = {f.name for f in dataclasses.fields(intake.AddRequest)}
+    options = {p.name for p in cli.add.params if p.expose_value}
+    assert options == fields
+    assert dataclasses.is_dataclass(intake.AddRequest) and intake.AddRequest.__dataclass_params__.frozen
+
+
+def test_request_from_a_mapping():
+    request = intake.AddRequest.from_mapping({"work": "demo", "version": "1", "issuers": "示例市科学技术局",
+                                              "notes": ["a", "b"], "title": None})
+    assert request.issuers == ("示例市科学技术局",) and request.notes == ("a", "b") and request.title is None
+    with pytest.raises(BadInputError, match="unknown field"):
+        intake.AddRequest.from_mapping({"work": "demo", "version": "1", "colour": "red"})
+
+
+# ----------------------------------------------------------------------------- in-process CLI
+
+
+def invoke(*args: str):
+    """The CLI in-process, through `cli.main` (the one place errors become `Error:`)."""
+    runner = CliRunner()
+    with runner.isolation() as (stdout, stderr, _output):
+        try:
+            cli.main([*args])
+            code = 0
+        except SystemExit as exc:
+            code = exc.code
+    return code, stdout.getvalue().decode("utf-8"), stderr.getvalue().decode("utf-8")
+
+
+@pytest.fixture()
+def no_archive_env(monkeypatch):
+    monkeypatch.delenv("POLICYDIFF_ARCHIVE", raising=False)
+
+
+@pytest.fixture()
+def demo_archive(tmp_path, monkeypatch, no_archive_env) -> Path:
+    """`policydiff init store` outside any work tree, two fictional versions added."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = invoke("init", "store")
+    assert code == 0, err
+    root = tmp_path / "store"
+    subprocess.run(["git", "-C", str(root), "config", "user.email", "test@example.invalid"], check=True)
+    subprocess.run(["git", "-C", str(root), "config", "user.name", "policydiff test"], check=True)
+    old = tmp_path / "old.txt"
+    old.write_text(FICTIONAL_TEXT, encoding="utf-8")
+    new = tmp_path / "new.txt"
+    new.write_text(FICTIONAL_TEXT.replace("虚构的技术创新", "虚构的技术创新和成果转化"), encoding="utf-8")
+    for path, version in ((old, "2023"), (new, "2024")):
+        code, out, err = invoke("--archive", "store", "add", str(path), "--work", "demo", "--version", version)
+        assert code == 0, err
+    return root
+
+
+def test_init_then_cd_into_it_then_list(demo_archive, monkeypatch):
+    monkeypatch.chdir(demo_archive)
+    code, out, err = invoke("list")
+    assert code == 0, err
+    assert "demo@2023" in out and "demo@2024" in out
+    (demo_archive / "demo").is_dir()
+    monkeypatch.chdir(demo_archive / "demo")  # a subfolder of the archive
+    code, out, err = invoke("list", "--format", "json")
+    assert code == 0, err
+    assert [v["ref"] for v in json.loads(out)["works"][0]["versions"]] == ["demo@2023", "demo@2024"]
+
+
+def test_init_prints_the_next_command(tmp_path, monkeypatch, no_archive_env):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = invoke("init", "store")
+    assert code == 0
+    assert Path(out.strip()) == tmp_path / "store"
+    assert err == "Next: cd store && policydiff add FILE --work WORK --version VERSION\n"
+    monkeypatch.chdir(tmp_path / "store")
+    code, out, err = invoke("init")  # again, from inside: harmless, and nothing to cd into
+    assert code == 0 and Path(out.strip()) == tmp_path / "store"
+    assert err == "Next: policydiff add FILE --work WORK --version VERSION\n"
+
+
+def test_archive_option_after_the_command(demo_archive, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    for args in (("list", "--archive", str(demo_archive)), ("verify", "--archive", str(demo_archive)),
+                 ("show", "demo@2024", "--archive", str(demo_archive)),
+                 ("diff", "demo@2023", "demo@2024", "--archive", str(demo_archive)),
+                 ("status", "demo", "--archive", str(demo_archive)),
+                 ("log", "demo", "--archive", str(demo_archive))):
+        code, out, err = invoke(*args)
+        assert code == 0, (args, err)
+        assert out
+    code, out, err = invoke("--archive", str(demo_archive), "list", "--archive", str(tmp_path / "other"))
+    assert code == 2 and err.startswith("Error: --archive given twice") and err.count("\n") == 1
+
+
+def test_no_archive_is_still_one_line(tmp_path, monkeypatch, no_archive_env):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = invoke("list")
+    assert code == 2 and err.startswith("Error: no archive at ") and err.count("\n") == 1
+
+
+def test_a_command_opens_the_archive_once(demo_archive, monkeypatch):
+    opened = []
+    original = archive.Archive.__init__
+
+    def counting(self, root):
+        opened.append(root)
+        original(self, root)
+
+    monkeypatch.setattr(archive.Archive, "__init__", counting)
+    monkeypatch.chdir(demo_archive)
+    for args in (("diff", "demo@2023", "demo@2024"), ("show", "demo", "--format", "md"),
+                 ("status", "demo"), ("list",)):
+        opened.clear()
+        code, out, err = invoke(*args)
+        assert code == 0, err
+        assert len(opened) == 1, args
+
+
+def test_locate_order(git_tmp, monkeypatch, tmp_path_factory):
+    other = tmp_path_factory.mktemp("elsewhere")
+    sub = git_tmp / "a" / "b"
+    sub.mkdir(parents=True)
+    monkeypatch.chdir(sub)
+    monkeypatch.delenv("POLICYDIFF_ARCHIVE", raising=False)
+    assert api.locate_archive(None, must_exist=False) == git_tmp / "versions"
+    archive.init(git_tmp / "versions")
+    assert api.locate_archive(None) == git_tmp / "versions"  # found from a folder beside it
+    monkeypatch.setenv("POLICYDIFF_ARCHIVE", str(other))
+    assert api.locate_archive(None) == other
+    assert api.locate_archive(str(git_tmp)) == git_tmp  # --archive wins
+    monkeypatch.delenv("POLICYDIFF_ARCHIVE")
+    monkeypatch.chdir(other)  # in no git work tree: ./versions
+    assert api.locate_archive(None, must_exist=False) == other / "versions"
+    with pytest.raises(Exception, match="policydiff init"):
+        api.locate_archive(str(other / "nope"))
+
+
+def test_report_json_is_built_once_with_its_report_keys(demo_archive, monkeypatch):
+    """The report's JSON comes from one dict (comparable, generated included), not a
+    render-parse-patch-dump round trip: the same dict the diff JSON has, plus the stamp."""
+    monkeypatch.chdir(demo_archive)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704067200")
+    code, out, err = invoke("report", "demo@2023", "demo@2024", "--format", "json", "-o", "../r.json")
+    assert code == 0, err
+    report = json.loads((demo_archive.parent / "r.json").read_text(encoding="utf-8"))
+    code, out, err = invoke("diff", "demo@2023", "demo@2024", "--format", "json")
+    diffed = json.loads(out)
+    assert report.pop("generated") == "2024-01-01T00:00:00Z"
+    assert report == diffed and report["comparable"] is True
