@@ -520,9 +520,10 @@ def test_correspondence_reads_like_diff_csv(report):
 def test_a_side_without_text_is_a_one_line_error(git_tmp, capsys):
     from policydiff import api
     from policydiff.cli import main
+    from policydiff.intake import AddRequest
 
     archive = api.init_archive(git_tmp / "versions")
-    api.add_version(archive, None, work="demo-innovation", version="2020", title=TITLE, no_text=True)
+    api.add_version(archive, AddRequest(work="demo-innovation", version="2020", title=TITLE, no_text=True))
     path = git_tmp / "new.txt"
     path.write_text(TITLE + "\n" + "\n".join(f"第{small_cn_numeral(n)}条 {t}" for n, t in enumerate(NEW_ARTICLES, 1)),
                     encoding="utf-8")
