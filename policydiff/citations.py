@@ -45,8 +45,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Mapping, Sequence
 
 from .model import Block, BlockKind, Change, ChangeKind, Comparison, Document, Segment
 from .lexicon import CN_NUMERAL_CHARS, SELF_REFERENCE_RE, numeral_to_int
@@ -504,11 +504,6 @@ def _is_generic_name(name: str) -> bool:
 
 def _clean_title(title: str) -> str:
     return title.strip().replace("〈", "《").replace("〉", "》")
-
-
-def document_citations(doc: Document) -> dict[int, list[Citation]]:
-    """Citations of every measure of `doc`, by ordinal."""
-    return {m.ordinal: find_citations(m.text, m.ordinal) for m in doc.measures if m.ordinal is not None}
 
 
 # --------------------------------------------------------------------------- labels
