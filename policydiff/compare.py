@@ -34,7 +34,7 @@ from .substance import editorial_fold, substance_flags
 # TEXT block roles compared as document-level fields (structure.parse sets Block.level).
 # "paragraph" (stray unnumbered lines) is reported as "other_text".
 _TEXT_FIELDS = (("notice", "notice"), ("preamble", "preamble"), ("closing", "closing"),
-                ("paragraph", "other_text"))
+                ("paragraph", "other_text"), ("note", "editor_notes"))  # note: an editor's footnote
 
 
 def _require_text(version: Version, side: str) -> Document:

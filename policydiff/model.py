@@ -32,7 +32,7 @@ class Block:
     level: str  # numbering style / rank: "part", "chapter", "section", "article",
     # "cn-top" (一、), "cn-paren" ((一)), "arabic" (1.), "arabic-paren" ((1)),
     # "circled" (①), "en-article", "en-section", "alpha-paren" ((a));
-    # for TEXT blocks: "title", "notice", "preamble", "closing", "paragraph"
+    # for TEXT blocks: "title", "notice", "preamble", "closing", "paragraph", "note" (an editor's footnote)
     label: str  # the number as printed: "5.", "第十二条", "（三）"; "" for TEXT
     number: int | None  # the label's value: 5, 12, 3
     sub_number: int | None  # 第十条之一 -> 1; None otherwise

@@ -84,6 +84,8 @@ How a text is read
      itself the 施行 clause, so nothing is split off an article. A policy list item
      has no such boundary, and the clause that brings the whole document into force is
      not part of measure 17;
+   - an editor's footnote after a measure's text (a line 「① …」 whose mark 「①」 stands
+     inside an earlier line): a ``note`` block, from that line to the next node;
    - a text with no accepted numbering at all: one ``paragraph`` block per line, and a
      note in ``Document.notes``.
 
@@ -918,8 +920,13 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
     ]
     open_blocks: list[int] = []  # block index per depth
     ordinal = 0
+    marks = _inline_marks(lines)
     for k, (line_no, cand, depth) in enumerate(nodes):
         end = nodes[k + 1][0] if k + 1 < len(nodes) else end_of_nodes
+        # An editor's footnote after a measure's text (「① …」 whose mark stands inline above)
+        # is a note, not measure text: a TEXT block of its own up to the next node.
+        note = next((i for i in range(line_no + 1, end) if _footnote(lines, i, marks)), end) \
+            if not has_children[k] else end
         del open_blocks[depth:]
         parent = open_blocks[-1] if open_blocks else None
         # A heading-only node above the measure level (第五章 with no articles left, a
@@ -932,8 +939,10 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
             add(BlockKind.CONTAINER, cand.style, line_no, end, cand, parent)
         else:
             ordinal += 1
-            add(BlockKind.MEASURE, cand.style, line_no, end, cand, parent, ordinal)
+            add(BlockKind.MEASURE, cand.style, line_no, note, cand, parent, ordinal)
         open_blocks.append(len(blocks) - 1)
+        if note < end and not has_children[k] and not empty_heading:
+            add(BlockKind.TEXT, "note", note, end, None, None)
     if end_of_nodes < len(pieces):
         add(BlockKind.TEXT, "closing", end_of_nodes, len(pieces), None, None)
     return Document(text=text, blocks=tuple(blocks), meta=meta, notes=tuple(notes))

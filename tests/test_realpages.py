@@ -415,3 +415,24 @@ def test_one_line_header_with_several_events(header, doc_no, issued, effective, 
     text = f"示例条例(测试用虚构文本)\n{header}\n第一条　为了测试。\n第二条　本条例自公布之日起施行。\n"
     meta = ingest(text.encode("utf-8"), "law.txt").meta
     assert (meta.doc_no, meta.issued, meta.effective, meta.effective_clause) == (doc_no, issued, effective, clause)
+
+
+def test_editors_footnote_inside_the_text_is_a_note_block(tmp_path):
+    """「① 本条原为第二条…」 right after the article that carries the mark: a ``note`` TEXT
+    block between 第一条 and 第二条 (not text of 第一条); the body survives the archive's
+    Markdown both ways, and a changed note is reported as a document-level change."""
+    from policydiff import api
+    from policydiff.mdbody import from_markdown, to_markdown
+
+    ingested, doc = _load("law-footnote-inline.txt")
+    assert doc.measures[0].text == "为了测试编者注的读取，制定本条例。①"
+    notes = [b for b in doc.blocks if b.kind.value == "text" and b.level == "note"]
+    assert [b.raw for b in notes] == ["① 本条原为第二条，2030年修正时调整。\n"] and notes[0].parent is None
+    assert "".join(b.raw for b in doc.blocks) == doc.text
+    assert from_markdown(to_markdown(doc), doc.meta).blocks == doc.blocks
+    old = FIXTURES / "law-footnote-inline.txt"
+    new = tmp_path / "new.txt"
+    new.write_text(old.read_text(encoding="utf-8").replace("2030年修正时调整", "2031年修正时调整"), encoding="utf-8")
+    comparison = api.compare_refs(None, str(old), str(new))
+    assert {c.kind.value for c in comparison.changes} == {"unchanged"}
+    assert [fc.field for fc in comparison.document_changes] == ["editor_notes"]

@@ -44,7 +44,7 @@ from ..model import Block, BlockKind, Change, ChangeKind, Comparison, Segment
 
 # document_changes field of each unnumbered-text role (compare._TEXT_FIELDS), and title
 _ROLE_FIELD = {"notice": "notice", "preamble": "preamble", "closing": "closing", "paragraph": "other_text",
-               "title": "title"}
+               "title": "title", "note": "editor_notes"}
 
 
 @dataclass(frozen=True)
