@@ -24,6 +24,8 @@ and then the archive is checked:
   version left in the work tree that `list` does not show, or a listed version whose
   kept source is missing;
 - orphaned commit: a version that HEAD holds but the work tree or `list` does not;
+  (both counted as distinct versions: one left behind counts once, however many later
+  checks still see it)
 - jam: the next add fails, or takes longer than JAM_SECONDS;
 - traceback: "Traceback" on the stderr of the killed or the next command.
 
@@ -128,22 +130,21 @@ class Bench:
                               capture_output=True, text=True, timeout=600)
         return proc.returncode != 0
 
-    def check(self) -> tuple[int, int]:
-        """(partial versions, orphaned commits) right now."""
+    def check(self) -> tuple[set, set]:
+        """(partial versions, orphaned versions) right now, as sets of (work, version)."""
         listed = self.listed()
         out = subprocess.run(["git", "-C", str(self.top), "ls-tree", "-r", "--name-only", "HEAD", "--", "versions"],
                              capture_output=True, text=True).stdout.split()
         committed = {(p.split("/")[1], p.split("/")[2][:-3]) for p in out if p.endswith(".md") and p.count("/") == 2}
         on_disk = {(p.parent.name, p.stem) for p in self.root.glob("*/*.md")}
         sources = {(p.parent.name, p.name.split(".source.")[0]) for p in self.root.glob("*/*.source.*")}
-        partial = len(listed - committed) + len((on_disk | sources) - listed)
-        partial += len({key for key in listed if key not in sources})  # every version here has text
-        orphaned = len(committed - listed) + len(committed - on_disk)
+        partial = (listed - committed) | ((on_disk | sources) - listed) | (listed - sources)  # all have text
+        orphaned = committed - (listed & on_disk)
         return partial, orphaned
 
 
 def one_kill(bench: Bench, mode: str, window: float, rng: random.Random, scratch: Path) -> dict:
-    result = {"partial": 0, "orphaned": 0, "jam": 0, "traceback": 0, "next": None}
+    result = {"partial": set(), "orphaned": set(), "jam": 0, "traceback": 0, "next": None}
     ready = scratch / f"ready-{time.monotonic_ns()}"
     waiter = None
     if mode.startswith("commit-"):
@@ -199,6 +200,7 @@ def concurrency(bench: Bench, workers: int, per_worker: int) -> dict:
                                 capture_output=True, text=True).stdout)
     failures: list[str] = []
     lock = threading.Lock()
+    partial_before, orphaned_before = bench.check()  # what the kills left (none, we hope)
 
     def worker(index: int) -> None:
         for _ in range(per_worker):
@@ -217,7 +219,8 @@ def concurrency(bench: Bench, workers: int, per_worker: int) -> dict:
     took = time.monotonic() - started
     after = int(subprocess.run(["git", "-C", str(bench.top), "rev-list", "--count", "HEAD"],
                                capture_output=True, text=True).stdout)
-    partial, orphaned = bench.check()
+    partial_after, orphaned_after = bench.check()
+    partial, orphaned = len(partial_after - partial_before), len(orphaned_after - orphaned_before)
     return {"adds": workers * per_worker, "failed": len(failures), "commits": after - before, "seconds": took,
             "partial": partial, "orphaned": orphaned, "verify_fails": bench.verify_fails(), "failures": failures}
 
@@ -249,14 +252,23 @@ def main() -> None:
         rows = []
         total = {"kills": 0, "partial": 0, "orphaned": 0, "jam": 0, "traceback": 0, "verify": 0}
         kills_done = 0
+        all_partial: set = set()
+        all_orphaned: set = set()
         for mode in modes:
             row = {"kills": 0, "partial": 0, "orphaned": 0, "jam": 0, "traceback": 0, "verify": 0, "next": []}
+            seen_partial: set = set()
+            seen_orphaned: set = set()
             for _ in range(args.kills):
                 result = one_kill(bench, mode, window, rng, scratch)
                 row["kills"] += 1
                 kills_done += 1
-                for key in ("partial", "orphaned", "jam", "traceback"):
+                for key in ("jam", "traceback"):
                     row[key] += result[key]
+                # distinct versions, each counted once, and only those this mode made
+                row["partial"] += len(result["partial"] - seen_partial - all_partial)
+                row["orphaned"] += len(result["orphaned"] - seen_orphaned - all_orphaned)
+                seen_partial |= result["partial"]
+                seen_orphaned |= result["orphaned"]
                 row["next"].append(result["next"])
                 if kills_done % 25 == 0:
                     row["verify"] += bench.verify_fails()
@@ -264,6 +276,8 @@ def main() -> None:
             print(f"{mode}: {row['kills']} kills, partial {row['partial']}, orphaned {row['orphaned']}, "
                   f"jams {row['jam']}, tracebacks {row['traceback']}", file=sys.stderr)
             rows.append((mode, row))
+            all_partial |= seen_partial
+            all_orphaned |= seen_orphaned
             for key in total:
                 total[key] += row[key]
         conc = concurrency(bench, args.workers, args.per_worker)
