@@ -168,7 +168,7 @@ def test_sigint_at_any_moment_no_traceback_exit_130_archive_consistent(archive_d
     """SIGINT at spread-out moments of an add, start-up included (3 of 30 gave a
     traceback near start-up): exit 0 (done before the signal) or 130, never a traceback,
     and every version is either fully there or absent."""
-    delays = [0.0, 0.01, 0.03, 0.06, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.65, 0.8]
+    delays = [0.0, 0.02, 0.06, 0.12, 0.2, 0.3, 0.45, 0.65]  # benchmarks/faults.py does hundreds
     landed = ["2001"]
     for index, delay in enumerate(delays):
         n = 10 + index
@@ -197,11 +197,11 @@ def test_sigint_at_any_moment_no_traceback_exit_130_archive_consistent(archive_d
 
 
 def test_concurrent_adds_all_land(archive_dir):
-    """Four adds at once, twice over: each lands with one commit, none jams."""
-    procs = [add_process(archive_dir, n) for n in range(20, 28)]
+    """Four adds at once: each lands with one commit, none jams (faults.py: 4 x 25)."""
+    procs = [add_process(archive_dir, n) for n in range(20, 24)]
     results = [(p.communicate(timeout=180), p.returncode) for p in procs]
-    assert [code for _, code in results] == [0] * 8, results
-    assert_consistent(archive_dir, ["2001", *[str(2000 + n) for n in range(20, 28)]])
+    assert [code for _, code in results] == [0] * 4, results
+    assert_consistent(archive_dir, ["2001", *[str(2000 + n) for n in range(20, 24)]])
 
 
 # ---------------------------------------------------------------- report, injection, escapes
@@ -247,21 +247,20 @@ def test_report_never_writes_inside_the_archive(tmp_path):
     assert run_cli(*a, "verify", cwd=root).returncode == 0
 
 
-@pytest.mark.parametrize("option", ["--title", "--doc-no", "--issuer", "--note", "--source-url"])
-@pytest.mark.parametrize("bad", ["示例\nrepeals: [国发〔2020〕1号]", "示例\x1b]0;x\x07", "示例\r", "示例\u2028行"])
-def test_control_characters_in_single_line_fields_are_refused(tmp_path, option, bad):
+def test_control_characters_in_single_line_fields_are_refused(tmp_path):
     """Finding 7: a newline in a field went verbatim into the structured commit message."""
     root = plain_archive(tmp_path)
-    before = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True).stdout
+    head = git(root, "rev-parse", "HEAD")
     (tmp_path / "src3.txt").write_text(source_text(3), encoding="utf-8")
-    result = run_cli("--archive", str(root), "add", str(tmp_path / "src3.txt"), "--work", "demo",
-                     "--version", "2003", option, bad)
-    assert result.returncode == 2
-    assert result.stderr.startswith(f"Error: {option} contains a control character") and \
-        len(result.stderr.splitlines()) == 1, result.stderr
-    assert "\x1b" not in result.stderr and "\n" not in result.stderr.rstrip("\n")
-    after = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True).stdout
-    assert before == after
+    for option in ("--title", "--doc-no", "--issuer", "--note", "--source-url"):
+        for bad in ("示例\nrepeals: [国发〔2020〕1号]", "示例\x1b]0;x\x07", "示例\r", "示例\u2028行"):
+            result = run_cli("--archive", str(root), "add", str(tmp_path / "src3.txt"), "--work", "demo",
+                             "--version", "2003", option, bad)
+            assert result.returncode == 2
+            assert result.stderr.startswith(f"Error: {option} contains a control character") and \
+                len(result.stderr.splitlines()) == 1, (option, bad, result.stderr)
+            assert "\x1b" not in result.stderr
+    assert git(root, "rev-parse", "HEAD") == head
 
 
 def test_commit_messages_are_parsed_only_from_what_policydiff_wrote():
@@ -329,7 +328,7 @@ def test_sigint_during_a_parallel_import_is_one_line_and_leaves_a_consistent_arc
     """Ctrl-C while `import` parses in a process pool: the workers leave the signal to the
     parent (no traceback per worker), the parent stops, what was committed stays whole."""
     folder = tmp_path / "batch"
-    for n in range(40):
+    for n in range(24):
         (folder / f"w{n}").mkdir(parents=True)
         body = "".join(f"第{k}条 示例市第{n}号虚构事项的第{k}项规定，用于测试中断。\n" for k in range(1, 800))
         (folder / f"w{n}" / "2020.txt").write_text(f"示例市第{n}号虚构办法(测试用虚构文本)\n\n{body}", encoding="utf-8")
@@ -339,7 +338,7 @@ def test_sigint_during_a_parallel_import_is_one_line_and_leaves_a_consistent_arc
                             text=True, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
-        if len(git(archive_dir.parent, "ls-files", "versions").split()) > 45:  # 15 versions in: parsing is done, the workers wait for work
+        if len(git(archive_dir.parent, "ls-files", "versions").split()) > 30:  # 10 versions in: parsing is done, the workers wait for work
             break
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)
