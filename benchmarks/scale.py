@@ -135,24 +135,31 @@ def make_sources(corpus: Path, folder: Path, versions: int) -> int:
 
 def part_archive(corpus: Path, work: Path, versions: int, jobs: int, repeat: int, build: bool = True) -> None:
     top = work / "archive"
-    top.mkdir()
-    for args in (["init", "-q"], ["config", "user.email", "bench@example.invalid"],
-                 ["config", "user.name", "policydiff benchmark"]):
-        subprocess.run(["git", *args], cwd=top, check=True)
     sources = work / "sources"
     held_back = sources / "held-back"
-    made = make_sources(corpus, sources, versions)
-    # one version is held back, to measure the rebuild after adding it
-    last = sorted(p for p in sources.rglob("*.md") if "held-back" not in p.parts)[-1]
-    held_back.mkdir()
-    shutil.move(str(last), held_back / last.name)
-    run([*POLICYDIFF, "init"], top)
-    seconds, rss = run([*POLICYDIFF, "import", str(sources), "--exclude", "held-back/*", "--jobs", str(jobs)], top)
-    print(f"\n### An archive of {made:,} versions (corpus texts under generated work ids: test data)\n")
-    print("| step | wall | per version / pair | peak RSS |")
-    print("|---|---|---|---|")
-    print(f"| `import` ({made - 1:,} versions, --jobs {jobs}) | {seconds:.1f} s | {seconds / (made - 1):.3f} s | {rss:.0f} MB |",
-          flush=True)
+    if (top / "versions").is_dir() and held_back.is_dir():  # --keep DIR of an earlier run: reuse it
+        made = sum(1 for _ in sources.rglob("*.md"))
+        print(f"\n### An archive of {made:,} versions (corpus texts under generated work ids: test data), reused\n")
+        print("| step | wall | per version / pair | peak RSS |")
+        print("|---|---|---|---|")
+    else:
+        top.mkdir()
+        for args in (["init", "-q"], ["config", "user.email", "bench@example.invalid"],
+                     ["config", "user.name", "policydiff benchmark"]):
+            subprocess.run(["git", *args], cwd=top, check=True)
+        made = make_sources(corpus, sources, versions)
+        # one version is held back, to measure the rebuild after adding it
+        last = sorted(p for p in sources.rglob("*.md") if "held-back" not in p.parts)[-1]
+        held_back.mkdir()
+        (held_back / "work").write_text(last.parent.name, encoding="utf-8")
+        shutil.move(str(last), held_back / last.name)
+        run([*POLICYDIFF, "init"], top)
+        seconds, rss = run([*POLICYDIFF, "import", str(sources), "--exclude", "held-back/*", "--jobs", str(jobs)], top)
+        print(f"\n### An archive of {made:,} versions (corpus texts under generated work ids: test data)\n")
+        print("| step | wall | per version / pair | peak RSS |")
+        print("|---|---|---|---|")
+        print(f"| `import` ({made - 1:,} versions, --jobs {jobs}) | {seconds:.1f} s | {seconds / (made - 1):.3f} s | "
+              f"{rss:.0f} MB |", flush=True)
     listing = json.loads(subprocess.run([*POLICYDIFF, "list", "--format", "json"], cwd=top, check=True,
                                         capture_output=True, text=True).stdout)
     some_work = listing["works"][len(listing["works"]) // 2]["work"]
@@ -172,8 +179,9 @@ def part_archive(corpus: Path, work: Path, versions: int, jobs: int, repeat: int
         clean_seconds = seconds
     out = work / "site-incremental"
     run([*POLICYDIFF, "build", str(out), "--jobs", str(jobs)], top)  # fills the cache
-    added = next(held_back.iterdir())
-    run([*POLICYDIFF, "add", str(added), "--work", last.parent.name, "--version", added.stem], top)
+    added = next(p for p in held_back.iterdir() if p.suffix == ".md")
+    held_work = (held_back / "work").read_text(encoding="utf-8")
+    run([*POLICYDIFF, "add", str(added), "--work", held_work, "--version", added.stem], top)
     seconds, rss = run([*POLICYDIFF, "build", str(out), "--jobs", str(jobs)], top)
     print(f"| rebuild after adding one version | {seconds:.1f} s | {100 * seconds / clean_seconds:.1f}% of clean | "
           f"{rss:.0f} MB |")

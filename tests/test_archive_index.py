@@ -12,7 +12,7 @@ from pathlib import Path
 from policydiff import archive
 from policydiff import status as st
 from policydiff.archive.index import INDEX_FORMAT, index_path, indexed_versions
-from policydiff.archive_api import all_versions
+from policydiff.api import all_versions
 from tests.conftest import run_cli
 from tests.test_status_core import AS_OF, mixed_archive  # noqa: F401  (the fixture)
 
