@@ -521,7 +521,7 @@ def status(archive: ArchiveLike, query: str, measure: str | None = None, as_of: 
     return render_status(answer, fmt)
 
 
-def log(archive: ArchiveLike, work: str, measure: str | None = None, fmt: str = "text") -> str:
+def log(archive: ArchiveLike, work: str, measure: str | None = None, fmt: str = "text", lang: str = "zh") -> str:
     """`policydiff log WORK`: the version timeline; with --measure, that measure's lineage
     through every version (WORK@VERSION names the version the label refers to; WORK alone,
     the earliest version with text that has that measure)."""
@@ -536,9 +536,9 @@ def log(archive: ArchiveLike, work: str, measure: str | None = None, fmt: str = 
     if work_id not in graph.works:
         raise UnknownRefError(f"no work {work_id!r} in the archive: try `policydiff list`")
     if measure is None:
-        return render_log(work_id, lineage.timeline(graph, work_id), fmt)
+        return render_log(work_id, lineage.timeline(graph, work_id), fmt, lang)
     ordered = [graph.node(k).version for k in graph.works[work_id]]
-    return render_lineage(lineage.trace_label(ordered, measure, _compare_versions, version_id or None), fmt)
+    return render_lineage(lineage.trace_label(ordered, measure, _compare_versions, version_id or None), fmt, lang)
 
 
 def write_text_output(output: str, text: str, archive: MaybeArchive = None) -> str:

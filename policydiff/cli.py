@@ -181,11 +181,12 @@ def show(obj: _Context, ref: str, fmt: str) -> None:
 @click.option("--measure", help="Follow one measure through every version (5, 5., 第5条, 第五条).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file instead of stdout.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the html page's labels.")
 @archive_option
 @click.pass_obj
-def log(obj: _Context, work: str, measure: str | None, fmt: str, output: str | None) -> None:
+def log(obj: _Context, work: str, measure: str | None, fmt: str, output: str | None, lang: str) -> None:
     """The version timeline of WORK (or one measure's lineage with --measure)."""
-    _emit(api.log(obj.store, work, measure=measure, fmt=fmt), output, obj.store)
+    _emit(api.log(obj.store, work, measure=measure, fmt=fmt, lang=lang), output, obj.store)
 
 
 @cli.command()

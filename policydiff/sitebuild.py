@@ -597,7 +597,7 @@ def build_site(store: Any, out: Path, options: BuildOptions,
             }
             for start, ordinal, traced in build_lineages(versions, comparisons):
                 relative = f"{safe_name(plan.work)}/lineage/{safe_name(start.version or '')}__{ordinal}.html"
-                writer.write(relative, render_lineage(traced, "html"))
+                writer.write(relative, render_lineage(traced, "html", options.lang))
                 lineage_pages.append({"start": start.ref, "ordinal": ordinal, "label": traced.start.label,
                                       "heading": traced.start.heading, "path": relative,
                                       "kinds": sorted({h.kind for h in traced.hops})})

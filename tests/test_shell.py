@@ -203,3 +203,62 @@ def test_report_json_is_built_once_with_its_report_keys(demo_archive, monkeypatc
     diffed = json.loads(out)
     assert report.pop("generated") == "2024-01-01T00:00:00Z"
     assert report == diffed and report["comparable"] is True
+
+
+# ----------------------------------------------------------------------------- log and lineage pages
+
+
+def _check_page(html: str, lang: str) -> None:
+    """Self-contained and locked down like the report, and every word from the labels
+    catalogue: in an English page, Chinese text only inside an element marked zh-CN
+    (policy titles, clauses, 文号, headings), never in the page's own words."""
+    import re
+
+    import lxml.html
+
+    from policydiff.render.html import csp_hash
+
+    page = lxml.html.document_fromstring(html)
+    (csp,) = page.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
+    (style,) = page.xpath("//style")
+    assert f"style-src {csp_hash(style.text)}" in csp and "unsafe-inline" not in csp
+    assert "default-src 'none'" in csp and not page.xpath("//script") and not page.xpath("//*[@style]")
+    assert page.xpath("/html/@lang") == ["zh-CN"] and page.xpath("//body/@lang") == [{"zh": "zh-CN", "en": "en"}[lang]]
+    if lang == "en":
+        cjk = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+        for element in page.iter():
+            for text, holder in ((element.text, element), (element.tail, element.getparent())):
+                if not text or not cjk.search(text) or holder is None:
+                    continue
+                marked = next((e.get("lang") for e in (holder, *holder.iterancestors()) if e.get("lang")), None)
+                assert marked == "zh-CN", f"unmarked Chinese in an English page: {text!r}"
+
+
+def test_log_and_lineage_pages_come_from_templates_and_labels(demo_archive, monkeypatch):
+    from policydiff.render.labels import label
+
+    monkeypatch.chdir(demo_archive.parent)
+    for lang in ("zh", "en"):
+        for args, title in ((("log", "demo"), label("log.title", lang).format(work="demo")),
+                            (("log", "demo", "--measure", "1"),
+                             label("lineage.title", lang).format(work="demo", label="1."))):
+            target = demo_archive.parent / f"page.{lang}.html"
+            code, out, err = invoke("--archive", str(demo_archive), *args, "--format", "html", "--lang", lang,
+                                    "-o", str(target))
+            assert code == 0, err
+            html = target.read_text(encoding="utf-8")
+            assert f"<title>{title}</title>" in html
+            _check_page(html, lang)
+    assert 'data-kind="modified"' in html and label("kind.modified", "en") in html
+
+
+def test_site_pages_share_the_page_base(demo_archive, monkeypatch):
+    monkeypatch.chdir(demo_archive.parent)
+    out = demo_archive.parent / "site"
+    code, _, err = invoke("--archive", str(demo_archive), "build", str(out), "--lang", "en", "--no-cache", "-j", "1")
+    assert code == 0, err
+    pages = sorted(out.rglob("*.html"))
+    assert any("lineage" in p.parts for p in pages)
+    for page in pages:
+        if page.parent.name != "demo" or "__" not in page.name:  # the reports have their own checks
+            _check_page(page.read_text(encoding="utf-8"), "en")

@@ -4,23 +4,18 @@ lineages), and index.json (`policydiff.site/1`, also the build's manifest).
 
 Functional core: `sitebuild` collects everything while it writes the reports, and these
 functions only render it (never read a page back). Rendered through jinja2 templates
-(`site_*.html.j2`) with the labels catalogue, and the report's kind of CSP: the one inline
-stylesheet is allowed by its sha256, nothing else runs.
+(`site_*.html.j2`, on `page_base.html.j2`) with the labels catalogue, and the report's kind
+of CSP: the one inline stylesheet is allowed by its sha256, nothing else runs (pages.py).
 """
 
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any, Sequence
-from urllib.parse import quote
-
-from markupsafe import Markup
 
 from ..model import ChangeKind, Version
-from .html import csp_hash, static_text
-from .labels import HTML_LANG, labeller
+from .pages import render_page
 
 
 @dataclass(frozen=True)
@@ -93,6 +88,7 @@ class Site:
     tool: tuple[str, str]
     works: list[SiteWork]
     lang: str = "zh"
+    tool_commit: str | None = None  # the tool's own git commit, when it ran from a checkout
 
     @property
     def version_count(self) -> int:
@@ -103,58 +99,26 @@ class Site:
         return sum(len(w.pairs) for w in self.works)
 
 
-def _when(bound) -> str:
-    if bound is None:
-        return "—"
-    if bound.settled:
-        return bound.lo or "?"
-    return f"{bound.lo or '?'} .. {bound.hi or '?'}"
-
-
-def _local(path: str, work: str) -> str:
-    """A site path as a link from the work's own page (which sits in <work>/)."""
-    prefix = f"{work}/"
-    return quote(path[len(prefix):] if path.startswith(prefix) else f"../{path}")
-
-
-@functools.lru_cache(maxsize=None)
-def _environment():
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("policydiff.render", "templates"),
-        autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["when"] = _when
-    env.filters["local"] = _local
-    env.filters["urlpath"] = quote
-    return env
-
-
 def _page_context(site: Site) -> dict[str, Any]:
-    css = static_text("site.css")
-    if "</" in css:
-        raise ValueError("site.css must not contain '</'")
-    csp = "; ".join(("default-src 'none'", f"style-src {csp_hash(css)}", "img-src 'none'",
-                     "base-uri 'none'", "form-action 'none'"))
-    return {"site": site, "t": labeller(site.lang), "html_lang": HTML_LANG[site.lang],
-            "css": Markup(css), "csp": csp, "kinds": [k.value for k in ChangeKind] + ["renumbered", "moved"]}
+    from .status import END_STATUS
+
+    return {"site": site, "kinds": [k.value for k in ChangeKind] + ["renumbered", "moved"], "end_status": END_STATUS}
 
 
 def index_html(site: Site) -> str:
-    return _environment().get_template("site_index.html.j2").render(**_page_context(site))
+    return render_page("site_index.html.j2", site.lang, **_page_context(site))
 
 
 def work_html(site: Site, work: SiteWork) -> str:
-    return _environment().get_template("site_work.html.j2").render(w=work, **_page_context(site))
+    return render_page("site_work.html.j2", site.lang, w=work, **_page_context(site))
 
 
 def site_dict(site: Site) -> dict[str, Any]:
     return {
         "format": "policydiff.site/1",
         "as_of": site.as_of,
-        "tool": {"name": site.tool[0], "version": site.tool[1]},
+        "tool": {"name": site.tool[0], "version": site.tool[1],
+                 **({"commit": site.tool_commit} if site.tool_commit else {})},
         "works": [{
             "work": w.work, "title": w.display_title, "page": w.page,
             "versions": [{"ref": v.ref, "version": v.version.version, "title": v.version.meta.title,

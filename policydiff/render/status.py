@@ -1,13 +1,13 @@
 """Render status answers (text, JSON) and work logs / measure lineages (text, JSON, HTML).
 
 Functional core: strings in, strings out. JSON keys are built in a fixed order and dumped
-with ensure_ascii=False; HTML is one small self-contained page (inline CSS only, no script),
-every text escaped with html.escape, `<html lang="zh-CN">`. Same input, same bytes.
+with ensure_ascii=False; HTML pages render through jinja2 templates (log.html.j2,
+lineage.html.j2) and the labels catalogue, with the site's stylesheet allowed by its hash
+(pages.py): no script, no 'unsafe-inline', `<html lang="zh-CN">`. Same input, same bytes.
 """
 
 from __future__ import annotations
 
-import html
 import json
 from typing import Any, Sequence
 
@@ -215,56 +215,18 @@ def log_text(work: str, entries: Sequence[TimelineEntry]) -> str:
     return "\n".join(lines) + "\n"
 
 
-_CSS = """
-body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2rem auto;max-width:52rem;padding:0 1rem;color:#1a1a1a;line-height:1.6}
-h1{font-size:1.4rem}h2{font-size:1.1rem;margin:.2rem 0}ol.timeline{list-style:none;padding-left:0;border-left:3px solid #555;margin-left:.5rem}
-ol.timeline>li{position:relative;padding:.25rem 0 1rem 1.25rem}
-ol.timeline>li::before{content:"";position:absolute;left:-.6rem;top:.55rem;width:.9rem;height:.9rem;border-radius:50%;background:#fff;border:3px solid #555}
-.kind{display:inline-block;border:1px solid #555;border-radius:3px;padding:0 .35rem;font-size:.85rem;margin-right:.35rem}
-.kind-removed,.kind-dropped{text-decoration:line-through}
-q{quotes:"「" "」"}.clause{color:#333}.muted{color:#555}dl{margin:.25rem 0}dt{font-weight:600;float:left;clear:left;margin-right:.5rem}dd{margin-left:0}
-@media print{ol.timeline>li{break-inside:avoid}}
-""".strip()
+def log_html(work: str, entries: Sequence[TimelineEntry], lang: str = "zh") -> str:
+    """The timeline page (templates/log.html.j2): one card per version."""
+    from .pages import render_page
+
+    return render_page("log.html.j2", lang, work=work, entries=list(entries), end_status=END_STATUS)
 
 
-def _page(title: str, body: str) -> str:
-    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{html.escape(title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
-            f"{body}</body>\n</html>\n")
-
-
-def log_html(work: str, entries: Sequence[TimelineEntry]) -> str:
-    esc = html.escape
-    parts = [f"<h1>版本时间线 / Version timeline: {esc(work)}</h1>\n<ol class=\"timeline\">\n"]
-    for e in entries:
-        parts.append(f"<li id=\"{esc(e.version)}\" data-ref=\"{esc(e.ref)}\">\n")
-        parts.append(f"<h2>{esc(e.ref)}" + ("" if e.has_text else " <span class=\"kind\">无文本</span>") + "</h2>\n<dl>\n")
-        if e.title:
-            parts.append(f"<dt>标题</dt><dd>《{esc(normalize_title(e.title))}》</dd>\n")
-        parts.append(f"<dt>文号</dt><dd>{esc(e.doc_no or '无')}</dd>\n")
-        parts.append(f"<dt>印发</dt><dd>{esc(e.issued or '—')}</dd>\n")
-        parts.append(f"<dt>施行</dt><dd>{esc(_when(e.start))}</dd>\n")
-        if e.end is not None:
-            by = f" ← {e.ended_by}" if e.ended_by else ""
-            ended = labeller("zh")("status." + END_STATUS[e.end_kind]) if e.end_kind else ""
-            parts.append(f"<dt>终止</dt><dd>{esc(_when(e.end))} {esc(ended)} ({esc(e.end_kind or '')}{esc(by)})</dd>\n")
-        parts.append("</dl>\n")
-        for r in e.repeals:
-            parts.append(f"<p class=\"clause\">废止 {esc(r.old or '')}：<q>{esc(r.evidence.text)}</q></p>\n")
-        for r in e.repealed_by:
-            parts.append(f"<p class=\"clause\">被 {esc(r.new)} 废止：<q>{esc(r.evidence.text)}</q></p>\n")
-        parts.append("</li>\n")
-    parts.append("</ol>\n")
-    return _page(f"{work} 版本时间线", "".join(parts))
-
-
-def render_log(work: str, entries: Sequence[TimelineEntry], fmt: str = "text") -> str:
+def render_log(work: str, entries: Sequence[TimelineEntry], fmt: str = "text", lang: str = "zh") -> str:
     if fmt == "json":
         return _dump(log_dict(work, entries))
     if fmt == "html":
-        return log_html(work, entries)
+        return log_html(work, entries, lang)
     return log_text(work, entries)
 
 
@@ -317,44 +279,19 @@ def _line_in(lineage: Lineage, ref: str):
     return [found[k] for k in sorted(found)]
 
 
-def lineage_html(lineage: Lineage) -> str:
-    """One card per version, oldest first: the line's measures in it, and the hop(s) that
-    led there from the version before (kind, flags, similarity)."""
-    esc = html.escape
-    start = lineage.start
-    parts = [f"<h1>措施沿革 / Measure lineage: {esc(lineage.work)} {esc(start.label)}</h1>\n",
-             f"<p class=\"muted\">起点 / start: {esc(start.ref)} {esc(start.label)}（序号 {start.ordinal}）</p>\n",
-             *(f"<p class=\"renumbering\">{esc(r.line)}</p>\n" for r in lineage.renumbering),
-             "<ol class=\"timeline\">\n"]
-    for ref in lineage.versions:
-        measures = _line_in(lineage, ref)
-        parts.append(f"<li class=\"version\" data-ref=\"{esc(ref)}\">\n<h2>{esc(ref)}</h2>\n")
-        for hop in (h for h in lineage.hops if h.new_ref == ref):
-            flags = "".join(f"<span class=\"kind\">{f}</span>" for f, on in
-                            (("renumbered", hop.renumbered), ("moved", hop.moved)) if on)
-            partners = f"（与 {esc(_labels(hop.partners))} 合并 / merged with）" if hop.partners else ""
-            skipped = f" <span class=\"muted\">across {esc(', '.join(hop.skipped))} (no text)</span>" if hop.skipped else ""
-            parts.append(
-                f"<p class=\"hop\" data-kind=\"{esc(hop.kind)}\" data-old=\"{esc(hop.old_ref)}\" "
-                f"data-new=\"{esc(hop.new_ref)}\"><span class=\"kind kind-{esc(hop.kind)}\">{esc(hop.kind)}</span>"
-                f"{flags}{esc(_labels(hop.old))}{partners} → {esc(_labels(hop.new))} "
-                f"<span class=\"muted\">similarity {hop.similarity:.2f}</span>{skipped}</p>\n")
-        if measures:
-            parts.append("<ul>\n" + "".join(
-                f"<li id=\"{esc(ref)}-{m.ordinal}\"><strong>{esc(m.label)}</strong> {esc(m.heading)}</li>\n"
-                for m in measures) + "</ul>\n")
-        else:
-            parts.append("<p class=\"muted\">—（此版本中无此措施 / not in this version）</p>\n")
-        parts.append("</li>\n")
-    parts.append("</ol>\n")
-    for note in lineage.notes:
-        parts.append(f"<p class=\"muted\">{esc(note)}</p>\n")
-    return _page(f"{lineage.work} {start.label} 沿革", "".join(parts))
+def lineage_html(lineage: Lineage, lang: str = "zh") -> str:
+    """One card per version, oldest first (templates/lineage.html.j2): the line's measures
+    in it, and the hop(s) that led there from the version before."""
+    from .pages import render_page
+
+    cards = [{"ref": ref, "measures": _line_in(lineage, ref), "hops": [h for h in lineage.hops if h.new_ref == ref]}
+             for ref in lineage.versions]
+    return render_page("lineage.html.j2", lang, lineage=lineage, cards=cards)
 
 
-def render_lineage(lineage: Lineage, fmt: str = "text") -> str:
+def render_lineage(lineage: Lineage, fmt: str = "text", lang: str = "zh") -> str:
     if fmt == "json":
         return _dump(lineage_dict(lineage))
     if fmt == "html":
-        return lineage_html(lineage)
+        return lineage_html(lineage, lang)
     return lineage_text(lineage)
