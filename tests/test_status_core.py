@@ -103,6 +103,25 @@ def test_list_and_status_agree_on_every_version_of_a_mixed_archive(mixed_archive
     assert rows["demo-notext@2021"]["status"] == "in_force"  # 文号 year 2021, nothing ends it
 
 
+def test_the_site_index_agrees_with_list(mixed_archive: Path, tmp_path: Path):
+    """The site index is the fourth reader of the same core: every version's status and
+    what ended it, as `list` gives them (both as of today), and the superseded word shown."""
+    from policydiff import api
+
+    site = tmp_path / "site"
+    api.build(mixed_archive, str(site), jobs=1, cache=str(tmp_path / "cache"),
+              progress_stream=open("/dev/null", "w"))
+    index = json.loads((site / "index.json").read_text(encoding="utf-8"))
+    built = {v["ref"]: (v["status"], v["repealed_by"], v["superseded_by"])
+             for w in index["works"] for v in w["versions"]}
+    listing = _cli_json("--archive", str(mixed_archive), "list")
+    listed = {v["ref"]: (v["status"], v["repealed_by"], v["superseded_by"])
+              for w in listing["works"] for v in w["versions"]}
+    assert built == listed
+    work_page = (site / "demo-service" / "index.html").read_text(encoding="utf-8")
+    assert "已被新版本取代" in work_page
+
+
 def test_list_text_shows_the_new_status_word(mixed_archive: Path):
     result = run_cli("--archive", str(mixed_archive), "list")
     assert result.returncode == 0, result.stderr
