@@ -32,10 +32,18 @@ Functional core: no I/O, no clock. Three parts:
 3. **Impact across an archive** (`external_impact`): the citations of a revised work in
    other documents, each with its status against the revision and the suggested new
    citation (「民事诉讼法第一百一十九条 → 第一百二十二条」). A citing document older than
-   the revision's old version may cite an even older numbering: it is ``unknown`` (with
-   the reason), never mapped as if it cited the old version.
+   the revision's old version cites the numbering in force at its date: it is followed
+   through the archived earlier versions when there are any, else ``unknown`` (with the
+   reason), never mapped as if it cited the old version.
 
-Numerals come from `numerals` (the one home of numeral reading).
+Numerals and the nouns a document calls itself by (本法, 本条例 …) come from `lexicon`
+(the one home of those facts); the nouns of works cited by name without 书名号 and the
+words that end such a name are this grammar's own.
+
+Rejected: one citation per range with the inner articles expanded (「第四条至第七条」 as 4,
+5, 6, 7): the inner numbers are not written, so there is nothing in the new text to
+compare them with; and matching old to new citations by their order inside the measure:
+lists grow and shrink between versions, so the place is taken from the redline instead.
 
 >>> [ (c.scope, c.text, c.article, c.paragraph) for c in find_citations("违反本法第三十七条第二款规定的，依照前款处罚。")]
 [('internal', '本法第三十七条第二款', 37, 2), ('relative', '前款', None, None)]
