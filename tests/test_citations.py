@@ -532,3 +532,17 @@ def test_a_side_without_text_is_a_one_line_error(git_tmp, capsys):
     err = capsys.readouterr().err
     assert exited.value.code == 2 and err.count("\n") == 1 and err.startswith("Error: demo-innovation@2020")
     assert "policydiff add FILE --work demo-innovation --version 2020 --replace" in err
+
+
+def test_qian_tiao_made_stale_by_an_inserted_article():
+    old = ["示例市绿化条例(测试用虚构文本)所称绿地，是指城市公共绿地和单位附属绿地。",
+           "任何单位和个人不得擅自占用城市公共绿地或者改变其用途。",
+           "违反前条规定的，由城市管理部门责令限期改正，恢复原状。"]
+    new = [old[0], old[1],
+           "新建住宅小区的绿地率不得低于百分之三十，旧城改造区域不得低于百分之二十五。",
+           old[2]]
+    r = check_revision(compare(version(old, "1"), version(new, "2")))
+    [check] = [ch for ch in r.internal if ch.side == "old"]
+    assert check.citation.text == "前条"
+    assert check.status == "stale"  # 前条 now names the inserted article
+    assert check.target_new[0].label == "第二条" and check.written_target.label == "第三条"
