@@ -436,3 +436,13 @@ def test_editors_footnote_inside_the_text_is_a_note_block(tmp_path):
     comparison = api.compare_refs(None, str(old), str(new))
     assert {c.kind.value for c in comparison.changes} == {"unchanged"}
     assert [fc.field for fc in comparison.document_changes] == ["editor_notes"]
+
+
+def test_bracketed_page_fields_on_one_line_are_header_chrome():
+    """「【发布时间：2031-01-08】 【来源：…】 【字号：大 中 小】」 under the headline: page data."""
+    text = ("首页 > 政策法规 > 规范性文件\n示例市停车管理办法(测试用虚构文本)\n"
+            "【发布时间：2031-01-08】 【来源：示例市交通局】 【字号：大 中 小】\n"
+            "第一条 为了测试。\n第二条 本办法自2031年2月1日起施行。\n")
+    ingested = ingest(text.encode("utf-8"), "page.txt")
+    assert ingested.text.split("\n")[0] == "示例市停车管理办法(测试用虚构文本)"
+    assert "【" not in ingested.text and ingested.meta.published == "2031-01-08"

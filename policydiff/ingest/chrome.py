@@ -54,7 +54,7 @@ _HEADER_MARKER = re.compile(
     r"|首页(?:\s*[>＞/»|].*)?"
     r"|.*(?:当前位置|您的位置|您现在的位置|所在位置)\s*[:：].*"
     r"|.{0,30}\s[>＞»]\s.{0,60}"  # 首页 > 政策 > 正文
-    rf"|(?:{_HEADER_LABELS})\s*[:：].*"
+    rf"|[【\[]?\s*(?:{_HEADER_LABELS})\s*[:：].*"  # 「【发布时间：…】【来源：…】」 too
     r"|【[\u4e00-\u9fff]{2,6}】.*"  # a bracketed field label (BRACKET_FIELD)
     r"|[^|｜]{1,12}(?:[|｜][^|｜]{1,12}){2,}"  # a bar of links: 「首页 | 机构职能 | 政策法规」
     rf"|{_PAGE_TOOLS}"
@@ -147,11 +147,12 @@ def _fields(line: str) -> dict[str, str]:
     # Keys are found in the folded line (發布時間 is 发布时间); values are sliced from the
     # line itself at the same positions.
     keys = list(_FIELD_KEY.finditer(P.fold(line)))
-    if not keys or line[:keys[0].start()].strip():
+    if not keys or line[:keys[0].start()].strip(" \t\u3000\u00a0【[|"):
         return {}
     found: dict[str, str] = {}
     for key, following in zip(keys, keys[1:] + [None]):
-        value = line[key.end():following.start() if following else len(line)].strip()
+        # a field may be set in brackets: 「【发布时间：2031-01-01】 【来源：示例网】」
+        value = line[key.end():following.start() if following else len(line)].strip(" \t\u3000\u00a0【】[]|")
         if value:
             found.setdefault(_field_name(key["key"]), value)
     return found
