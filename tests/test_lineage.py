@@ -173,6 +173,13 @@ def test_without_a_version_the_label_is_read_in_the_latest_version(road_versions
     assert "第六十九条 of @2019-03-02 is a different measure: now 第六十八条" in render_lineage(trace, "text")
     assert [r["text"] for r in json.loads(render_lineage(trace, "json"))["renumbering"]] == [
         r.line for r in trace.renumbering]
+    from tests.test_shell import _check_page
+
+    english = render_lineage(trace, "html", "en")
+    _check_page(english, "en")  # the labels in zh-CN spans, the words from the catalogue
+    assert english.count('class="renumbering"') == 2
+    assert "of @2019-03-02 is a different measure: now" in english
+    assert "在 @2019-03-02 中是另一条措施，现为" in render_lineage(trace, "html", "zh")
 
 
 def test_road_transport_timeline_orders_the_three_versions(road_versions):
