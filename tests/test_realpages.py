@@ -266,6 +266,8 @@ def test_header_lines_after_a_promulgation_notice_and_clauses_about_other_docume
     施行」: both are read; 「《示例旧大气条例》自2019年1月1日起施行以来」 speaks of another
     document and is not this one's 施行 clause."""
     meta = _load("order-law-header.md")[0].meta
+    assert meta.title == "示例大气保护条例(测试用虚构文本)"
+    assert meta.doc_no == "示例省人民代表大会常务委员会公告第十二号"  # 「…公告」 over 「第 十二 号」
     assert meta.issued == "2031-12-18" and meta.effective == "2032-02-04"
     assert meta.issuers == ("示例省人民代表大会常务委员会",)
 
@@ -404,7 +406,8 @@ def test_related_headlines_after_the_last_article_are_closing_text():
 
 @pytest.mark.parametrize("header, doc_no, issued, effective, clause", [
     ("（2029年12月26日示例代表大会常务委员会第十一次会议通过　2029年12月26日示例省人民代表大会常务委员会"
-     "公告第二十二号公布　自2030年3月1日起施行）", None, "2029-12-26", "2030-03-01", "自2030年3月1日起施行"),
+     "公告第二十二号公布　自2030年3月1日起施行）", "示例省人民代表大会常务委员会公告第二十二号", "2029-12-26",
+     "2030-03-01", "自2030年3月1日起施行"),
     ("（1989年12月26日第七届示例代表大会常务委员会第十一次会议通过　1989年12月26日中华人民共和国主席令"
      "第二十二号公布　自公布之日起施行）", "中华人民共和国主席令第二十二号", "1989-12-26", "1989-12-26",
      "本条例自公布之日起施行"),

@@ -404,11 +404,13 @@ def _signature(lines: list[str]) -> tuple[tuple[str, ...], str | None]:
 # 「…令」 line over a 「第2号」/「（第93号）」/「第　322　号」/「第 六十五 号」 line, letters possibly
 # spaced out (「示 例 市 人 民 政 府 令」). Read from the white-space-free text of the lines.
 _ORDER_NUMBER = rf"第(?:\d{{1,4}}|[{CN_NUMERAL_CHARS}]{{1,8}})号"
-_ORDER_WHOLE = re.compile(rf"^[（(]?(?P<issuer>[\u4e00-\u9fff]{{2,30}}?)令(?P<number>{_ORDER_NUMBER})[）)]?$")
-_ORDER_HEAD = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{2,30}?)令$")
+# A legislature promulgates by a numbered 公告 the same way (「示例省人民代表大会常务委员会公告」
+# over 「第 十二 号」).
+_ORDER_WHOLE = re.compile(rf"^[（(]?(?P<issuer>[\u4e00-\u9fff]{{2,30}}?)(?P<kind>令|公告)(?P<number>{_ORDER_NUMBER})[）)]?$")
+_ORDER_HEAD = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{2,30}?)(?P<kind>令|公告)$")
 _ORDER_TAIL = re.compile(rf"^[（(]?(?P<number>{_ORDER_NUMBER})[）)]?$")
 # A dated line under a 规章's title that names its order: 「（2010年1月19日示例市人民政府令第26号公布）」.
-_ORDER_IN_HEADER = re.compile(rf"日(?P<issuer>[\u4e00-\u9fff]{{2,30}}?)令(?P<number>{_ORDER_NUMBER})(?:公布|发布|颁布)")
+_ORDER_IN_HEADER = re.compile(rf"日(?P<issuer>[\u4e00-\u9fff]{{2,30}}?)(?P<kind>令|公告)(?P<number>{_ORDER_NUMBER})(?:公布|发布|颁布)")
 
 
 # Organisations whose orders carry the state's name but which sign as the short name:
@@ -440,14 +442,14 @@ def _order(lines: list[str]) -> tuple[str, str, int] | None:
         whole = _ORDER_WHOLE.match(body)
         head = _ORDER_HEAD.match(body)
         if whole and _order_issuer(whole["issuer"]):
-            return whole["issuer"] + "令" + whole["number"], whole["issuer"], index
+            return whole["issuer"] + whole["kind"] + whole["number"], whole["issuer"], index
         if head and _order_issuer(head["issuer"]) and index + 1 < len(lines):
             tail = _ORDER_TAIL.match(P.squash(P.fold(P.bare(lines[index + 1]))))
             if tail:
-                return head["issuer"] + "令" + tail["number"], head["issuer"], index + 1
+                return head["issuer"] + head["kind"] + tail["number"], head["issuer"], index + 1
         dated = _HEADER_DATE.match(line) and _ORDER_IN_HEADER.search(P.squash(P.fold(line)))
         if dated and _order_issuer(dated["issuer"]):
-            return dated["issuer"] + "令" + dated["number"], dated["issuer"], index
+            return dated["issuer"] + dated["kind"] + dated["number"], dated["issuer"], index
     return None
 
 
