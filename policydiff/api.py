@@ -23,10 +23,11 @@ import datetime
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Union
+from types import EllipsisType
+from typing import Callable, Sequence, Union
 
 from . import archive as archive_mod
-from . import files
+from . import checkout, files
 from .errors import AmbiguousRefError, ArchiveError, BadInputError, UnknownRefError
 from .intake import AddRequest, archived_file, load_file
 from .model import Comparison, Version
@@ -364,17 +365,60 @@ def show(archive: MaybeArchive | str | os.PathLike, ref: str, fmt: str = "text")
 # --------------------------------------------------------------------------- comparing
 
 
-def compare_refs(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str) -> Comparison:
-    """Load both sides (archived refs or plain files) and compare them. A side recorded
-    without text raises MissingTextError (one line: what is missing, how to add it)."""
+Warn = Callable[[str], None]  # how a verb reports a one-line warning (the CLI: stderr)
+
+
+def with_worktree_state(store: MaybeArchive, versions: Sequence[Version]) -> list[Version]:
+    """The versions, each archived one marked `uncommitted` when its file in the work tree
+    is not what its commit holds (one `git status` for all)."""
+    if not isinstance(store, archive_mod.Archive) or not any(v.work for v in versions):
+        return list(versions)
+    states = store.uncommitted_versions()
+    return [replace(v, uncommitted=states[v.ref]) if v.work and v.ref in states else v for v in versions]
+
+
+def uncommitted_warning(versions: Sequence[Version]) -> str | None:
+    """One line naming every version whose archived file is not what its commit holds."""
+    return _uncommitted_line([(v.ref, v.uncommitted, v.commit) for v in versions if v.uncommitted])
+
+
+def _uncommitted_line(edited: Sequence[tuple[str, str, str | None]]) -> str | None:
+    if not edited:
+        return None
+    what = "; ".join(f"{ref} ({state}" + (f" since {commit[:12]}" if commit else "") + ")"
+                     for ref, state, commit in edited)
+    return (f"archived file(s) differ from the commit cited: {what}; this output reads the files as they are now: "
+            "commit the edits (or restore them with git checkout) and run it again")
+
+
+def _warn_uncommitted(versions: Sequence[Version], warn: Warn | None) -> None:
+    line = uncommitted_warning(versions)
+    if line and warn is not None:
+        warn(line)
+
+
+def _sides(store: MaybeArchive, old_ref: str, new_ref: str) -> tuple[Version, Version]:
+    """Both sides loaded, marked when their archived file has an uncommitted edit (the
+    caller warns once its output is made: an error stays the one line it prints)."""
+    old, new = with_worktree_state(store, [load_side(store, old_ref), load_side(store, new_ref)])
+    return old, new
+
+
+def compare_refs(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str,
+                 warn: Warn | None = None) -> Comparison:
+    """Load both sides (archived refs or plain files) and compare them, naming the tool's
+    own commit. A side recorded without text raises MissingTextError (one line: what is
+    missing, how to add it)."""
     from .compare import compare
 
-    store = _maybe_opened(archive)
-    return compare(load_side(store, old_ref), load_side(store, new_ref))
+    old, new = _sides(_maybe_opened(archive), old_ref, new_ref)
+    comparison = replace(compare(old, new), tool_commit=checkout.tool_commit())
+    _warn_uncommitted((old, new), warn)
+    return comparison
 
 
 def diff(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str, fmt: str = "text",
-         color: bool = False, changed_only: bool = False) -> str:
+         color: bool = False, changed_only: bool = False, warn: Warn | None = None) -> str:
     """`policydiff diff`: the alignment and redlines as text (coloured when color), the
     policydiff.diff/1 JSON, Markdown, or the 条文序号对照表 as CSV. The same output whether
     or not they differ. `changed_only` (text format only) leaves unchanged measures out."""
@@ -383,7 +427,7 @@ def diff(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str, 
     if changed_only and fmt != "text":
         raise BadInputError(f"--changed-only is for the text format; {fmt} lists every measure "
                             "(each is accounted for exactly once)")
-    comparison = compare_refs(archive, old_ref, new_ref)
+    comparison = compare_refs(archive, old_ref, new_ref, warn=warn)
     if fmt == "json":
         from .render.json import comparison_json
 
@@ -403,7 +447,7 @@ def diff(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str, 
 
 def report(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str, output: str | None = None,
            fmt: str = "html", lang: str = "zh", layout: str | None = None, changed_only: bool = False,
-           archive_wide: bool = False) -> Path:
+           archive_wide: bool = False, warn: Warn | None = None) -> Path:
     """`policydiff report`: write the html/json/md/docx/xlsx/pdf report of OLD -> NEW
     (default path reports/<work>/<old>__<new>.<ext> at the top of the work tree),
     atomically (the site's index is `build`'s). `layout`: "redline" (inline revisions) or
@@ -419,10 +463,9 @@ def report(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str
     check_lang(lang)
     layout = outputs.resolve_layout(fmt, layout, changed_only)
     store = _maybe_opened(archive)
-    old = load_side(store, old_ref)
-    new = load_side(store, new_ref)
+    old, new = _sides(store, old_ref, new_ref)
     generated = files.generated_timestamp()
-    comparison = report_files.build_comparison(old, new)
+    comparison = replace(report_files.build_comparison(old, new), tool_commit=checkout.tool_commit())
     if outputs.handles(fmt, layout):
         data: str | bytes = outputs.report_bytes(comparison, fmt, lang, generated, layout=layout,
                                                  changed_only=changed_only)
@@ -449,6 +492,7 @@ def report(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str
         path = report_files.default_path(top, old, new, fmt, layout)
     files.check_outside_archive(path, archive_root)
     files.write_output(path, data)
+    _warn_uncommitted((old, new), warn)
     return files.display_path(path)
 
 
@@ -506,19 +550,25 @@ def _compare_versions(old: Version, new: Version) -> Comparison:
 
 
 def status(archive: ArchiveLike, query: str, measure: str | None = None, as_of: str | None = None,
-           fmt: str = "text") -> str:
+           fmt: str = "text", warn: Warn | None = None) -> str:
     """`policydiff status`: the archive's versions + today's date (unless --as-of) into the
     functional core (status.status), rendered by render.status."""
     from . import status as status_core
     from .render.status import render_status
 
+    store = _opened(archive)
     day = as_of if as_of is not None else datetime.date.today().isoformat()
     if measure is None:  # the document's status: the archive index stands in for the texts
-        versions, facts = indexed_versions(archive)
+        versions, facts = indexed_versions(store)
         answer = status_core.status(versions, query, day, facts=facts)
     else:
-        answer = status_core.status(all_versions(archive), query, day, measure=measure, compare=_compare_versions)
-    return render_status(answer, fmt)
+        answer = status_core.status(all_versions(store), query, day, measure=measure, compare=_compare_versions)
+    text = render_status(answer, fmt)
+    # the answer read every version's file: name those that differ from their commit
+    line = _uncommitted_line([(ref, state, None) for ref, state in sorted(store.uncommitted_versions().items())])
+    if line and warn is not None:
+        warn(line)
+    return text
 
 
 def log(archive: ArchiveLike, work: str, measure: str | None = None, fmt: str = "text", lang: str = "zh") -> str:
@@ -558,10 +608,12 @@ def write_text_output(output: str, text: str, archive: MaybeArchive = None) -> s
 def build(archive: ArchiveLike, out: str | None = None, *, jobs: int | None = None, engine: str = "local",
           scheduler: str | None = None, formats: tuple[str, ...] = (), lang: str = "zh",
           as_of: str | None = None, cache: str | None = None, use_cache: bool = True,
-          progress_stream=None, progress_bar: bool | None = None):
+          progress_stream=None, progress_bar: bool | None = None, tool_commit: "str | None | EllipsisType" = ...):
     """`policydiff build [OUT]`: the archive as a static site (sitebuild). Decides what the
     core must not: today's date (unless --as-of), the CPU count, SOURCE_DATE_EPOCH, and
-    where the site (reports/ at the top of the work tree) and the cache go."""
+    where the site (reports/ at the top of the work tree) and the cache go. `tool_commit`:
+    the tool commit the reports name (default: this checkout's, `checkout.tool_commit`);
+    the shipped-site test passes the one reports/index.json records."""
     from . import frontmatter, sitebuild
     from .render.labels import check_lang
     from .report_files import REPORTS_DIR
@@ -583,6 +635,7 @@ def build(archive: ArchiveLike, out: str | None = None, *, jobs: int | None = No
         jobs=jobs or os.cpu_count() or 1, engine=engine, scheduler=scheduler, formats=wanted, lang=lang,
         cache_dir=cache_dir, as_of=as_of or datetime.date.today().isoformat(),
         generated=files.generated_timestamp(),
+        tool_commit=checkout.tool_commit() if tool_commit is ... else tool_commit,
     )
     return sitebuild.build_site(_opened(archive), site, options, progress_stream=progress_stream,
                                 progress_bar=progress_bar)

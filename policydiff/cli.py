@@ -206,7 +206,7 @@ def diff(obj: _Context, old: str, new: str, fmt: str, color: bool | None, change
     # (e.g. for `| less -R`)
     # the text format escapes the documents' control characters itself (render/text.py),
     # so that its own colours survive; every other output is escaped by _echo
-    text = api.diff(obj.maybe_store, old, new, fmt=fmt, color=color, changed_only=changed_only)
+    text = api.diff(obj.maybe_store, old, new, fmt=fmt, color=color, changed_only=changed_only, warn=_warn)
     if fmt == "text":
         click.echo(text, nl=False, color=color)
     else:
@@ -231,7 +231,7 @@ def report(obj: _Context, old: str, new: str, output: str | None, fmt: str, layo
            lang: str, archive_wide: bool) -> None:
     """Write a change report file for OLD -> NEW; prints its path."""
     _echo(str(api.report(obj.maybe_store, old, new, output=output, fmt=fmt, lang=lang, layout=layout,
-                         changed_only=changed_only, archive_wide=archive_wide)))
+                         changed_only=changed_only, archive_wide=archive_wide, warn=_warn)))
 
 
 @cli.command()
@@ -261,7 +261,7 @@ def citations(obj: _Context, old: str, new: str, fmt: str, archive_wide: bool, a
 @click.pass_obj
 def status(obj: _Context, query: str, measure: str | None, as_of: str | None, fmt: str) -> None:
     """In force, repealed, not yet effective or unknown, with evidence."""
-    _echo(api.status(obj.store, query, measure=measure, as_of=as_of, fmt=fmt), nl=False)
+    _echo(api.status(obj.store, query, measure=measure, as_of=as_of, fmt=fmt, warn=_warn), nl=False)
 
 
 @cli.command()
@@ -339,6 +339,10 @@ def _emit(text: str, output: str | None, archive: api.MaybeArchive = None) -> No
         _echo(api.write_text_output(output, text, archive))
     else:
         _echo(text, nl=False)
+
+
+def _warn(line: str) -> None:
+    _echo("Warning: " + " ".join(line.split()), err=True)  # exactly one line
 
 
 def _echo(text: str = "", nl: bool = True, err: bool = False) -> None:

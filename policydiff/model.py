@@ -128,6 +128,10 @@ class Version:
     notes: tuple[str, ...] = ()
     commit: str | None = None  # the git commit that added this version
     path: str | None = None  # for plain files compared without an archive
+    # The archived file in the work tree is not what `commit` holds: "modified" (an edit
+    # not committed) or "not committed" (never committed); None when it is (or for a plain
+    # file). Set by the shell, which asks git; every output that cites `commit` says so.
+    uncommitted: str | None = None
 
     @property
     def ref(self) -> str:
@@ -197,6 +201,10 @@ class Comparison:
     document_changes: tuple[FieldChange, ...] = ()
     settings: Mapping[str, object] = field(default_factory=dict)
     tool: tuple[str, str] = ("policydiff", "0")
+    # The git commit of the tool's own code when it runs from a checkout ("<sha>", or
+    # "<sha>+modified" when its files differ from that commit); None when not known (an
+    # installed package): absent rather than wrong. Set by the shell (checkout.py).
+    tool_commit: str | None = None
 
     @property
     def comparable(self) -> bool:

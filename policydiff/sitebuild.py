@@ -85,6 +85,7 @@ class BuildOptions:
     cache_dir: Path | None = None  # None: no cache (every pair computed)
     as_of: str = "9999-12-31"  # the day statuses answer for (the shell passes today)
     generated: str | None = None  # ISO time from SOURCE_DATE_EPOCH
+    tool_commit: str | None = None  # the tool's own git commit (checkout.tool_commit), None unknown
 
 
 @dataclass
@@ -170,7 +171,8 @@ def compare_settings() -> dict[str, object]:
 def pair_key(old: "ReadVersion", new: "ReadVersion", context: str) -> str:
     """The content key of one pair's outputs (module doc)."""
     parts = [CACHE_LAYOUT, context, old.version.ref, old.file_sha256, old.version.commit or "",
-             new.version.ref, new.file_sha256, new.version.commit or ""]
+             old.version.uncommitted or "", new.version.ref, new.file_sha256, new.version.commit or "",
+             new.version.uncommitted or ""]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -240,6 +242,7 @@ def read_archive(store: Any) -> list[WorkPlan]:
     from .refs import version_sort_key
 
     commits = store.last_commits()
+    uncommitted = store.uncommitted_versions()  # cited commits that do not hold the file as read
     plans = []
     for work in store.works():
         read: list[ReadVersion] = []
@@ -255,7 +258,8 @@ def read_archive(store: Any) -> list[WorkPlan]:
             from dataclasses import replace
 
             commit = commits.get(store.rel(store.md_path(work, version_id)))
-            read.append(ReadVersion(replace(version, commit=commit), hashlib.sha256(raw).hexdigest()))
+            read.append(ReadVersion(replace(version, commit=commit, uncommitted=uncommitted.get(ref)),
+                                    hashlib.sha256(raw).hexdigest()))
         read.sort(key=lambda r: version_sort_key(r.version))
         plans.append(WorkPlan(work, store.work_info(work).get("title"), read, failed))
     return plans
@@ -265,7 +269,7 @@ def plan_pairs(plans: list[WorkPlan], options: BuildOptions) -> None:
     """Fill each work's pairs: consecutive versions, plus consecutive versions with text
     across versions without text (lineages are traced through those)."""
     context = json.dumps([tool_fingerprint(), compare_settings(), options.lang, sorted(options.formats),
-                          options.generated], ensure_ascii=False, sort_keys=True)
+                          options.generated, options.tool_commit], ensure_ascii=False, sort_keys=True)
     for plan in plans:
         versions = plan.versions
         wanted: list[tuple[int, int]] = [(i, i + 1) for i in range(len(versions) - 1)]
@@ -554,7 +558,7 @@ def build_site(store: Any, out: Path, options: BuildOptions,
                 continue
             pending[pair.key] = [pair]
             to_compute.append(PairTask(pair.key, pair.old.version, pair.new.version, tuple(pair.files),
-                                       options.lang, options.generated))
+                                       options.lang, options.generated, options.tool_commit))
 
         def on_result(result: PairResult) -> None:
             cache.put(result)
@@ -616,7 +620,7 @@ def build_site(store: Any, out: Path, options: BuildOptions,
         ))
 
     site = site_render.Site(as_of=options.as_of, tool=(TOOL_NAME, __version__), works=site_works,
-                            lang=options.lang)
+                            lang=options.lang, tool_commit=options.tool_commit)
     for work in site_works:
         writer.write(work.page, site_render.work_html(site, work))
     writer.write(INDEX_HTML, site_render.index_html(site))

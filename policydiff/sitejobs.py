@@ -15,7 +15,7 @@ one-line `error`, so that one bad version never stops the build.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from .model import Version
@@ -29,6 +29,7 @@ class PairTask:
     formats: tuple[str, ...]
     lang: str
     generated: str | None  # ISO time from SOURCE_DATE_EPOCH, else None (no clock)
+    tool_commit: str | None = None  # the tool's own git commit, named in each report's provenance
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def run_pair(task: PairTask) -> PairResult:
 
     started = time.perf_counter()
     try:
-        comparison = build_comparison(task.old, task.new)
+        comparison = replace(build_comparison(task.old, task.new), tool_commit=task.tool_commit)
         outputs = {fmt: render(comparison, fmt, task.lang, task.generated) for fmt in task.formats}
         comparable = task.old.document is not None and task.new.document is not None
         changes = ([[c.kind.value, list(c.old), list(c.new), c.similarity, c.renumbered, c.moved]

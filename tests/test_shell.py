@@ -205,6 +205,105 @@ def test_report_json_is_built_once_with_its_report_keys(demo_archive, monkeypatc
     assert report == diffed and report["comparable"] is True
 
 
+# ----------------------------------------------------------------------------- uncommitted edits
+
+
+def _edit_by_hand(root: Path) -> None:
+    path = root / "demo" / "2024.md"
+    text = path.read_text(encoding="utf-8")
+    assert "虚构的公共服务设施" in text
+    path.write_text(text.replace("虚构的公共服务设施", "虚构的公共服务设施和道路"), encoding="utf-8")
+
+
+def test_no_warning_when_the_files_are_committed(demo_archive, monkeypatch):
+    monkeypatch.chdir(demo_archive)
+    for args in (("diff", "demo@2023", "demo@2024"), ("status", "demo"),
+                 ("report", "demo@2023", "demo@2024", "-o", str(demo_archive.parent / "r.html"))):
+        code, out, err = invoke(*args)
+        assert (code, err) == (0, ""), args
+    html = (demo_archive.parent / "r.html").read_text(encoding="utf-8")
+    assert 'id="uncommitted"' not in html
+
+
+def test_an_uncommitted_edit_is_named_on_stderr_and_in_the_report(demo_archive, monkeypatch):
+    from policydiff.render.labels import label
+
+    _edit_by_hand(demo_archive)
+    monkeypatch.chdir(demo_archive)
+    for args in (("diff", "demo@2023", "demo@2024"), ("status", "demo"), ("diff", "demo@2023", "demo@2024", "--format", "json")):
+        code, out, err = invoke(*args)
+        assert code == 0, err
+        assert err.startswith("Warning: ") and err.count("\n") == 1, (args, err)
+        assert "demo@2024 (modified" in err and "demo@2023" not in err
+    assert json.loads(out)["new"]["uncommitted"] == "modified" and json.loads(out)["old"]["uncommitted"] is None
+    for lang in ("zh", "en"):
+        target = demo_archive.parent / f"r.{lang}.html"
+        code, out, err = invoke("report", "demo@2023", "demo@2024", "--lang", lang, "-o", str(target))
+        assert code == 0 and err.startswith("Warning: ") and err.count("\n") == 1
+        html = target.read_text(encoding="utf-8")
+        assert '<section id="uncommitted" class="notice warning" role="alert">' in html
+        assert label("uncommitted.heading", lang) in html and "demo@2024" in html
+    code, out, err = invoke("report", "demo@2023", "demo@2024", "--format", "md", "-o", str(demo_archive.parent / "r.md"))
+    assert label("uncommitted.heading") in (demo_archive.parent / "r.md").read_text(encoding="utf-8")
+    subprocess.run(["git", "-C", str(demo_archive), "commit", "-qam", "edit: by hand"], check=True)
+    code, out, err = invoke("diff", "demo@2023", "demo@2024")
+    assert (code, err) == (0, "")  # committed: the report cites the commit that holds it
+
+
+def test_a_never_committed_version_is_named_too(demo_archive, monkeypatch):
+    copy = demo_archive / "demo" / "2025.md"
+    text = (demo_archive / "demo" / "2024.md").read_text(encoding="utf-8")
+    copy.write_text(text.replace("version: '2024'", "version: '2025'").replace('version: "2024"', 'version: "2025"')
+                    .replace("version: 2024", "version: '2025'"), encoding="utf-8")
+    monkeypatch.chdir(demo_archive)
+    code, out, err = invoke("diff", "demo@2024", "demo@2025", "--format", "json")
+    assert code == 0, err
+    assert "demo@2025 (not committed)" in err and json.loads(out)["new"]["uncommitted"] == "not committed"
+
+
+# ----------------------------------------------------------------------------- the tool's commit
+
+
+def test_commit_of_folder(git_tmp, tmp_path_factory):
+    from policydiff import checkout
+
+    package = git_tmp / "pkg"
+    package.mkdir()
+    (package / "a.py").write_text("x = 1\n", encoding="utf-8")
+    assert checkout.commit_of_folder(package) is None  # not tracked yet
+    subprocess.run(["git", "-C", str(git_tmp), "add", "pkg"], check=True)
+    subprocess.run(["git", "-C", str(git_tmp), "commit", "-qm", "pkg"], check=True)
+    sha = subprocess.run(["git", "-C", str(git_tmp), "rev-parse", "HEAD"], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    assert checkout.commit_of_folder(package) == sha
+    (git_tmp / "reports.txt").write_text("rebuilt\n", encoding="utf-8")  # a commit beside the code
+    subprocess.run(["git", "-C", str(git_tmp), "add", "reports.txt"], check=True)
+    subprocess.run(["git", "-C", str(git_tmp), "commit", "-qm", "reports"], check=True)
+    assert checkout.commit_of_folder(package) == sha  # still the code's commit
+    (package / "a.py").write_text("x = 2\n", encoding="utf-8")
+    assert checkout.commit_of_folder(package) == f"{sha}+modified"
+    outside = tmp_path_factory.mktemp("plain")
+    assert checkout.commit_of_folder(outside) is None  # no checkout: absent, not wrong
+
+
+def test_reports_name_the_tools_commit(demo_archive, monkeypatch):
+    from policydiff import checkout
+
+    expected = checkout.tool_commit()
+    monkeypatch.chdir(demo_archive)
+    code, out, err = invoke("diff", "demo@2023", "demo@2024", "--format", "json")
+    assert json.loads(out)["tool"].get("commit") == expected
+    code, out, err = invoke("report", "demo@2023", "demo@2024", "-o", str(demo_archive.parent / "t.html"))
+    html = (demo_archive.parent / "t.html").read_text(encoding="utf-8")
+    if expected is not None:  # run from a checkout (the test suite, CI's clean clone)
+        assert f'<code class="tool-commit">{expected}</code>' in html
+    else:
+        assert "tool-commit" not in html
+    monkeypatch.setattr(checkout, "tool_commit", lambda: None)
+    code, out, err = invoke("diff", "demo@2023", "demo@2024", "--format", "json")
+    assert "commit" not in json.loads(out)["tool"]
+
+
 # ----------------------------------------------------------------------------- log and lineage pages
 
 

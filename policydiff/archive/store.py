@@ -240,6 +240,27 @@ class Archive(TransactionMixin, VerifyMixin):
             return None
         return sha or None
 
+    def uncommitted_versions(self) -> dict[str, str]:
+        """{ref: "modified" | "not committed"} of every version whose <version>.md in the
+        work tree is not what HEAD holds, from one `git status`: a report citing the
+        version's commit would otherwise quote a text that commit does not hold. (The last
+        commit touching a tracked file holds what HEAD holds, so HEAD is the right yardstick.)"""
+        try:
+            out = self.repo.git.execute(["git", "-c", "core.quotepath=off", "status", "--porcelain=v1", "-z",
+                                         "--untracked-files=all", "--no-renames", "--", self.rel(self.root)])
+        except git.GitCommandError:
+            return {}
+        found: dict[str, str] = {}
+        for record in out.split("\0"):
+            if len(record) < 4 or not record.endswith(".md"):
+                continue
+            path = self.top / record[3:]
+            if path.parent.parent != self.root or not path.is_file():
+                continue
+            ref = f"{path.parent.name}@{path.stem}"
+            found[ref] = "not committed" if record[:2] in ("??", "A ") else "modified"
+        return found
+
     def last_commits(self) -> dict[str, str]:
         """{path relative to the work tree: the last commit that touched it} for every file
         of the archive, from one `git log` (what `commit_of` answers per file, without a

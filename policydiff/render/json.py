@@ -23,7 +23,8 @@ FORMAT = "policydiff.diff/1"
 #                      also changes[].old_labels/new_labels, container_changes,
 #                      document_changes; `comparable` (false: a side has no text, so
 #                      `changes` is empty for that reason); `generated` when a report
-#                      is stamped from SOURCE_DATE_EPOCH.
+#                      is stamped from SOURCE_DATE_EPOCH; old/new `uncommitted`;
+#                      tool.commit when the tool runs from a git checkout.
 
 SIMILARITY_PLACES = 4  # decimal places of `similarity` in the JSON (range 0..1)
 SUMMARY_KEYS = ("unchanged", "modified", "split", "merged", "added", "removed", "renumbered", "moved")
@@ -44,6 +45,9 @@ def version_header(v: Version) -> dict[str, Any]:
         "has_text": v.has_text,
         "text_sha256": v.text_sha256,
         "commit": v.commit,
+        # null, or "modified" / "not committed": the archived file is not what `commit`
+        # holds (an uncommitted edit), so this output does not match that commit
+        "uncommitted": v.uncommitted,
         "source": {
             "file": v.source.file,
             "url": v.source.url,
@@ -106,7 +110,8 @@ def comparison_dict(c: Comparison, generated: str | None = None) -> dict[str, An
         "container_changes": [container_dict(ch) for ch in c.container_changes],
         "document_changes": [field_dict(ch) for ch in c.document_changes],
         "settings": _plain(dict(c.settings)),
-        "tool": {"name": c.tool[0], "version": c.tool[1]},
+        "tool": {"name": c.tool[0], "version": c.tool[1],
+                 **({"commit": c.tool_commit} if c.tool_commit else {})},
         # a reader must not take an empty `changes` for "no differences" when a side
         # simply has no text
         "comparable": c.comparable,

@@ -67,6 +67,13 @@ def comparison_markdown(c: Comparison, lang: str = "zh", generated: str | None =
     none, unknown = t("value.none"), t("value.unknown")
     lines: list[str] = [f"# {t('report.title_full', old=v['old']['ref'], new=v['new']['ref'])}", ""]
 
+    if v["uncommitted"]:
+        lines += [f"> **{t('uncommitted.heading')}**", ">"]
+        for side in v["uncommitted"]:
+            body = t("uncommitted.body_" + side["state"].replace(" ", "_"), side=t("side." + side["side"]),
+                     ref=side["ref"], commit=side["commit"] or t("value.none"))
+            lines += [f"> {md_escape(body)}", ">"]
+        lines += [f"> {t('uncommitted.what_to_do')}", ""]
     for side in v["no_text_sides"]:
         lines += [f"> **{t('notext.heading')}**", ">",
                   f"> {md_escape(t('notext.body', side=t('side.' + side['side']), ref=side['ref']))}", ">",
@@ -192,6 +199,8 @@ def comparison_markdown(c: Comparison, lang: str = "zh", generated: str | None =
     lines.append("")
 
     lines += [f"## {t('provenance.heading')}", "", f"- {t('provenance.tool')}: `{v['tool'][0]} {v['tool'][1]}`"]
+    if v["tool_commit"]:
+        lines.append(f"- {t('provenance.tool_commit')}: `{v['tool_commit']}`")
     if v["generated"]:
         lines.append(f"- {t('provenance.generated')}: {v['generated']}")
     if v["settings"]:

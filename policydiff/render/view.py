@@ -320,5 +320,9 @@ def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) ->
         "document_changes": document_changes,
         "settings": settings,
         "tool": tuple(c.tool),
+        "tool_commit": c.tool_commit,
         "generated": generated,
+        # sides whose archived file is not what the cited commit holds (a banner says so)
+        "uncommitted": tuple({"side": side, "ref": v.ref, "state": v.uncommitted, "commit": v.commit}
+                             for side, v in (("old", c.old), ("new", c.new)) if v.uncommitted),
     }
