@@ -2,6 +2,7 @@
 markdown tables).
 
     .venv/bin/python benchmarks/realdocs.py [--details] [--no-corpus] [--no-pdf20] [--no-printed]
+                                            [--corpus-printed STEP]
                                             [--save-corpus FILE | --compare-corpus FILE]
 
 1. ../shared/realdocs (DOCX, DOC, PDF, HTML with hand-checked values in manifest.json):
@@ -28,7 +29,10 @@ markdown tables).
    version's extracted values (title, 文号, issuers, issued, effective, measures, repeals);
    --compare-corpus FILE lists the versions whose values changed since (the issue's target:
    corpus versions keep their figures). FILE lives outside the repository.
-3. A 20-page text PDF (a fictional rule printed by LibreOffice; needs soffice): pages, and
+3. --corpus-printed STEP: every STEP-th corpus version set as a Word file (a paragraph per
+   line, first-line indents, page numbers), printed to PDF by LibreOffice and read back:
+   paragraphs identical (white space aside) and measure count, on real legal text.
+4. A 20-page text PDF (a fictional rule printed by LibreOffice; needs soffice): pages, and
    the import time in-process (best of 3) and end to end (`policydiff add --dry-run` in a
    fresh process). Target: < 1 s.
 """
@@ -248,6 +252,59 @@ def corpus(save: str | None, compare: str | None) -> None:
     print()
 
 
+def corpus_printed(step: int) -> None:
+    """Every `step`-th corpus version as a Word file (one paragraph per line of its clean
+    text, first-line indents, a page-number footer) printed to PDF by LibreOffice in one
+    run, then read back: paragraphs identical (white space aside) and measures right."""
+    import difflib
+    import shutil as _shutil
+
+    from policydiff.ingest.office import soffice_path
+    from tests import _docx_build as B
+
+    program = soffice_path()
+    if program is None:
+        print("### corpus printed to PDF\n\nskipped: soffice not installed\n")
+        return
+    files = sorted(CORPUS.glob("*/*.md"))[::step]
+    folder = Path(tempfile.mkdtemp(prefix="policydiff-corpus-pdf-"))
+    try:
+        wanted = {}
+        for path in files:
+            meta, document, _ = parse_file(path.read_bytes(), path.name)
+            paragraphs = [line.strip() for line in document.text.split("\n") if line.strip()]
+            body = "".join(B.para(p, indent=not re.match(r"^第.{1,5}[章节编]", p)) for p in paragraphs)
+            name = f"{path.parent.name}_{path.stem}"
+            (folder / f"{name}.docx").write_bytes(
+                B.docx_bytes(body, footer_xml=B.header_footer("footer", B.page_number_footer())))
+            wanted[name] = (paragraphs, len(document.measures))
+        subprocess.run([program, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(folder), *(str(folder / f"{n}.docx") for n in wanted)],
+                       capture_output=True, check=False, timeout=3600)
+        same = measures_right = 0
+        spent: list[float] = []
+        differing = []
+        for name, (paragraphs, measures) in wanted.items():
+            pdf = (folder / f"{name}.pdf").read_bytes()
+            start = time.perf_counter()
+            meta, document, _ = parse_file(pdf, "printed.pdf")
+            spent.append(time.perf_counter() - start)
+            got = [re.sub(r"\s", "", line) for line in document.text.split("\n") if line.strip()]
+            want = [re.sub(r"\s", "", line) for line in paragraphs]
+            same += got == want
+            measures_right += len(document.measures) == measures
+            if got != want:
+                lines = [l for l in difflib.unified_diff(want, got, lineterm="", n=0) if l[:1] in "+-" and l[:3] not in ("---", "+++")]
+                differing.append(f"- {name}: {len(lines)} line(s) differ, e.g. {lines[:2]}")
+        print(f"### corpus printed to PDF ({len(wanted)} corpus files, every {step}. file)\n")
+        print("| paragraphs identical | measures right | import time median / worst |\n|---|---|---|")
+        print(f"| {same}/{len(wanted)} | {measures_right}/{len(wanted)} | "
+              f"{statistics.median(spent):.3f} / {max(spent):.3f} s |\n")
+        print("\n".join(differing))
+    finally:
+        _shutil.rmtree(folder, ignore_errors=True)
+
+
 def pdf20() -> None:
     from policydiff.ingest.office import convert, soffice_path
     from tests._docx_build import fictional_rule_docx
@@ -299,6 +356,8 @@ def main() -> None:
     parser.add_argument("--details", action="store_true", help="one row per real document")
     parser.add_argument("--no-corpus", action="store_true")
     parser.add_argument("--no-pdf20", action="store_true")
+    parser.add_argument("--corpus-printed", type=int, metavar="STEP", default=0,
+                        help="also print every STEP-th corpus version to PDF and read it back (1: all, ~2 min)")
     parser.add_argument("--no-printed", action="store_true",
                         help="skip printing the DOCX/DOC files to PDF with LibreOffice (about a minute)")
     parser.add_argument("--save-corpus", metavar="FILE")
@@ -307,6 +366,8 @@ def main() -> None:
     realdocs(args.details, not args.no_printed)
     if not args.no_corpus:
         corpus(args.save_corpus, args.compare_corpus)
+    if args.corpus_printed:
+        corpus_printed(args.corpus_printed)
     if not args.no_pdf20:
         pdf20()
 

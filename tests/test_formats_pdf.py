@@ -128,6 +128,28 @@ def test_hanging_indents_continue_the_sentence():
     ]
 
 
+def test_ragged_right_lines_and_headings():
+    from policydiff.ingest.pdf import _first_unit_width
+
+    assert _first_unit_width("50%以下的罚款。") == pytest.approx(1.95)
+    assert _first_unit_width("付。”") == 3.0 and _first_unit_width("（三）项") == 3.0
+    lines = [
+        # ragged right: 「50%」 did not fit in the 2.7 characters left, so the line is full
+        line("第六十条　违反本条例规定的，由主管部门没收违法所得，并处以销售总额20%以上", 110, 468, 700),
+        line("50%以下的罚款。", 80, 190, 670),
+        # a header line that fills the line, then a chapter heading at the margin
+        line("（2024年11月29日示例市人民代表大会常务委员会第十三次会议修订）", 110, 505, 640),
+        line("第一章　总　则", 80, 180, 610),
+        line("第一条　为了测试，制定本条例。", 110, 330, 580),
+    ]
+    assert _paragraphs([lines]) == [
+        "第六十条　违反本条例规定的，由主管部门没收违法所得，并处以销售总额20%以上50%以下的罚款。",
+        "（2024年11月29日示例市人民代表大会常务委员会第十三次会议修订）",
+        "第一章　总　则",
+        "第一条　为了测试，制定本条例。",
+    ]
+
+
 def test_a_line_repeated_across_a_page_break_is_read_once():
     page1 = [line("第一条　甲乙丙丁戊己庚辛壬癸甲乙丙丁", 80, 510, 700), line("（一）子丑寅卯；", 80, 200, 30)]
     page2 = [line("（一）子丑寅卯；", 80, 200, 760), line("（二）辰巳午未。", 80, 200, 730)]

@@ -59,6 +59,13 @@ FULL_LINE_START_MAX = 4.5
 # right of the page's left margin. Unit: character widths; range 0.5..2. The usual
 # first-line indent is 2 characters.
 INDENT_MIN = 0.8
+# A line indented by the document's usual first-line indent, within this many characters,
+# starts a paragraph even after a full line without a sentence end (a header line
+# 「…第一次修订」 that fills the line). Unit: characters; range 0.25..1.
+INDENT_MATCH = 0.6
+# A numbered line (第一章, 一、) this short, not full and without a sentence end, is a
+# heading on its own line. Unit: characters; range 10..40.
+HEADING_MAX = 30
 # Vertical gap between two lines, relative to the page's usual line pitch, above which
 # they are separate paragraphs. Unit: ratio; range 1.3..3.
 PARAGRAPH_GAP = 1.7
@@ -97,6 +104,8 @@ PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = tuple("。！？；：!?;:")
+# Punctuation that a heading (第一章　总则) does not hold.
+_SENTENCE_MARK = re.compile(r"[，。！？；：,!?;]")
 # A numbered item starting a line: 第X条/章/节, 一、, （一）, (1), 1., 1、, ①.
 _ITEM_START = re.compile(
     r"^\s*(?:第[一二三四五六七八九十百千零〇○\d]+[条章节编款]|[一二三四五六七八九十]+、"
@@ -298,19 +307,65 @@ class _Margins:
     pitch: float  # usual distance between consecutive baselines
 
 
+# Two line starts (ends) this close are "the same place". Unit: PDF points; range 0.5..3.
+SAME_PLACE = 1.5
+
+
+def _shared_extreme(values: list[float], pick) -> float | None:
+    """The smallest (pick=min) or largest (max) value that at least one other value is
+    within SAME_PLACE of, or None when no two values agree."""
+    ordered = sorted(values, reverse=pick is max)
+    for a, b in zip(ordered, ordered[1:]):
+        if abs(a - b) <= SAME_PLACE:
+            return a
+    return None
+
+
 def _margins(lines: list[_Line], fallback: _Margins | None) -> _Margins | None:
     wide = [l for l in lines if len(l.text) >= 8]
     if len(wide) < 3:
         return fallback
-    lefts = sorted(l.x0 for l in wide)
-    rights = sorted(l.x1 for l in wide)
-    # the margin is where most lines start / end: a low (high) quantile, not the extreme,
-    # so that one stray line (a stamp, a wide table) does not move it
-    left = lefts[len(lefts) // 10]
-    right = rights[len(rights) - 1 - len(rights) // 10]
+    # the margin is the outermost place where at least two lines start (end): one stray
+    # line (a stamp, a wide table) does not move it, and a page of short indented
+    # paragraphs, whose lines mostly start indented, keeps it where its few full lines start
+    left = _shared_extreme([l.x0 for l in wide], min)
+    right = _shared_extreme([l.x1 for l in wide], max)
+    if left is None or right is None:
+        if fallback is not None:
+            left = fallback.left if left is None else left
+            right = fallback.right if right is None else right
+        else:
+            lefts, rights = sorted(l.x0 for l in wide), sorted(l.x1 for l in wide)
+            left = lefts[len(lefts) // 10] if left is None else left
+            right = rights[len(rights) - 1 - len(rights) // 10] if right is None else right
     pitches = [a.middle - b.middle for a, b in zip(lines, lines[1:]) if a.middle > b.middle]
     pitch = statistics.median(pitches) if pitches else (fallback.pitch if fallback else 20.0)
     return _Margins(left, right, pitch)
+
+
+_LATIN_UNIT = re.compile(r"^[A-Za-z0-9%.,:/\-+_@#&·０-９％．]+")
+_NO_LINE_START = "，。、；：！？）)》」』”’%％】〕"
+_BRACKET_UNIT = re.compile(r"^[（(〔【《“‘「][^）)〕】》”’」]{0,6}[）)〕】》”’」]")
+
+
+def _first_unit_width(text: str) -> float:
+    """Width, in characters, of what a line breaker moves as one piece to start `text`:
+    a run of Latin letters and digits (「50%」, 「2023-07-20」, about 0.65 character each), a
+    short bracketed group (「（三）」), else one character; closing punctuation marks that
+    follow come along (they may not start a line: 「付。”」 is three characters). Ragged-right text breaks a line short
+    by that much when the piece does not fit."""
+    latin = _LATIN_UNIT.match(text)
+    if latin:
+        width = sum(0.65 if ch.isascii() else 1.0 for ch in latin.group())
+        rest = text[latin.end():]
+    else:
+        bracket = _BRACKET_UNIT.match(text)
+        width, rest = (len(bracket.group()), text[bracket.end():]) if bracket else (1.0, text[1:])
+    for ch in rest[:3]:  # closing marks may not start a line: they come along
+        if ch not in _NO_LINE_START:
+            break
+        width += 1.0
+    return width
 
 
 def _paragraphs(pages: list[list[_Line]]) -> list[str]:
@@ -322,31 +377,45 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
                                           for line in lines]
     if not flat:
         return [line.text for lines in pages for line in lines]
-    indented = sum(1 for line, m in flat if line.x0 - m.left >= INDENT_MIN * line.size)
-    indent_style = indented >= max(2, 0.05 * len(flat))
+    indents = [(line.x0 - m.left) / line.size for line, m in flat if line.x0 - m.left >= INDENT_MIN * line.size]
+    indent_style = len(indents) >= max(2, 0.05 * len(flat))
+    # the usual first-line indent, in characters (most indented lines start paragraphs)
+    first_indent = statistics.median(indents) if indent_style else None
     paragraphs: list[str] = []
     previous: tuple[_Line, _Margins] | None = None
+    prev_opened = True  # the previous line started its paragraph
     page_of = {id(line): number for number, lines in enumerate(pages) for line in lines}
     for line, margins in flat:
         starts = True
         if previous is not None:
             prev, prev_m = previous
-            full = (prev_m.right - prev.x1 <= FULL_LINE_SLACK * prev.size
+            slack = max(FULL_LINE_SLACK, _first_unit_width(line.text) + 1.0)
+            full = (prev_m.right - prev.x1 <= slack * prev.size
                     and prev.x0 - prev_m.left <= FULL_LINE_START_MAX * prev.size)
             indent = line.x0 - margins.left >= INDENT_MIN * line.size
             same_page = page_of[id(prev)] == page_of[id(line)]
             gap = same_page and prev.middle - line.middle > PARAGRAPH_GAP * margins.pitch
             ends_sentence = prev.text.rstrip("”’」』）)").endswith(_SENTENCE_END)
             item = _ITEM_START.match(line.text)
+            line_full = margins.right - line.x1 <= FULL_LINE_SLACK * line.size
             if P.DOC_NO_LINE.match(P.fold(line.text)):
                 starts = True  # a 文号 or 令 number alone on its line is never the rest of a sentence
+            elif item and not line_full and not _SENTENCE_MARK.search(line.text) \
+                    and len(line.text) <= HEADING_MAX:
+                starts = True  # a numbered heading (第一章　总则) on a line of its own
             elif full and not ends_sentence and not item and not gap:
-                # a full line cut inside a sentence goes on, even when the next line is
-                # indented (a hanging indent: 「（一）…」 with its later lines set in)
-                starts = False
+                # a full line cut inside a sentence goes on, unless the next line is
+                # indented as paragraphs start here (a header line 「…第一次修订」 that
+                # fills the line); a paragraph that began at the margin in an indented
+                # document sets its later lines in (a hanging indent: 「（一）…」)
+                usual_start = indent and first_indent is not None and \
+                    abs((line.x0 - margins.left) / line.size - first_indent) <= INDENT_MATCH
+                hanging = prev_opened and prev.x0 - prev_m.left < INDENT_MIN * prev.size
+                starts = usual_start and not hanging
             else:
                 starts = (not full or indent or gap or (ends_sentence and item)
                           or (not indent_style and ends_sentence))
+        prev_opened = starts or not paragraphs
         if starts or not paragraphs:
             paragraphs.append(line.text)
         else:
