@@ -23,7 +23,7 @@ run: setup
 	$(BIN)/policydiff status 京科发〔2022〕4号
 
 test: setup
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: setup
 	$(BIN)/python benchmarks/alignment.py
