@@ -17,6 +17,8 @@ from click.testing import CliRunner
 from policydiff import api, archive, cli, intake
 from policydiff.errors import BadInputError
 
+from .test_report_browser import browser  # noqa: F401  (the Chromium fixture, shared)
+
 PACKAGE = Path(api.__file__).resolve().parent
 
 FICTIONAL_TITLE = "示例市促进创新若干措施(测试用虚构文本)"
@@ -361,3 +363,45 @@ def test_site_pages_share_the_page_base(demo_archive, monkeypatch):
     for page in pages:
         if page.parent.name != "demo" or "__" not in page.name:  # the reports have their own checks
             _check_page(page.read_text(encoding="utf-8"), "en")
+
+
+# ----------------------------------------------------------------------------- in a real browser
+
+
+@pytest.mark.browser
+def test_banner_and_pages_in_chromium(browser, demo_archive, monkeypatch, tmp_path):
+    """The uncommitted-edit banner is visible at the top of the report, and the log and
+    lineage pages load under their CSP (a blocked stylesheet is a console error) with no
+    request but the file itself."""
+    from dataclasses import replace
+
+    from policydiff.render.html import comparison_html
+
+    from . import report_fixtures as fx
+    from .test_report_browser import SCREENSHOTS, Watched
+
+    comparison = fx.comparison()
+    edited = replace(comparison, new=replace(comparison.new, uncommitted="modified", commit="0" * 40))
+    report = tmp_path / "edited.html"
+    report.write_text(comparison_html(edited), encoding="utf-8")
+    monkeypatch.chdir(demo_archive.parent)
+    pages = [report]
+    for name, args in (("log", ("log", "demo")), ("lineage", ("log", "demo", "--measure", "1"))):
+        target = tmp_path / f"{name}.html"
+        code, _, err = invoke("--archive", str(demo_archive), *args, "--format", "html", "-o", str(target))
+        assert code == 0, err
+        pages.append(target)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for page_path in pages:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        watched = Watched(context, page_path)
+        assert watched.errors == [], (page_path.name, watched.errors)
+        assert watched.requests == [watched.url], watched.requests
+        if page_path == report:
+            box = watched.page.locator("#uncommitted").bounding_box()
+            assert box is not None and box["height"] > 20 and box["y"] < 900  # seen without scrolling
+            watched.page.screenshot(path=str(SCREENSHOTS / "report-uncommitted-banner.png"))
+        else:
+            assert watched.page.locator("ol.timeline > li").count() >= 2
+            watched.page.screenshot(path=str(SCREENSHOTS / f"{page_path.stem}-page.png"))
+        context.close()
