@@ -294,6 +294,7 @@ def test_json_contract_keys(tmp_path):
         statuses.add(item["status"])
     assert {"updated", "unchanged", "stale", "target_removed", "target_split", "dropped", "new_citation"} <= statuses
     assert data["external"] == []
+    assert data["settings"]["citation_context_min"] == 0.5 and "modified_min" in data["settings"]
     again = CliRunner().invoke(cli, ["citations", str(old_path), str(new_path), "--format", "json"])
     assert again.output == result.output  # deterministic
 

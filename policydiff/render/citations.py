@@ -19,7 +19,8 @@ FORMAT = "policydiff.citations/1"
 # FORMAT_LOG (bump the number when a key is renamed or removed; adding keys is free):
 #   policydiff.citations/1  first version: format, old, new, correspondence, internal,
 #                           external (DESIGN §5); also summary, external_scope,
-#                           external_notes and, per entry, the keys documented below.
+#                           external_notes, settings (the alignment's and the check's
+#                           tunables), tool and, per entry, the keys built below.
 
 
 def _target(ref: TargetRef | None) -> dict[str, Any] | None:
@@ -98,9 +99,21 @@ def citations_dict(report: CitationReport) -> dict[str, Any]:
         "external": [external_dict(ch) for ch in report.external],
         "external_scope": report.external_scope,
         "external_notes": list(report.external_notes),
+        "settings": _settings(c),
         "tool": {"name": c.tool[0], "version": c.tool[1]},
     }
     return out
+
+
+def _settings(c) -> dict[str, Any]:
+    """The alignment's settings and the citation check's own tunables (provenance)."""
+    from .. import citations as core
+    from .json import _plain
+
+    out = _plain(dict(c.settings))
+    out.update({"citation_context_chars": core.CONTEXT_CHARS, "citation_context_min": core.CONTEXT_MIN,
+                "citation_paragraph_match_min": core.PARAGRAPH_MATCH_MIN})
+    return {k: out[k] for k in sorted(out)}
 
 
 def citations_json(report: CitationReport) -> str:
