@@ -19,15 +19,18 @@ alignment and redline settings, the language, the formats, SOURCE_DATE_EPOCH and
 tool's fingerprint (version + a hash of the package's own files, so that editing the code
 never serves a stale report). Outputs are kept in a content-addressed cache
 (`<cache>/<k[:2]>/<k>.zz`, zlib JSON); a pair whose key is unchanged and whose files are
-in OUT as the previous build recorded them is not even read again. Work pages, lineage
-pages and the index are rebuilt from the pairs' compact alignments; a work whose pair keys
-did not change keeps its lineage pages. Files a previous build wrote and this one does not
+in OUT as the previous build recorded them is not even read again. Lineage pages are
+traced from the pairs' compact alignments; a work whose pair keys did not change keeps its
+lineage pages. A work's page has a key too (`page_key`: a hash of everything its template
+receives, recorded in index.json): a page whose key is unchanged is neither rendered nor
+written. Versions are read from the archive's index (front matter and text facts): a body
+is parsed only for a pair that is computed or a work whose lineages are traced again. Files a previous build wrote and this one does not
 (a version removed) are deleted; nothing else in OUT is touched. Every file is written
 only when its bytes change, atomically: an incremental build gives the same bytes as a
 clean one (a test checks it).
 
 Parallel. The parent reads the archive and git (one `git log` for every commit) and
-parses each version once; workers only get texts (`sitejobs.PairTask`), in chunks.
+parses each version it needs once; workers only get texts (`sitejobs.PairTask`), in chunks.
 `--jobs 1` runs in-process (no pool to start); `--jobs N` uses the standard library's
 ProcessPoolExecutor; `--engine dask` hands the same chunks to a Dask distributed cluster
 (`--scheduler ADDR`, else a LocalCluster of N worker processes). Rejected: a home-made
@@ -41,6 +44,8 @@ from __future__ import annotations
 
 import base64
 import concurrent.futures
+import dataclasses
+import enum
 import hashlib
 import json
 import math
@@ -56,12 +61,13 @@ from . import TOOL_NAME, __version__
 from .errors import BadInputError, PolicyDiffError
 from .files import atomic_write, safe_name, write_output
 from .report_files import EXTENSIONS
-from .model import Change, ChangeKind, Comparison, Version
+from .model import Change, ChangeKind, Comparison, Document, Version
 from .sitejobs import PairResult, PairTask, run_chunk
 
 SITE_FORMAT = "policydiff.site/1"  # bumps: /1 initial
 # Cache entries are keyed with this too: bump it when their layout changes.
 CACHE_LAYOUT = "policydiff.build-cache/1"
+PAGE_LAYOUT = "policydiff.site-page/1"  # bump when page_key hashes a different image
 DEFAULT_FORMATS = ("html", "json")  # every pair gets these; --format adds others
 ENGINES = ("local", "dask")
 CACHE_DIR_NAME = ".policydiff-cache"
@@ -214,7 +220,7 @@ class Cache:
 
 @dataclass(frozen=True)
 class ReadVersion:
-    version: Version  # with its parsed document (when it has text) and its commit
+    version: Version  # with its commit; its Document only when read_archive parsed it (DocumentLoader)
     file_sha256: str  # of the archived <version>.md as stored
 
 
@@ -237,12 +243,54 @@ class PairPlan:
     files: dict[str, str]  # format -> path relative to OUT
 
 
-def read_archive(store: Any) -> list[WorkPlan]:
-    """Every work and version, parsed once, with commits from one `git log`."""
+def read_archive(store: Any) -> tuple[list[WorkPlan], dict[str, Any] | None]:
+    """Every work and version, with commits from one `git log`, and the TextFacts of the
+    versions with text by ref (what the succession graph reads of a text).
+
+    Front matter and text facts come from the archive's index (archive.index): no body is
+    parsed here; `DocumentLoader` parses a version's body only when a pair that needs it is
+    computed or its work's lineage pages are traced again. (Parsing every body was 15 s of a
+    45 s rebuild of 2,000 versions that recomputed no pair.) When the index cannot read the
+    archive (a version file that does not read), every version is read and parsed one by
+    one instead, so that the bad one fails alone; facts is then None (the graph reads the
+    Documents)."""
+    from dataclasses import replace
+
+    from .archive.index import indexed_versions
     from .refs import version_sort_key
 
     commits = store.last_commits()
     uncommitted = store.uncommitted_versions()  # cited commits that do not hold the file as read
+    try:
+        indexed, facts = indexed_versions(store)
+    except (PolicyDiffError, OSError, UnicodeDecodeError):
+        return _read_archive_parsed(store, commits, uncommitted), None
+    by_work: dict[str, list[Version]] = {}
+    for version in indexed:
+        by_work.setdefault(version.work or "", []).append(version)
+    plans = []
+    for work in store.works():
+        read: list[ReadVersion] = []
+        for version in by_work.get(work, []):
+            path = store.md_path(work, version.version)
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:  # gone since the index read it: read it the slow way
+                return _read_archive_parsed(store, commits, uncommitted), None
+            read.append(ReadVersion(replace(version, commit=commits.get(store.rel(path)),
+                                            uncommitted=uncommitted.get(version.ref)),
+                                    hashlib.sha256(raw).hexdigest()))
+        read.sort(key=lambda r: version_sort_key(r.version))
+        plans.append(WorkPlan(work, store.work_info(work).get("title"), read, []))
+    return plans, facts
+
+
+def _read_archive_parsed(store: Any, commits: dict[str, str], uncommitted: dict[str, str]) -> list[WorkPlan]:
+    """Every version read and parsed one at a time: a file that does not read fails alone."""
+    from dataclasses import replace
+
+    from .refs import version_sort_key
+
     plans = []
     for work in store.works():
         read: list[ReadVersion] = []
@@ -255,8 +303,6 @@ def read_archive(store: Any) -> list[WorkPlan]:
             except (PolicyDiffError, OSError, UnicodeDecodeError) as exc:
                 failed.append((ref, " ".join(str(exc).split())))
                 continue
-            from dataclasses import replace
-
             commit = commits.get(store.rel(store.md_path(work, version_id)))
             read.append(ReadVersion(replace(version, commit=commit, uncommitted=uncommitted.get(ref)),
                                     hashlib.sha256(raw).hexdigest()))
@@ -265,15 +311,42 @@ def read_archive(store: Any) -> list[WorkPlan]:
     return plans
 
 
-def plan_pairs(plans: list[WorkPlan], options: BuildOptions) -> None:
+class DocumentLoader:
+    """A version with its parsed Document, parsed at most once per build (the versions
+    read_archive gives come without one unless the index could not be used)."""
+
+    def __init__(self, store: Any):
+        self.store = store
+        self._loaded: dict[str, Version] = {}
+
+    def __call__(self, version: Version) -> Version:
+        if version.document is not None or not version.has_text:
+            return version
+        loaded = self._loaded.get(version.ref)
+        if loaded is None:
+            from dataclasses import replace
+
+            parsed = self.store.read(version.work, version.version, document=True, commit=False)
+            loaded = self._loaded[version.ref] = replace(version, document=parsed.document)
+        return loaded
+
+
+def build_context(options: BuildOptions) -> str:
+    """What every output of a build depends on besides the archive: the tool, the
+    settings, the language, the formats, SOURCE_DATE_EPOCH and the tool's commit."""
+    return json.dumps([tool_fingerprint(), compare_settings(), options.lang, sorted(options.formats),
+                       options.generated, options.tool_commit], ensure_ascii=False, sort_keys=True)
+
+
+def plan_pairs(plans: list[WorkPlan], options: BuildOptions, context: str | None = None) -> None:
     """Fill each work's pairs: consecutive versions, plus consecutive versions with text
     across versions without text (lineages are traced through those)."""
-    context = json.dumps([tool_fingerprint(), compare_settings(), options.lang, sorted(options.formats),
-                          options.generated, options.tool_commit], ensure_ascii=False, sort_keys=True)
+    if context is None:
+        context = build_context(options)
     for plan in plans:
         versions = plan.versions
         wanted: list[tuple[int, int]] = [(i, i + 1) for i in range(len(versions) - 1)]
-        with_text = [i for i, r in enumerate(versions) if r.version.document is not None]
+        with_text = [i for i, r in enumerate(versions) if r.version.has_text]
         wanted += [(a, b) for a, b in zip(with_text, with_text[1:]) if b > a + 1]
         for a, b in sorted(set(wanted)):
             old, new = versions[a], versions[b]
@@ -281,6 +354,45 @@ def plan_pairs(plans: list[WorkPlan], options: BuildOptions) -> None:
             files = {fmt: f"{safe_name(plan.work)}/{stem}.{EXTENSIONS[fmt]}" for fmt in options.formats}
             across = tuple(versions[j].version.ref for j in range(a + 1, b))
             plan.pairs.append(PairPlan(plan.work, old, new, pair_key(old, new, context), across, files))
+
+
+def _canonical(value: Any, memo: dict[int, Any]) -> Any:
+    """A JSON-able image of a page's input, field by field: dataclasses by their fields,
+    sets sorted, documents left out (a version's Document is parsed in one build and not in
+    the next, and pages show front matter, statuses and the pairs' keys, which hash the
+    text). Anything else unknown is its repr, which at worst changes the key: the page is
+    rendered again, never kept stale."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_canonical(item, memo) for item in value]
+    if isinstance(value, dict):
+        return [[_canonical(k, memo), _canonical(v, memo)] for k, v in value.items()]
+    known = memo.get(id(value))
+    if known is not None:
+        return known
+    if isinstance(value, Document):
+        image: Any = "document"
+    elif dataclasses.is_dataclass(value):
+        image = [type(value).__name__, *(_canonical(getattr(value, f.name), memo)
+                                         for f in dataclasses.fields(value) if f.name != "document")]
+    elif isinstance(value, (set, frozenset)):
+        image = sorted((_canonical(item, memo) for item in value), key=lambda item: json.dumps(item))
+    elif isinstance(value, enum.Enum):
+        image = value.value
+    else:
+        image = repr(value)
+    memo[id(value)] = image  # the objects live until the build ends: ids are not reused
+    return image
+
+
+def page_key(context: str, site: Any, work: Any) -> str:
+    """The key of a work's page: everything its template receives (the work, the site's
+    day, tool and language; the build context names the tool's code and templates)."""
+    memo: dict[int, Any] = {}
+    image = [PAGE_LAYOUT, context, site.as_of, list(site.tool), site.lang, site.tool_commit,
+             _canonical(dataclasses.replace(work, page_key=None), memo)]
+    return hashlib.sha256(json.dumps(image, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 # --------------------------------------------------------------------------- running
@@ -491,8 +603,10 @@ def build_site(store: Any, out: Path, options: BuildOptions,
             raise BadInputError(f"unknown report format {fmt!r} for build: use {', '.join(EXTENSIONS)}")
     if out.exists() and not out.is_dir():
         raise BadInputError(f"{out} is a file: give build a folder for the site")
-    plans = read_archive(store)
-    plan_pairs(plans, options)
+    plans, facts = read_archive(store)
+    context = build_context(options)
+    plan_pairs(plans, options, context)
+    load = DocumentLoader(store)
     summary = BuildSummary(out=out)
     for plan in plans:
         summary.failed.extend(plan.failed_versions)
@@ -556,8 +670,13 @@ def build_site(store: Any, out: Path, options: BuildOptions,
                 summary.reused += 1
                 finish(pair, cached, "reused")
                 continue
+            try:
+                old, new = load(pair.old.version), load(pair.new.version)
+            except (PolicyDiffError, OSError, UnicodeDecodeError) as exc:  # changed since the index read it
+                finish(pair, PairResult(pair.key, error=" ".join(str(exc).split())), "FAILED")
+                continue
             pending[pair.key] = [pair]
-            to_compute.append(PairTask(pair.key, pair.old.version, pair.new.version, tuple(pair.files),
+            to_compute.append(PairTask(pair.key, old, new, tuple(pair.files),
                                        options.lang, options.generated, options.tool_commit))
 
         def on_result(result: PairResult) -> None:
@@ -576,7 +695,7 @@ def build_site(store: Any, out: Path, options: BuildOptions,
 
     # ------------------------------------------------------------ status, pages, index
     everything = [r.version for plan in plans for r in plan.versions]
-    graph = status_core.build_graph(everything)
+    graph = status_core.build_graph(everything, facts)
     statuses = {v.ref: status_core.status_of(graph, v.ref, options.as_of) for v in everything}
     from . import lineage as lineage_mod
 
@@ -594,12 +713,21 @@ def build_site(store: Any, out: Path, options: BuildOptions,
             summaries = {p.key: _summary_of(results[p.key].changes) if results.get(p.key) else None
                          for p in plan.pairs}
         if not failed_here and not keep_lineage[plan.work]:
+            # tracing reads the measures' labels and headings: this work's Documents
+            try:
+                with_documents = [load(v) for v in versions]
+            except (PolicyDiffError, OSError, UnicodeDecodeError) as exc:  # changed since the index read it
+                summary.failed.append((f"lineages of {plan.work}", " ".join(str(exc).split())))
+                failed_here = list(plan.pairs)
+                with_documents = []
+            loaded = {v.ref: v for v in with_documents}
             comparisons = {
-                (p.old.version.ref, p.new.version.ref): _light_comparison(p.old.version, p.new.version,
+                (p.old.version.ref, p.new.version.ref): _light_comparison(loaded[p.old.version.ref],
+                                                                          loaded[p.new.version.ref],
                                                                           results[p.key].changes)
-                for p in plan.pairs if results[p.key].changes is not None
+                for p in plan.pairs if not failed_here and results[p.key].changes is not None
             }
-            for start, ordinal, traced in build_lineages(versions, comparisons):
+            for start, ordinal, traced in build_lineages(with_documents, comparisons):
                 relative = f"{safe_name(plan.work)}/lineage/{safe_name(start.version or '')}__{ordinal}.html"
                 writer.write(relative, render_lineage(traced, "html", options.lang))
                 lineage_pages.append({"start": start.ref, "ordinal": ordinal, "label": traced.start.label,
@@ -612,7 +740,7 @@ def build_site(store: Any, out: Path, options: BuildOptions,
             timeline=timeline,
             pairs=[site_render.SitePair(p.old.version.ref, p.new.version.ref, p.key, p.across, dict(p.files),
                                         summaries[p.key],
-                                        p.old.version.document is not None and p.new.version.document is not None,
+                                        p.old.version.has_text and p.new.version.has_text,
                                         p in failed_here)
                    for p in plan.pairs],
             lineage_key=None if failed_here else lineage_keys[plan.work],
@@ -621,8 +749,14 @@ def build_site(store: Any, out: Path, options: BuildOptions,
 
     site = site_render.Site(as_of=options.as_of, tool=(TOOL_NAME, __version__), works=site_works,
                             lang=options.lang, tool_commit=options.tool_commit)
+    previous_page_keys = {w.get("page"): w.get("page_key") for w in previous.get("works", [])
+                          if isinstance(w, dict) and isinstance(w.get("page"), str)}
     for work in site_works:
-        writer.write(work.page, site_render.work_html(site, work))
+        work.page_key = page_key(context, site, work)
+        if previous_page_keys.get(work.page) == work.page_key and (out / work.page).is_file():
+            writer.keep(work.page)  # what its template would receive is unchanged: not rendered
+        else:
+            writer.write(work.page, site_render.work_html(site, work))
     writer.write(INDEX_HTML, site_render.index_html(site))
     writer.files.add(INDEX_JSON)
     manifest = site_render.site_json(site)

@@ -68,6 +68,9 @@ class SiteWork:
     pairs: list[SitePair]
     lineage_key: str | None  # None when lineage pages could not be built (a pair failed)
     lineage_pages: list[dict] = field(default_factory=list)
+    # The key of the work's page: a hash of everything its template receives (sitebuild.
+    # page_key); a build whose key matches the previous one's keeps the page unrendered.
+    page_key: str | None = None
 
     @property
     def display_title(self) -> str:
@@ -121,6 +124,7 @@ def site_dict(site: Site) -> dict[str, Any]:
                  **({"commit": site.tool_commit} if site.tool_commit else {})},
         "works": [{
             "work": w.work, "title": w.display_title, "page": w.page,
+            **({"page_key": w.page_key} if w.page_key else {}),
             "versions": [{"ref": v.ref, "version": v.version.version, "title": v.version.meta.title,
                           "doc_no": v.version.meta.doc_no, "issued": v.version.meta.issued,
                           "has_text": v.version.has_text, "status": v.status, "repealed_by": v.repealed_by,
