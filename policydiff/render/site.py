@@ -11,6 +11,7 @@ of CSP: the one inline stylesheet is allowed by its sha256, nothing else runs (p
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -139,5 +140,46 @@ def site_dict(site: Site) -> dict[str, Any]:
     }
 
 
-def site_json(site: Site) -> str:
-    return json.dumps(site_dict(site), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+def site_json(site: Site, previous: str = "") -> str:
+    """index.json: `json.dumps(site_dict(site), ensure_ascii=False, indent=1)` plus a newline,
+    byte for byte, made faster two ways. Each work's entry is encoded alone (the indented
+    encoder is pure Python; the rest of the file is small) and indented one level more by
+    its line breaks (JSON strings hold none raw). And the entry of a work whose page_key
+    (a hash of everything the entry shows) is in `previous`, the previous build's
+    index.json, is copied from it: 994 works took 0.5 s of CPU to encode (8 s under profile)
+    in a rebuild that changed one."""
+    data = site_dict(site)
+    works = data.pop("works")
+    head = json.dumps(data, ensure_ascii=False, indent=1)  # "{\n ...\n}", never "{}": format is there
+    reusable = _work_entries(previous) if previous else {}
+    parts = []
+    for work, entry in zip(site.works, works):
+        part = reusable.get(work.page_key) if work.page_key else None
+        if part is None:
+            part = "  " + json.dumps(entry, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+        parts.append(part)
+    body = "[\n" + ",\n".join(parts) + "\n ]" if parts else "[]"
+    return head[:-2] + ',\n "works": ' + body + "\n}\n"
+
+
+_PAGE_KEY_LINE = re.compile(r'\n   "page_key": "([0-9a-f]{64})",\n')
+
+
+def _work_entries(text: str) -> dict[str, str]:
+    """{page_key: that work's entry as `site_json` wrote it} from a previous index.json.
+    Entries sit at exactly two spaces of indentation, one after another; a line "  {"
+    occurs nowhere else (deeper lines are indented more, and strings hold no raw line
+    break). Anything not in that layout gives nothing to reuse."""
+    start = text.find('\n "works": [\n')
+    end = text.rfind("\n ]\n}\n")
+    if start < 0 or end < start or not text.endswith("\n ]\n}\n"):
+        return {}
+    found = {}
+    for i, part in enumerate(text[start + len('\n "works": [\n'):end].split(",\n  {\n")):
+        entry = part if i == 0 else "  {\n" + part
+        if not entry.startswith("  {\n") or not entry.endswith("\n  }"):
+            return {}
+        match = _PAGE_KEY_LINE.search(entry)
+        if match:
+            found[match.group(1)] = entry
+    return found
