@@ -93,6 +93,8 @@ def clean_site(built_archive, tmp_path_factory) -> Path:
 def test_site_holds_index_works_pairs_and_lineages(built_archive, clean_site):
     index = json.loads((clean_site / "index.json").read_text(encoding="utf-8"))
     assert index["format"] == "policydiff.site/1" and index["as_of"] == AS_OF
+    # written entry by entry (render.site.site_json): the bytes of one indented json.dumps
+    assert (clean_site / "index.json").read_text(encoding="utf-8") == json.dumps(index, ensure_ascii=False, indent=1) + "\n"
     assert [w["work"] for w in index["works"]] == sorted(WORKS)
     chain = next(w for w in index["works"] if w["work"] == "reg-e4838bf8")
     pairs = [(p["old"], p["new"], tuple(p["across"])) for p in chain["pairs"]]
