@@ -854,7 +854,8 @@ class _Aligner:
                 many_mask = self._new_mask if direction == "split" else self._mask
 
                 def informative(k: int, whole: str = whole, many_mask=many_mask, direction: str = direction) -> float:
-                    return self._informative_containment(whole, many_text[k], many_mask(k), direction)
+                    return self._informative_containment(whole, many_text[k], many_mask(k), direction,
+                                                         floor=self.s.part_min_informative / 2)
 
                 for seed in seeds:
                     run = self._grow(whole, many_text, seed, available, one in one2many, informative)
@@ -1039,7 +1040,8 @@ class _Aligner:
                 for w in cands.get(k, ()):
                     if w in used_whole and w not in group_of:
                         continue  # a member of a group of the other direction
-                    cover = self._informative_containment(whole_text[w], part_text[k], part_mask(k), direction)
+                    cover = self._informative_containment(whole_text[w], part_text[k], part_mask(k), direction,
+                                                          floor=self.s.far_part_min_coverage)
                     if cover >= self.s.far_part_min_coverage and (best is None or cover > best[0]):
                         best = (cover, w)
                 if best is not None:
@@ -1149,19 +1151,27 @@ class _Aligner:
             self._phrase_cache[run] = extra
         return extra
 
-    def _informative_containment(self, whole: str, part: str, part_mask: bytes, direction: str) -> float:
+    def _informative_containment(self, whole: str, part: str, part_mask: bytes, direction: str,
+                                 floor: float = 0.0) -> float:
         """Share of the part's informative characters in common runs with the whole, each
-        run weighted 1/(1 + its recurrence elsewhere in the documents)."""
+        run weighted 1/(1 + its recurrence elsewhere in the documents). Below `floor`
+        without the weighting (an upper bound), that bound is returned at once: the
+        recurrence counts are the costly part."""
         total = sum(part_mask)
         if not total:
             return 0.0
-        found = 0.0
+        runs = []
         for op in Indel.opcodes(whole, part):
             if op.tag == "equal" and op.dest_end - op.dest_start >= self.s.coverage_min_block:
                 informative = sum(part_mask[op.dest_start:op.dest_end])
                 if informative:
-                    run = part[op.dest_start:op.dest_end]
-                    found += informative / (1 + self._recurrence(run, whole, part, direction))
+                    runs.append((op.dest_start, op.dest_end, informative))
+        bound = sum(r[2] for r in runs) / total
+        if bound < floor:
+            return bound
+        found = 0.0
+        for start, end, informative in runs:
+            found += informative / (1 + self._recurrence(part[start:end], whole, part, direction))
         return found / total
 
     def _covered(self, whole: str, parts: Sequence[str], whole_mask: bytes, direction: str) -> set[int]:
