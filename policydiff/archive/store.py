@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace as dc_replace
 from pathlib import Path
 from typing import Any
 
-import git
+from .lazy import git
 
 from .. import frontmatter, interrupts
 from ..errors import ArchiveError, DuplicateVersionError, PolicyDiffError, UnknownRefError

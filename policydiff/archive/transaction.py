@@ -57,8 +57,8 @@ import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
-import filelock
-import git
+from .lazy import filelock
+from .lazy import git
 
 from .. import interrupts
 from ..errors import ArchiveError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-import git
+from .lazy import git
 
 from .. import frontmatter
 from ..errors import ArchiveError

@@ -22,8 +22,6 @@ Kinds:
 
 from __future__ import annotations
 
-import email
-import email.policy
 import io
 import re
 import zipfile
@@ -124,6 +122,9 @@ def detect_format(data: bytes) -> str:
 
 def mhtml_html(data: bytes) -> tuple[bytes, str | None] | None:
     """(bytes, declared charset) of the first text/html part of a MIME web archive."""
+    import email  # here: only a .mht needs the email package (about 10 ms of start-up)
+    import email.policy
+
     message = email.message_from_bytes(data, policy=email.policy.compat32)
     for part in message.walk():
         if part.get_content_type() == "text/html":

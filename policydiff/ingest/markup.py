@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
-from lxml import etree
-
 from policydiff.errors import BadInputError
 
 # Elements whose content is never document text.
@@ -88,6 +85,10 @@ def html_to_text(source: str) -> str:
     >>> html_to_text("<html><body><nav>首页</nav><p>第一条 <b>示例</b>。</p><script>x()</script></body></html>")
     '第一条 示例。'
     """
+    # imported here: a plain-text or Markdown diff never needs lxml (10-20 ms of start-up)
+    import lxml.html
+    from lxml import etree
+
     # lxml refuses str input that declares its own encoding; the bytes are decoded already.
     source = _XML_DECLARATION.sub("", source, count=1)
     # huge_tree: libxml2 otherwise stops at 256 levels of nesting (old pages with unclosed
