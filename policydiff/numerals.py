@@ -20,6 +20,7 @@ English grammar ("Part II").
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -76,6 +77,7 @@ def _ascii_digits(s: str) -> str | None:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=4096)  # pure; a text asks for the same few hundred numerals again and again
 def cn_to_int(s: str) -> int:
     """The value of a Chinese (or Arabic, half- or full-width) numeral.
 

@@ -648,3 +648,28 @@ def test_indexed_look_ahead_answers_as_the_scan(lines, section_above_article):
                     assert ahead.restart_wins(k, stack, last, min_chain, allow_gaps) == \
                         _reference_restart_wins(candidates, k, stack, last, ranks, min_chain, allow_gaps), \
                         (k, stack, last, min_chain, allow_gaps, lines)
+
+
+# --------------------------------------------------------------------------- fast paths (issue 14)
+# classify_line rejects a line with one combined match (_ANY_LABEL) and _inline_marks scans
+# with one regex; both must answer exactly as the sixteen patterns and the set of a line's
+# characters did.
+
+_LABELISH = st.text(alphabet=list("第一二十百零〇两1234567890０１２条章节编分部篇之、．.()（）)）㈠㈢①⑳"
+                                  "PartChapterSectionArticleIVXabc§ \u3000　示例市措施。，"), max_size=14)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_LABELISH)
+def test_the_combined_label_pattern_matches_exactly_when_one_pattern_does(line):
+    assert bool(structure._ANY_LABEL.match(line)) == any(p.match(line) for _, p in structure._PATTERNS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=list("①②⑩⑳㊿示例　 \t（一）"), max_size=8), max_size=6))
+def test_inline_marks_are_the_circled_numbers_after_each_line_start(lines):
+    expected: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        for mark in structure._CIRCLED_SET.intersection(line.lstrip(structure._SPACE)[1:]):
+            expected.setdefault(mark, index)
+    assert structure._inline_marks(lines) == expected
