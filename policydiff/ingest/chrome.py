@@ -47,8 +47,9 @@ _HEADER_LABELS = spaced(
     "主题词|有效性|信息分类|公开方式|公开范围|所属机构|名称|文号|发布机构|内容概述|生效日期|实施日期|"
     "施行日期|废止日期|体裁分类|组配分类|服务对象|背景色")
 
-# Header lines: breadcrumbs, publication data and page tools.
-_HEADER_MARKER = re.compile(
+# Header lines: breadcrumbs, publication data and page tools. The marker patterns are
+# compiled at first use (P.LazyPattern): a Markdown input never asks for them.
+_HEADER_MARKER = P.LazyPattern(
     r"^(?:[•·▪►»>|/\\\-–—]+\s*\S{0,12}"  # a breadcrumb item: 「• 产业资讯」「• /」
     r"|[/>»|]"
     r"|首页(?:\s*[>＞/»|].*)?"
@@ -76,7 +77,7 @@ _HEADER_MARKER = re.compile(
 )
 
 # Footer lines: contact data, apps, copyright, registration numbers and page tools.
-_FOOTER_MARKER = re.compile(
+_FOOTER_MARKER = P.LazyPattern(
     r"^(?:(?:服务热线|咨询热线|热线电话|联系电话|咨询电话|电话|传真|邮编|邮政编码|"
     r"电子邮箱|电子邮件|邮箱|e-?mail|联系地址|地址|通讯地址|网址)\s*[:：].*"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -98,7 +99,7 @@ _FOOTER_MARKER = re.compile(
 # Style sheet and script text left in a page dump (「img#imgConac {」「 height: 55px;」
 # 「$('#share-1').share();」): ASCII-only lines shaped like code. A policy line always holds
 # Chinese text, so such a line is never body text.
-_CODE = re.compile(
+_CODE = P.LazyPattern(
     r"^[\x20-\x7e]*(?:[{}]|\$\(|\);\s*$)[\x20-\x7e]*$"
     # a declaration 「height: 55px;」 (CSS property names only: an English policy's
     # 「fee: the amount charged;」 is text)
@@ -118,9 +119,9 @@ HEADER_SCAN_MAX = 150
 # their labels possibly spread out with white space (「文　　号：」「名 称：」).
 _FIELD_NAMES = ("发布时间|发布日期|发文日期|发文字号|文号|成文日期|发文机关|发布机构|标题|名称|来源|信息来源|"
                 "索引号|主题分类|主题词|浏览次数|阅读次数|作者|编辑|责任编辑|有效性|生效日期|实施日期|施行日期")
-_FIELD_KEY = re.compile(rf"(?P<key>{spaced(_FIELD_NAMES)})\s*[:：]\s*")
+_FIELD_KEY = P.LazyPattern(rf"(?P<key>{spaced(_FIELD_NAMES)})\s*[:：]\s*")
 # A page field name alone on its line (optionally after a bullet), its value on the next.
-_BARE_KEY = re.compile(rf"^[•·▪\-*]?\s*(?P<key>{spaced(_FIELD_NAMES)})\s*[:：]$")
+_BARE_KEY = P.LazyPattern(rf"^[•·▪\-*]?\s*(?P<key>{spaced(_FIELD_NAMES)})\s*[:：]$")
 # Field names as kept in Chrome.fields: 发布日期/发文日期 are the page's publication date,
 # 名称 is the title, 发布机构 the issuer, 实施日期/生效日期 the date of 施行.
 _FIELD_NAME = {"发布日期": "发布时间", "发文日期": "发布时间", "名称": "标题", "发布机构": "发文机关",
@@ -168,7 +169,7 @@ class Chrome:
     fields: dict[str, str] = field(default_factory=dict)  # 发布时间, 发文字号, 成文日期 ...
 
 
-_PAGE_TOOLS_LINE = re.compile(rf"^{_PAGE_TOOLS}$")
+_PAGE_TOOLS_LINE = P.LazyPattern(rf"^{_PAGE_TOOLS}$")
 
 
 def is_page_tools(line: str) -> bool:
@@ -220,7 +221,7 @@ def _header_end(lines: list[str]) -> int:
 
 
 # Contact lines alone do not make a footer: a notice may end with its own 联系电话.
-_CONTACT = re.compile(
+_CONTACT = P.LazyPattern(
     r"^(?:服务热线|咨询热线|热线电话|联系电话|咨询电话|电话|传真|邮编|邮政编码|电子邮箱|电子邮件|"
     r"邮箱|e-?mail|联系地址|地址|通讯地址)\s*[:：]",
     re.IGNORECASE,

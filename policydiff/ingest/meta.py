@@ -108,7 +108,7 @@ def extract_repeals(text: str) -> tuple[Repeal, ...]:
 # 「决定废止下列2件规章：」 over one line per document (「一、《X》」「2.《Y》（…号）；」).
 _LIST_LEAD = re.compile(rf"^[^\n。]*?(?P<verb>{REPEAL_VERB_PATTERN})(?:下列|以下|如下)[^\n。]{{0,20}}[:：]\s*$",
                         re.MULTILINE)
-_LISTED_ITEM = re.compile(
+_LISTED_ITEM = P.LazyPattern(
     rf"^\s*(?:[（(]?[\d{CN_NUMERAL_CHARS}]+[）)、.．]\s*)?(?:{_ITEM.pattern})\s*[；;。，,]?\s*$")
 
 
