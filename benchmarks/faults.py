@@ -13,6 +13,7 @@ Modes (each kill is one real process, one real signal, on a real git repository)
 | commit-kill-group | SIGKILL of the process group while `git commit` runs: git dies holding .git/index.lock |
 | sigint-group | SIGINT to the process group (Ctrl-C in a terminal) at a random moment |
 | sigint-pid | SIGINT to the add's pid only, at a random moment |
+| recovery-kill | a commit-kill-group leaves a transaction and a stale lock; the add that recovers them is SIGKILLed (group) at a random moment; the next one must still recover |
 
 "A random moment" is uniform over [0, 1.2 x the median duration of an undisturbed add],
 measured first, so the kills cover start-up, parsing, the transaction and the commit.
@@ -37,6 +38,7 @@ Documents are fictional (their title says so).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import signal
@@ -55,7 +57,8 @@ HOOK = """#!/bin/sh
 if [ -n "$FAULTS_HOOK_READY" ]; then touch "$FAULTS_HOOK_READY"; sleep "${FAULTS_HOOK_SLEEP:-1}"; fi
 exit 0
 """
-MODES = ("kill-pid", "kill-group", "commit-kill-pid", "commit-kill-group", "sigint-group", "sigint-pid")
+MODES = ("kill-pid", "kill-group", "commit-kill-pid", "commit-kill-group", "sigint-group", "sigint-pid",
+         "recovery-kill")
 
 
 def source(n: int) -> str:
@@ -147,7 +150,17 @@ def one_kill(bench: Bench, mode: str, window: float, rng: random.Random, scratch
     result = {"partial": set(), "orphaned": set(), "jam": 0, "traceback": 0, "next": None}
     ready = scratch / f"ready-{time.monotonic_ns()}"
     waiter = None
-    if mode.startswith("commit-"):
+    if mode == "recovery-kill":
+        first, _ = bench.start_add(hook_ready=ready, hook_sleep=30)
+        deadline = time.monotonic() + 60
+        while not ready.exists() and first.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(first.pid, signal.SIGKILL)
+        first.communicate(timeout=60)
+        victim, _ = bench.start_add()  # it finds the transaction and the stale lock
+        time.sleep(rng.uniform(0, window))
+    elif mode.startswith("commit-"):
         victim, _ = bench.start_add(hook_ready=ready, hook_sleep=1.0)
         deadline = time.monotonic() + 60
         while not ready.exists() and victim.poll() is None and time.monotonic() < deadline:
@@ -160,7 +173,7 @@ def one_kill(bench: Bench, mode: str, window: float, rng: random.Random, scratch
         time.sleep(rng.uniform(0, window))
     sig = signal.SIGINT if mode.startswith("sigint") else signal.SIGKILL
     try:
-        if mode.endswith("group"):
+        if mode.endswith("group") or mode == "recovery-kill":
             os.killpg(victim.pid, sig)
         else:
             os.kill(victim.pid, sig)
