@@ -358,20 +358,18 @@ def test_a_live_git_holding_the_index_lock_is_waited_for_never_removed(archive_d
     (top / "notes.txt").write_text("a colleague's file\n", encoding="utf-8")
     git(top, "add", "notes.txt")
     ready = tmp_path / "ready-user"
-    env = {**os.environ, "POLICYDIFF_TEST_HOOK_READY": str(ready), "POLICYDIFF_TEST_HOOK_SLEEP": "2"}
+    env = {**os.environ, "POLICYDIFF_TEST_HOOK_READY": str(ready), "POLICYDIFF_TEST_HOOK_SLEEP": "3"}
     # with paths (an --only commit) git holds .git/index.lock while the hook runs (a plain
     # `git commit` releases it before its hooks and relies on its compare-and-swap of HEAD)
     user = subprocess.Popen(["git", "-C", str(top), "commit", "-q", "-m", "user's commit", "--", "notes.txt"], env=env,
                             stderr=subprocess.PIPE, text=True)
     wait_for(ready)
     assert (top / ".git" / "index.lock").exists()
-    started = time.monotonic()
     added = add_process(archive_dir, 2)
     out, err = added.communicate(timeout=120)
     assert user.wait(timeout=60) == 0, (user.stderr.read(), err)  # the user's commit was not broken by a removed lock
     assert added.returncode == 0, err
-    assert time.monotonic() - started >= 1.0  # it waited for the live git
     assert "removed" not in err
     subjects = git(top, "log", "--format=%s").splitlines()
-    assert "user's commit" in subjects and "policydiff add demo@2002" in subjects
+    assert subjects[:2] == ["policydiff add demo@2002", "user's commit"]  # it waited for the live git
     assert_consistent(archive_dir, ["2001", "2002"])
