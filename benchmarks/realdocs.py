@@ -325,21 +325,25 @@ def pdf20() -> None:
         env = dict(os.environ, POLICYDIFF_ARCHIVE=str(Path(folder) / "versions"))
         policydiff = str(Path(sys.executable).with_name("policydiff"))
         subprocess.run([policydiff, "init", str(Path(folder) / "versions")], check=True, capture_output=True, env=env)
-        start = time.perf_counter()
-        done = subprocess.run([policydiff, "add", str(source), "--work", "rule", "--version", "2024"],
-                              capture_output=True, text=True, env=env)
-        end_to_end = time.perf_counter() - start
+        end_to_end = float("inf")
+        for attempt in range(3):  # best of 3: the machine is shared
+            start = time.perf_counter()
+            done = subprocess.run([policydiff, "add", str(source), "--work", f"rule{attempt}", "--version", "2024"],
+                                  capture_output=True, text=True, env=env)
+            end_to_end = min(end_to_end, time.perf_counter() - start)
         measures = re.search(r"measures:\s+(\d+)", done.stderr)
         # the fixed cost of any add (interpreter, imports, archive lock, git commit): a
         # one-article text file
         tiny = Path(folder) / "tiny.txt"
         tiny.write_text("示例办法（测试用虚构文本）\n第一条 测试。\n", encoding="utf-8")
-        start = time.perf_counter()
-        subprocess.run([policydiff, "add", str(tiny), "--work", "tiny", "--version", "2024"],
-                       capture_output=True, text=True, env=env)
-        fixed = time.perf_counter() - start
+        fixed = float("inf")
+        for attempt in range(3):
+            start = time.perf_counter()
+            subprocess.run([policydiff, "add", str(tiny), "--work", f"tiny{attempt}", "--version", "2024"],
+                           capture_output=True, text=True, env=env)
+            fixed = min(fixed, time.perf_counter() - start)
     print("### 20-page text PDF (fictional rule printed by LibreOffice)\n")
-    print("| pages | measures read | import in-process (best of 3) | `policydiff add` end to end (new process, one git commit) | the same for a one-line .txt (fixed cost) |")
+    print("| pages | measures read | import in-process (best of 3) | `policydiff add` end to end, best of 3 (new process, one git commit) | the same for a one-line .txt (fixed cost) |")
     print("|---|---|---|---|---|")
     print(f"| {pages} | {measures.group(1) if measures else '?'} of {articles} | {best:.3f} s | {end_to_end:.2f} s "
           f"| {fixed:.2f} s |\n")
