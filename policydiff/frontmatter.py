@@ -20,11 +20,10 @@ quotes still reads back as the same string).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 from typing import Any
-
-import yaml
 
 from .model import DocumentMeta, Repeal, Source
 
@@ -44,19 +43,39 @@ WORK_KEYS = ("title", "aliases", "notes")
 DELIMITER = "---\n"
 
 
-# libyaml's C loader when PyYAML was built with it (reading a 155-version archive spent
-# most of its time in the pure-Python scanner); same safe constructors either way.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+@functools.cache
+def _yaml() -> tuple[Any, type, type]:
+    """(the yaml module, the loader, the dumper), made at first use: PyYAML costs a diff of
+    two plain files, which never reads or writes front matter, 20-30 ms of start-up
+    (issue 14).
 
+    The loader: libyaml's C loader when PyYAML was built with it (reading a 155-version
+    archive spent most of its time in the pure-Python scanner), same safe constructors
+    either way, without the timestamp resolver: dates stay ISO strings.
+    The dumper: SafeDumper that double-quotes (with escapes) any string holding a
+    character that YAML would otherwise fold or normalise: control characters such as \r
+    and \t, and the line breaks NEL, LS and PS (U+0085, U+2028, U+2029), all of which
+    turn up in web pages. Other strings keep PyYAML's default (readable) style."""
+    import yaml
 
-class _StringDateLoader(_SAFE_LOADER):
-    """SafeLoader without the timestamp resolver: dates stay ISO strings."""
+    class StringDateLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        pass
 
+    StringDateLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
-_StringDateLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def represent_str(dumper: Any, value: str) -> Any:
+        if _needs_escapes(value):
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+        return dumper.represent_str(value)
+
+    Dumper.add_representer(str, represent_str)
+    return yaml, StringDateLoader, Dumper
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -68,35 +87,21 @@ def sha256_text(text: str) -> str:
     return sha256_bytes(text.encode("utf-8"))
 
 
-class _Dumper(yaml.SafeDumper):
-    """SafeDumper that double-quotes (with escapes) any string holding a character that
-    YAML would otherwise fold or normalise: control characters such as \r and \t, and the
-    line breaks NEL, LS and PS (U+0085, U+2028, U+2029), all of which turn up in web pages.
-    Other strings keep PyYAML's default (readable) style."""
-
-
 def _needs_escapes(value: str) -> bool:
     return any((unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co") and c != "\n")
                or c == "\ufeff" for c in value)
 
 
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    if _needs_escapes(value):
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
-    return dumper.represent_str(value)
-
-
-_Dumper.add_representer(str, _represent_str)
-
-
 def dump_yaml(data: dict[str, Any]) -> str:
+    yaml, _, dumper = _yaml()
     return yaml.dump(
-        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000,
+        data, Dumper=dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000,
     )
 
 
 def load_yaml(text: str) -> Any:
-    return yaml.load(text, Loader=_StringDateLoader)
+    yaml, loader, _ = _yaml()
+    return yaml.load(text, Loader=loader)
 
 
 def front_matter(work: str | None, version: str | None, meta: DocumentMeta, *, has_text: bool,
@@ -138,7 +143,7 @@ def split(content: str) -> tuple[dict[str, Any], str]:
         body = body[1:]
     try:
         matter = load_yaml(yaml_text)
-    except yaml.YAMLError as exc:
+    except _yaml()[0].YAMLError as exc:
         raise ValueError(f"front matter is not valid YAML: {' '.join(str(exc).split())}") from None
     if matter is None:
         matter = {}
