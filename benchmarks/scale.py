@@ -47,16 +47,25 @@ def corpus_dir() -> Path:
     raise SystemExit("../shared/corpus not found; set POLICYDIFF_SHARED")
 
 
+LAST_CPU = [0.0]  # user + system CPU seconds of the last `run` (children included): a loaded machine's wall time lies
+
+
 def run(argv: list[str], cwd: Path, env: dict | None = None, check: bool = True) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one subprocess, output discarded."""
+    """Wall seconds and peak RSS (MB) of one subprocess, output discarded; its CPU
+    seconds (user + system, its own children included) in LAST_CPU[0]."""
     # stderr goes to a file: a pipe read only after the child ends would fill up (64 KiB)
     # and block a chatty child (import prints a line per version) forever.
     with tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
         process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr,
                                    env={**os.environ, **(env or {})})
+        before = os.times()
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
+        after = os.times()
+        # wait4's usage is the child's own; its children (git, pool workers) are reaped by
+        # it and land in our children's totals, which os.times() reports after the wait
+        LAST_CPU[0] = (after.children_user - before.children_user) + (after.children_system - before.children_system)
         code = os.waitstatus_to_exitcode(status)
         stderr.seek(0)
         error = stderr.read().decode("utf-8", "replace")
@@ -174,16 +183,22 @@ def part_archive(corpus: Path, work: Path, versions: int, jobs: int, repeat: int
     for build_jobs in sorted({1, jobs}):
         out = work / f"site-{build_jobs}"
         seconds, rss = run([*POLICYDIFF, "build", str(out), "--jobs", str(build_jobs), "--no-cache"], top)
-        print(f"| `build --jobs {build_jobs}` clean ({pairs:,} pairs) | {seconds:.1f} s | "
+        print(f"| `build --jobs {build_jobs}` clean ({pairs:,} pairs) | {seconds:.1f} s ({LAST_CPU[0]:.1f} s CPU) | "
               f"{pairs / seconds:.1f} pairs/s | {rss:.0f} MB |", flush=True)
-        clean_seconds = seconds
+        clean_seconds, clean_cpu = seconds, LAST_CPU[0]
     out = work / "site-incremental"
-    run([*POLICYDIFF, "build", str(out), "--jobs", str(jobs)], top)  # fills the cache
     added = next(p for p in held_back.iterdir() if p.suffix == ".md")
     held_work = (held_back / "work").read_text(encoding="utf-8")
+    archived = top / "versions" / held_work / added.name
+    if archived.is_file():  # an earlier run (--keep) added it: hold it back again, in one commit
+        subprocess.run(["git", "rm", "-q", "--", f"versions/{held_work}/{added.stem}.*"], cwd=top, check=True)
+        subprocess.run(["git", "commit", "-q", "-m", f"benchmark: hold {held_work}@{added.stem} back again"],
+                       cwd=top, check=True)
+    run([*POLICYDIFF, "build", str(out), "--jobs", str(jobs)], top)  # fills the cache
     run([*POLICYDIFF, "add", str(added), "--work", held_work, "--version", added.stem], top)
     seconds, rss = run([*POLICYDIFF, "build", str(out), "--jobs", str(jobs)], top)
-    print(f"| rebuild after adding one version | {seconds:.1f} s | {100 * seconds / clean_seconds:.1f}% of clean | "
+    print(f"| rebuild after adding one version | {seconds:.1f} s ({LAST_CPU[0]:.1f} s CPU) | "
+          f"{100 * seconds / clean_seconds:.1f}% of clean ({100 * LAST_CPU[0] / clean_cpu:.1f}% of its CPU) | "
           f"{rss:.0f} MB |")
 
 

@@ -332,3 +332,32 @@ def test_import_cli_bad_input(tmp_path):
     (top / "m.json").write_text("{\"versions\": [{\"file\": 3}]}", encoding="utf-8")
     result = run_cli("import", "src", "--manifest", "m.json", cwd=top)
     assert result.returncode == 2 and "entry 1" in result.stderr
+
+
+def test_last_commits_kept_for_head_and_extended_along_added_commits(work_tree, monkeypatch):
+    """Archive.last_commits keeps its answer in the git directory: after an `add` (one
+    commit) it reads only the new commit, after a reset the whole history; the answer is
+    always what one full `git log` gives."""
+    from policydiff.archive.store import Archive
+
+    def full_log(store):
+        return store._log_commits("HEAD", store.rel(store.root))
+
+    store = open_archive(work_tree / "versions")
+    assert store.last_commits() == full_log(store) and store._last_commits_path().is_file()
+    first_head = _git(work_tree, "rev-parse", "HEAD").strip()
+    api.add_version(work_tree / "versions", AddRequest(source=str(CORPUS / "reg-e4838bf8" / "2023-07-20.md"),
+                                                       work="ji-e3c3581d", version="2024"))  # test data
+    logged = []
+    real_log = Archive._log_commits
+    monkeypatch.setattr(Archive, "_log_commits", lambda self, revs, spec: logged.append(revs) or real_log(self, revs, spec))
+    store = open_archive(work_tree / "versions")
+    commits = store.last_commits()
+    head = _git(work_tree, "rev-parse", "HEAD").strip()
+    assert logged == [f"{first_head}..{head}"]
+    assert commits["versions/ji-e3c3581d/2024.md"] == head
+    monkeypatch.undo()
+    assert commits == full_log(store)
+    _git(work_tree, "reset", "-q", "--hard", "HEAD~1")  # history rewritten: read it whole
+    store = open_archive(work_tree / "versions")
+    assert store.last_commits() == full_log(store) and "versions/ji-e3c3581d/2024.md" not in store.last_commits()

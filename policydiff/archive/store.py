@@ -107,6 +107,9 @@ class NewVersion:
 
 
 
+LAST_COMMITS_FORMAT = "policydiff.last-commits/1"  # the kept answer of Archive.last_commits
+
+
 class Archive(TransactionMixin, VerifyMixin):
     """One archive folder inside a git work tree. Reading lives here; writing in
     TransactionMixin (transaction.py), checking in VerifyMixin (verify.py): one object for
@@ -264,14 +267,43 @@ class Archive(TransactionMixin, VerifyMixin):
     def last_commits(self) -> dict[str, str]:
         """{path relative to the work tree: the last commit that touched it} for every file
         of the archive, from one `git log` (what `commit_of` answers per file, without a
-        git process per version: `build` reads thousands)."""
+        git process per version: `build` reads thousands).
+
+        The answer for HEAD is kept in the git directory (derived, never committed, like
+        the archive index). When HEAD moved from the kept commit by a chain of commits with
+        one parent each (what `add` makes), only those are read (`git log KEPT..HEAD`) and
+        override the kept answer: git walks a one-parent chain newest first before anything
+        older, so that is exactly the full log's first-seen commit per path. Anything else
+        (a merge, a reset, a kept commit that is gone) reads the whole history again. Why:
+        the full log over 2,000 commits was a second of every `build`."""
+        pathspec = self.rel(self.root) if self.root != self.top else "."
+        try:
+            head = self.repo.head.commit.hexsha
+        except (ValueError, git.GitCommandError):  # no commits yet
+            return {}
+        kept_path = self._last_commits_path()
+        kept = self._read_kept_commits(kept_path, pathspec)
+        if kept is not None and kept[0] == head:
+            return kept[1]
+        found: dict[str, str] | None = None
+        if kept is not None and self._one_parent_chain(kept[0], head):
+            newer = self._log_commits(f"{kept[0]}..{head}", pathspec)
+            if newer is not None:
+                found = {**kept[1], **newer}
+        if found is None:
+            found = self._log_commits(head, pathspec)
+            if found is None:
+                return {}
+        self._write_kept_commits(kept_path, pathspec, head, found)
+        return found
+
+    def _log_commits(self, revisions: str, pathspec: str) -> dict[str, str] | None:
         try:
             # core.quotepath=off: paths as they are, not C-quoted octal escapes
             out = self.repo.git.execute(["git", "-c", "core.quotepath=off", "log", "--format=%x00%H",
-                                         "--name-only", "--no-renames", "--",
-                                         self.rel(self.root) if self.root != self.top else "."])
-        except git.GitCommandError:  # no commits yet
-            return {}
+                                         "--name-only", "--no-renames", revisions, "--", pathspec])
+        except git.GitCommandError:
+            return None
         found: dict[str, str] = {}
         commit = None
         for line in out.splitlines():
@@ -280,6 +312,55 @@ class Archive(TransactionMixin, VerifyMixin):
             elif line and commit and line not in found:
                 found[line] = commit
         return found
+
+    def _one_parent_chain(self, older: str, newer: str) -> bool:
+        """True when `newer` descends from `older` through commits of one parent each."""
+        try:
+            out = self.repo.git.execute(["git", "rev-list", "--parents", f"{older}..{newer}"])
+        except git.GitCommandError:  # `older` is gone (gc after a reset)
+            return False
+        expected = newer
+        for line in out.splitlines():
+            hashes = line.split()
+            if len(hashes) != 2 or hashes[0] != expected:
+                return False
+            expected = hashes[1]
+        return expected == older
+
+    def _last_commits_path(self) -> Path:
+        import hashlib
+
+        tag = hashlib.sha256(os.path.relpath(self.root, self.top).encode("utf-8")).hexdigest()[:12]
+        return Path(self.repo.git_dir) / "policydiff" / f"last-commits-{tag}.json"
+
+    @staticmethod
+    def _read_kept_commits(path: Path, pathspec: str) -> tuple[str, dict[str, str]] | None:
+        import json
+
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if (data.get("format") == LAST_COMMITS_FORMAT and data.get("pathspec") == pathspec
+                    and isinstance(data.get("head"), str) and isinstance(data.get("commits"), dict)):
+                return data["head"], data["commits"]
+        except (OSError, ValueError, AttributeError):
+            pass
+        return None
+
+    @staticmethod
+    def _write_kept_commits(path: Path, pathspec: str, head: str, commits: dict[str, str]) -> None:
+        """Atomic (temp file + rename); one that cannot be written is only a lost speed-up."""
+        import json
+        import tempfile
+
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".last-commits-", suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump({"format": LAST_COMMITS_FORMAT, "pathspec": pathspec, "head": head, "commits": commits},
+                          out, ensure_ascii=False)
+            os.replace(temp, path)
+        except OSError:
+            pass
 
     # ---------------------------------------------------------------- writing
 
