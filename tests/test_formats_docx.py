@@ -203,6 +203,36 @@ def test_a_password_protected_office_file_says_so():
         ingest(data, "notice.docx")
 
 
+def with_chunk(body: str, name: str, data: bytes) -> bytes:
+    """A DOCX whose body holds a w:altChunk pointing at the part word/<name>."""
+    package_bytes = B.docx_bytes(body)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package_bytes)) as package, zipfile.ZipFile(out, "w") as target:
+        for item in package.infolist():
+            content = package.read(item)
+            if item.filename == "word/_rels/document.xml.rels":
+                content = content.replace(b"</Relationships>", (
+                    f'<Relationship Id="rIdChunk" Type="{B.REL_BASE}/aFChunk" Target="{name}"/></Relationships>').encode())
+            target.writestr(item, content)
+        target.writestr(f"word/{name}", data)
+    return out.getvalue()
+
+
+def test_an_embedded_html_chunk_is_read_in_place():
+    chunk = '<w:altChunk xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rIdChunk"/>'
+    html = (f"<html><head><meta charset='gb2312'></head><body><p>{TITLE}</p><p>第一条　为了测试，制定本办法。</p>"
+            "<p>第二条　本办法自2024年1月1日起施行。</p></body></html>").encode("gb2312")
+    data = with_chunk(B.para("（网页导出）") + chunk + B.para("附件：无"), "chunk.htm", html)
+    text, notes = docx_to_text(data)
+    assert text.split("\n") == ["（网页导出）", TITLE, "第一条　为了测试，制定本办法。",
+                                "第二条　本办法自2024年1月1日起施行。", "附件：无"]
+    assert any("altChunk" in n for n in notes)
+    # a chunk policydiff cannot read is refused, never silently left out
+    rtf = with_chunk(chunk, "chunk.rtf", b"{\\rtf1 \\ansi test}")
+    with pytest.raises(BadInputError, match="embeds a part in another format"):
+        docx_to_text(rtf)
+
+
 def test_damaged_packages_are_one_line_errors():
     data = B.docx_bytes(B.para("第一条 甲。"))
     with pytest.raises(BadInputError, match="damaged"):

@@ -20,7 +20,9 @@ What comes out (the input of the ordinary text pipeline, see policydiff.ingest):
 - footnotes, endnotes, comments, headers and footers are not body text (they live in
   other parts, which are not read; a note counts the footnotes and endnotes left out);
 - hidden text (w:vanish) and field instructions are not printed, so they are not text;
-  a field's result is.
+  a field's result is;
+- an embedded HTML page, web archive or text (w:altChunk, how web systems export "Word")
+  is read in place; an embedded chunk of another format is refused, never left out.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # read with the namespace renamed to the transitional one (the element names are the same).
 W_STRICT = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _OFFICE_DOCUMENT = "/officeDocument"  # suffix of the main part's relationship type
 
@@ -345,8 +348,8 @@ def _parse_xml(package: zipfile.ZipFile, name: str):
         raise BadInputError(f"the Word file is damaged ({name}: {error}): save it again from Word") from None
 
 
-def _part_names(package: zipfile.ZipFile) -> tuple[str, dict[str, str]]:
-    """(main document part, its related parts by relationship type suffix)."""
+def _part_names(package: zipfile.ZipFile) -> tuple[str, dict[str, str], dict[str, str]]:
+    """(main document part, its related parts by relationship type suffix, and by id)."""
     main = "word/document.xml"
     rels = _parse_xml(package, "_rels/.rels")
     if rels is not None:
@@ -356,6 +359,7 @@ def _part_names(package: zipfile.ZipFile) -> tuple[str, dict[str, str]]:
                 break
     base = posixpath.dirname(main)
     related: dict[str, str] = {}
+    by_id: dict[str, str] = {}
     main_rels = _parse_xml(package, posixpath.join(base, "_rels", posixpath.basename(main) + ".rels"))
     if main_rels is not None:
         for rel in main_rels.iter(f"{{{_REL}}}Relationship"):
@@ -365,7 +369,8 @@ def _part_names(package: zipfile.ZipFile) -> tuple[str, dict[str, str]]:
                 continue
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
             related.setdefault(kind, path)
-    return main, related
+            by_id[rel.get("Id") or ""] = path
+    return main, related, by_id
 
 
 # --------------------------------------------------------------------------- body
@@ -381,6 +386,33 @@ class _Reader:
     hidden: int = 0
     lines: list[str] = field(default_factory=list)
     pending: str = ""  # text of paragraphs whose mark was deleted, joined to the next
+    chunks: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # altChunk r:id -> (part, bytes)
+    chunks_read: int = 0
+
+    def chunk_lines(self, element) -> list[str]:
+        """The lines of an embedded chunk (w:altChunk: web systems put a whole HTML page
+        into a .docx this way; Word merges it when the file is saved again). HTML, a web
+        archive or plain text is read; anything else is refused rather than left out."""
+        from policydiff.ingest.decoding import decode
+        from policydiff.ingest.formats import detect_format, mhtml_html
+        from policydiff.ingest.markup import html_to_text
+
+        name, data = self.chunks.get(element.get(f"{{{R}}}id") or "", ("", b""))
+        if not data:
+            return []
+        kind = detect_format(data)
+        if kind == "mhtml":
+            part = mhtml_html(data)
+            data = part[0] if part else b""
+            kind = "text"
+        if kind != "text":
+            raise BadInputError(f"the Word file embeds a part in another format ({name}, {kind}) that "
+                                "policydiff cannot read in place: open it in Word and save it again as .docx")
+        text, _ = decode(data)
+        self.chunks_read += 1
+        looks_html = name.lower().endswith((".htm", ".html", ".xhtml", ".mht", ".mhtml")) or \
+            re.match(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html)", text, re.IGNORECASE)
+        return (html_to_text(text) if looks_html else text).split("\n")
 
     def paragraph_label(self, p) -> str:
         ppr = p.find(_w("pPr"))
@@ -495,6 +527,8 @@ class _Reader:
                 if tag in (_w("del"), _w("moveFrom")):
                     self.deletions += 1
                 continue
+            elif tag == _w("altChunk"):
+                into.extend(self.chunk_lines(child))
             elif tag in (_w("ins"), _w("moveTo")):
                 self.insertions += 1
                 self.block(child, into)
@@ -524,7 +558,7 @@ def docx_to_text(data: bytes) -> tuple[str, tuple[str, ...]]:
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise BadInputError(f"the Word file is damaged ({error}): save it again from Word") from None
     with package:
-        main, related = _part_names(package)
+        main, related, by_id = _part_names(package)
         document = _parse_xml(package, main)
         if document is None:
             raise BadInputError("the file is a ZIP package without a Word document part (word/document.xml): "
@@ -535,8 +569,19 @@ def docx_to_text(data: bytes) -> tuple[str, tuple[str, ...]]:
             if "footnotes" in related else 0
         endnotes = _count_notes(_parse_xml(package, related["endnotes"]), "endnote") \
             if "endnotes" in related else 0
+        chunks: dict[str, tuple[str, bytes]] = {}
+        for chunk in document.iter(_w("altChunk")):
+            ident = chunk.get(f"{{{R}}}id") or ""
+            name = by_id.get(ident)
+            if name is None:
+                continue
+            try:
+                chunks[ident] = (name, package.read(name))
+            except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError):
+                raise BadInputError(f"the Word file is damaged (its embedded part {name} cannot be read): "
+                                    "save it again from Word") from None
     body = document.find(_w("body"))
-    reader = _Reader(numbering, styles, _Counters(numbering))
+    reader = _Reader(numbering, styles, _Counters(numbering), chunks=chunks)
     lines: list[str] = []
     if body is not None:
         reader.block(body, lines)
@@ -549,6 +594,8 @@ def docx_to_text(data: bytes) -> tuple[str, tuple[str, ...]]:
     if footnotes or endnotes:
         notes.append(f"Word footnotes/endnotes are not body text: {footnotes} footnote(s), "
                      f"{endnotes} endnote(s) left out")
+    if reader.chunks_read:
+        notes.append(f"Word embedded HTML (altChunk): {reader.chunks_read} part(s) read in place")
     if reader.hidden:
         notes.append(f"Word hidden text is not printed: {reader.hidden} hidden run(s) left out")
     return "\n".join(lines), tuple(notes)
