@@ -356,6 +356,9 @@ def plan_pairs(plans: list[WorkPlan], options: BuildOptions, context: str | None
             plan.pairs.append(PairPlan(plan.work, old, new, pair_key(old, new, context), across, files))
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # dataclass -> its field names but "document" (_page_input)
+
+
 def _page_input(value: Any) -> Any:
     """`default` of the JSON encoder for a page's input: a dataclass is its class name and
     its fields (a version's Document left out: it is parsed in one build and not in the
@@ -367,8 +370,11 @@ def _page_input(value: Any) -> Any:
     if isinstance(value, Document):
         return "document"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [type(value).__name__, *(getattr(value, f.name) for f in dataclasses.fields(value)
-                                        if f.name != "document")]
+        kind = type(value)
+        names = _FIELD_NAMES.get(kind)
+        if names is None:
+            names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(value) if f.name != "document")
+        return [kind.__name__, *(getattr(value, name) for name in names)]
     if isinstance(value, (set, frozenset)):
         return sorted(value, key=lambda item: json.dumps(item, ensure_ascii=False, default=_page_input))
     if isinstance(value, enum.Enum):

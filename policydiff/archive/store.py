@@ -355,9 +355,9 @@ class Archive(TransactionMixin, VerifyMixin):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".last-commits-", suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"format": LAST_COMMITS_FORMAT, "pathspec": pathspec, "head": head, "commits": commits},
-                          out, ensure_ascii=False)
+            with os.fdopen(handle, "w", encoding="utf-8") as out:  # dumps: json.dump is the pure-Python encoder
+                out.write(json.dumps({"format": LAST_COMMITS_FORMAT, "pathspec": pathspec, "head": head,
+                                      "commits": commits}, ensure_ascii=False))
             os.replace(temp, path)
         except OSError:
             pass
