@@ -54,8 +54,8 @@ def extract_repeals(text: str) -> tuple[Repeal, ...]:
     repeals: list[Repeal] = []
     for sentence_match in _SENTENCE.finditer(text):
         sentence = sentence_match.group().strip()
-        if not sentence:
-            continue
+        if not sentence or not _ANY_REPEAL_VERB.search(sentence):
+            continue  # both readings below need a repeal verb in the sentence
         segment_start = 0
         for verb in _REPEAL_VERB.finditer(sentence):
             segment = sentence[segment_start:verb.start()]
@@ -132,6 +132,9 @@ def _listed_repeals(text: str, found: list[Repeal]) -> list[Repeal]:
 
 # A repeal verb in front of the documents it repeals, as a decision: 决定/宣布/现/予以/同时
 # /一并 before it, the first document right after it.
+# Any repeal verb at all: most sentences hold none, and one C-level search skips them (both
+# _REPEAL_VERB and _VERB_FIRST contain the verb, so a sentence without it yields nothing).
+_ANY_REPEAL_VERB = re.compile(REPEAL_VERB_PATTERN)
 _VERB_FIRST = re.compile(rf"(?:决定|宣布|现|予以|同时|一并)(?P<verb>{REPEAL_VERB_PATTERN})(?=《|{DOC_NO_BARE})")
 
 
