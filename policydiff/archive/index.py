@@ -30,6 +30,7 @@ from .. import frontmatter
 from ..errors import ArchiveError, PolicyDiffError
 from ..model import Version
 from ..refs import version_sort_key
+from .store import version_from_matter
 from ..status.succession import TextFacts, text_facts
 
 INDEX_FORMAT = "policydiff.index/1"
@@ -86,17 +87,6 @@ def _write_index(path: Path, files: dict) -> None:
         pass
 
 
-def _version_from(store, work: str, version: str, matter: dict) -> Version:
-    """A Version as `Archive.read(document=False, commit=False)` gives it, from front matter."""
-    return Version(
-        work=work, version=version, meta=frontmatter.meta_from(matter),
-        has_text=matter.get("has_text") is True, document=None,
-        source=frontmatter.source_from(matter),
-        text_sha256=frontmatter._opt_str(matter.get("text_sha256")),
-        notes=frontmatter.notes_from(matter),
-    )
-
-
 def _entry(store, work: str, version: str, content: str, digest: str) -> dict:
     """A fresh index entry of one version file (its front matter and text facts)."""
     path = store.md_path(work, version)
@@ -107,6 +97,15 @@ def _entry(store, work: str, version: str, content: str, digest: str) -> dict:
     read = store.read(work, version, document=True, commit=False)
     facts = text_facts(read)
     return {"sha256": digest, "matter": matter, "facts": facts.as_json() if facts is not None else None}
+
+
+def _load(work: str, version: str, entry: dict) -> tuple[Version, TextFacts | None] | None:
+    """The Version and TextFacts an index entry holds; None when the entry is damaged."""
+    try:
+        facts = TextFacts.from_json(entry["facts"]) if entry.get("facts") is not None else None
+        return version_from_matter(work, version, entry["matter"]), facts
+    except (AttributeError, KeyError, TypeError, ValueError, PolicyDiffError):
+        return None
 
 
 def indexed_versions(store) -> tuple[list[Version], dict[str, TextFacts]]:
@@ -131,20 +130,15 @@ def indexed_versions(store) -> tuple[list[Version], dict[str, TextFacts]]:
                 raise ArchiveError(f"{store.rel(md)}: {exc}; see `policydiff verify`") from None
             digest = hashlib.sha256(raw).hexdigest()
             entry = known.get(key)
-            if not (isinstance(entry, dict) and entry.get("sha256") == digest):
+            loaded = _load(work, version, entry) if isinstance(entry, dict) and entry.get("sha256") == digest \
+                else None
+            if loaded is None:  # new, changed or damaged: derive the entry again from the file
                 entry = _entry(store, work, version, content, digest)
+                loaded = _load(work, version, entry)
                 changed = True
-            try:
-                read = _version_from(store, work, version, entry["matter"])
-                if entry.get("facts") is not None:
-                    facts[read.ref] = TextFacts.from_json(entry["facts"])
-            except (AttributeError, KeyError, TypeError, ValueError, PolicyDiffError):
-                entry = _entry(store, work, version, content, digest)  # a damaged entry: redo it
-                read = _version_from(store, work, version, entry["matter"])
-                facts.pop(read.ref, None)
-                if entry.get("facts") is not None:
-                    facts[read.ref] = TextFacts.from_json(entry["facts"])
-                changed = True
+            read, fact = loaded
+            if fact is not None:
+                facts[read.ref] = fact
             files[key] = entry
             found.append(read)
         versions.extend(sorted(found, key=version_sort_key))

@@ -110,6 +110,23 @@ class NewVersion:
 LAST_COMMITS_FORMAT = "policydiff.last-commits/1"  # the kept answer of Archive.last_commits
 
 
+
+def version_from_matter(work: str, version: str, matter: dict, *, document: Document | None = None,
+                        commit: str | None = None) -> Version:
+    """The Version a version file's front matter describes (with its Document, if parsed):
+    the one reading of front matter, for `Archive.read` and the archive index."""
+    return Version(
+        work=work,
+        version=version,
+        meta=frontmatter.meta_from(matter),
+        has_text=matter.get("has_text") is True,
+        document=document,
+        source=frontmatter.source_from(matter),
+        text_sha256=frontmatter._opt_str(matter.get("text_sha256")),
+        notes=frontmatter.notes_from(matter),
+        commit=commit,
+    )
+
 class Archive(TransactionMixin, VerifyMixin):
     """One archive folder inside a git work tree. Reading lives here; writing in
     TransactionMixin (transaction.py), checking in VerifyMixin (verify.py): one object for
@@ -194,28 +211,17 @@ class Archive(TransactionMixin, VerifyMixin):
             matter, body = frontmatter.split(path.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:
             raise ArchiveError(f"{self.rel(path)}: {exc}; fix the file by hand (see `policydiff verify`)") from None
-        meta = frontmatter.meta_from(matter)
-        has_text = matter.get("has_text") is True
         doc: Document | None = None
-        if document and has_text:
+        if document and matter.get("has_text") is True:
             from ..mdbody import from_markdown
 
             try:
-                doc = from_markdown(body, meta)
+                doc = from_markdown(body, frontmatter.meta_from(matter))
             except (ValueError, PolicyDiffError) as exc:
                 message = " ".join(str(exc).split())
                 raise ArchiveError(f"{self.rel(path)}: {message} (see `policydiff verify`)") from None
-        return Version(
-            work=work,
-            version=version,
-            meta=meta,
-            has_text=has_text,
-            document=doc,
-            source=frontmatter.source_from(matter),
-            text_sha256=frontmatter._opt_str(matter.get("text_sha256")),
-            notes=frontmatter.notes_from(matter),
-            commit=self.commit_of(path) if commit else None,
-        )
+        return version_from_matter(work, version, matter, document=doc,
+                                   commit=self.commit_of(path) if commit else None)
 
     def body(self, work: str, version: str) -> str:
         return frontmatter.split(self.md_path(work, version).read_text(encoding="utf-8"))[1]
