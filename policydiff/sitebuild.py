@@ -261,8 +261,9 @@ def read_archive(store: Any) -> tuple[list[WorkPlan], dict[str, Any] | None]:
 
     commits = store.last_commits()
     uncommitted = store.uncommitted_versions()  # cited commits that do not hold the file as read
+    digests: dict[str, str] = {}
     try:
-        indexed, facts = indexed_versions(store)
+        indexed, facts = indexed_versions(store, digests)
     except (PolicyDiffError, OSError, UnicodeDecodeError):
         return _read_archive_parsed(store, commits, uncommitted), None
     by_work: dict[str, list[Version]] = {}
@@ -273,13 +274,10 @@ def read_archive(store: Any) -> tuple[list[WorkPlan], dict[str, Any] | None]:
         read: list[ReadVersion] = []
         for version in by_work.get(work, []):
             path = store.md_path(work, version.version)
-            try:
-                raw = path.read_bytes()
-            except OSError as exc:  # gone since the index read it: read it the slow way
-                return _read_archive_parsed(store, commits, uncommitted), None
+            # the file's hash as the index read it (one read and hash per file, not two)
             read.append(ReadVersion(replace(version, commit=commits.get(store.rel(path)),
                                             uncommitted=uncommitted.get(version.ref)),
-                                    hashlib.sha256(raw).hexdigest()))
+                                    digests[version.ref]))
         read.sort(key=lambda r: version_sort_key(r.version))
         plans.append(WorkPlan(work, store.work_info(work).get("title"), read, []))
     return plans, facts

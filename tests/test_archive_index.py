@@ -112,3 +112,15 @@ def test_facts_written_under_other_reading_rules_are_derived_again(mixed_archive
     path.write_text(json.dumps({**data, "rules": "an-older-tool", "files": stale}), encoding="utf-8")
     assert answers(*indexed_versions(store)) == expected  # other rules: every entry derived again
     assert json.loads(path.read_text(encoding="utf-8"))["rules"] == rules_fingerprint()
+
+
+def test_digests_are_the_files_hashes(mixed_archive):  # noqa: F811
+    import hashlib
+
+    store = archive.Archive(mixed_archive)
+    digests: dict[str, str] = {}
+    versions, _ = indexed_versions(store, digests)
+    assert set(digests) == {v.ref for v in versions}
+    for v in versions:
+        data = store.md_path(v.work, v.version).read_bytes()
+        assert digests[v.ref] == hashlib.sha256(data).hexdigest()

@@ -108,10 +108,11 @@ def _load(work: str, version: str, entry: dict) -> tuple[Version, TextFacts | No
         return None
 
 
-def indexed_versions(store) -> tuple[list[Version], dict[str, TextFacts]]:
+def indexed_versions(store, digests: dict[str, str] | None = None) -> tuple[list[Version], dict[str, TextFacts]]:
     """Every archived version (front matter only, no Document) in work and time order, and
     the TextFacts of those with text, by ref; stale index entries are recomputed and the
-    index is rewritten when anything changed."""
+    index is rewritten when anything changed. `digests`, when given, receives each version
+    file's SHA-256 by ref (of the very bytes read here: `build` keys its pairs by them)."""
     path = index_path(store)
     known = _read_index(path)
     files: dict = {}
@@ -137,6 +138,8 @@ def indexed_versions(store) -> tuple[list[Version], dict[str, TextFacts]]:
                 loaded = _load(work, version, entry)
                 changed = True
             read, fact = loaded
+            if digests is not None:
+                digests[read.ref] = digest
             if fact is not None:
                 facts[read.ref] = fact
             files[key] = entry
