@@ -26,7 +26,11 @@ The algorithm, in order (each stage only looks at what the previous ones left op
    over the sparse candidate graph (successive shortest augmenting paths with
    potentials, each row also owning a private "unmatched" column), so the result does
    not depend on which measure is looked at first. Rejected: greedy first-come / greedy
-   best-first matching, which steals a boilerplate article's partner for good.
+   best-first matching, which steals a boilerplate article's partner for good. An
+   assigned pair that cannot stand (5) and that no later stage could accept (not inside
+   one gap of the in-order skeleton, or too little distinctive shared material for gap
+   filling) is dropped and the round solved again: summed weights must not let such a
+   pair push a measure's true far partner out in favour of a frame-only look-alike.
 5. **Acceptance**: an assigned pair stands if its text ratio is at least `modified_min`
    (below `informative_check_max`, only when the shared material is informative: see
    7), or (round two) if at least `strong_coverage` of both texts is distinctive common
@@ -672,23 +676,73 @@ class _Aligner:
                 if t >= s.candidate_min:
                     row.append((i, t + s.context_weight * self.neighbour_score(i, j)))
             edges.append(row)
-        chosen = max_weight_assignment(len(rows), edges)
-        for r, i in chosen.items():
-            j = rows[r]
-            t = self.text_score(i, j)
-            if t >= accept_min:
-                # A middling ratio made of stock phrasing alone is no evidence: two
-                # unrelated articles of one law share their frame (「县级以上人民政府…
-                # 部门会同有关部门」) and little else.
-                if (t >= s.informative_check_max or self.informative_coverage(i, j) >= s.context_min_coverage
-                        or min(sum(self._mask(i)), sum(self._new_mask(j))) < 2 * s.coverage_min_block):
-                    # (the last case: a text made of stock phrasing alone, 「违反本法规定，
-                    # 构成犯罪的，依法追究刑事责任」, has no content to judge by; the ratio
-                    # decides as before)
-                    self.link(i, j)
-            elif (not positional_only and t >= s.candidate_min
-                  and self.distinctive_coverage(i, j, floor=s.strong_coverage) >= s.strong_coverage):
-                self.link(i, j)
+        gap_old, gap_new = self._gaps() if not positional_only else ({}, {})
+        while True:
+            chosen = max_weight_assignment(len(rows), edges)
+            accepted: list[tuple[int, int]] = []
+            hopeless: list[tuple[int, int]] = []
+            for r, i in chosen.items():
+                j = rows[r]
+                if self._stands(i, j, positional_only, accept_min):
+                    accepted.append((i, j))
+                elif not positional_only and self._hopeless(i, j, gap_old, gap_new):
+                    hopeless.append((r, i))
+            if not hopeless:
+                break
+            # A pair that cannot stand here and that no later stage could accept (gap
+            # filling pairs only measures between the same two in-order matches, and only
+            # on distinctive shared material) must not hold a measure that has an
+            # acceptable pair elsewhere: the assignment sums
+            # weights, so 「old 第六十四条 → new 第一百六十九条」 (0.36, rejected) plus
+            # 「old 第五十七条 → new 第一百六十八条」 (0.52, the frame 「…的组织机构，适用本节
+            # 规定；本节没有规定的…本法所称…是指」 only) outweighed the true 「old 第六十四条 →
+            # new 第一百六十八条」 (0.58) alone. Such edges are dropped and the round solved
+            # again. Edges that gap filling might still accept keep their place: they stop a
+            # far pair from taking an in-place article whose rewording is found later.
+            # Rejected: an assignment over acceptable edges only (that loses this blocking).
+            for r, i in hopeless:
+                edges[r] = [(c, w) for c, w in edges[r] if c != i]
+        for i, j in accepted:
+            self.link(i, j)
+
+    def _stands(self, i: int, j: int, positional_only: bool, accept_min: float) -> bool:
+        """Stage 5: whether an assigned pair is accepted."""
+        s = self.s
+        t = self.text_score(i, j)
+        if t >= accept_min:
+            # A middling ratio made of stock phrasing alone is no evidence: two
+            # unrelated articles of one law share their frame (「县级以上人民政府…
+            # 部门会同有关部门」) and little else.
+            # (the last case: a text made of stock phrasing alone, 「违反本法规定，
+            # 构成犯罪的，依法追究刑事责任」, has no content to judge by; the ratio
+            # decides as before)
+            return (t >= s.informative_check_max or self.informative_coverage(i, j) >= s.context_min_coverage
+                    or min(sum(self._mask(i)), sum(self._new_mask(j))) < 2 * s.coverage_min_block)
+        return (not positional_only and t >= s.candidate_min
+                and self.distinctive_coverage(i, j, floor=s.strong_coverage) >= s.strong_coverage)
+
+    def _gaps(self) -> tuple[dict[int, int], dict[int, int]]:
+        """Which gap of the present skeleton (in-order matches) each measure lies in, by
+        number, for both sides; measures of the skeleton itself are in none. Matches are
+        only ever added, so a pair in no common gap now is in none later either."""
+        skel = self.skeleton()
+        bounds = [(-1, -1)] + skel + [(len(self.olds), len(self.news))]
+        gap_old: dict[int, int] = {}
+        gap_new: dict[int, int] = {}
+        for g, ((oi0, nj0), (oi1, nj1)) in enumerate(zip(bounds, bounds[1:])):
+            gap_old.update((i, g) for i in range(oi0 + 1, oi1))
+            gap_new.update((j, g) for j in range(nj0 + 1, nj1))
+        return gap_old, gap_new
+
+    def _hopeless(self, i: int, j: int, gap_old: dict[int, int], gap_new: dict[int, int]) -> bool:
+        """A pair that no stage after the assignment could accept 1:1: gap filling (stage
+        7) takes only pairs inside one gap of the skeleton, with distinctive shared
+        material of at least context_min_coverage."""
+        g = gap_old.get(i)
+        if g is None or g != gap_new.get(j):
+            return True
+        floor = self.s.context_min_coverage
+        return self.distinctive_coverage(i, j, floor=floor) < floor
 
     # stage 6
     def distinctive_coverage(self, i: int, j: int, floor: float | None = None) -> float:

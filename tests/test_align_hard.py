@@ -151,7 +151,7 @@ def test_corpus_far_splits_merges_absorption():
 def test_hand_checked_real_gold():
     """benchmarks/gold/*.tsv: corpus pairs with heavy renumbering, every sure edge checked
     by reading both texts (reasons in the files). Floors at today's figures (README): edge
-    precision >= 0.99 and F1 >= 0.97 on each pair (公司法 2018->2023, a rewrite with many
+    precision >= 0.995 and F1 >= 0.98 on each pair (公司法 2018->2023, a rewrite with many
     reworded moves, is the lowest), no reconciliation or lossless violation, at least
     three quarters of the gold splits/merges found."""
     from policydiff.align import AlignSettings
@@ -159,6 +159,31 @@ def test_hand_checked_real_gold():
     rows = _benchmark().real_gold_scores(AlignSettings())
     assert len(rows) >= 3
     for row in rows:
-        assert row["P"] >= 0.99 and row["F1"] >= 0.97, row
+        assert row["P"] >= 0.995 and row["F1"] >= 0.98, row
         assert row["violations"] == 0 and row["lossless"] == 0, row
         assert row["groups found"] >= 0.75 * row["groups"], row
+
+
+# A far weak pair must not beat the true source. Two old articles share the frame
+# 「…的设立和组织机构，适用本节规定；本节没有规定的…本条例所称…是指」 with a new one; the true
+# source shares more (村集体农场, 村民委员会), but also has a weak, far pair with another new
+# article. The assignment sums weights, so the weak pair plus the frame-only pair
+# outweighed the true pair alone until pairs that no stage could accept were dropped.
+OLD_COOP = ("示范合作社的设立和组织机构，适用本节规定；本节没有规定的，适用本章第一节、第二节的规定。"
+            "本条例所称示范合作社，是指只有一个成员单位的合作社。")
+OLD_FARM = ("村集体农场的设立和组织机构，适用本节规定；本节没有规定的，适用本章第一节、第二节的规定。"
+            "本条例所称村集体农场，是指由村民委员会代表全体村民经营、由镇人民政府授权本镇农业服务中心"
+            "履行管理职责的农场。")
+NEW_FARM = ("集体所有农场的组织机构，适用本章规定；本章没有规定的，适用本条例其他规定。"
+            "本条例所称集体所有农场，是指村民委员会经营的村集体农场、村集体控股农场。")
+NEW_FARM_DUTIES = ("集体所有农场，由镇人民政府代表全体村民依法履行管理职责，享有收益。"
+                   "镇人民政府可以授权有关部门、机构代表本级人民政府对集体所有农场履行职责。")
+
+
+def test_a_far_frame_only_pair_does_not_displace_the_true_source():
+    old = FILLER[:2] + [OLD_COOP] + FILLER[2:5] + [OLD_FARM] + FILLER[5:]
+    new = FILLER[:7] + [NEW_FARM, NEW_FARM_DUTIES] + FILLER[7:]
+    rows = _rows(old, new)
+    assert ("modified", (7,), (8,)) in rows  # the true source
+    assert ("removed", (3,), ()) in rows  # the frame-only look-alike stays removed
+    assert ("added", (), (9,)) in rows
