@@ -908,7 +908,14 @@ class _Aligner:
                 many_mask = self._new_mask if direction == "split" else self._mask
 
                 def informative(k: int, whole: str = whole, many_mask=many_mask, direction: str = direction) -> float:
-                    return self._informative_containment(whole, many_text[k], many_mask(k), direction,
+                    mask = many_mask(k)
+                    if sum(mask) < self.s.coverage_min_block:
+                        # A part made of stock phrasing alone (「构成犯罪的，依法追究刑事责任。」
+                        # split off the end of a penalty article) has no content to judge
+                        # by: its plain containment in the whole, already checked, decides
+                        # (as for a 1:1 pair in stage 5). Scoring it 0 lost those splits.
+                        return 1.0
+                    return self._informative_containment(whole, many_text[k], mask, direction,
                                                          floor=self.s.part_min_informative / 2)
 
                 for seed in seeds:

@@ -187,3 +187,14 @@ def test_a_far_frame_only_pair_does_not_displace_the_true_source():
     assert ("modified", (7,), (8,)) in rows  # the true source
     assert ("removed", (3,), ()) in rows  # the frame-only look-alike stays removed
     assert ("added", (), (9,)) in rows
+
+
+def test_a_split_off_part_made_of_stock_phrasing_alone_is_a_part():
+    # 「构成犯罪的，依法追究刑事责任。」 split off the end of a penalty article: it has no
+    # content of its own to weigh, so its plain containment in the whole decides.
+    penalty = ("违反本条例规定，擅自占用示例湖泊岸线堆放建筑垃圾的，由市水务部门责令限期清除，"
+               "处五千元以上五万元以下罚款；构成犯罪的，依法追究刑事责任。")
+    kept = "违反本条例规定，擅自占用示例湖泊岸线堆放建筑垃圾的，由市水务部门责令限期清除，处五千元以上五万元以下罚款。"
+    old = FILLER[:5] + [penalty] + FILLER[5:]
+    new = FILLER[:5] + [kept, "构成犯罪的，依法追究刑事责任。"] + FILLER[5:]
+    assert ("split", (6,), (6, 7)) in _rows(old, new)
