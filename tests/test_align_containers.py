@@ -1,0 +1,135 @@
+"""Container matching (align stage 9): the candidate search that avoids scoring every
+old x new container pair must choose exactly what scoring every pair chooses, on small
+fictional documents that exercise each way a container pair can pass (shared measures,
+the same heading without shared measures, two empty containers, sections that became
+chapters, repeated headings)."""
+
+from __future__ import annotations
+
+from policydiff.align import AlignSettings, _ratio, align, max_weight_assignment, normalize
+from policydiff.docbuild import DocBuilder
+from policydiff.model import Document
+
+TITLE = "示例市社区服务若干规定(测试用虚构文本)"
+
+# Fictional article texts (invented for the tests; not policy text), distinct by text alone.
+T = {k: v for k, v in enumerate([
+    "为了规范示例市社区服务，提升居民生活便利程度，结合本市实际，制定本规定。",
+    "本规定适用于本市行政区域内社区服务设施的建设、运营和监督。",
+    "区民政部门负责统筹本辖区社区服务设施的布局规划和运营评估。",
+    "社区食堂应当公示菜品价格和食材来源，接受居民监督。",
+    "老年人日间照料中心提供助餐、助浴和康复训练服务，收费标准报区民政部门备案。",
+    "社区图书室每周开放不少于四十小时，节假日照常开放。",
+    "社区卫生服务站应当为辖区居民建立健康档案，每年组织一次免费体检。",
+    "物业服务企业应当配合社区开展垃圾分类宣传，设置分类投放点并保持整洁。",
+    "社区志愿服务时长可以兑换公共文化场馆的优惠服务。",
+    "居民对社区服务质量有异议的，可以向街道社区服务中心投诉，中心应当在十日内答复。",
+    "本规定自公布之日起施行。",
+    "社区托育点应当配备持证保育人员，每班幼儿不超过二十人。",
+])}
+
+
+def chapter_doc(chapters, level: str = "chapter") -> Document:
+    """chapters: (heading, [article keys]); articles numbered through."""
+    b = DocBuilder(title=TITLE)
+    n = 0
+    for c, (heading, keys) in enumerate(chapters, 1):
+        with b.container(f"第{c}章", c, heading, level=level):
+            for k in keys:
+                n += 1
+                b.measure(f"第{n}条", n, T[k])
+    return b.build()
+
+
+def reference_pairs(old: Document, new: Document, edges, s: AlignSettings) -> dict[int, tuple[int, float]]:
+    """Every old x new container pair scored with the formula of stage 9 (the code before
+    the candidate search), then the same assignment: {old index: (new index, score)}."""
+    def held(doc: Document) -> dict[int, set[int]]:
+        out: dict[int, set[int]] = {}
+        for k, m in enumerate(doc.measures):
+            for c in doc.ancestors(m):
+                out.setdefault(c.index, set()).add(k)
+        return out
+
+    old_held, new_held = held(old), held(new)
+    old_c, new_c = old.containers, new.containers
+    rows = []
+    for oc in old_c:
+        oset = old_held.get(oc.index, set())
+        row = []
+        for col, nc in enumerate(new_c):
+            nset = new_held.get(nc.index, set())
+            shared = sum(1 for i, j in edges if i in oset and j in nset)
+            size = len(oset) + len(nset)
+            smaller = min(len(oset), len(nset))
+            content = (shared / size + 0.5 * shared / smaller) if smaller else 0.0
+            head = _ratio(normalize(oc.heading), normalize(nc.heading))
+            score = 0.6 * content + 0.4 * head if size else head
+            if nc.level != oc.level:
+                if content < s.cross_level_min_content:
+                    continue
+                score *= s.cross_level_factor
+            if score >= s.container_min:
+                row.append((col, score))
+        rows.append(row)
+    chosen = max_weight_assignment(len(old_c), rows)
+    scores = {(r, c): w for r, row in enumerate(rows) for c, w in row}
+    return {old_c[r].index: (new_c[c].index, round(scores[(r, c)], 4)) for r, c in chosen.items()}
+
+
+def check_same_as_reference(old: Document, new: Document) -> dict[int, int]:
+    al = align(old, new)
+    edges = [(i - 1, j - 1) for m in al.matches for i in m.old for j in m.new]
+    got = {c.old: (c.new, c.similarity) for c in al.containers if c.old is not None and c.new is not None}
+    assert got == reference_pairs(old, new, edges, al.settings)
+    return {k: v[0] for k, v in got.items()}
+
+
+BASE = [("总则", [0, 1, 2]), ("设施服务", [3, 4, 5, 6]), ("社会参与", [7, 8]), ("附则", [9, 10])]
+
+
+def test_identical_renamed_and_moved_chapters_match_as_scoring_every_pair():
+    old = chapter_doc(BASE)
+    check_same_as_reference(old, chapter_doc(BASE))
+    check_same_as_reference(old, chapter_doc([("总则", [0, 1, 2]), ("便民设施", [3, 4, 5, 6]),
+                                              ("社会参与", [7, 8]), ("附则", [9, 10])]))
+    check_same_as_reference(old, chapter_doc([("总则", [0, 1, 2]), ("社会参与", [7, 8]),
+                                              ("设施服务", [3, 4, 5, 6]), ("附则", [9, 10])]))
+
+
+def test_emptied_chapter_matches_on_its_heading_alone():
+    # 社会参与 keeps its heading but loses both articles to 设施服务: no measure in common.
+    old = chapter_doc(BASE)
+    new = chapter_doc([("总则", [0, 1, 2]), ("设施服务", [3, 4, 5, 6, 7, 8]), ("社会参与", []),
+                       ("附则", [9, 10])])
+    mapping = check_same_as_reference(old, new)
+    assert mapping[old.containers[2].index] == new.containers[2].index
+
+
+def test_empty_containers_match_on_heading_similarity():
+    old = chapter_doc([("总则", [0, 1]), ("设施服务（待定）", []), ("附则", [9, 10])])
+    new = chapter_doc([("总则", [0, 1]), ("设施服务", []), ("附则", [9, 10])])
+    mapping = check_same_as_reference(old, new)
+    assert mapping[old.containers[1].index] == new.containers[1].index
+
+
+def test_repeated_headings_and_sections_become_chapters():
+    # Three chapters headed 「附则」 (a compilation of several texts) and sections that
+    # became chapters: every candidate kind at once.
+    old = chapter_doc([("总则", [0, 1]), ("附则", [2]), ("设施服务", [3, 4]), ("附则", [5]),
+                       ("社会参与", [7, 8]), ("附则", [9, 10])])
+    new = chapter_doc([("总则", [0, 1]), ("附则", [2]), ("附则", [11]), ("设施服务", [3, 4]),
+                       ("社会参与", [7, 8]), ("附则", [9, 10]), ("附则", [6])])
+    check_same_as_reference(old, new)
+    b = DocBuilder(title=TITLE)
+    with b.container("第一章", 1, "总则"):
+        b.measure("第1条", 1, T[0])
+    with b.container("第二章", 2, "设施服务"):
+        with b.container("第一节", 1, "餐饮", level="section"):
+            b.measure("第2条", 2, T[3])
+            b.measure("第3条", 3, T[4])
+        with b.container("第二节", 2, "文化", level="section"):
+            b.measure("第4条", 4, T[5])
+    sections = b.build()
+    chapters = chapter_doc([("总则", [0]), ("餐饮", [3, 4]), ("文化", [5])])
+    check_same_as_reference(sections, chapters)
