@@ -52,7 +52,9 @@ The algorithm, in order (each stage only looks at what the previous ones left op
    every law and says nothing about two articles being one). This is where 60-85% rewording in place is recognised as
    *modified* (both neighbours anchored lets weak text evidence count), while an article
    deleted and an unrelated one inserted at the same place (sharing only scattered
-   characters or stock phrases) stays *removed* + *added*: the precision trap.
+   characters or stock phrases) stays *removed* + *added*: the precision trap. The same
+   rule also applies right beside any 1:1 match (i+1 with its partner's j+1, i-1 with
+   j-1), for a rewritten measure next to a swap, which lies in no gap of the skeleton.
 8. Whatever remains is *removed* (old) or *added* (new).
 9. **Containers** are matched by heading similarity and the measures they hold (not by
    label), with the same assignment, scoring only the pairs that can pass (those that
@@ -859,6 +861,37 @@ class _Aligner:
                 else:
                     y += 1
 
+    def fill_beside_matches(self) -> None:
+        """Gap filling's rule beside any 1:1 match, not only the in-order ones: an
+        unmatched old measure right after (before) a matched one, and the unmatched new
+        measure right after (before) its partner, are one measure reworded when they
+        share distinctive material (context_min_coverage, as in the gaps). Two measures
+        swapped next to a rewritten one put it in no gap of the skeleton (保守国家秘密法
+        2010 -> 2024: old 第三十七条/第三十九条 swapped, old 第三十八条 rewritten as new
+        第四十六条 beside old 第三十七条's partner). The neighbours carry the context, as
+        the in-order matches do in a gap; the evidence asked is the same. Repeated while
+        it links, so a run of rewritten measures after a moved one is followed."""
+        s = self.s
+        n_old, n_new = len(self.olds), len(self.news)
+
+        def free(i: int, j: int) -> bool:
+            return (0 <= i < n_old and 0 <= j < n_new and i not in self.o2n and j not in self.n2o
+                    and i not in self.used_old and j not in self.used_new)
+
+        changed = True
+        while changed:
+            changed = False
+            for i0, j0 in sorted(self.o2n.items()):
+                for step in (1, -1):
+                    i, j = i0 + step, j0 + step
+                    if not free(i, j):
+                        continue
+                    if _coverage(self.old_text[i], self.new_text[j], s.coverage_min_block) < s.context_min_coverage:
+                        continue
+                    if self.distinctive_coverage(i, j, floor=s.context_min_coverage) >= s.context_min_coverage:
+                        self.link(i, j)
+                        changed = True
+
     # stage 7
     def groups(self, unmatched_seeds: bool) -> None:
         """Splits then merges, grown from 1:1 matches (and, when `unmatched_seeds`, from
@@ -1363,6 +1396,7 @@ class _Aligner:
         self.assign()
         self.groups(unmatched_seeds=False)
         self.fill_gaps()
+        self.fill_beside_matches()
         self.groups(unmatched_seeds=True)
         self.far_groups()
         group_list = self.found

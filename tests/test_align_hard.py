@@ -157,7 +157,7 @@ def test_hand_checked_real_gold():
     from policydiff.align import AlignSettings
 
     rows = _benchmark().real_gold_scores(AlignSettings())
-    assert len(rows) >= 3
+    assert len(rows) >= 4
     for row in rows:
         assert row["P"] >= 0.995 and row["F1"] >= 0.98, row
         assert row["violations"] == 0 and row["lossless"] == 0, row
@@ -198,3 +198,21 @@ def test_a_split_off_part_made_of_stock_phrasing_alone_is_a_part():
     old = FILLER[:5] + [penalty] + FILLER[5:]
     new = FILLER[:5] + [kept, "构成犯罪的，依法追究刑事责任。"] + FILLER[5:]
     assert ("split", (6,), (6, 7)) in _rows(old, new)
+
+
+def test_heavy_rewording_beside_a_swap_is_found():
+    # old X, LAKE, Y -> new Y, X, LAKE_REWORDED: Y moved before X, so the skeleton of
+    # in-order matches holds one of them and LAKE lies in no gap with its rewording; the
+    # rewording is found beside X's match (same evidence as in a gap).
+    x, y = FILLER[3], FILLER[4]
+    old = FILLER[:3] + [x, LAKE, y] + FILLER[5:]
+    new = FILLER[:3] + [y, x, LAKE_REWORDED] + FILLER[5:]
+    assert ("modified", (5,), (6,)) in _rows(old, new)
+
+
+def test_unrelated_replacement_beside_a_swap_stays_removed_and_added():
+    x, y = FILLER[3], FILLER[4]
+    old = FILLER[:3] + [x, LAKE, y] + FILLER[5:]
+    new = FILLER[:3] + [y, x, TREES] + FILLER[5:]
+    rows = _rows(old, new)
+    assert ("removed", (5,), ()) in rows and ("added", (), (6,)) in rows
