@@ -24,7 +24,6 @@ True
 
 from __future__ import annotations
 
-import bisect
 import datetime as _dt
 import re
 from dataclasses import dataclass
@@ -291,7 +290,7 @@ _EFFECTIVE_CORE = re.compile(
     rf"|(?P<bare>{DATE_PATTERN})\s{{0,10}}起\s{{0,10}})"
     rf"(?<!停止)(?<!不再){EFFECTIVE_VERB_PATTERN}(?!的)"
 )
-_CLAUSE_PART_END = re.compile(r"[。；;，,\n]")
+_CLAUSE_PART_ENDS = "。；;，,\n"  # what ends a sentence part
 
 
 @dataclass(frozen=True)
@@ -315,13 +314,16 @@ def effective_clauses(text: str) -> list[EffectiveClause]:
     >>> effective_clauses("本细则2014年10月30日起施行")[0].text
     '本细则2014年10月30日起施行'
     """
-    part_ends = [m.start() for m in _CLAUSE_PART_END.finditer(text)]
     found: list[EffectiveClause] = []
     previous_end = 0
     for match in _EFFECTIVE_CORE.finditer(text):
-        before = bisect.bisect_left(part_ends, match.start())
-        part_start = part_ends[before - 1] + 1 if before else 0
-        start = max(part_start, previous_end)
+        # The part starts after the last part end before the core, and the clause no
+        # earlier than the end of the previous one: only that stretch is searched, so the
+        # searches cover the text at most once per character of _CLAUSE_PART_ENDS (a list
+        # of every part end of the text was 36 ms for one side of issue 14's compilation).
+        start = previous_end
+        for character in _CLAUSE_PART_ENDS:
+            start = max(start, text.rfind(character, previous_end, match.start()) + 1)
         when = match["when"] if match["when"] is not None else match["bare"]
         found.append(EffectiveClause(text[start:match.end()], when, start, match.end()))
         previous_end = match.end()

@@ -159,6 +159,14 @@ _HEADING_ONLY_STYLES = ("part", "subpart", "chapter", "section", "en-part", "en-
 _TOC_STYLES = ("part", "subpart", "chapter", "section", "cn-top", "en-part", "en-chapter")
 
 _SPACE = " \t\u3000\u00a0"
+
+
+def _unspaced(line: str) -> str:
+    """`line` without any of the _SPACE characters (four C-level replaces: a pattern here
+    was a cache lookup and a substitution per line, 48 k of them per side of the test
+    compilation of issue 14)."""
+    return line.replace(" ", "").replace("\t", "").replace("\u3000", "").replace("\u00a0", "")
+
 _MD_HEADING = re.compile(r"#{1,6}[ \t]+")
 _NUM = rf"(?:[0-9０-９]+|[{CN_NUMERAL_CHARS}]+)"
 _CN = rf"[{CN_NUMERAL_CHARS}]+"
@@ -189,8 +197,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # start exactly when one of them does, so that the ~90% of lines that start with no label
 # cost one C-level match instead of sixteen (parsing the 1.45 M-character test compilation
 # of issue 14 spent a third of classify_line there).
-_ANY_LABEL = re.compile("|".join(f"(?:{re.sub(r'[(][?]P<[a-z0-9]+>', '(', pattern.pattern)})"
-                                 for _, pattern in _PATTERNS))
+# Each alternative is a group named after its index in _PATTERNS (the patterns' own groups
+# made non-capturing): the alternation takes the first alternative that matches, so the
+# match's `lastgroup` names the first style that matches, and the patterns before it need
+# not be tried again.
+_ANY_LABEL = re.compile("|".join(f"(?P<_{index}>{re.sub(r'[(][?]P<[a-z0-9]+>', '(?:', pattern.pattern)})"
+                                 for index, (_, pattern) in enumerate(_PATTERNS)))
 
 
 @dataclass(frozen=True)
@@ -237,17 +249,19 @@ def classify_line(line: str) -> Candidate | None:
     # Labels are matched in the folded line (第十條 is 第十条); label and heading are sliced
     # from the line itself (fold keeps positions).
     folded = fold(body)
-    if not _ANY_LABEL.match(folded):
+    any_label = _ANY_LABEL.match(folded)
+    if not any_label:
         return None
-    for style, pattern in _PATTERNS:
+    for style, pattern in _PATTERNS[int(any_label.lastgroup[1:]):]:
         match = pattern.match(folded)
         if not match:
             continue
         try:
-            ideograph = match.groupdict().get("n3")
+            groups = match.groupdict()
+            ideograph = groups.get("n3")
             number = (ord(ideograph) - 0x321F if ideograph
-                      else _number(style, match.group("n") or match.groupdict().get("n2")))
-            sub = match.groupdict().get("sub")
+                      else _number(style, groups["n"] or groups.get("n2")))
+            sub = groups.get("sub")
             sub_number = cn_to_int(sub) if sub else None
         except ValueError:
             continue
@@ -305,14 +319,16 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
     """Continuity parse: the accepted candidates as (line, candidate, depth)."""
     ahead = _LookAhead(candidates, ranks)
     stack: list[Candidate] = []
+    stack_styles: list[str] = []  # the style of each open node (looked up at C speed)
     last_seen: dict[str, tuple[int, int | None]] = {}
     last_refused: dict[str, Candidate] = {}  # per style, since its last accepted number
     finest_child: list[float] = []  # per open node: rank of its finest child so far
     accepted: list[tuple[int, Candidate, int]] = []
     for k, (line_no, cand) in enumerate(candidates):
-        rank = ranks[cand.style]
+        style = cand.style
+        rank = ranks[style]
         gap = _gap(cand)
-        position = next((i for i, open_node in enumerate(stack) if open_node.style == cand.style), None)
+        position = stack_styles.index(style) if style in stack_styles else None
         if position is not None:
             open_node = stack[position]
             restart = False
@@ -339,6 +355,7 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
                 last_refused[cand.style] = cand
                 continue
             del stack[position:]
+            del stack_styles[position:]
         else:
             # A new level under the deepest open node coarser than this style.
             keep = len(stack)
@@ -360,11 +377,13 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
                 last_refused[cand.style] = cand
                 continue
             del stack[keep:]
+            del stack_styles[keep:]
         del finest_child[len(stack):]
         if stack:
             finest_child[-1] = max(finest_child[-1], rank)
         finest_child.append(-1.0)
         stack.append(cand)
+        stack_styles.append(style)
         last_seen[cand.style] = (cand.number, cand.sub_number)
         last_refused.pop(cand.style, None)
         accepted.append((line_no, cand, len(stack) - 1))
@@ -499,9 +518,7 @@ def _table_of_contents(lines: list[str], candidates: dict[int, Candidate]) -> se
       第一章 …) comes again later; the list is the run up to that repetition. This
       catches a contents list whose wording differs from the headings.
     """
-    def key(line: str) -> str:
-        return re.sub(rf"[{_SPACE}]", "", line)
-
+    key = _unspaced
     last_by_text: dict[str, int] = {}
     last_by_label: dict[tuple[str, int, int | None], int] = {}
     for line_no in sorted(candidates):
@@ -826,7 +843,7 @@ def _article_document_headings(lines: list[str], ordered: list[tuple[int, Candid
             continue
         marker = _MD_HEADING.match(body)
         title = body[marker.end():].strip(_SPACE) if marker else body
-        compact = re.sub(rf"[{_SPACE}]", "", title)
+        compact = _unspaced(title)
         if not compact or len(compact) > MAX_BARE_HEADING_CHARS or not _BARE_HEADING.match(compact):
             continue
         if not marker and line_no < first_article:
@@ -876,7 +893,8 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
 
     # Pass 1: which styles are really used.
     counts: dict[str, int] = {}
-    for _, cand, _ in _accept(ordered, ranks):
+    first_pass = _accept(ordered, ranks)
+    for _, cand, _ in first_pass:
         counts[cand.style] = counts.get(cand.style, 0) + 1
     measure_style = None
     for tier in _TIERS:
@@ -889,7 +907,8 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
         limit = ranks[measure_style]
         structural = {s for s in counts if ranks[s] <= limit}
         if measure_style in ("article", "en-article"):
-            articles = {i for i, c, _ in _accept(ordered, ranks) if c.style == measure_style}
+            # (pass 1 read these very candidates with these ranks: its answer is reused)
+            articles = {i for i, c, _ in first_pass if c.style == measure_style}
             ordered, ranks = _article_document_headings(lines, ordered, all_candidates, toc, articles,
                                                         structural, ranks)
             structural |= {c.style for _, c in ordered if c.style in _ARTICLE_DOC_HEADINGS}
@@ -933,12 +952,18 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
     open_blocks: list[int] = []  # block index per depth
     ordinal = 0
     marks = _inline_marks(lines)
+    # the footnote lines, found in one pass (asking each node's lines was a generator per node)
+    footnotes = [i for i, line in enumerate(lines)
+                 if line.lstrip(_SPACE)[:1] in _CIRCLED_SET and _footnote(lines, i, marks)]
     for k, (line_no, cand, depth) in enumerate(nodes):
         end = nodes[k + 1][0] if k + 1 < len(nodes) else end_of_nodes
         # An editor's footnote after a measure's text (「① …」 whose mark stands inline above)
         # is a note, not measure text: a TEXT block of its own up to the next node.
-        note = next((i for i in range(line_no + 1, end) if _footnote(lines, i, marks)), end) \
-            if not has_children[k] else end
+        note = end
+        if not has_children[k] and footnotes:
+            first_note = bisect_left(footnotes, line_no + 1)
+            if first_note < len(footnotes) and footnotes[first_note] < end:
+                note = footnotes[first_note]
         del open_blocks[depth:]
         parent = open_blocks[-1] if open_blocks else None
         # A heading-only node above the measure level (第五章 with no articles left, a

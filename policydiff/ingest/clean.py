@@ -15,7 +15,6 @@ from policydiff.lexicon import CN_NUMERAL_CHARS
 # joiner, BOM / zero-width no-break space, left-to-right and right-to-left marks, soft
 # hyphen. They carry no text and break matching (the corpus has U+200B in 2023-24 texts).
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u00ad"
-_ZERO_WIDTH_TABLE = {ord(ch): None for ch in ZERO_WIDTH}
 
 # Line breaks: CRLF, CR, LF and the other Unicode line/paragraph separators.
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -29,6 +28,16 @@ TITLE_PIECES_MAX = 6
 TITLE_MAX = 150
 
 
+def _without_zero_width(text: str) -> str:
+    """`text` without the ZERO_WIDTH characters: one C-level replace per character present
+    (str.translate looks every character of the text up in a Python dict: 80 ms for one
+    side of the 1.45 M-character test compilation of issue 14, against 3 ms)."""
+    for character in ZERO_WIDTH:
+        if character in text:
+            text = text.replace(character, "")
+    return text
+
+
 def normalise_lines(text: str) -> list[str]:
     """Split into lines; drop invisible characters, trailing white space and blank lines.
 
@@ -36,7 +45,7 @@ def normalise_lines(text: str) -> list[str]:
     ['a', '\\u3000b']
     """
     lines = []
-    for line in _LINE_BREAK.split(text.translate(_ZERO_WIDTH_TABLE)):
+    for line in _LINE_BREAK.split(_without_zero_width(text)):
         line = line.rstrip()
         if line:
             lines.append(line)
@@ -172,12 +181,15 @@ def _title_run(lines: list[str], start: int, piece_at: Callable[[int], bool] | N
     return start
 
 
+_ANNEX_NUMBER = re.compile(rf"附件\s*[\d{CN_NUMERAL_CHARS}]*\s*[:：]?")
+
+
 def _opens_title_zone(line: str) -> bool:
     """Lines after which a (new) document's title may follow: a signature date, 附件 N, the
     lines of an official letterhead (版头) that stand above a title (the issuer's 「…文件」
     line and the 文号 line), and a lead-in such as 「文件详情如下:」 on a news page."""
     body = line.strip()
-    return (P.is_date_only(body) or bool(re.fullmatch(rf"附件\s*[\d{CN_NUMERAL_CHARS}]*\s*[:：]?", body))
+    return (P.is_date_only(body) or bool(_ANNEX_NUMBER.fullmatch(body))
             or P.is_doc_no_line(body) or (P.fold(body).endswith("文件") and _is_piece(body))
             or P.is_lead_in(body))
 

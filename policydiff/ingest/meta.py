@@ -53,7 +53,7 @@ def extract_repeals(text: str) -> tuple[Repeal, ...]:
     [('示例办法', '示发〔2020〕1号', '废止'), ('示例细则', None, '废止')]
     """
     repeals: list[Repeal] = []
-    for sentence_match in _SENTENCE.finditer(text):
+    for sentence_match in _verb_sentences(text):
         sentence = sentence_match.group().strip()
         if not sentence or not _ANY_REPEAL_VERB.search(sentence):
             continue  # both readings below need a repeal verb in the sentence
@@ -106,6 +106,30 @@ def extract_repeals(text: str) -> tuple[Repeal, ...]:
     return tuple(repeals)
 
 
+def _verb_sentences(text: str):
+    """The matches of _SENTENCE in `text` that lie on a line holding a repeal verb: the very
+    matches `_SENTENCE.finditer(text)` gives there, in order, without reading the other
+    lines (issue 14: most lines hold no verb, and a line without a sentence end costs the
+    pattern a failed attempt at each of its characters).
+
+    Why this is the same: a sentence match never holds a "\n", so the scan enters each
+    line afresh at its first character; the verbs hold no "\n" either, so every line
+    that holds a verb holds a hit of one search over the text."""
+    line_start = -1
+    for verb in _ANY_REPEAL_VERB.finditer(text):
+        if verb.start() < line_start:
+            continue  # another verb of a line already read
+        line_start = text.rfind("\n", 0, verb.start()) + 1
+        line_end = text.find("\n", verb.start())
+        if line_end < 0:
+            line_end = len(text)
+        for sentence in _SENTENCE.finditer(text, line_start):
+            if sentence.start() >= line_end:
+                break
+            yield sentence
+        line_start = line_end + 1
+
+
 # 「决定废止下列2件规章：」 over one line per document (「一、《X》」「2.《Y》（…号）；」).
 _LIST_LEAD = re.compile(rf"^[^\n。]*?(?P<verb>{REPEAL_VERB_PATTERN})(?:下列|以下|如下)[^\n。]{{0,20}}[:：]\s*$",
                         re.MULTILINE)
@@ -113,11 +137,35 @@ _LISTED_ITEM = P.LazyPattern(
     rf"^\s*(?:[（(]?[\d{CN_NUMERAL_CHARS}]+[）)、.．]\s*)?(?:{_ITEM.pattern})\s*[；;。，,]?\s*$")
 
 
+# What every lead line holds (the verb right before 下列/以下/如下): lines without it are
+# skipped by one search.
+_LIST_LEAD_CORE = re.compile(rf"(?:{REPEAL_VERB_PATTERN})(?:下列|以下|如下)")
+
+
+def _list_leads(text: str):
+    """The matches of `_LIST_LEAD.finditer(text)`, trying the pattern only at the start of
+    lines that hold its core (a match starts at a line start, ^ in MULTILINE mode, and
+    holds the core on that line; one that ran on over blank lines would end before the
+    next line with a core, which holds no blank)."""
+    line_start = -1
+    last_end = 0
+    for core in _LIST_LEAD_CORE.finditer(text):
+        if core.start() < line_start:
+            continue
+        line_start = text.rfind("\n", 0, core.start()) + 1
+        if line_start >= last_end:
+            lead = _LIST_LEAD.match(text, line_start)
+            if lead:
+                last_end = lead.end()
+                yield lead
+        line_start = (text.find("\n", core.start()) + 1) or len(text) + 1
+
+
 def _listed_repeals(text: str, found: list[Repeal]) -> list[Repeal]:
     """Documents repealed as a list under a lead line that ends with a colon; the lead
     line is the clause of each."""
     listed: list[Repeal] = []
-    for lead in _LIST_LEAD.finditer(text):
+    for lead in _list_leads(text):
         clause = _unlabelled(lead.group())
         for line in text[lead.end():].lstrip("\n").split("\n"):
             item = _LISTED_ITEM.match(line)

@@ -138,14 +138,24 @@ def brackets_balanced(text: str) -> bool:
 _PRIVATE_USE = "\ue000-\uf8ff"
 
 
+_BARE_ENDS = re.compile(rf"^[\s{_PRIVATE_USE}]+|[\s{_PRIVATE_USE}]+$")
+_WHITE_SPACE = re.compile(r"\s+")
+
+
 def bare(line: str) -> str:
     """The line without white space and private-use characters at either end."""
-    return re.sub(rf"^[\s{_PRIVATE_USE}]+|[\s{_PRIVATE_USE}]+$", "", line)
+    # str.strip() removes what \s matches (both are str.isspace); only a line that still
+    # starts or ends with a private-use character needs the pattern (issue 14: this was
+    # a pattern-cache lookup and a substitution for every line of every closing scan).
+    body = line.strip()
+    if body and ("\ue000" <= body[0] <= "\uf8ff" or "\ue000" <= body[-1] <= "\uf8ff"):
+        return _BARE_ENDS.sub("", body)
+    return body
 
 
 def squash(text: str) -> str:
     """`text` without any white space (「东 莞 市 人 民 政 府 令」 -> 「东莞市人民政府令」)."""
-    return re.sub(r"\s+", "", text)
+    return _WHITE_SPACE.sub("", text)
 
 
 # The title of whoever signs an order or a law (「市长 黄奇帆」「总　理　　朱镕基」
