@@ -270,14 +270,16 @@ def list_works(archive: ArchiveLike, fmt: str = "text") -> str:
     from .render import document as render_doc
     from .status import archive_statuses
 
+    from .archive.index import read_index
+
     store = _opened(archive)
     today = datetime.date.today().isoformat()  # `list` answers for today, like `status`
-    versions, facts = indexed_versions(store)  # the index stands in for unchanged texts
-    answers = archive_statuses(versions, today, facts)
-    listed = []
-    for work in store.works():
-        rows = [_listed_version(v, answers[v.ref]) for v in versions if v.work == work]
-        listed.append(render_doc.ListedWork(work, store.work_info(work).get("title"), rows))
+    indexed = read_index(store)  # the index stands in for unchanged texts (and work.yaml files)
+    answers = archive_statuses(indexed.versions, today, indexed.facts)
+    by_work: dict[str, list] = {work: [] for work in indexed.works}
+    for version in indexed.versions:  # in work and time order
+        by_work[version.work].append(_listed_version(version, answers[version.ref]))
+    listed = [render_doc.ListedWork(work, info.get("title"), by_work[work]) for work, info in indexed.works.items()]
     return render_doc.render_list(listed, fmt)
 
 

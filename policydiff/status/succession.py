@@ -288,9 +288,18 @@ def _doc_no_year_start(doc_no: str | None, source: str, why: str, known: str) ->
 
 
 def node_start(graph: Graph, node: Node) -> Bound:
+    """The node's start bound, worked out once per node (`list` asks for every node's
+    lifetime, and each supersede edge asks for its successor's start again)."""
+    starts = graph.derived.setdefault("starts", {})
+    kept = starts.get(node.key)
+    if kept is not None and kept[0] is node:  # the very node: a node replaced since is worked out again
+        return kept[1]
     if node.version is not None:
-        return start_bound(node.version, graph.clauses.get(node.key, ()), graph.facts.get(node.key))
-    return _doc_no_year_start(node.doc_no, node.key, "not in the archive", "known")
+        start = start_bound(node.version, graph.clauses.get(node.key, ()), graph.facts.get(node.key))
+    else:
+        start = _doc_no_year_start(node.doc_no, node.key, "not in the archive", "known")
+    starts[node.key] = (node, start)
+    return start
 
 
 # ---------------------------------------------------------------------------------------
