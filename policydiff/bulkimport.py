@@ -243,9 +243,21 @@ def import_entries(store: Any, entries: Sequence[Entry], jobs: int = 1,
                 for entry, one in zip(chunk, prepared):
                     commit(entry, one)
         except KeyboardInterrupt:  # Ctrl-C: what was committed stays; the queue is dropped
-            pool.shutdown(wait=False, cancel_futures=True)
+            _stop_workers(pool)
             raise
     return summary
+
+
+def _stop_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """Drop the queue and end the workers now (they only parse: nothing of theirs needs
+    finishing), then wait for the pool to wind down. Rejected: shutdown(wait=False), which
+    left the pool's management thread running into interpreter exit, where Python 3.11's
+    exit hook wrote to its closed wake-up pipe and printed a traceback ("Bad file
+    descriptor") after the one-line interrupt message."""
+    for future_process in list(getattr(pool, "_processes", {}).values()):  # no public way to end them
+        if future_process.is_alive():
+            future_process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _landed(store: Any, entry: Entry) -> bool | str | None:
