@@ -504,15 +504,18 @@ def _archive_root(store: MaybeArchive) -> Path | None:
 
 
 def citations(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str, fmt: str = "text", *,
-              archive_wide: bool = False, all_versions: bool = False) -> str:
+              archive_wide: bool = False, all_versions: bool = False, lang: str = "zh") -> str:
     """`policydiff citations OLD NEW`: every citation of the old version mapped through the
     alignment and checked against the new text, the 条文序号对照表, and with archive_wide
-    the citations of the revised work in the other archived documents (citations_api)."""
+    the citations of the revised work in the other archived documents (citations_api).
+    `lang` ("zh" or "en") words the text output and the CSV's reason_text."""
     from . import citations_api
+    from .render.labels import check_lang
 
     citations_api.check_format(fmt)
+    check_lang(lang)
     found = citation_report(archive, old_ref, new_ref, archive_wide=archive_wide, all_versions=all_versions)
-    return citations_api.render(found, fmt)
+    return citations_api.render(found, fmt, lang)
 
 
 def citation_report(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str, *,

@@ -54,7 +54,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from .model import Block, BlockKind, Change, ChangeKind, Comparison, Document, Segment
 from .lexicon import CN_NUMERAL_CHARS, SELF_REFERENCE_RE, numeral_to_int
@@ -675,6 +675,46 @@ STATUSES = ("updated", "unchanged", "stale", "retargeted", "target_removed", "ta
 # unresolved   the old text cites an article it does not have
 # new_citation a citation of the new text that no old citation accounts for
 
+# Why a check has its status, as a stable code and its parameters (`reason_code`,
+# `reason_args` of InternalCheck and ExternalCheck): the renderers word it from the labels
+# catalogue (render.labels, key "creason.<code>") in the report's language. The English
+# `reason` beside it is the JSON contract's sentence, kept word for word.
+# Rejected: translating the English sentence in the renderer (a sentence is not a key: a
+# new wording would silently fall back to English), and Chinese sentences in the core (the
+# core does not know the report's language).
+REASON_CODES = (
+    # internal: what the citation points at in its own version (unresolved, new_citation)
+    "no_such_article",          # {cited}: the version has no such article (「本条例第四十条」)
+    "previous_of_first",        # {relative}: 前条 in the first article
+    "before_first_paragraph",   # {relative}: 前款/前两款 with too few paragraphs before it
+    # internal: the revision check
+    "citing_measure_removed",   # the citing article has no successor (dropped)
+    "no_longer_cited_here",     # the successor no longer cites at this place (dropped)
+    "no_successor",             # {article}: the cited article was removed (target_removed)
+    "split_written",            # {written, candidate}: the new text cites one part of a split
+    "inside_written_range",     # {first, last}: the successor lies inside 「第X条至第Y条」
+    "points_at_no_article",     # the written citation points at no article of the new text
+    "predicted",                # {predicted, merged_into, rewritten}: the alignment predicts another number
+    "target_is_new",            # a new citation of an article that is new
+    # external: which numbering a citing document uses, and how it was followed
+    "citing_date_unknown",      # the citing document's date is unknown
+    "old_date_unknown",         # {ref}: the old version's date is unknown
+    "before_earliest_version",  # {issued, ref, ref_date}: older than every archived version
+    "basis_without_text",       # {issued, basis, missing}: a version on the way has no text
+    "before_old_not_compared",  # {issued, ref, ref_date}: older than the old version, no history compared
+    "no_such_article_in",       # {basis}: the numbering it cites has no such article
+    "cites_numbering_of",       # {issued, basis}: issued after the new version: its numbering
+    "followed_through",         # {basis, via: [[label, ref], ...]}: followed through earlier revisions
+)
+
+
+def _why(code: str, text: str, **args: Any) -> dict[str, Any]:
+    """The reason fields of a check: the stable code, its parameters (sorted by name;
+    values are str, bool, None or tuples of them) and the English sentence."""
+    if code not in REASON_CODES:  # a programming error: every code needs its labels
+        raise ValueError(f"unknown citation reason code {code!r}")
+    return {"reason_code": code, "reason_args": tuple(sorted(args.items())), "reason": text}
+
 
 @dataclass(frozen=True)
 class TargetRef:
@@ -697,8 +737,10 @@ class InternalCheck:
     written_target: TargetRef | None = None  # what `written` points at in the new version
     status: str = "unresolved"
     target_change: str | None = None  # kind of the change that holds the target
-    reason: str = ""
+    reason: str = ""  # English sentence (JSON `reason`); renderers word reason_code instead
     target_in_old: tuple[TargetRef, ...] = ()  # new side: the target's origins in the old version
+    reason_code: str = ""  # one of REASON_CODES, "" when there is nothing to say
+    reason_args: tuple[tuple[str, Any], ...] = ()  # its parameters, (name, value) sorted by name
 
 
 @dataclass(frozen=True)
@@ -726,8 +768,13 @@ class ExternalCheck:
     suggested_text: str = ""  # 「民事诉讼法第一百一十九条 → 第一百二十二条」
     basis: str = ""  # ref of the revised work's version the citation is read against
     text_changed: bool = False  # the target's text changed in the revision
-    reason: str = ""
+    reason: str = ""  # English sentence (JSON `reason`); renderers word reason_code instead
     citing_date: str | None = None
+    reason_code: str = ""  # one of REASON_CODES, "" when there is nothing to say
+    reason_args: tuple[tuple[str, Any], ...] = ()  # its parameters, (name, value) sorted by name
+    # removed/split: the archived version before the revision's old one in which that
+    # happened ("" when it happened in the revision itself); `suggested_text` says it in English
+    changed_in: str = ""
 
 
 @dataclass(frozen=True)
@@ -737,7 +784,10 @@ class CitationReport:
     internal: tuple[InternalCheck, ...]
     external: tuple[ExternalCheck, ...] = ()
     external_scope: str | None = None  # None: not asked; "latest" | "all" versions
-    external_notes: tuple[str, ...] = ()
+    external_notes: tuple[str, ...] = ()  # English (JSON); renderers word `unarchived` instead
+    # cited names that resolve to no archived work (or to several), with how often each is
+    # cited: most cited first, then by name
+    unarchived: tuple[tuple[str, int], ...] = ()
 
     def counts(self) -> dict[str, int]:
         out = {s: 0 for s in STATUSES}
@@ -778,33 +828,36 @@ class _Version:
         return TargetRef(ordinal=ordinal, label=article + unit_suffix(paragraphs, items),
                          article_label=article, paragraphs=tuple(paragraphs), items=tuple(items))
 
-    def target_of(self, c: Citation) -> tuple[int | None, tuple[int, ...], tuple[int, ...], str]:
+    def target_of(self, c: Citation) -> tuple[int | None, tuple[int, ...], tuple[int, ...], dict[str, Any]]:
         """(article ordinal, paragraphs, items, reason) a self-citation points at in this
-        version; ordinal None with the reason when it points at nothing."""
+        version; ordinal None with the reason (the fields of `_why`) when it points at
+        nothing, else an empty reason."""
         items = (c.item,) if c.item is not None else ()
         if c.scope == "internal":
             key = c.article_key
             ordinal = self.by_article.get(key) if key else None
             if ordinal is None:
-                return None, (), (), f"the text has no {c.text.removeprefix('本法')}"
-            return ordinal, ((c.paragraph,) if c.paragraph else ()), items, ""
+                cited = c.text.removeprefix('本法')
+                return None, (), (), _why("no_such_article", f"the text has no {cited}", cited=cited)
+            return ordinal, ((c.paragraph,) if c.paragraph else ()), items, {}
         # relative: this article (前条: the one before)
         if c.relative == "前条":
             block = self.block(c.ordinal)
             ordinal = self.by_article.get((block.number - 1, None)) if block.number else None
             if ordinal is None:
-                return None, (), (), "前条 of the first article"
-            return ordinal, (), (), ""
+                return None, (), (), _why("previous_of_first", "前条 of the first article", relative=c.relative)
+            return ordinal, (), (), {}
         if c.relative and c.relative.startswith("前") and c.relative.endswith("款"):
             first = c.citing_paragraph - c.relative_count
             if first < 1:
-                return None, (), (), f"{c.relative} in the first paragraph"
-            return c.ordinal, tuple(range(first, c.citing_paragraph)), items, ""
+                return None, (), (), _why("before_first_paragraph", f"{c.relative} in the first paragraph",
+                                          relative=c.relative)
+            return c.ordinal, tuple(range(first, c.citing_paragraph)), items, {}
         if c.paragraph is not None:
-            return c.ordinal, (c.paragraph,), items, ""
+            return c.ordinal, (c.paragraph,), items, {}
         if c.relative == "前项" or c.relative == "项":
-            return c.ordinal, (c.citing_paragraph,), items, ""
-        return c.ordinal, (), items, ""
+            return c.ordinal, (c.citing_paragraph,), items, {}
+        return c.ordinal, (), items, {}
 
 
 def correspondence(c: Comparison) -> tuple[CorrespondenceRow, ...]:
@@ -863,10 +916,11 @@ def check_revision(c: Comparison) -> CitationReport:
             origins: tuple[TargetRef, ...] = ()
             if t_ord is not None and t_ord in origin:
                 origins = tuple(old.ref(o) for o in origin[t_ord].old)
+            if not reason and t_ord and not origins:
+                reason = _why("target_is_new", "the target is new")
             checks.append(InternalCheck(
                 side="new", citation=cite, target=target, status="new_citation", target_in_old=origins,
-                target_change=origin[t_ord].kind.value if t_ord in origin else None,
-                reason=reason or ("the target is new" if t_ord and not origins else ""),
+                target_change=origin[t_ord].kind.value if t_ord in origin else None, **reason,
             ))
     return CitationReport(comparison=c, correspondence=correspondence(c), internal=tuple(checks))
 
@@ -1020,7 +1074,7 @@ def _check_old(cite: Citation, written: Citation | None, covering: Citation | No
     t_ord, paragraphs, items, reason = old.target_of(cite)
     if t_ord is None:
         return InternalCheck(side="old", citation=cite, target=None, written=written, status="unresolved",
-                             reason=reason, written_target=_written_target(written, new))
+                             written_target=_written_target(written, new), **reason)
     target = old.ref(t_ord, paragraphs, items)
     change = fate.get(t_ord)
     kind = change.kind.value if change is not None else None
@@ -1037,26 +1091,32 @@ def _check_old(cite: Citation, written: Citation | None, covering: Citation | No
     common = dict(side="old", citation=cite, target=target, target_new=target_new, written=written,
                   written_target=written_target, target_change=kind)
     if written is None:
-        gone = "the citing measure was removed" if not fate.get(cite.ordinal) or not fate[cite.ordinal].new \
-            else "the successor measure no longer cites at this place"
-        return InternalCheck(status="dropped", reason=gone, **common)
+        if not fate.get(cite.ordinal) or not fate[cite.ordinal].new:
+            gone = _why("citing_measure_removed", "the citing measure was removed")
+        else:
+            gone = _why("no_longer_cited_here", "the successor measure no longer cites at this place")
+        return InternalCheck(status="dropped", **gone, **common)
     if not successors:
-        return InternalCheck(status="target_removed", reason=f"{target.article_label} has no successor", **common)
+        return InternalCheck(status="target_removed", **common, **_why(
+            "no_successor", f"{target.article_label} has no successor", article=target.article_label))
     if len(successors) > 1:
-        chosen = written_target.ordinal if written_target is not None else None
-        note = f"written: {written_target.label}" if written_target is not None else ""
-        if chosen in successors:
-            note += " (one of the candidates)"
-        return InternalCheck(status="target_split", reason=note.strip(), **common)
+        if written_target is None:
+            return InternalCheck(status="target_split", **common)
+        candidate = written_target.ordinal in successors
+        note = f"written: {written_target.label}" + (" (one of the candidates)" if candidate else "")
+        return InternalCheck(status="target_split", **common, **_why(
+            "split_written", note, written=written_target.label, candidate=candidate))
     predicted = target_new[0]
     if covering is not None and written_target is not None:
         # the successor lies inside a written range: the range was updated
         written_range = f"{written.text}至{covering.text}"
         status = "unchanged" if predicted.label == target.label else "updated"
-        return InternalCheck(status=status, reason=f"inside the written range {written_range}", **common)
+        return InternalCheck(status=status, **common, **_why(
+            "inside_written_range", f"inside the written range {written_range}",
+            first=written.text, last=covering.text))
     if written_target is None:
-        return InternalCheck(status="retargeted", reason="the written citation points at no article of the new text",
-                             **common)
+        return InternalCheck(status="retargeted", **common, **_why(
+            "points_at_no_article", "the written citation points at no article of the new text"))
     same_article = written_target.ordinal == predicted.ordinal
     if same_article and mapped_paragraphs is None:
         # the cited 款 could not be followed: judge the article only
@@ -1074,16 +1134,19 @@ def _check_old(cite: Citation, written: Citation | None, covering: Citation | No
     ) or (cite.scope == "relative" and written.text == cite.text)
     if written_old_number:
         reason = f"predicted {predicted.label}"
-        if kind == "merged":
-            # a merge is where an alignment most often hides a split (part of the old
-            # article went elsewhere): the old number may still be right
-            reason += f" (the target was merged into {predicted.article_label}: check by hand)"
+        # a merge is where an alignment most often hides a split (part of the old article
+        # went elsewhere): the old number may still be right
+        merged_into = predicted.article_label if kind == "merged" else None
+        if merged_into is not None:
+            reason += f" (the target was merged into {merged_into}: check by hand)"
         if rewritten:
             # the old number stands where the old citation was, but the words around it
             # were rewritten: it may be a new article that happens to have that number
             reason += " (the sentence around it was rewritten: check by hand)"
-        return InternalCheck(status="stale", reason=reason, **common)
-    return InternalCheck(status="retargeted", reason=f"predicted {predicted.label}", **common)
+        return InternalCheck(status="stale", **common, **_why(
+            "predicted", reason, predicted=predicted.label, merged_into=merged_into, rewritten=rewritten))
+    return InternalCheck(status="retargeted", **common, **_why(
+        "predicted", f"predicted {predicted.label}", predicted=predicted.label, merged_into=None, rewritten=False))
 
 
 def _written_target(written: Citation | None, new: _Version) -> TargetRef | None:
@@ -1200,12 +1263,14 @@ def external_impact(report: CitationReport, others: Sequence, *, scope: str,
                     continue
                 checks.append(_external_check(v, cite, citing_date, chain))
     notes = []
+    unarchived = tuple(sorted(unresolved.items(), key=lambda kv: (-kv[1], kv[0])))
     if unresolved:
         listed = "、".join(f"{name} ×{n}" if n > 1 else name
                            for name, n in sorted(unresolved.items(), key=lambda kv: (-kv[1], kv[0]))[:12])
         notes.append(f"{sum(unresolved.values())} external citation(s) name works that are not archived "
                      f"(or not uniquely): {listed}")
-    return replace(report, external=tuple(checks), external_scope=scope, external_notes=tuple(notes))
+    return replace(report, external=tuple(checks), external_scope=scope, external_notes=tuple(notes),
+                   unarchived=unarchived)
 
 
 class _Chain:
@@ -1231,27 +1296,36 @@ class _Chain:
             self._steps[i] = self._compare(self.versions[i], self.versions[i + 1])
         return self._steps[i]
 
-    def basis(self, citing_date: str) -> tuple[int | None, str]:
+    def basis(self, citing_date: str) -> tuple[int | None, dict[str, Any]]:
         """Index of the version whose numbering a document of `citing_date` cites: the
-        latest one dated on or before it; None with the reason when there is none to read."""
+        latest one dated on or before it; None with the reason (the fields of `_why`) when
+        there is none to read."""
         old_i = len(self.versions) - 2
+        old_ref = self.c.old.ref
         if self.dates[old_i] is None:
-            return None, f"the date of {self.c.old.ref} is unknown: cannot tell which numbering it cites"
+            return None, _why("old_date_unknown",
+                              f"the date of {old_ref} is unknown: cannot tell which numbering it cites", ref=old_ref)
         candidates = [i for i, d in enumerate(self.dates) if d is not None and d <= citing_date]
         if not candidates:
             first = self.versions[0]
-            return None, (f"issued {citing_date}, before {first.ref} ({self.dates[0]}), the earliest archived "
-                          "version: it may cite an earlier numbering that is not archived")
+            return None, _why("before_earliest_version",
+                              f"issued {citing_date}, before {first.ref} ({self.dates[0]}), the earliest archived "
+                              "version: it may cite an earlier numbering that is not archived",
+                              issued=citing_date, ref=first.ref, ref_date=self.dates[0])
         i = max(candidates)
         for j in range(i, old_i + 1):
             v = self.versions[j]
             if not v.has_text or v.document is None:
-                return None, (f"issued {citing_date}: it cites the numbering of {self.versions[i].ref}, but "
-                              f"{v.ref} has no text in the archive, so the article cannot be followed")
+                return None, _why("basis_without_text",
+                                  f"issued {citing_date}: it cites the numbering of {self.versions[i].ref}, but "
+                                  f"{v.ref} has no text in the archive, so the article cannot be followed",
+                                  issued=citing_date, basis=self.versions[i].ref, missing=v.ref)
         if i < old_i and self._compare is None:
-            return None, (f"issued {citing_date}, before {self.c.old.ref} ({self.dates[old_i]}): it may cite an "
-                          "earlier numbering that is not compared here")
-        return i, ""
+            return None, _why("before_old_not_compared",
+                              f"issued {citing_date}, before {old_ref} ({self.dates[old_i]}): it may cite an "
+                              "earlier numbering that is not compared here",
+                              issued=citing_date, ref=old_ref, ref_date=self.dates[old_i])
+        return i, {}
 
 
 def _external_check(v, cite: Citation, citing_date: str | None, chain: _Chain) -> ExternalCheck:
@@ -1261,21 +1335,23 @@ def _external_check(v, cite: Citation, citing_date: str | None, chain: _Chain) -
     items = (cite.item,) if cite.item else ()
     common = dict(ref=v.ref, title=v.meta.title, citation=cite, citing_date=citing_date)
     if citing_date is None:
-        return ExternalCheck(status="unknown", basis="", reason="the citing document's date is unknown: cannot "
-                             "tell which numbering it cites", **common)
+        return ExternalCheck(status="unknown", basis="", **common, **_why(
+            "citing_date_unknown", "the citing document's date is unknown: cannot tell which numbering it cites"))
     basis_i, why = chain.basis(citing_date)
     if basis_i is None:
-        return ExternalCheck(status="unknown", basis="", reason=why, **common)
+        return ExternalCheck(status="unknown", basis="", **why, **common)
     basis = chain.versions[basis_i]
     version = chain.parsed(basis_i)
     ordinal = version.by_article.get(key) if key else None
     if ordinal is None:
-        return ExternalCheck(status="unknown", basis=basis.ref, reason=f"{basis.ref} has no such article", **common)
+        return ExternalCheck(status="unknown", basis=basis.ref, **common, **_why(
+            "no_such_article_in", f"{basis.ref} has no such article", basis=basis.ref))
     target = version.ref(ordinal, paragraphs, items)
     last = len(chain.versions) - 1
     if basis_i == last:
-        return ExternalCheck(status="current", basis=basis.ref, target=target, suggested=(target.label,),
-                             reason=f"issued {citing_date}: cites the numbering of {basis.ref}", **common)
+        return ExternalCheck(status="current", basis=basis.ref, target=target, suggested=(target.label,), **common,
+                             **_why("cites_numbering_of", f"issued {citing_date}: cites the numbering of {basis.ref}",
+                                    issued=citing_date, basis=basis.ref))
     text_changed = False
     via = []
     for i in range(basis_i, last):
@@ -1285,31 +1361,37 @@ def _external_check(v, cite: Citation, citing_date: str | None, chain: _Chain) -
         text_changed = text_changed or fate is None or fate.kind is not ChangeKind.UNCHANGED
         after = chain.parsed(i + 1)
         where = chain.versions[i + 1].ref
+        changed_in = where if i + 1 < last else ""
         if not successors:
-            note = f" (removed in {where})" if i + 1 < last else ""
+            note = f" (removed in {where})" if changed_in else ""
             return ExternalCheck(status="removed", basis=basis.ref, target=target, text_changed=True,
-                                 suggested_text=f"{cite.text} → (removed{note})", reason=_via(basis, via), **common)
+                                 suggested_text=f"{cite.text} → (removed{note})", changed_in=changed_in,
+                                 **_via(basis, via), **common)
         if len(successors) > 1:
             labels = tuple(after.ref(n).label for n in successors)
-            note = f" (split in {where}: check by hand)" if i + 1 < last else ""
+            note = f" (split in {where}: check by hand)" if changed_in else ""
             return ExternalCheck(status="split", basis=basis.ref, target=target, suggested=labels, text_changed=True,
-                                 suggested_text=f"{cite.text} → {' / '.join(labels)}{note}",
-                                 reason=_via(basis, via), **common)
+                                 suggested_text=f"{cite.text} → {' / '.join(labels)}{note}", changed_in=changed_in,
+                                 **_via(basis, via), **common)
         mapped = _mapped_units(chain.parsed(i), after, ordinal, successors[0], paragraphs)
         paragraphs = mapped if mapped is not None else paragraphs
         ordinal = successors[0]
         if i + 1 < last:
-            via.append(f"{after.ref(ordinal).label} in {where}")
+            via.append((after.ref(ordinal).label, where))
     successor = chain.parsed(last).ref(ordinal, paragraphs, items)
     if successor.label != target.label:
         status, suggestion = "renumbered", f"{cite.text} → {successor.label}"
     else:
         status, suggestion = ("modified" if text_changed else "current"), ""
     return ExternalCheck(status=status, basis=basis.ref, target=target, suggested=(successor.label,),
-                         suggested_text=suggestion, text_changed=text_changed, reason=_via(basis, via), **common)
+                         suggested_text=suggestion, text_changed=text_changed, **_via(basis, via), **common)
 
 
-def _via(basis, via: list[str]) -> str:
+def _via(basis, via: list[tuple[str, str]]) -> dict[str, Any]:
+    """The reason of a citation followed through earlier revisions: via = (label, ref) of
+    the article in each version on the way."""
     if not via:
-        return ""
-    return f"cites the numbering of {basis.ref}; followed through " + ", ".join(via)
+        return {}
+    steps = ", ".join(f"{label} in {ref}" for label, ref in via)
+    return _why("followed_through", f"cites the numbering of {basis.ref}; followed through {steps}",
+                basis=basis.ref, via=tuple(via))

@@ -49,15 +49,19 @@ def archive_impact(store, comparison):
                            earlier=_earlier_versions(store, comparison), compare_versions=_compare)
 
 
-def render(report, fmt: str) -> str:
+def render(report, fmt: str, lang: str = "zh") -> str:
+    """The report as `fmt`; `lang` words the text and the CSV's reason_text (JSON is the
+    same in every language: codes, and the contract's English `reason`)."""
     from .render.citations import citations_csv, citations_json, citations_text
+    from .render.labels import check_lang
 
     check_format(fmt)
+    check_lang(lang)
     if fmt == "json":
         return citations_json(report)
     if fmt == "csv":
-        return citations_csv(report)
-    return citations_text(report)
+        return citations_csv(report, lang)
+    return citations_text(report, lang)
 
 
 def _is_archive(store) -> bool:

@@ -242,14 +242,16 @@ def report(obj: _Context, old: str, new: str, output: str | None, fmt: str, layo
               help="Also check the citations of the revised work in the other archived documents (their latest versions).")
 @click.option("--all-versions", is_flag=True, help="With --archive-wide: every archived version, not only the latest.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file instead of stdout.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh",
+              help="Language of the text output and of the CSV's reason_text (JSON: codes and English reasons).")
 @archive_option
 @click.pass_obj
 def citations(obj: _Context, old: str, new: str, fmt: str, archive_wide: bool, all_versions: bool,
-              output: str | None) -> None:
+              output: str | None, lang: str) -> None:
     """Citations of OLD mapped through the alignment and checked against NEW (refs or plain
     files), with the 条文序号对照表."""
     _emit(api.citations(obj.maybe_store, old, new, fmt=fmt, archive_wide=archive_wide or all_versions,
-                        all_versions=all_versions), output)
+                        all_versions=all_versions, lang=lang), output)
 
 
 @cli.command()

@@ -1,5 +1,11 @@
 """`policydiff citations` output: the `policydiff.citations/1` JSON (DESIGN §5), terminal
-text and CSV, all rendered from one `citations.CitationReport`.
+text and CSV, all rendered from one `citations.CitationReport`, and the report's
+条文序号对照表 and 引用影响 sections (`citations_view`).
+
+Every word a reader sees comes from the labels catalogue (render.labels, keys "cite.*",
+and "creason.<code>" for the reason of a check) in the output's language: the core gives
+each check a reason code with its parameters (`reason_code`, `reason_args`), never a
+sentence to show. JSON keeps the English `reason` sentence of the contract beside the code.
 
 Deterministic: fixed key order, similarity rounded, rows in document order; no clock, no
 path of an output file. Functional core: no I/O.
@@ -14,6 +20,7 @@ from typing import Any
 
 from ..citations import CitationReport, CorrespondenceRow, ExternalCheck, InternalCheck, TargetRef
 from .json import SIMILARITY_PLACES, version_header
+from .labels import check_lang, label
 
 FORMAT = "policydiff.citations/1"
 # FORMAT_LOG (bump the number when a key is renamed or removed; adding keys is free):
@@ -21,6 +28,90 @@ FORMAT = "policydiff.citations/1"
 #                           external (DESIGN §5); also summary, external_scope,
 #                           external_notes, settings (the alignment's and the check's
 #                           tunables), tool and, per entry, the keys built below.
+#                           Later additions (no bump): reason_code and reason_args on
+#                           internal and external entries, changed_in on external ones,
+#                           unarchived_works at the top; CSV columns reason_code,
+#                           reason_args, reason_text (the reason in the output's language).
+
+
+def _plain_arg(value: Any) -> Any:
+    """A reason parameter as JSON: tuples become lists."""
+    if isinstance(value, tuple):
+        return [_plain_arg(v) for v in value]
+    return value
+
+
+def reason_args_dict(args) -> dict[str, Any]:
+    return {k: _plain_arg(v) for k, v in args}
+
+
+def reason_text(code: str, args, lang: str = "zh") -> str:
+    """The reason `code` with its parameters (a mapping or (name, value) pairs), worded in
+    `lang` from the catalogue; "" for no code. The parts a code may carry (predicted: a
+    merge, a rewritten sentence; split_written: one of the candidates; followed_through:
+    the steps) have their own keys, so each language orders its own sentence.
+
+    >>> reason_text("predicted", {"predicted": "第六条", "merged_into": None, "rewritten": True})
+    '预测为第六条（所在句子已改写：请人工核对）'
+    >>> reason_text("no_successor", {"article": "第十条"}, "en")
+    '第十条 has no successor'
+    """
+    if not code:
+        return ""
+    check_lang(lang)
+    values = dict(args)
+    key = "creason." + code
+    if code == "predicted":
+        text = label(key, lang, predicted=values["predicted"])
+        if values.get("merged_into"):
+            text += label(key + ".merged", lang, merged_into=values["merged_into"])
+        if values.get("rewritten"):
+            text += label(key + ".rewritten", lang)
+        return text
+    if code == "split_written":
+        text = label(key, lang, written=values["written"])
+        return text + (label(key + ".candidate", lang) if values.get("candidate") else "")
+    if code == "followed_through":
+        steps = label("list_sep", lang).join(label(key + ".step", lang, label=step_label, ref=ref)
+                                             for step_label, ref in values["via"])
+        return label(key, lang, basis=values["basis"], steps=steps)
+    return label(key, lang, **values) if values else label(key, lang)
+
+
+def check_reason(check: InternalCheck | ExternalCheck, lang: str = "zh") -> str:
+    """A check's reason in `lang` (the catalogue's wording of its reason code)."""
+    return reason_text(check.reason_code, check.reason_args, lang)
+
+
+def suggestion_text(check: ExternalCheck, lang: str = "zh") -> str:
+    """What to write now for an external citation, in `lang`: 「X第三条 → 第四条」, 「… →
+    （已删除）」; the labels alone when there is no rewrite to show (current, modified)."""
+    text = check.citation.text
+    labels = label("cite.suggest.alternatives", lang).join(check.suggested)
+    where = {"ref": check.changed_in} if check.changed_in else {}
+    suffix = "_in" if check.changed_in else ""
+    if check.status == "removed":
+        return label("cite.suggest.removed" + suffix, lang, text=text, **where)
+    if check.status == "split":
+        return label("cite.suggest.split" + suffix, lang, text=text, labels=labels, **where)
+    if check.status == "renumbered" and check.suggested:
+        return label("cite.suggest.renumbered", lang, text=text, labels=labels)
+    return label("list_sep", "zh").join(check.suggested)  # labels are Chinese: 、 in every language
+
+
+# Names of works not in the archive listed in the note about them (the rest are counted).
+UNARCHIVED_LISTED = 12
+
+
+def external_notes_text(report: CitationReport, lang: str = "zh") -> list[str]:
+    """The notes below the external citations, in `lang`: how many citations name works
+    that are not archived (or not uniquely), the most cited first."""
+    if not report.unarchived:
+        return []
+    listed = label("list_sep", "zh").join(
+        label("cite.impact.unarchived_item", lang, name=name, n=n) if n > 1 else name
+        for name, n in report.unarchived[:UNARCHIVED_LISTED])
+    return [label("cite.impact.unarchived", lang, total=sum(n for _, n in report.unarchived), listed=listed)]
 
 
 def _target(ref: TargetRef | None) -> dict[str, Any] | None:
@@ -61,6 +152,8 @@ def internal_dict(check: InternalCheck, citing_label: str) -> dict[str, Any]:
         "target_in_old": [_target(t) for t in check.target_in_old],
         "role": c.role,
         "reason": check.reason,
+        "reason_code": check.reason_code or None,
+        "reason_args": reason_args_dict(check.reason_args),
     }
 
 
@@ -75,6 +168,8 @@ def external_dict(check: ExternalCheck) -> dict[str, Any]:
         "status": check.status, "suggested": list(check.suggested),
         "suggested_text": check.suggested_text, "text_changed": check.text_changed,
         "citing_date": check.citing_date, "reason": check.reason,
+        "reason_code": check.reason_code or None, "reason_args": reason_args_dict(check.reason_args),
+        "changed_in": check.changed_in or None,
     }
 
 
@@ -99,6 +194,7 @@ def citations_dict(report: CitationReport) -> dict[str, Any]:
         "external": [external_dict(ch) for ch in report.external],
         "external_scope": report.external_scope,
         "external_notes": list(report.external_notes),
+        "unarchived_works": [{"name": name, "citations": n} for name, n in report.unarchived],
         "settings": _settings(c),
         "tool": {"name": c.tool[0], "version": c.tool[1]},
     }
@@ -122,23 +218,31 @@ def citations_json(report: CitationReport) -> str:
 
 CSV_COLUMNS = ("record", "side_or_ref", "ordinal", "citing_label", "text", "start", "end", "target_label",
                "target_ordinal", "new_labels", "new_ordinals", "written_text", "written_label", "status",
-               "kind", "similarity", "reason")
+               "kind", "similarity", "reason", "reason_code", "reason_args", "reason_text")
 
 
-def citations_csv(report: CitationReport) -> str:
+def citations_csv(report: CitationReport, lang: str = "zh") -> str:
     """One CSV: `record` says what a row is — `correspondence` (the 条文序号对照表: old
     label(s) in target_label, new labels, kind, similarity), `internal` (one citation of
-    the revision) or `external` (a citation in another archived document)."""
+    the revision) or `external` (a citation in another archived document). `reason` is the
+    JSON's English sentence, `reason_code`/`reason_args` (JSON) its code, `reason_text`
+    the reason in `lang`."""
+    check_lang(lang)
     data = citations_dict(report)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
+
+    def reason_columns(item: dict[str, Any], check) -> list[str]:
+        args = json.dumps(item["reason_args"], ensure_ascii=False, sort_keys=True) if item["reason_code"] else ""
+        return [item["reason"], item["reason_code"] or "", args, check_reason(check, lang)]
+
     for row in data["correspondence"]:
         writer.writerow(["correspondence", "", " ".join(map(str, row["old"])), "", "", "", "",
                          " ".join(row["old_labels"]), "", " ".join(row["new_labels"]),
                          " ".join(map(str, row["new"])), "", "", "", row["kind"],
-                         f"{row['similarity']:.4f}", ""])
-    for item in data["internal"]:
+                         f"{row['similarity']:.4f}", "", "", "", ""])
+    for item, check in zip(data["internal"], report.internal):
         target = item["target"] or {}
         written = item["written_in_new"] or {}
         writer.writerow(["internal", item["side"], item["ordinal"], item["citing_label"], item["text"],
@@ -146,173 +250,99 @@ def citations_csv(report: CitationReport) -> str:
                          " ".join(t["label"] for t in item["target_new"]),
                          " ".join(str(t["ordinal"]) for t in item["target_new"]),
                          written.get("text", ""), written.get("label") or "", item["status"],
-                         item["target_change"] or "", "", item["reason"]])
-    for item in data["external"]:
+                         item["target_change"] or "", "", *reason_columns(item, check)])
+    for item, check in zip(data["external"], report.external):
         target = item["target"]
         writer.writerow(["external", item["ref"], item["ordinal"], "", item["text"], item["start"], item["end"],
                          target["label"] or "", target["ordinal"] or "", " ".join(item["suggested"]), "",
-                         "", "", item["status"], "", "", item["reason"]])
+                         "", "", item["status"], "", "", *reason_columns(item, check)])
     return buffer.getvalue()
 
 
-def citations_text(report: CitationReport) -> str:
+def citations_text(report: CitationReport, lang: str = "zh") -> str:
+    """The terminal summary: counts, every internal citation (`[status]` is the JSON code,
+    kept in every language so that it can be grepped), the external ones with their
+    suggestions, and the 条文序号对照表; words from the catalogue in `lang`."""
+    check_lang(lang)
+
+    def t(key: str, **fields: object) -> str:
+        return label("cite." + key, lang, **fields)
+
+    sep = t("parts_sep")
     c = report.comparison
     old_labels, new_labels = _labels(report, "old"), _labels(report, "new")
-    lines = [f"citations: {c.old.ref} -> {c.new.ref}"]
+    lines = [t("text.title", old=c.old.ref, new=c.new.ref)]
     counts = report.counts()
     old_n = sum(1 for ch in report.internal if ch.side == "old")
-    parts = ", ".join(f"{k} {v}" for k, v in counts.items() if v and k != "new_citation")
-    lines.append(f"internal citations of the old version: {old_n}" + (f" ({parts})" if parts else ""))
-    lines.append(f"new citations in the new version: {counts.get('new_citation', 0)}")
+    parts = sep.join(f"{t('status.' + k)} {v}" for k, v in counts.items() if v and k != "new_citation")
+    lines.append(t("text.internal", n=old_n, parts=t("text.parts", parts=parts) if parts else ""))
+    lines.append(t("text.new", n=counts.get("new_citation", 0)))
     attention = [ch for ch in report.internal if ch.side == "old" and ch.status not in ("unchanged", "updated")]
     lines.append("")
-    lines.append("internal citations (old -> new):")
+    lines.append(t("text.internal_heading"))
     for ch in report.internal:
-        lines.append("  " + _internal_line(ch, old_labels if ch.side == "old" else new_labels))
+        lines.append("  " + _internal_line(ch, old_labels if ch.side == "old" else new_labels, lang))
     if report.external_scope is not None:
         lines.append("")
-        ext = ", ".join(f"{k} {v}" for k, v in sorted(report.external_counts().items()))
-        lines.append(f"citations in other archived documents ({report.external_scope} versions): "
-                     f"{len(report.external)}" + (f" ({ext})" if ext else ""))
-        for note in report.external_notes:
-            lines.append(f"  note: {note}")
+        ext = sep.join(f"{t('status.' + k)} {v}" for k, v in sorted(report.external_counts().items()))
+        scope = t("text.scope_all") if report.external_scope == "all" else t("text.scope_latest")
+        lines.append(t("text.external", scope=scope, n=len(report.external),
+                       parts=t("text.parts", parts=ext) if ext else ""))
+        for note in external_notes_text(report, lang):
+            lines.append("  " + t("text.note", note=note))
         for ex in report.external:
-            lines.append("  " + _external_line(ex))
+            lines.append("  " + _external_line(ex, lang))
     lines.append("")
     renumbered = sum(1 for r in report.correspondence if r.renumbered)
-    lines.append(f"correspondence (条文序号对照表): {len(report.correspondence)} rows, {renumbered} renumbered")
+    lines.append(t("text.correspondence", rows=len(report.correspondence), renumbered=renumbered))
     for row in report.correspondence:
         old = "、".join(row.old_labels) or "—"
         new = "、".join(row.new_labels) or "—"
-        lines.append(f"  {old} -> {new}  {row.kind} {row.similarity:.2f}")
+        lines.append("  " + t("text.row", old=old, new=new, kind=label("kind." + row.kind, lang),
+                              similarity=f"{row.similarity:.2f}"))
     if attention:
-        lines.insert(3, f"needs attention: {len(attention)}")
+        lines.insert(3, t("text.attention", n=len(attention)))
     return "\n".join(lines) + "\n"
 
 
-def _internal_line(ch: InternalCheck, labels: dict[int, str]) -> str:
+def _internal_line(ch: InternalCheck, labels: dict[int, str], lang: str) -> str:
+    def t(key: str, **fields: object) -> str:
+        return label("cite." + key, lang, **fields)
+
     c = ch.citation
     where = labels.get(c.ordinal, f"#{c.ordinal}")
-    if ch.side == "new":
-        target = ch.target.label if ch.target else "?"
-        origin = "、".join(t.label for t in ch.target_in_old) or "new"
-        return f"[new_citation] {where} 「{c.text}」 -> {target} (in the old version: {origin})"
     target = ch.target.label if ch.target else "?"
-    predicted = "、".join(t.label for t in ch.target_new) or "—"
-    written = f"; written 「{ch.written.text}」" if ch.written is not None else ""
+    if ch.side == "new":
+        origin = "、".join(x.label for x in ch.target_in_old) or t("text.origin_new")
+        return f"[{ch.status}] " + t("text.new_citation", where=where, text=c.text, target=target, origin=origin)
+    predicted = "、".join(x.label for x in ch.target_new) or "—"
+    written = t("text.written", text=ch.written.text) if ch.written is not None else ""
     if ch.written_target is not None and ch.written is not None:
-        written += f" = {ch.written_target.label}"
-    reason = f" ({ch.reason})" if ch.reason else ""
-    return f"[{ch.status}] {where} 「{c.text}」 {target} -> {predicted}{written}{reason}"
+        written += t("text.written_target", label=ch.written_target.label)
+    reason = check_reason(ch, lang)
+    return f"[{ch.status}] " + t("text.check", where=where, text=c.text, target=target, predicted=predicted,
+                                 written=written, reason=t("text.reason", reason=reason) if reason else "")
 
 
-def _external_line(ex: ExternalCheck) -> str:
-    suggestion = f" {ex.suggested_text}" if ex.suggested_text else ""
-    reason = f" ({ex.reason})" if ex.reason else ""
-    return f"[{ex.status}] {ex.ref} 「{ex.citation.text}」{suggestion}{reason}"
+def _external_line(ex: ExternalCheck, lang: str) -> str:
+    suggestion = suggestion_text(ex, lang) if ex.status in ("renumbered", "removed", "split") else ""
+    reason = check_reason(ex, lang)
+    return (f"[{ex.status}] {ex.ref} 「{ex.citation.text}」" + (f" {suggestion}" if suggestion else "")
+            + (label("cite.text.reason", lang, reason=reason) if reason else ""))
 
 
-__all__ = ["FORMAT", "citations_dict", "citations_json", "citations_csv", "citations_text"]
+__all__ = ["FORMAT", "citations_dict", "citations_json", "citations_csv", "citations_text", "reason_text",
+           "check_reason", "suggestion_text", "external_notes_text"]
 
 
 # --------------------------------------------------------------------------- HTML report sections
-
-# UI strings of the two report sections (条文序号对照表, 引用影响), kept beside their view so
-# that the shared label table is not edited for them; every key exists in both languages
-# (tests/test_citations.py checks it).
-CITATION_LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "corr.heading": "条文序号对照表",
-        "corr.intro": "每一条旧条文在新版中的对应条文（由对齐得出）。共 {rows} 行，其中序号变化 {renumbered} 行。",
-        "corr.old": "旧版条文",
-        "corr.new": "新版条文",
-        "corr.kind": "对应关系",
-        "corr.similarity": "相似度",
-        "corr.none": "—",
-        "impact.heading": "引用影响",
-        "impact.internal": "本文件内部的引用",
-        "impact.internal_counts": "旧版中的引用 {old} 处：{parts}；新版新增引用 {new} 处。",
-        "impact.attention": "需要核对的引用",
-        "impact.attention_none": "没有需要核对的内部引用：新版写出的条文序号都与对齐结果一致。",
-        "impact.updated": "新版已随序号变化更新的引用（{n} 处）",
-        "impact.col_where": "所在条文",
-        "impact.col_citation": "引用原文",
-        "impact.col_target": "被引条文",
-        "impact.col_predicted": "对齐得出的新序号",
-        "impact.col_written": "新版写作",
-        "impact.col_status": "状态",
-        "impact.col_reason": "说明",
-        "impact.external": "其他档案文件中的引用",
-        "impact.external_none": "档案中没有其他文件引用本文件的条文。",
-        "impact.external_absent": "本报告未检查其他文件对本文件条文的引用（两个版本都在档案中时，policydiff report 和 policydiff citations --archive-wide 会检查）。",
-        "impact.col_ref": "引用文件",
-        "impact.col_suggested": "建议改为",
-        "status.updated": "已更新",
-        "status.unchanged": "未变",
-        "status.stale": "疑似未更新",
-        "status.retargeted": "改引他条",
-        "status.target_removed": "被引条文已删除",
-        "status.target_split": "被引条文已拆分",
-        "status.dropped": "引用已删去",
-        "status.unresolved": "无法解析",
-        "status.new_citation": "新增引用",
-        "status.current": "仍然有效",
-        "status.renumbered": "序号已变",
-        "status.modified": "内容已改",
-        "status.removed": "已删除",
-        "status.split": "已拆分",
-        "status.unknown": "无法判断",
-    },
-    "en": {
-        "corr.heading": "Article number correspondence (条文序号对照表)",
-        "corr.intro": "Each old article and its counterpart in the new version (from the alignment). {rows} rows, {renumbered} renumbered.",
-        "corr.old": "Old article",
-        "corr.new": "New article",
-        "corr.kind": "Correspondence",
-        "corr.similarity": "Similarity",
-        "corr.none": "—",
-        "impact.heading": "Citation impact (引用影响)",
-        "impact.internal": "Citations inside the document",
-        "impact.internal_counts": "{old} citations in the old version: {parts}; {new} new citations in the new version.",
-        "impact.attention": "Citations to check",
-        "impact.attention_none": "No internal citation to check: every article number the new text writes agrees with the alignment.",
-        "impact.updated": "Citations the new text updated to the new numbering ({n})",
-        "impact.col_where": "In article",
-        "impact.col_citation": "Citation as written",
-        "impact.col_target": "Cited article",
-        "impact.col_predicted": "New number from the alignment",
-        "impact.col_written": "New text writes",
-        "impact.col_status": "Status",
-        "impact.col_reason": "Note",
-        "impact.external": "Citations in other archived documents",
-        "impact.external_none": "No other archived document cites this document's articles.",
-        "impact.external_absent": "Citations of this document in other documents were not checked for this report (policydiff report and policydiff citations --archive-wide check them when both versions are archived).",
-        "impact.col_ref": "Citing document",
-        "impact.col_suggested": "Suggested",
-        "status.updated": "updated",
-        "status.unchanged": "unchanged",
-        "status.stale": "stale",
-        "status.retargeted": "retargeted",
-        "status.target_removed": "target removed",
-        "status.target_split": "target split",
-        "status.dropped": "dropped",
-        "status.unresolved": "unresolved",
-        "status.new_citation": "new citation",
-        "status.current": "current",
-        "status.renumbered": "renumbered",
-        "status.modified": "modified",
-        "status.removed": "removed",
-        "status.split": "split",
-        "status.unknown": "unknown",
-    },
-}
 
 ATTENTION = ("stale", "retargeted", "target_removed", "target_split", "unresolved")
 
 
 def citation_label(key: str, lang: str = "zh", **fields: object) -> str:
-    text = CITATION_LABELS[lang].get(key, key)
-    return text.format(**fields) if fields else text
+    """A UI string of the citation sections: the catalogue's "cite." + key."""
+    return label("cite." + key, lang, **fields)
 
 
 def citations_view(report: CitationReport, lang: str = "zh", impact_checked: bool = False) -> dict[str, Any]:
@@ -334,17 +364,16 @@ def citations_view(report: CitationReport, lang: str = "zh", impact_checked: boo
             "predicted": [(x.ordinal, x.label) for x in ch.target_new],
             "written": ch.written.text if ch.written is not None else "",
             "written_where": (ch.written.ordinal, new_labels.get(ch.written.ordinal, "")) if ch.written else None,
-            "reason": ch.reason,
+            "reason": check_reason(ch, lang), "reason_code": ch.reason_code,
         }
 
     olds = [ch for ch in report.internal if ch.side == "old"]
     counts = report.counts()
-    parts = "，".join(f"{t('status.' + k)} {v}" for k, v in counts.items() if v and k != "new_citation") \
-        if lang == "zh" else ", ".join(f"{t('status.' + k)} {v}" for k, v in counts.items() if v and k != "new_citation")
+    parts = t("parts_sep").join(f"{t('status.' + k)} {v}" for k, v in counts.items() if v and k != "new_citation")
     external = [{
         "ref": e.ref, "title": e.title or "", "citation": e.citation.text, "status": e.status,
-        "status_label": t("status." + e.status), "suggested": e.suggested_text or "、".join(e.suggested),
-        "reason": e.reason,
+        "status_label": t("status." + e.status), "suggested": suggestion_text(e, lang),
+        "reason": check_reason(e, lang), "reason_code": e.reason_code,
     } for e in report.external]
     return {
         "t": t,
@@ -356,5 +385,5 @@ def citations_view(report: CitationReport, lang: str = "zh", impact_checked: boo
         "updated": [internal_row(ch) for ch in olds if ch.status == "updated"],
         "external": external,
         "external_checked": impact_checked or report.external_scope is not None,
-        "external_notes": list(report.external_notes),
+        "external_notes": external_notes_text(report, lang),
     }
