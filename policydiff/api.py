@@ -454,7 +454,7 @@ def report(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str
     (default path reports/<work>/<old>__<new>.<ext> at the top of the work tree),
     atomically (the site's index is `build`'s). `layout`: "redline" (inline revisions) or
     "table" (the 新旧对照表); `changed_only` leaves unchanged articles out of the table;
-    `archive_wide` (html): the 引用影响 section also reads the other archived documents
+    `archive_wide` (html, md): the 引用影响 section also reads the other archived documents
     (without it the report is the very file `build` writes for the pair).
     A side without text gives the report that says so (no compare). Returns the path as
     the CLI prints it."""
@@ -473,7 +473,7 @@ def report(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str
                                                  changed_only=changed_only)
     else:
         citations = None
-        if fmt == "html" and archive_wide:
+        if fmt in ("html", "md") and archive_wide:
             from .citations_api import archive_impact
 
             citations = archive_impact(store, comparison)

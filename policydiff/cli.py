@@ -224,7 +224,7 @@ def diff(obj: _Context, old: str, new: str, fmt: str, color: bool | None, change
 @click.option("--changed-only", is_flag=True, help="Table layout: leave unchanged articles out (default 「同左」).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the report's labels.")
 @click.option("--archive-wide", is_flag=True,
-              help="HTML: the 引用影响 section also lists the other archived documents citing the revised work.")
+              help="HTML and Markdown: the 引用影响 section also lists the other archived documents citing the revised work.")
 @archive_option
 @click.pass_obj
 def report(obj: _Context, old: str, new: str, output: str | None, fmt: str, layout: str | None, changed_only: bool,

@@ -86,20 +86,21 @@ def build_comparison(old: Version, new: Version) -> Comparison:
 def render(c: Comparison, fmt: str, lang: str, generated: str | None, citations=None) -> str:
     """The report of `c` in a text format (html, md, json), built once from the Comparison.
     `citations`: the revision's citations.CitationReport with the archive-wide impact,
-    when the caller has an archive; otherwise the HTML report checks the internal
-    citations itself (functional core) and says that other documents were not read."""
+    when the caller has an archive; otherwise the HTML and Markdown reports check the
+    internal citations themselves (functional core) and say that other documents were not
+    read."""
+    if fmt in ("html", "md") and citations is None and c.comparable:
+        from .citations import check_revision
+
+        citations = check_revision(c)
     if fmt == "html":
         from .render.html import comparison_html
 
-        if citations is None and c.comparable:
-            from .citations import check_revision
-
-            citations = check_revision(c)
         return comparison_html(c, lang=lang, generated=generated, citations=citations)
     if fmt == "md":
         from .render.markdown import comparison_markdown
 
-        return comparison_markdown(c, lang=lang, generated=generated)
+        return comparison_markdown(c, lang=lang, generated=generated, citations=citations)
     if fmt == "json":
         from .render.json import comparison_json
 

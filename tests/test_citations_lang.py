@@ -235,6 +235,20 @@ def test_every_code_in_the_chinese_report_html(report):
     assert reason_text("predicted", SAMPLE_ARGS["predicted"], "en") in lxml_html.fromstring(english).text_content()
 
 
+def test_every_code_in_the_chinese_markdown_report(report):
+    full = every_code_report(report)
+    page = comparison_markdown(full.comparison, lang="zh", citations=full)
+    sections = page[page.index("## 条文序号对照表"):page.index("## 来源与可复现性")]
+    assert english_left(sections) == [], english_left(sections)
+    for code in REASON_CODES:  # the reasons hold no Markdown syntax: they stand as worded
+        assert reason_text(code, SAMPLE_ARGS[code], "zh") in sections, code
+    assert "示例奖励法 ×3" in sections
+    # without a citation report the Markdown report is as before (the gold files)
+    assert "## 条文序号对照表" not in comparison_markdown(full.comparison, lang="zh")
+    english = comparison_markdown(full.comparison, lang="en", citations=full)
+    assert reason_text("no_successor", SAMPLE_ARGS["no_successor"], "en") in english
+
+
 def test_every_code_in_the_chinese_text_and_csv(report):
     full = every_code_report(report)
     text = citations_text(full, "zh")
@@ -261,8 +275,8 @@ def test_suggestions_in_both_languages(report):
 
 
 def test_chinese_outputs_of_the_cli_on_a_fictional_pair(tmp_path):
-    """End to end: `citations` (text, CSV) and `report` (HTML) and `diff --format md` in
-    Chinese, on plain files of the fictional pair."""
+    """End to end: `citations` (text) and `report` (HTML and Markdown) in Chinese, on
+    plain files of the fictional pair; `diff --format md` carries no reason at all."""
     old_path, new_path = write_pair(tmp_path)
     runner = CliRunner()
     text = runner.invoke(cli, ["citations", str(old_path), str(new_path)])
@@ -278,9 +292,15 @@ def test_chinese_outputs_of_the_cli_on_a_fictional_pair(tmp_path):
     tree = lxml_html.fromstring(out.read_text(encoding="utf-8"))
     impact = tree.xpath('string(//section[@id="citation-impact"])')
     assert english_left(impact) == [] and "预测为第六条" in impact
-    md = runner.invoke(cli, ["diff", str(old_path), str(new_path), "--format", "md"])
-    assert md.exit_code == 0
-    assert not re.search(r"predicted|has no successor|check by hand", md.output)
+    md_path = tmp_path / "r.md"
+    md = runner.invoke(cli, ["report", str(old_path), str(new_path), "--format", "md", "-o", str(md_path)])
+    assert md.exit_code == 0, md.output
+    page = md_path.read_text(encoding="utf-8")
+    sections = page[page.index("## 条文序号对照表"):page.index("## 来源与可复现性")]
+    assert english_left(sections) == [] and "| 疑似未更新 | 预测为第六条 |" in sections
+    diff_md = runner.invoke(cli, ["diff", str(old_path), str(new_path), "--format", "md"])
+    assert diff_md.exit_code == 0
+    assert not re.search(r"predicted|has no successor|check by hand", diff_md.output)
 
 
 def test_json_keeps_the_english_reason_and_adds_the_code(tmp_path):
@@ -293,3 +313,18 @@ def test_json_keeps_the_english_reason_and_adds_the_code(tmp_path):
     unchanged = [i for i in data["internal"] if i["status"] == "unchanged"][0]
     assert unchanged["reason"] == "" and unchanged["reason_code"] is None and unchanged["reason_args"] == {}
     assert data["unarchived_works"] == []
+
+
+def test_markdown_report_reads_the_archive_when_asked(archive, tmp_path, monkeypatch):
+    from policydiff import api
+
+    monkeypatch.chdir(archive.parent)
+    path = api.report(str(archive), "demo-innovation@2020", "demo-innovation@2024", output=str(tmp_path / "r.md"),
+                      fmt="md", archive_wide=True)
+    page = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert str(path).endswith("r.md")
+    assert "| `demo-grants@2022` 示例市创新券管理办法(测试用虚构文本) | 示例创新条例第三条 | 序号已变 | " \
+           "示例创新条例第三条 → 第四条 |" in page
+    assert "另有 1 处引用所指的文件未收录于档案" in page  # 刑法第十条
+    sections = page[page.index("## 条文序号对照表"):page.index("## 来源与可复现性")]
+    assert english_left(sections) == [], english_left(sections)

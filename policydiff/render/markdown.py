@@ -60,7 +60,58 @@ def wdiff(segments) -> str:
     return "".join(out)
 
 
-def comparison_markdown(c: Comparison, lang: str = "zh", generated: str | None = None) -> str:
+def citation_sections(report, lang: str) -> list[str]:
+    """The 条文序号对照表 and 引用影响 sections, as the HTML report has them (the same
+    render.citations.citations_view, so the two formats say the same in the same words)."""
+    from .citations import citations_view
+
+    t = labeller(lang)
+    cv = citations_view(report, lang=lang)
+    ct = cv["t"]
+    none = ct("corr.none")
+
+    def labels(pairs) -> str:
+        return "、".join(md_escape(label) for _, label in pairs) or none
+
+    lines = [f"## {ct('corr.heading')}", "", ct("corr.intro", rows=len(cv["rows"]), renumbered=cv["renumbered"]), "",
+             f"| {ct('corr.old')} | {ct('corr.new')} | {ct('corr.kind')} | {ct('corr.similarity')} |",
+             "|---|---|---|---:|"]
+    lines += [f"| {labels(r['old'])} | {labels(r['new'])} | {t('kind.' + r['kind'])} | {r['similarity']} |"
+              for r in cv["rows"]]
+    lines += ["", f"## {ct('impact.heading')}", "", f"### {ct('impact.internal')}", "", md_escape(cv["counts_line"]), ""]
+
+    def internal_table(items) -> list[str]:
+        out = [f"| {ct('impact.col_where')} | {ct('impact.col_citation')} | {ct('impact.col_target')} | "
+               f"{ct('impact.col_predicted')} | {ct('impact.col_written')} | {ct('impact.col_status')} | "
+               f"{ct('impact.col_reason')} |", "|---|---|---|---|---|---|---|"]
+        for c in items:
+            out.append(f"| {md_escape(c['where'][1])} | {md_escape(c['citation'])} | {md_escape(c['target']) or none} | "
+                       f"{labels(c['predicted'])} | {md_escape(c['written']) or none} | {c['status_label']} | "
+                       f"{md_escape(c['reason'])} |")
+        return out + [""]
+
+    lines += [f"#### {ct('impact.attention')}", ""]
+    lines += internal_table(cv["attention"]) if cv["attention"] else [ct("impact.attention_none"), ""]
+    if cv["updated"]:
+        lines += [f"#### {ct('impact.updated', n=len(cv['updated']))}", ""] + internal_table(cv["updated"])
+    lines += [f"### {ct('impact.external')}", ""]
+    if not cv["external_checked"]:
+        lines += [md_escape(ct("impact.external_absent")), ""]
+    elif cv["external"]:
+        lines += [f"| {ct('impact.col_ref')} | {ct('impact.col_citation')} | {ct('impact.col_status')} | "
+                  f"{ct('impact.col_suggested')} | {ct('impact.col_reason')} |", "|---|---|---|---|---|"]
+        lines += [f"| `{e['ref']}` {md_escape(e['title'])} | {md_escape(e['citation'])} | {e['status_label']} | "
+                  f"{md_escape(e['suggested'])} | {md_escape(e['reason'])} |" for e in cv["external"]]
+        lines.append("")
+    else:
+        lines += [ct("impact.external_none"), ""]
+    lines += [x for note in cv["external_notes"] for x in (md_escape(note), "")]
+    return lines
+
+
+def comparison_markdown(c: Comparison, lang: str = "zh", generated: str | None = None, citations=None) -> str:
+    """The Markdown report of `c`; `citations` (a citations.CitationReport of `c`,
+    optional) adds the 条文序号对照表 and 引用影响 sections, as in the HTML report."""
     check_lang(lang)
     t = labeller(lang)
     v = build_view(c, lang=lang, generated=generated)
@@ -197,6 +248,9 @@ def comparison_markdown(c: Comparison, lang: str = "zh", generated: str | None =
     else:
         lines.append(t("document.none"))
     lines.append("")
+
+    if citations is not None:
+        lines += citation_sections(citations, lang)
 
     lines += [f"## {t('provenance.heading')}", "", f"- {t('provenance.tool')}: `{v['tool'][0]} {v['tool'][1]}`"]
     if v["tool_commit"]:
