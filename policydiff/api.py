@@ -29,7 +29,7 @@ from typing import Callable, Sequence, Union
 from . import archive as archive_mod
 from . import checkout, files
 from .errors import AmbiguousRefError, ArchiveError, BadInputError, UnknownRefError
-from .intake import AddRequest, archived_file, load_file
+from .intake import AddRequest, archived_file, load_file, load_file_pair
 from .model import Comparison, Version
 from .refs import Ref
 
@@ -401,9 +401,37 @@ def _warn_uncommitted(versions: Sequence[Version], warn: Warn | None) -> None:
 
 def _sides(store: MaybeArchive, old_ref: str, new_ref: str) -> tuple[Version, Version]:
     """Both sides loaded, marked when their archived file has an uncommitted edit (the
-    caller warns once its output is made: an error stays the one line it prints)."""
-    old, new = with_worktree_state(store, [load_side(store, old_ref), load_side(store, new_ref)])
+    caller warns once its output is made: an error stays the one line it prints). Two
+    plain files are read at once when they are large (intake.load_file_pair)."""
+    files_named = _plain_files(store, old_ref, new_ref)
+    if files_named is not None:
+        sides = list(load_file_pair(*files_named))
+    else:
+        sides = [load_side(store, old_ref), load_side(store, new_ref)]
+    old, new = with_worktree_state(store, sides)
     return old, new
+
+
+def _plain_files(store: MaybeArchive, old_ref: str, new_ref: str) -> tuple[Path, Path] | None:
+    """The two files when `load_side` would read both refs as plain files (path refs to
+    regular files that are no archived version), else None; None too when asking fails,
+    so that load_side raises its errors in their order."""
+    def plain(ref: str) -> Path | None:
+        if Ref.parse(ref).kind != "path":
+            return None  # an archive ref, or a path only when the archive lacks it
+        path = Path(ref)
+        if not path.is_file():
+            return None
+        if isinstance(store, archive_mod.Archive) and path.suffix == ".md" \
+                and path.resolve().parent.parent == store.root:
+            return None  # possibly an archived version's own file (archived_file)
+        return path
+
+    try:
+        old, new = plain(old_ref), plain(new_ref)
+    except Exception:
+        return None
+    return (old, new) if old is not None and new is not None else None
 
 
 def compare_refs(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str,

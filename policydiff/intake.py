@@ -4,6 +4,7 @@ reads the source file; ingest, structure and mdbody do the parsing).
 
     prepare_version(request, store) -> archive.NewVersion
     load_file(path) -> Version            (a plain file compared without an archive)
+    load_file_pair(old, new) -> (Version, Version)   (both, read at once when large)
 
 The request travels as one frozen value from the CLI (or a bulk-import manifest entry) to
 here; rejected: fifteen keyword arguments repeated through cli, api and this module, where
@@ -173,3 +174,94 @@ def load_file(path: Path) -> Version:
         source=Source(file=str(path), sha256=frontmatter.sha256_bytes(data)),
         text_sha256=frontmatter.sha256_text(document.text), notes=notes, path=str(path),
     )
+
+
+# --------------------------------------------------------------------------- both sides at once
+
+# Both files of a diff are read in two processes when the smaller one is at least this
+# large. Unit: bytes; range 64 KiB .. 64 MiB. Why a threshold: the fork, the pipe and the
+# rebuilding of the sent document cost a few tens of milliseconds, and on a busy machine
+# the second process may find no free core; reading a side costs ~0.1 s per MB, so below
+# ~1 MB a side the gain is smaller than what a loaded machine takes away (measured with
+# benchmarks/scale.py, README "The whole archive, fast (issue 14)"; 公司法, ~0.1 MB a
+# side, is read in one process).
+PARALLEL_READ_MIN_BYTES = 1024 * 1024
+
+
+def load_file_pair(old_path: Path, new_path: Path) -> tuple[Version, Version]:
+    """`(load_file(old_path), load_file(new_path))`, the same values, the two read at once
+    when both files are large: a forked child reads the new side and sends it back through
+    a pipe (pickled, its document as `structure.document_spans`) while this process reads
+    the old one.
+
+    Errors are those of reading them one after the other: the old side's first (the child
+    is killed), and when the child fails in any way (an error in the file, a crash, a
+    kill), this process reads the new side itself and meets the same error. The child
+    does nothing else: no output, default Ctrl-C (it dies with the parent's group, which
+    prints the one line), `os._exit` without the parent's exit handlers or buffers.
+    Rejected: a process pool (its worker would print a traceback on Ctrl-C; 10-20 ms to
+    start for one task), threads (parsing holds the GIL)."""
+    try:
+        small = min(os.stat(old_path).st_size, os.stat(new_path).st_size)
+    except OSError:
+        small = 0  # load_file says what is wrong, in order
+    if small < PARALLEL_READ_MIN_BYTES or not hasattr(os, "fork"):
+        return load_file(old_path), load_file(new_path)
+    import pickle
+    import signal
+    from dataclasses import replace
+
+    from . import ingest  # noqa: F401  (imported before the fork: the child only reads)
+    from .structure import document_from_spans, document_spans
+
+    read_end, write_end = os.pipe()
+    try:
+        child = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return load_file(old_path), load_file(new_path)
+    if child == 0:  # the child: read the new side, send it, leave
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.close(read_end)
+            try:
+                new = load_file(new_path)
+                payload = pickle.dumps((replace(new, document=None), document_spans(new.document)),
+                                       protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:
+                payload = b""  # the parent reads the file itself and raises its error
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(payload)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end, "rb") as pipe:
+            old = load_file(old_path)
+            payload = pipe.read()
+    except BaseException:
+        _end_child(child, kill=True)
+        raise
+    _end_child(child, kill=False)
+    try:
+        version, spans = pickle.loads(payload) if payload else (None, None)
+    except Exception:  # a child killed mid-write: the new side is read here
+        version = None
+    if version is None:
+        return old, load_file(new_path)
+    return old, replace(version, document=document_from_spans(spans))
+
+
+def _end_child(child: int, kill: bool) -> None:
+    import signal
+
+    if kill:
+        try:
+            os.kill(child, signal.SIGKILL)
+        except OSError:
+            pass
+    try:
+        os.waitpid(child, 0)
+    except (OSError, InterruptedError):
+        pass

@@ -777,11 +777,44 @@ def _content(piece: str) -> str:
     return piece[:-1] if piece.endswith("\n") else piece
 
 
-def _text_of(pieces: list[str], heading: str | None) -> str:
-    lines = [_content(p) for p in pieces]
-    if heading is not None:
-        lines[0] = heading
-    return "\n".join(lines)
+def _block_text(raw: str, heading: str | None) -> str:
+    """A block's `text` from its `raw` span: its lines joined by "\n" (no final line end),
+    the first line replaced by `heading` when the block has a label (None: a TEXT block).
+    Slices, not a list of lines per block (the same string, issue 14)."""
+    body = raw[:-1] if raw.endswith("\n") else raw
+    if heading is None:
+        return body
+    line_end = body.find("\n")
+    return heading + body[line_end:] if line_end >= 0 else heading
+
+
+# A Document as plain values, for another process to send back (the diff reads its two
+# sides in parallel: intake.load_file_pair): each block without its raw and text, which are
+# slices of the document's text (3 copies of the text made a pickle of 14 MB for one side of
+# the test compilation of issue 14, 0.2 s to write and 0.1 s to read).
+DocumentSpans = tuple  # (text, meta, notes, ((kind, level, label, number, sub_number, heading,
+#                        start, length, parent, ordinal), ...))
+
+
+def document_spans(document: Document) -> DocumentSpans:
+    """`document` as plain values; `document_from_spans` gives an equal Document back."""
+    return (document.text, document.meta, document.notes,
+            tuple((b.kind.value, b.level, b.label, b.number, b.sub_number, b.heading, b.start, len(b.raw),
+                   b.parent, b.ordinal) for b in document.blocks))
+
+
+def document_from_spans(spans: DocumentSpans) -> Document:
+    """The Document of `document_spans` (parse's: a block's text is `_block_text` of its raw,
+    with its heading unless it is a TEXT block, which parse builds without a label)."""
+    text, meta, notes, rows = spans
+    blocks = []
+    for index, (kind, level, label, number, sub_number, heading, start, length, parent, ordinal) in enumerate(rows):
+        kind = BlockKind(kind)
+        raw = text[start:start + length]
+        blocks.append(Block(index=index, kind=kind, level=level, label=label, number=number, sub_number=sub_number,
+                            heading=heading, text=_block_text(raw, None if kind is BlockKind.TEXT else heading),
+                            raw=raw, start=start, parent=parent, ordinal=ordinal))
+    return Document(text=text, blocks=tuple(blocks), meta=meta, notes=notes)
 
 
 # A bare heading line (「附则」, 「附　　则」) is short and made of CJK characters only
@@ -919,14 +952,15 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
 
     def add(kind: BlockKind, level: str, first: int, end: int, cand: Candidate | None,
             parent: int | None, ordinal: int | None = None) -> None:
-        span = pieces[first:end]
+        start = offsets[first] if first < len(offsets) else len(text)
+        raw = text[start:offsets[end]] if end < len(offsets) else text[start:]
         blocks.append(Block(
             index=len(blocks), kind=kind, level=level,
             label=cand.label if cand else "", number=cand.number if cand else None,
             sub_number=cand.sub_number if cand else None,
             heading=cand.heading if cand else "",
-            text=_text_of(span, cand.heading if cand else None),
-            raw="".join(span), start=offsets[first] if first < len(offsets) else len(text),
+            text=_block_text(raw, cand.heading if cand else None),
+            raw=raw, start=start,
             parent=parent, ordinal=ordinal,
         ))
 
