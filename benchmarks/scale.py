@@ -9,7 +9,10 @@ holds each document's versions rotated by one, so the diff meets real revisions 
 content that moved. Timed end to end (`policydiff diff --format json`, a subprocess) and
 against `git diff --no-index --word-diff=porcelain --word-diff-regex=.` on the same two
 files; a doubling series (1/8 … 1 of the documents) gives the growth exponent; plus the
-公司法 2018 -> 2023 pair end to end. Peak memory is the child's maximum RSS.
+公司法 2018 -> 2023 pair end to end. Peak memory is the child's maximum RSS (wait4: the
+largest of its processes, not their sum — a diff of two large files reads one side in a
+forked child). Then, in process, where the compilation's time goes: each side read,
+both read at once, compare, the JSON (--skip-phases leaves it out).
 
 Part 2 — an archive of N versions (default 2,000) made of corpus texts under generated
 work ids (`<slug>-tNN`; TEST DATA: each copy's title line gets 「（规模测试数据，副本 NN）」 so
@@ -74,8 +77,14 @@ def run(argv: list[str], cwd: Path, env: dict | None = None, check: bool = True)
     return elapsed, usage.ru_maxrss / 1024
 
 
+BEST_CPU = [0.0]  # the least CPU seconds (user + system) of the runs of the last `best`
+
+
 def best(repeat: int, argv: list[str], cwd: Path, **kw) -> tuple[float, float]:
-    results = [run(argv, cwd, **kw) for _ in range(repeat)]
+    results = []
+    for _ in range(repeat):
+        results.append((*run(argv, cwd, **kw), LAST_CPU[0]))
+    BEST_CPU[0] = min(r[2] for r in results)
     return min(r[0] for r in results), max(r[1] for r in results)
 
 
@@ -107,12 +116,13 @@ def part_compilation(corpus: Path, work: Path, repeat: int) -> None:
         old.write_text(old_text, encoding="utf-8")
         new.write_text(new_text, encoding="utf-8")
         seconds, rss = best(repeat, [*POLICYDIFF, "diff", "--format", "json", str(old), str(new)], work)
+        cpu = BEST_CPU[0]
         git_seconds, _ = best(repeat, ["git", "diff", "--no-index", "--word-diff=porcelain",
                                        "--word-diff-regex=.", str(old), str(new)], work, check=False)
         sizes.append(len(old_text))
         times.append(seconds)
-        print(f"| {len(old_text):,} | {old_text.count(chr(10)):,} | {seconds:.2f} s | {git_seconds:.2f} s | "
-              f"{seconds / git_seconds:.1f}× | {rss:.0f} MB |", flush=True)
+        print(f"| {len(old_text):,} | {old_text.count(chr(10)):,} | {seconds:.2f} s ({cpu:.2f} s CPU) | "
+              f"{git_seconds:.2f} s | {seconds / git_seconds:.1f}× | {rss:.0f} MB |", flush=True)
     print(f"\ngrowth exponent (last doubling): {exponent(sizes, times):.2f}")
     manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
     company = next(d for d in manifest["documents"] if d["title"] == "公司法")
@@ -120,7 +130,50 @@ def part_compilation(corpus: Path, work: Path, repeat: int) -> None:
     if "2018" in by_date and "2023" in by_date:
         seconds, rss = best(repeat, [*POLICYDIFF, "diff", "--format", "json", str(by_date["2018"]),
                                      str(by_date["2023"])], work)
-        print(f"公司法 2018 -> 2023 `diff --format json` end to end: {seconds:.2f} s, peak RSS {rss:.0f} MB")
+        print(f"公司法 2018 -> 2023 `diff --format json` end to end: {seconds:.2f} s ({BEST_CPU[0]:.2f} s CPU), "
+              f"peak RSS {rss:.0f} MB")
+
+
+def part_phases(work: Path, repeat: int) -> None:
+    """Where the compilation's end-to-end time goes, in process (best of `repeat`, after a
+    first run that compiles the patterns): each side read alone, both read at once
+    (intake.load_file_pair: two processes above its threshold), compare, the JSON. CPU
+    seconds include the reading child's (os.times children, after it is reaped)."""
+    sys.path.insert(0, str(REPO))
+    from policydiff import intake
+    from policydiff.compare import compare
+    from policydiff.render.json import comparison_json
+
+    old, new = work / "compilation-old-1.0.txt", work / "compilation-new-1.0.txt"
+
+    def timed(step):
+        results = []
+        for _ in range(repeat + 1):
+            before, start = os.times(), time.perf_counter()
+            value = step()
+            wall, after = time.perf_counter() - start, os.times()
+            cpu = sum(after[:4]) - sum(before[:4])  # user + system, self and children
+            results.append((wall, cpu))
+        return value, min(r[0] for r in results[1:]), min(r[1] for r in results[1:])
+
+    print("\n### Where the compilation's time goes (in process, best of --repeat, wall / CPU)\n")
+    print("| step | wall | CPU |")
+    print("|---|---|---|")
+    old_side, wall, cpu = timed(lambda: intake.load_file(old))
+    print(f"| read the old side (ingest + parse) | {wall:.3f} s | {cpu:.3f} s |")
+    _, wall, cpu = timed(lambda: intake.load_file(new))
+    print(f"| read the new side | {wall:.3f} s | {cpu:.3f} s |")
+    saved = intake.PARALLEL_READ_MIN_BYTES
+    intake.PARALLEL_READ_MIN_BYTES = 0
+    try:
+        (_, new_side), wall, cpu = timed(lambda: intake.load_file_pair(old, new))
+    finally:
+        intake.PARALLEL_READ_MIN_BYTES = saved
+    print(f"| read both at once (load_file_pair, 2 processes) | {wall:.3f} s | {cpu:.3f} s |")
+    comparison, wall, cpu = timed(lambda: compare(old_side, new_side))
+    print(f"| compare (alignment, redlines, flags) | {wall:.3f} s | {cpu:.3f} s |")
+    _, wall, cpu = timed(lambda: comparison_json(comparison))
+    print(f"| JSON (policydiff.diff/1) | {wall:.3f} s | {cpu:.3f} s |", flush=True)
 
 
 # --------------------------------------------------------------------------- part 2
@@ -210,6 +263,8 @@ def main() -> None:
     parser.add_argument("--skip-archive", action="store_true", help="part 1 only")
     parser.add_argument("--skip-compilation", action="store_true", help="part 2 only")
     parser.add_argument("--skip-build", action="store_true", help="part 2 without the builds")
+    parser.add_argument("--skip-phases", action="store_true",
+                        help="part 1 without the in-process split of the compilation's time")
     parser.add_argument("--keep", type=Path, help="work folder to keep (default: a temp folder, removed)")
     args = parser.parse_args()
     corpus = corpus_dir()
@@ -220,6 +275,8 @@ def main() -> None:
     try:
         if not args.skip_compilation:
             part_compilation(corpus, work, args.repeat)
+            if not args.skip_phases:
+                part_phases(work, args.repeat)
         if not args.skip_archive:
             part_archive(corpus, work, args.versions, args.jobs, args.repeat, build=not args.skip_build)
     finally:
