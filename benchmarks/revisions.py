@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from policydiff.align import _lis_indexes, parent_moved  # noqa: E402  (same definition of "moved")
+from policydiff.align import moved_units  # noqa: E402  (same definition of "moved")
 from policydiff.docbuild import DocBuilder  # noqa: E402
 from policydiff.model import Document  # noqa: E402
 
@@ -223,7 +223,10 @@ def truth_of(old_doc: Document, old_origins: list[int | None], new_chaps: list[C
         if origin is not None and origin in old_origins:
             cmap[old_cblocks[old_origins.index(origin)]] = new_cblocks[new_pos]
     units = sorted((o, n) for k, o, n in rows if o and n)
-    in_order = set(_lis_indexes([n[0] for _, n in units]))
+    # the aligner's definition of `moved` (order inside each container; a chapter that
+    # moved as a block is the chapter's move), applied to the true pairs
+    moved_at = moved_units([(tuple(x - 1 for x in o), tuple(x - 1 for x in n)) for o, n in units],
+                           old_doc, new_doc, cmap)
     unit_rank = {u: r for r, u in enumerate(units)}
     out = []
     for kind, o, n in rows:
@@ -232,8 +235,7 @@ def truth_of(old_doc: Document, old_origins: list[int | None], new_chaps: list[C
             ob, nb = old_doc.measure(o[0]), new_doc.measure(n[0])
             kind = "unchanged" if ob.text == nb.text else "modified"
             renumbered = ob.number != nb.number
-            changed_container = parent_moved(ob.parent, nb.parent, cmap, set(cmap.values()))
-            moved = unit_rank[(o, n)] not in in_order or changed_container
+            moved = unit_rank[(o, n)] in moved_at
         out.append((kind, o, n, renumbered, moved))
     out.sort(key=lambda r: (r[2][:1] or (0,), r[1][:1] or (0,)))
     return Truth(tuple(out), frozenset(edited_old), frozenset(edited_new))

@@ -59,9 +59,13 @@ The algorithm, in order (each stage only looks at what the previous ones left op
 9. **Containers** are matched by heading similarity and the measures they hold (not by
    label), with the same assignment, scoring only the pairs that can pass (those that
    share a measure edge, the same heading, or are both empty: linear in the edges, not
-   old x new containers); then `moved` = out of order (pairs outside a longest
-   increasing subsequence of the matched pairs) or now under a container that is not the
-   match of the old one; `renumbered` = the label's number changed.
+   old x new containers). Order is judged at the container level first: a matched
+   container out of order among its siblings (heaviest in-order chain, weighted by the
+   measures held), or now under another container, is a container move, reported once
+   on its ContainerMatch. Then a measure is `moved` only relative to its container: now
+   under a container that is not the match of its old one, or out of order (outside a
+   longest increasing subsequence) among the measures of its new container that came
+   from that container's match. `renumbered` = the label's number changed.
 
 Order of `Alignment.matches`: every match with new measures is keyed by its first new
 ordinal; a removed measure is placed right after the match of its nearest preceding old
@@ -76,7 +80,7 @@ import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from itertools import chain
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Iterable, Sequence
 
 from rapidfuzz.distance import Indel
@@ -91,6 +95,8 @@ __all__ = [
     "align",
     "normalize",
     "max_weight_assignment",
+    "moved_containers",
+    "moved_units",
     "parent_moved",
 ]
 
@@ -230,7 +236,9 @@ class MeasureMatch:
     new: tuple[int, ...]  # new ordinals (1-based)
     similarity: float  # 0..1, ratio of the texts without white space (joined for split/merge)
     renumbered: bool = False  # 1:1 kinds: the label number changed
-    moved: bool = False  # 1:1 kinds: under another container, or out of order
+    # 1:1 kinds: under a container that is not the match of its old one, or out of order
+    # among the measures of its container (a container's own move is the container's)
+    moved: bool = False
 
 
 @dataclass(frozen=True)
@@ -238,6 +246,10 @@ class ContainerMatch:
     old: int | None  # Block.index in old.blocks
     new: int | None  # Block.index in new.blocks
     similarity: float  # container score (0..1), 0.0 when one side is missing
+    # Matched containers: out of order among the containers that share its new parent
+    # (outside the heaviest in-order chain, weighted by measures held), or now under
+    # another container. Its measures moved with it and are not each `moved` for that.
+    moved: bool = False
 
 
 @dataclass(frozen=True)
@@ -503,6 +515,40 @@ def _lis_indexes(values: Sequence[int]) -> list[int]:
         out.append(pos)
         pos = back[pos]
     return out[::-1]
+
+
+def _heaviest_increasing(values: Sequence[int], weights: Sequence[int]) -> set[int]:
+    """Positions of a strictly increasing subsequence of values with the largest total
+    weight (weights > 0), in O(n log n) with a Fenwick tree of prefix maxima over the
+    ranks of the values. Deterministic: among chains of equal weight, the one ending
+    first, each step taking the earliest best predecessor."""
+    n = len(values)
+    if n == 0:
+        return set()
+    rank = {v: r + 1 for r, v in enumerate(sorted(set(values)))}
+    tree: list[tuple[int, int]] = [(0, -1)] * (len(rank) + 1)  # (best weight, position)
+    best = [0] * n
+    back = [-1] * n
+    for pos, value in enumerate(values):
+        r = rank[value] - 1
+        top = (0, -1)
+        while r > 0:  # best chain ending below this value
+            if tree[r][0] > top[0]:
+                top = tree[r]
+            r -= r & -r
+        best[pos] = top[0] + weights[pos]
+        back[pos] = top[1]
+        r = rank[value]
+        while r < len(tree):
+            if best[pos] > tree[r][0]:
+                tree[r] = (best[pos], pos)
+            r += r & -r
+    end = max(range(n), key=lambda p: (best[p], -p))
+    out: set[int] = set()
+    while end != -1:
+        out.add(end)
+        end = back[end]
+    return out
 
 
 # --- the aligner -----------------------------------------------------------------------
@@ -1453,17 +1499,14 @@ class _Aligner:
         for olds, news in group_list:
             edges.extend((i, j) for i in olds for j in news)
         cmap, containers = self.match_containers(edges)
+        moved_blocks = moved_containers(self.old_doc, self.new_doc, cmap)
+        containers = [replace(c, moved=True) if c.old in moved_blocks else c for c in containers]
 
-        # moved: out of order among all matched units (1:1 and groups, by first members).
+        # matched units (1:1 and groups), in old order; only 1:1 ones carry `moved`
         units: list[tuple[tuple[int, ...], tuple[int, ...]]] = [((i,), (j,)) for i, j in self.o2n.items()]
         units.extend(group_list)
         units.sort()
-        in_order = set(_lis_indexes([u[1][0] for u in units]))
-
-        matched_new_containers = set(cmap.values())
-
-        def container_moved(i: int, j: int) -> bool:
-            return parent_moved(self.olds[i].parent, self.news[j].parent, cmap, matched_new_containers)
+        moved_at = moved_units(units, self.old_doc, self.new_doc, cmap)
 
         matches: list[MeasureMatch] = []
         for k, (olds, news) in enumerate(units):
@@ -1479,7 +1522,7 @@ class _Aligner:
                 # is layout, not a change of the measure.
                 kind = ChangeKind.UNCHANGED if old_txt == new_txt else ChangeKind.MODIFIED
                 renumbered = (ob.number, ob.sub_number) != (nb.number, nb.sub_number)
-                moved = k not in in_order or container_moved(i, j)
+                moved = k in moved_at
                 matches.append(MeasureMatch(kind, (i + 1,), (j + 1,), sim, renumbered, moved))
             else:
                 kind = ChangeKind.SPLIT if len(olds) == 1 else ChangeKind.MERGED
@@ -1494,6 +1537,65 @@ class _Aligner:
         for i in removed:
             matches.append(MeasureMatch(ChangeKind.REMOVED, (i + 1,), (), 0.0, False, False))
         return Alignment(tuple(_sort_matches(matches)), tuple(containers), s)
+
+
+def moved_containers(old_doc: Document, new_doc: Document, cmap: dict[int, int]) -> set[int]:
+    """Old block indexes of the matched containers (cmap: old -> new block index) that
+    moved: now under a container that is not the match of their old parent (the rule of
+    parent_moved), or out of order among the matched containers that share their new
+    parent. Order is judged by the heaviest in-order chain, each container weighing the
+    measures it holds (+1): when a small chapter and a large one trade places, the small
+    one moved (a reader sees 「人身权利」 move up, not the three chapters it passed move
+    down). Rejected: a plain longest increasing subsequence, which on a tie reports
+    whichever container its tie-break leaves out, and a document-wide order of measures,
+    which reports a moved chapter as one move per article (or, for the chapters it
+    passed, as theirs)."""
+    matched_new = set(cmap.values())
+    weight = Counter(c.index for m in old_doc.measures for c in old_doc.ancestors(m))
+    moved: set[int] = set()
+    siblings: dict[int | None, list[tuple[int, int]]] = {}
+    for o, n in cmap.items():
+        if parent_moved(old_doc.blocks[o].parent, new_doc.blocks[n].parent, cmap, matched_new):
+            moved.add(o)
+        else:
+            siblings.setdefault(new_doc.blocks[n].parent, []).append((n, o))
+    for group in siblings.values():
+        group.sort()
+        olds = [o for _, o in group]
+        keep = _heaviest_increasing(olds, [weight[o] + 1 for o in olds])
+        moved.update(o for p, o in enumerate(olds) if p not in keep)
+    return moved
+
+
+def moved_units(units: Sequence[tuple[tuple[int, ...], tuple[int, ...]]], old_doc: Document,
+                new_doc: Document, cmap: dict[int, int]) -> set[int]:
+    """Positions in `units` (matched units as 0-based measure indexes, in old order;
+    several on a side = a split or merge) of the 1:1 units that are `moved`:
+
+    - now under a container that is not the match of the old one (parent_moved), or
+    - out of order among the units that sit in the same new container and were not
+      moved there from elsewhere (outside a longest increasing subsequence of their
+      new positions; split/merge units take part by their first members).
+
+    Order is judged inside each container, never across the document: a container that
+    moved as a block is one container move (moved_containers), and the measures that
+    moved with it are not each `moved` (nor, worse, those of whichever chapters a
+    document-wide subsequence happened to leave out). The same definition serves the
+    benchmarks' truth."""
+    olds_m, news_m = old_doc.measures, new_doc.measures
+    matched_new = set(cmap.values())
+    moved: set[int] = set()
+    by_new_parent: dict[int | None, list[int]] = {}
+    for k, (olds, news) in enumerate(units):
+        one_to_one = len(olds) == 1 and len(news) == 1
+        if one_to_one and parent_moved(olds_m[olds[0]].parent, news_m[news[0]].parent, cmap, matched_new):
+            moved.add(k)
+        else:
+            by_new_parent.setdefault(news_m[news[0]].parent, []).append(k)
+    for members in by_new_parent.values():
+        keep = {members[p] for p in _lis_indexes([units[k][1][0] for k in members])}
+        moved.update(k for k in members if k not in keep and len(units[k][0]) == 1 and len(units[k][1]) == 1)
+    return moved
 
 
 def parent_moved(old_parent: int | None, new_parent: int | None, cmap: dict[int, int],

@@ -77,7 +77,7 @@ def container_change(old_doc: Document, new_doc: Document, match) -> ContainerCh
     kind: "added" / "removed" when one side is missing; "renamed" when the heading text
     changed beyond editorial differences (substance.editorial_fold), whatever the label
     did; "renumbered" when only the label changed;
-    "unchanged" otherwise.
+    "unchanged" otherwise. `moved` (a flag beside the kind) is align's container move.
     """
     old_block: Block | None = old_doc.blocks[match.old] if match.old is not None else None
     new_block: Block | None = new_doc.blocks[match.new] if match.new is not None else None
@@ -100,6 +100,7 @@ def container_change(old_doc: Document, new_doc: Document, match) -> ContainerCh
         old_label=old_block.label if old_block else "", new_label=new_block.label if new_block else "",
         old_heading=old_heading, new_heading=new_heading,
         segments=textdiff.redline(old_heading, new_heading),
+        moved=bool(getattr(match, "moved", False)),
     )
 
 

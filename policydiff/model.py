@@ -180,6 +180,10 @@ class ContainerChange:
     old_heading: str = ""
     new_heading: str = ""
     segments: tuple[Segment, ...] = ()  # redline of the heading
+    # Matched containers: the container moved (out of order among its siblings, or now
+    # under another container). Reported once here: the measures that moved with it
+    # are not each `moved`.
+    moved: bool = False
 
 
 @dataclass(frozen=True)

@@ -133,3 +133,119 @@ def test_repeated_headings_and_sections_become_chapters():
     sections = b.build()
     chapters = chapter_doc([("总则", [0]), ("餐饮", [3, 4]), ("文化", [5])])
     check_same_as_reference(sections, chapters)
+
+
+# --- moved: a container's move is reported once, on the container ------------------------
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from policydiff.compare import compare  # noqa: E402
+from policydiff.intake import load_file  # noqa: E402
+from policydiff.model import Version  # noqa: E402
+from policydiff.render.markdown import comparison_markdown  # noqa: E402
+from policydiff.render.text import comparison_text  # noqa: E402
+
+from .conftest import CORPUS  # noqa: E402
+
+
+def moved_report(old: Document, new: Document):
+    al = align(old, new)
+    moved_articles = sorted(m.old[0] for m in al.matches if m.moved)
+    moved_chapters = [old.blocks[c.old].heading for c in al.containers if c.moved]
+    return al, moved_articles, moved_chapters
+
+
+def test_whole_chapter_moves_once_and_its_articles_are_not_each_moved():
+    # 社会参与 (old 8-9) moves before 设施服务 (old 4-7): one container move.
+    old = chapter_doc(BASE)
+    new = chapter_doc([("总则", [0, 1, 2]), ("社会参与", [7, 8]), ("设施服务", [3, 4, 5, 6]), ("附则", [9, 10])])
+    _, articles, chapters = moved_report(old, new)
+    assert chapters == ["社会参与"] and articles == []
+
+
+def test_article_moving_inside_a_moved_chapter_is_still_moved():
+    old = chapter_doc(BASE)
+    # 设施服务 moves to the end and, inside it, old 第4条 goes after old 第7条.
+    new = chapter_doc([("总则", [0, 1, 2]), ("社会参与", [7, 8]), ("附则", [9, 10]), ("设施服务", [4, 5, 6, 3])])
+    _, articles, chapters = moved_report(old, new)
+    assert chapters == ["设施服务"] and articles == [4]
+
+
+def test_chapter_that_stays_while_a_neighbour_moves_is_not_moved():
+    # 附则 (2 articles) moves to the front: the three chapters it passed stay, their
+    # containers and their 9 articles are not moved.
+    old = chapter_doc(BASE)
+    new = chapter_doc([("附则", [9, 10]), ("总则", [0, 1, 2]), ("设施服务", [3, 4, 5, 6]), ("社会参与", [7, 8])])
+    al, articles, chapters = moved_report(old, new)
+    assert chapters == ["附则"] and articles == []
+    # an article that leaves its chapter for another one is moved, the chapter is not
+    new = chapter_doc([("总则", [0, 1, 2]), ("设施服务", [3, 4, 5]), ("社会参与", [7, 6, 8]), ("附则", [9, 10])])
+    _, articles, chapters = moved_report(old, new)
+    assert chapters == [] and articles == [7]
+
+
+def test_container_move_said_once_in_reports_in_both_languages():
+    old = chapter_doc(BASE)
+    new = chapter_doc([("总则", [0, 1, 2]), ("社会参与", [7, 8]), ("设施服务", [3, 4, 5, 6]), ("附则", [9, 10])])
+
+    def version(doc, v):
+        return Version(work="example-community", version=v, meta=doc.meta, has_text=True, document=doc)
+
+    c = compare(version(old, "2021"), version(new, "2024"))
+    assert [cc.moved for cc in c.container_changes].count(True) == 1
+    assert c.summary()["moved"] == 0
+    text = comparison_text(c)
+    # 社会参与 is renumbered and moved; 设施服务, only renumbered, is not moved
+    assert text.count(", moved:") == 1 and "container renumbered, moved: 第3章 社会参与 → 第2章 社会参与" in text
+    assert "container renumbered: 第2章 设施服务 → 第3章 设施服务" in text
+    zh = comparison_markdown(c, lang="zh")
+    assert zh.count("整体移动") == 2  # the container's line and the note that explains it
+    assert "重新编号（整体移动）：第3章 社会参与 → 第2章 社会参与" in zh
+    en = comparison_markdown(c, lang="en")
+    assert "renumbered (moved as a whole)：第3章 社会参与" in en and "not each flagged" in en
+
+
+def corpus_pair(title: str, old_year: str, new_year: str):
+    import json
+
+    manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
+    document = next(d for d in manifest["documents"] if d["title"] == title)
+    by_year = {v["date"][:4]: CORPUS / v["file"] for v in document["versions"]}
+    if old_year not in by_year or new_year not in by_year:
+        pytest.fail(f"corpus lacks {title} {old_year}/{new_year}")
+    return load_file(Path(by_year[old_year])).document, load_file(Path(by_year[new_year])).document
+
+
+@pytest.mark.parametrize("title, old_year, new_year, heading", [
+    # 第六章 人身权利 moved up to 第三章 人身和人格权益 (14 articles with it)
+    ("妇女权益保障法", "2018", "2022", "人身权利"),
+    # 第二章 第四节 国有独资公司的特别规定 became 第七章 国家出资公司组织机构的特别规定
+    ("公司法", "2018", "2023", "国有独资公司的特别规定"),
+])
+def test_corpus_container_move_is_one_move_not_one_per_article(title, old_year, new_year, heading):
+    old, new = corpus_pair(title, old_year, new_year)
+    al = align(old, new)
+    moved = [c for c in al.containers if c.moved]
+    assert [old.blocks[c.old].heading.replace(" ", "") for c in moved] == [heading]
+    container = moved[0]
+    went_along = [m for m in al.matches if len(m.old) == 1 and len(m.new) == 1
+                  and old.measures[m.old[0] - 1].parent == container.old
+                  and new.measures[m.new[0] - 1].parent == container.new]
+    assert len(went_along) >= 4  # 妇女权益保障法: old 第三十六、三十七、三十九、四十一条 (flagged before)
+    # the reader's count: the articles that went along with the container are not
+    # moved (their order inside it kept), so the flags are the container's one move
+    # plus the articles that really moved on their own
+    assert not any(m.moved for m in went_along)
+    # ... and every flagged article either changed container or is out of order inside it
+    cmap = {c.old: c.new for c in al.containers if c.old is not None and c.new is not None}
+    for m in al.matches:
+        if m.moved:
+            i, j = m.old[0] - 1, m.new[0] - 1
+            changed = cmap.get(old.measures[i].parent) != new.measures[j].parent
+            same_box = [x for x in al.matches if len(x.old) == 1 and len(x.new) == 1
+                        and cmap.get(old.measures[x.old[0] - 1].parent) == new.measures[j].parent
+                        and new.measures[x.new[0] - 1].parent == new.measures[j].parent]
+            order = [x.old[0] for x in sorted(same_box, key=lambda x: x.new)]
+            assert changed or order != sorted(order), (m, title)

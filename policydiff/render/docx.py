@@ -152,7 +152,10 @@ def appendix(body, view: dict, t, heading_key: str = "docx.appendix") -> None:
         for cc in view["container_changes"]:
             before = " ".join(x for x in (cc["old_label"], cc["old_heading"]) if x) or "—"
             after = " ".join(x for x in (cc["new_label"], cc["new_heading"]) if x) or "—"
-            plain_paragraph(body, f"{t('ckind.' + cc['kind'])}：{before} → {after}")
+            moved = t("containers.moved_suffix") if cc["moved"] else ""
+            plain_paragraph(body, f"{t('ckind.' + cc['kind'])}{moved}：{before} → {after}")
+        if view["container_moved"]:
+            plain_paragraph(body, t("containers.moved_note", count=view["container_moved"]))
     if view["document_changes"]:
         plain_paragraph(body, t("document.heading"), "Heading2")
         for fc in view["document_changes"]:

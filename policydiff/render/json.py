@@ -24,7 +24,8 @@ FORMAT = "policydiff.diff/1"
 #                      document_changes; `comparable` (false: a side has no text, so
 #                      `changes` is empty for that reason); `generated` when a report
 #                      is stamped from SOURCE_DATE_EPOCH; old/new `uncommitted`;
-#                      tool.commit when the tool runs from a git checkout.
+#                      tool.commit when the tool runs from a git checkout;
+#                      container_changes[].moved (a container's move, reported once).
 
 SIMILARITY_PLACES = 4  # decimal places of `similarity` in the JSON (range 0..1)
 SUMMARY_KEYS = ("unchanged", "modified", "split", "merged", "added", "removed", "renumbered", "moved")
@@ -89,6 +90,7 @@ def container_dict(change: ContainerChange) -> dict[str, Any]:
         "old_heading": change.old_heading,
         "new_heading": change.new_heading,
         "segments": _segments(change.segments),
+        "moved": change.moved,  # the container moved as a whole (its measures are not each `moved`)
     }
 
 

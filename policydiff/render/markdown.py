@@ -236,7 +236,10 @@ def comparison_markdown(c: Comparison, lang: str = "zh", generated: str | None =
         for cc in v["container_changes"]:
             before = " ".join(x for x in (cc["old_label"], cc["old_heading"]) if x) or "—"
             after = " ".join(x for x in (cc["new_label"], cc["new_heading"]) if x) or "—"
-            lines.append(f"- {t('ckind.' + cc['kind'])}：{md_escape(before)} → {md_escape(after)}")
+            moved = t("containers.moved_suffix") if cc["moved"] else ""
+            lines.append(f"- {t('ckind.' + cc['kind'])}{moved}：{md_escape(before)} → {md_escape(after)}")
+        if v["container_moved"]:
+            lines += ["", t("containers.moved_note", count=v["container_moved"])]
     else:
         lines.append(t("containers.none"))
     lines.append("")

@@ -10,7 +10,8 @@ stood); each cell starts with that side's own article number, so renumbering rea
 the table. Rows of kind:
 
 - "container": a chapter/section heading, on both sides (old heading | new heading),
-  whenever the chapter path changes, so every article sits under its chapter;
+  whenever the chapter path changes, so every article sits under its chapter; its note
+  says 「整体移动」 when the container moved as a whole (said once, there);
 - "collapsed": a chapter in which nothing changed (same heading, every article unchanged,
   same articles on both sides) is one row 「第二章 管辖（本章未修改）」;
 - "change": the article(s); deletions struck through on the old side, insertions
@@ -64,8 +65,8 @@ def _collapsible(c: Comparison) -> dict[int, int]:
                 under_new.setdefault(container, set()).add(position)
     out = {}
     for cc in c.container_changes:
-        if cc.kind != "unchanged" or cc.old is None or cc.new is None:
-            continue
+        if cc.kind != "unchanged" or cc.moved or cc.old is None or cc.new is None:
+            continue  # a chapter that moved keeps its heading row, which says so
         positions = under_new.get(cc.new, set())
         if not positions or positions != under_old.get(cc.old, set()):
             continue
@@ -90,6 +91,7 @@ def table_rows(c: Comparison, lang: str = "zh", changed_only: bool = False, view
     old_measures, new_measures = old_doc.measures, new_doc.measures
     new_of_old = {cc.old: cc.new for cc in c.container_changes if cc.old is not None and cc.new is not None}
     old_of_new = {v: k for k, v in new_of_old.items()}
+    moved_new = {cc.new for cc in c.container_changes if cc.moved}
     collapsible = _collapsible(c)
     rows: list[dict] = []
     shown_path: tuple[int, ...] = ()  # new-side container chain of the last row (old ones as -1 - index)
@@ -120,7 +122,10 @@ def table_rows(c: Comparison, lang: str = "zh", changed_only: bool = False, view
         old_block = old_doc.blocks[old_index] if old_index is not None else None
         return {"kind": "container", "depth": depth, "old": _heading(old_block) if old_block else "",
                 "new": _heading(new_block) if new_block else "",
-                "same": bool(old_block and new_block and _heading(old_block) == _heading(new_block))}
+                "same": bool(old_block and new_block and _heading(old_block) == _heading(new_block)),
+                # a container's move, said once on its heading row (its articles are
+                # not each flagged moved)
+                "note": t("containers.moved") if key in moved_new else ""}
 
     def enter(path: tuple[int, ...]) -> None:
         """Heading rows for the levels of `path` that differ from the last row's (a level
@@ -315,7 +320,7 @@ def table_docx(c: Comparison, lang: str = "zh", generated: str | None = None, ch
             if row["kind"] == "container":
                 _docx_cell(tr, TABLE_WIDTHS[0], [[("b", row["old"] or "—")]], shade=True)
                 _docx_cell(tr, TABLE_WIDTHS[1], [[("b", row["new"] or "—")]], shade=True)
-                _docx_cell(tr, TABLE_WIDTHS[2], [], shade=True)
+                _docx_cell(tr, TABLE_WIDTHS[2], [[("b", row["note"])]] if row["note"] else [], shade=True)
             elif row["kind"] in ("collapsed", "omitted"):
                 _docx_cell(tr, sum(TABLE_WIDTHS), [[("=", row["text"])]], span=3)
             else:

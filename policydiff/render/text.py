@@ -106,11 +106,13 @@ def comparison_text(c: Comparison, color: bool = False, changed_only: bool = Fal
         else:
             lines.append(_indent(escape_controls(f"{field.old or '—'}{ARROW}{field.new or '—'}")))
     for container in c.container_changes:
-        if container.kind == "unchanged":
+        if container.kind == "unchanged" and not container.moved:
             continue
         old_name = f"{container.old_label} {container.old_heading}".strip() or "—"
         new_name = f"{container.new_label} {container.new_heading}".strip() or "—"
-        lines.append(escape_controls(f"container {container.kind}: {old_name}{ARROW}{new_name}"))
+        # a container's move is said once, here; its measures are not each `moved`
+        moved = ", moved" if container.moved else ""
+        lines.append(escape_controls(f"container {container.kind}{moved}: {old_name}{ARROW}{new_name}"))
     lines.append("")
     if changed_only:
         left_out = sum(1 for change in c.changes if is_unchanged(change))

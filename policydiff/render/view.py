@@ -285,8 +285,9 @@ def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) ->
     )
     container_changes = tuple(
         {"kind": cc.kind, "old": cc.old, "new": cc.new, "old_label": cc.old_label, "new_label": cc.new_label,
-         "old_heading": cc.old_heading, "new_heading": cc.new_heading, "segments": tuple(cc.segments)}
-        for cc in c.container_changes if cc.kind != "unchanged"
+         "old_heading": cc.old_heading, "new_heading": cc.new_heading, "segments": tuple(cc.segments),
+         "moved": cc.moved}
+        for cc in c.container_changes if cc.kind != "unchanged" or cc.moved
     )
     # Without a comparison, the side that has text is still shown measure by measure, so
     # that every measure keeps its #old-N / #new-N anchor and the known text is visible.
@@ -316,7 +317,8 @@ def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) ->
         "old_totals": old_totals,
         "new_totals": new_totals,
         "container_changes": container_changes,
-        "container_unchanged": sum(1 for cc in c.container_changes if cc.kind == "unchanged"),
+        "container_unchanged": sum(1 for cc in c.container_changes if cc.kind == "unchanged" and not cc.moved),
+        "container_moved": sum(1 for cc in c.container_changes if cc.moved),
         "document_changes": document_changes,
         "settings": settings,
         "tool": tuple(c.tool),

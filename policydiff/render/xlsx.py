@@ -98,7 +98,8 @@ def table_xlsx(c: Comparison, lang: str = "zh", generated: str | None = None, ch
     if comparable(c):
         for row in table_rows(c, lang=lang, changed_only=changed_only, view=view):
             if row["kind"] == "container":
-                sheet.append([_safe(row["old"] or "—"), _safe(row["new"] or "—"), None, None, None])
+                sheet.append([_safe(row["old"] or "—"), _safe(row["new"] or "—"), _safe(row["note"]) or None,
+                              None, None])
                 for cell in sheet[sheet.max_row]:
                     cell.font = bold
                     cell.fill = grey
