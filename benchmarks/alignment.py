@@ -644,6 +644,45 @@ def gold_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def gold_moved_rows(settings: AlignSettings, gold_dir: Path = GOLD_DIR) -> list[dict]:
+    """`moved` on the real gold pairs (issue 11 §3): the 1:1 flags and the container moves
+    of the aligner, the articles that went along with a moved container (same container
+    on both sides, not flagged), and what the earlier definition (out of a document-wide
+    longest increasing subsequence, or under another container) would have flagged on
+    the same alignment: a reader counts one move per moved chapter, not one per article."""
+    from policydiff import api
+    from policydiff.align import _lis_indexes, parent_moved
+
+    out = []
+    for path in sorted(gold_dir.glob("*.tsv")):
+        gold = read_gold(path)
+        old_doc = api.load_side(None, str(CORPUS / gold["slug"] / f"{gold['old']}.md")).document
+        new_doc = api.load_side(None, str(CORPUS / gold["slug"] / f"{gold['new']}.md")).document
+        al = align(old_doc, new_doc, settings)
+        cmap = {c.old: c.new for c in al.containers if c.old is not None and c.new is not None}
+        moved_boxes = {(c.old, c.new) for c in al.containers if c.moved}
+        ones = [m for m in al.matches if len(m.old) == 1 and len(m.new) == 1]
+        along = sum(1 for m in ones if (old_doc.measures[m.old[0] - 1].parent,
+                                        new_doc.measures[m.new[0] - 1].parent) in moved_boxes)
+        units = sorted((m.old, m.new) for m in al.matches if m.old and m.new)
+        in_order = {units[k] for k in _lis_indexes([n[0] for _, n in units])}
+        earlier = sum(1 for m in ones if (m.old, m.new) not in in_order or parent_moved(
+            old_doc.measures[m.old[0] - 1].parent, new_doc.measures[m.new[0] - 1].parent, cmap, set(cmap.values())))
+        out.append({"pair": f"{gold['slug']} {gold['old']} -> {gold['new']}",
+                    "moved": sum(m.moved for m in ones), "containers moved": len(moved_boxes),
+                    "went along": along, "earlier definition": earlier})
+    return out
+
+
+def gold_moved_table(rows: list[dict]) -> str:
+    lines = ["| pair | `moved` flags | container moves | articles that went along (not flagged) "
+             "| flags by the earlier document-wide definition |", "|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['pair']} | {r['moved']} | {r['containers moved']} | {r['went along']} | "
+                     f"{r['earlier definition']} |")
+    return "\n".join(lines)
+
+
 # --- main -------------------------------------------------------------------------------
 
 
@@ -742,6 +781,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in gold_rows:
         if r["wrong"] or r["missed"]:
             print(f"\n{r['gold']}: wrong {r['wrong']}\n  missed {r['missed']}")
+    print("\n## `moved` on the real gold pairs: one move per moved container, not one per article\n")
+    print(gold_moved_table(gold_moved_rows(settings)))
     decisions = decision_scores(settings)
     print("\n## Against the official amendment decisions\n")
     print("| document | decision (modified / added / removed) | precision | recall | strict precision | strict recall |")

@@ -1575,7 +1575,8 @@ def moved_units(units: Sequence[tuple[tuple[int, ...], tuple[int, ...]]], old_do
     - now under a container that is not the match of the old one (parent_moved), or
     - out of order among the units that sit in the same new container and were not
       moved there from elsewhere (outside a longest increasing subsequence of their
-      new positions; split/merge units take part by their first members).
+      new positions; split/merge units take part by their first members, when those
+      did not come from another container).
 
     Order is judged inside each container, never across the document: a container that
     moved as a block is one container move (moved_containers), and the measures that
@@ -1587,9 +1588,13 @@ def moved_units(units: Sequence[tuple[tuple[int, ...], tuple[int, ...]]], old_do
     moved: set[int] = set()
     by_new_parent: dict[int | None, list[int]] = {}
     for k, (olds, news) in enumerate(units):
-        one_to_one = len(olds) == 1 and len(news) == 1
-        if one_to_one and parent_moved(olds_m[olds[0]].parent, news_m[news[0]].parent, cmap, matched_new):
-            moved.add(k)
+        if parent_moved(olds_m[olds[0]].parent, news_m[news[0]].parent, cmap, matched_new):
+            # came from another container: a 1:1 unit is moved for that; a split or
+            # merge part that came in from elsewhere does not take part in the order of
+            # its new container either (it would make the articles that stayed look
+            # out of order around it)
+            if len(olds) == 1 and len(news) == 1:
+                moved.add(k)
         else:
             by_new_parent.setdefault(news_m[news[0]].parent, []).append(k)
     for members in by_new_parent.values():
