@@ -249,3 +249,32 @@ def test_corpus_container_move_is_one_move_not_one_per_article(title, old_year, 
                         and new.measures[x.new[0] - 1].parent == new.measures[j].parent]
             order = [x.old[0] for x in sorted(same_box, key=lambda x: x.new)]
             assert changed or order != sorted(order), (m, title)
+
+
+def test_docx_redline_notes_the_container_move_once():
+    # The tracked-changes Word file must delete the moved chapter where it was and insert
+    # it where it is: one note on the chapter, none on each article that went along.
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    from policydiff.render.docx import comparison_docx
+    from policydiff.render.revisions import revision_pieces
+
+    old = chapter_doc(BASE)
+    new = chapter_doc([("总则", [0, 1, 2]), ("社会参与", [7, 8]), ("设施服务", [3, 4, 5, 6]), ("附则", [9, 10])])
+
+    def version(doc, v):
+        return Version(work="example-community", version=v, meta=doc.meta, has_text=True, document=doc)
+
+    c = compare(version(old, "2021"), version(new, "2024"))
+    notes = [p.note for p in revision_pieces(c) if p.note]
+    assert sorted(notes) == ["container_moved_new", "container_moved_old"]
+    for lang, needle in (("zh", "整体移动：旧版第3章 社会参与整体移至新版第2章 社会参与"),
+                         ("en", "Moved as a whole: old 第3章 社会参与 is new 第2章 社会参与")):
+        with zipfile.ZipFile(io.BytesIO(comparison_docx(c, lang=lang))) as archive:
+            comments = etree.fromstring(archive.read("word/comments.xml"))
+        w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+        texts = ["".join(t.text for t in x.iter(w + "t")) for x in comments.iter(w + "comment")]
+        assert len(texts) == 2 and any(t.startswith(needle) for t in texts), texts

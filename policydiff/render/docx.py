@@ -40,8 +40,17 @@ def _style(c: Comparison, piece: Piece) -> str:
     return "Normal"
 
 
-def _comment_text(piece: Piece, old: MeasureIndex, new: MeasureIndex, t) -> str | None:
+def _comment_text(piece: Piece, old: MeasureIndex, new: MeasureIndex, t, c: Comparison | None = None) -> str | None:
     change = piece.change
+    if piece.note in ("container_moved_old", "container_moved_new") and c is not None:
+        # a container that moved as a whole: said once, here (its measures carry no note)
+        moves = {cc.old if piece.note == "container_moved_old" else cc.new: cc for cc in c.container_changes if cc.moved}
+        cc = moves.get((piece.old_blocks or piece.new_blocks)[0])
+        if cc is not None:
+            def name(label: str, heading: str) -> str:
+                return " ".join(x for x in (label, heading) if x) or "—"
+            return t("docx.note_" + piece.note, old=name(cc.old_label, cc.old_heading),
+                     new=name(cc.new_label, cc.new_heading))
     if change is None:
         return None
     sep = t("list_sep")
@@ -75,7 +84,7 @@ class _Writer:
         comment_id: str | None = None
         for piece in pieces:
             style = _style(c, piece)
-            note = _comment_text(piece, old, new, t)
+            note = _comment_text(piece, old, new, t, c)
             if note is not None and not items:
                 comment_id = self.ids.take()
                 self.comments.append((comment_id, note))

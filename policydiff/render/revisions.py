@@ -55,7 +55,10 @@ class Piece:
     new_blocks: tuple[int, ...]  # block indexes in the new Document
     segments: tuple[Segment, ...]
     change: Change | None = None  # the measure change, when the blocks are measures
-    note: str | None = None  # "moved_old" / "moved_new" (a pairing not kept inline), else None
+    # "moved_old" / "moved_new" (a pairing not kept inline); "container_moved_old" /
+    # "container_moved_new" on the heading of a container that moved as a whole (its
+    # measures that moved with it carry no note of their own: the move is said once)
+    note: str | None = None
 
 
 def raw_parts(block: Block) -> tuple[str, str, str]:
@@ -297,15 +300,34 @@ def revision_pieces(c: Comparison) -> tuple[Piece, ...]:
     pairings, old_change, new_change = _pairings(c)
     chain = _longest_chain(pairings)
     pieces: list[Piece] = []
+    moved_boxes = {(cc.old, cc.new) for cc in c.container_changes if cc.moved}
+    moved_old_boxes = {o for o, _ in moved_boxes}
+    moved_new_boxes = {n for _, n in moved_boxes}
+
+    def went_along(change: Change | None) -> bool:
+        """A measure change that moved only with its container (not `moved` itself, and
+        under a moved container on the old side and under that container's match on
+        the new side): its deletion and insertion get no note; the container's do."""
+        if change is None or change.moved or not change.old or not change.new:
+            return False
+        old_chain = {b.index for b in old_doc.ancestors(old_doc.measures[change.old[0] - 1])}
+        new_chain = {b.index for b in new_doc.ancestors(new_doc.measures[change.new[0] - 1])}
+        return any(o in old_chain and n in new_chain for o, n in moved_boxes)
 
     def old_only(i: int) -> None:
         change = old_change.get(i)
-        note = "moved_old" if change is not None and change.new else None
+        if i in moved_old_boxes:
+            note = "container_moved_old"
+        else:
+            note = "moved_old" if change is not None and change.new and not went_along(change) else None
         pieces.append(Piece((i,), (), _whole(old_doc.blocks[i], "-"), change, note))
 
     def new_only(j: int) -> None:
         change = new_change.get(j)
-        note = "moved_new" if change is not None and change.old else None
+        if j in moved_new_boxes:
+            note = "container_moved_new"
+        else:
+            note = "moved_new" if change is not None and change.old and not went_along(change) else None
         pieces.append(Piece((), (j,), _whole(new_doc.blocks[j], "+"), change, note))
 
     i = j = 0
