@@ -161,6 +161,8 @@ def test_hand_checked_real_gold():
     assert len(rows) >= 4
     for row in rows:
         assert row["P"] >= 0.995 and row["F1"] >= 0.975, row
+        if row["slug"] != "law-e8660065":  # all but 公司法 meet the 0.995 target
+            assert row["F1"] >= 0.995, row
         assert row["violations"] == 0 and row["lossless"] == 0, row
         assert row["groups found"] >= 0.7 * row["groups"], row
 
