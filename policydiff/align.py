@@ -1554,11 +1554,12 @@ def moved_containers(old_doc: Document, new_doc: Document, cmap: dict[int, int])
     weight = Counter(c.index for m in old_doc.measures for c in old_doc.ancestors(m))
     moved: set[int] = set()
     siblings: dict[int | None, list[tuple[int, int]]] = {}
+    old_blocks, new_blocks = old_doc.blocks, new_doc.blocks
     for o, n in cmap.items():
-        if parent_moved(old_doc.blocks[o].parent, new_doc.blocks[n].parent, cmap, matched_new):
+        if parent_moved(old_blocks[o].parent, new_blocks[n].parent, cmap, matched_new, old_blocks, new_blocks):
             moved.add(o)
         else:
-            siblings.setdefault(new_doc.blocks[n].parent, []).append((n, o))
+            siblings.setdefault(_nearest_matched(new_blocks[n].parent, new_blocks, matched_new), []).append((n, o))
     for group in siblings.values():
         group.sort()
         olds = [o for _, o in group]
@@ -1587,8 +1588,9 @@ def moved_units(units: Sequence[tuple[tuple[int, ...], tuple[int, ...]]], old_do
     matched_new = set(cmap.values())
     moved: set[int] = set()
     by_new_parent: dict[int | None, list[int]] = {}
+    old_blocks, new_blocks = old_doc.blocks, new_doc.blocks
     for k, (olds, news) in enumerate(units):
-        if parent_moved(olds_m[olds[0]].parent, news_m[news[0]].parent, cmap, matched_new):
+        if parent_moved(olds_m[olds[0]].parent, news_m[news[0]].parent, cmap, matched_new, old_blocks, new_blocks):
             # came from another container: a 1:1 unit is moved for that; a split or
             # merge part that came in from elsewhere does not take part in the order of
             # its new container either (it would make the articles that stayed look
@@ -1596,7 +1598,9 @@ def moved_units(units: Sequence[tuple[tuple[int, ...], tuple[int, ...]]], old_do
             if len(olds) == 1 and len(news) == 1:
                 moved.add(k)
         else:
-            by_new_parent.setdefault(news_m[news[0]].parent, []).append(k)
+            # order among the units of the nearest matched new container (a section
+            # only the new version has does not split the order of its chapter)
+            by_new_parent.setdefault(_nearest_matched(news_m[news[0]].parent, new_blocks, matched_new), []).append(k)
     for members in by_new_parent.values():
         keep = {members[p] for p in _lis_indexes([units[k][1][0] for k in members])}
         moved.update(k for k in members if k not in keep and len(units[k][0]) == 1 and len(units[k][1]) == 1)
@@ -1604,17 +1608,37 @@ def moved_units(units: Sequence[tuple[tuple[int, ...], tuple[int, ...]]], old_do
 
 
 def parent_moved(old_parent: int | None, new_parent: int | None, cmap: dict[int, int],
-                 matched_new: set[int]) -> bool:
-    """Whether a measure changed container (block indexes; cmap: old -> new container).
+                 matched_new: set[int], old_blocks: Sequence[Block] | None = None,
+                 new_blocks: Sequence[Block] | None = None) -> bool:
+    """Whether a measure (or container) changed container (block indexes; cmap: old ->
+    new container).
 
-    Its old container still exists (matched): moved when the new parent is not its match.
-    Its old container is gone (dissolved) or it sat at top level: moved only when it
-    now sits in a container that existed before (it joined another chapter); a
-    measure whose surroundings were all restructured into new containers, or flattened
-    to top level, is not flagged for that alone."""
+    With the documents' blocks, each side's parent is first taken up to its nearest
+    *matched* container (a container only one side has says nothing about a move: a
+    chapter that gained 第一节/第二节 keeps its articles, a dissolved section's articles
+    stay in their chapter). Then: the old container still exists (matched): moved when
+    the new one is not its match. No old container is left (dissolved) or it sat at
+    top level: moved only when its own new container existed before (it joined
+    another chapter); a measure whose surroundings were all restructured into new
+    containers, or flattened to top level, is not flagged for that alone."""
+    if old_blocks is not None:
+        old_parent = _nearest_matched(old_parent, old_blocks, cmap)
     if old_parent is not None and old_parent in cmap:
+        if new_blocks is not None:
+            new_parent = _nearest_matched(new_parent, new_blocks, matched_new)
         return cmap[old_parent] != new_parent
+    # no old container left: the new container itself decides (a dissolved chapter
+    # demoted to a new section of another chapter is a restructuring, not a move of
+    # each of its articles)
     return new_parent is not None and new_parent in matched_new
+
+
+def _nearest_matched(parent: int | None, blocks: Sequence[Block], matched) -> int | None:
+    """The nearest enclosing container that has a counterpart (itself included), None at
+    top level."""
+    while parent is not None and parent not in matched:
+        parent = blocks[parent].parent
+    return parent
 
 
 def _sort_matches(matches: list[MeasureMatch]) -> list[MeasureMatch]:

@@ -278,3 +278,68 @@ def test_docx_redline_notes_the_container_move_once():
         w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
         texts = ["".join(t.text for t in x.iter(w + "t")) for x in comments.iter(w + "comment")]
         assert len(texts) == 2 and any(t.startswith(needle) for t in texts), texts
+
+
+def sectioned_doc(chapters) -> Document:
+    """chapters: (heading, [(section heading or None, [article keys])])."""
+    b = DocBuilder(title=TITLE)
+    n = 0
+    for c, (heading, parts) in enumerate(chapters, 1):
+        with b.container(f"第{c}章", c, heading):
+            for s, (section, keys) in enumerate(parts, 1):
+                if section is None:
+                    for k in keys:
+                        n += 1
+                        b.measure(f"第{n}条", n, T[k])
+                    continue
+                with b.container(f"第{s}节", s, section, level="section"):
+                    for k in keys:
+                        n += 1
+                        b.measure(f"第{n}条", n, T[k])
+    return b.build()
+
+
+def test_chapter_that_gains_or_loses_sections_keeps_its_articles_in_place():
+    # 设施服务 is divided into two new sections (and back): its articles stay in their
+    # chapter, in order, and are not moved; an article that changes order inside the
+    # chapter across the new sections is.
+    flat = sectioned_doc([("总则", [(None, [0, 1, 2])]), ("设施服务", [(None, [3, 4, 5, 6])]), ("附则", [(None, [9, 10])])])
+    split = sectioned_doc([("总则", [(None, [0, 1, 2])]), ("设施服务", [("餐饮照料", [3, 4]), ("文化卫生", [5, 6])]),
+                           ("附则", [(None, [9, 10])])])
+    for old, new in ((flat, split), (split, flat)):
+        _, articles, chapters = moved_report(old, new)
+        assert articles == [] and chapters == []
+    reordered = sectioned_doc([("总则", [(None, [0, 1, 2])]), ("设施服务", [("餐饮照料", [4]), ("文化卫生", [5, 6, 3])]),
+                               ("附则", [(None, [9, 10])])])
+    _, articles, _ = moved_report(flat, reordered)
+    assert articles == [4]
+
+
+@pytest.mark.parametrize("title, old_year, new_year, chapter, went_along", [
+    # 第三章 行政复议申请 -> 第二章, now divided into 第一节…第四节: old 第十一、十四、十六条
+    # stay in it, in order (they were flagged moved while old 第九条's neighbours were not)
+    ("行政复议法", "2017", "2023", "行政复议申请", 3),
+    # 第十八章 涉外刑事案件的审理和司法协助 -> 第二十章, now in 第一节/第二节: its articles stay
+    ("最高人民法院关于适用《刑事诉讼法》的解释", "2012", "2021", "涉外刑事案件的审理和司法协助", 15),
+])
+def test_corpus_chapter_divided_into_new_sections_keeps_its_articles(title, old_year, new_year, chapter, went_along):
+    old, new = corpus_pair(title, old_year, new_year)
+    al = align(old, new)
+    box = next(c for c in al.containers if c.old is not None and old.blocks[c.old].heading.replace(" ", "") == chapter)
+    assert box.new is not None and not box.moved
+    stayed = [m for m in al.matches if len(m.old) == 1 and len(m.new) == 1
+              and old.measures[m.old[0] - 1].parent == box.old
+              and box.new in {b.index for b in new.ancestors(new.measures[m.new[0] - 1])}
+              and new.measures[m.new[0] - 1].parent != box.new]  # now inside a new section
+    assert len(stayed) >= went_along
+    # flagged only when out of order inside the chapter (among every unit that stayed
+    # in it, splits and merges by their first members)
+    inside = [m for m in al.matches if m.old and m.new and old.measures[m.old[0] - 1].parent == box.old
+              and box.new in {b.index for b in new.ancestors(new.measures[m.new[0] - 1])}]
+    order = [m.old[0] for m in sorted(inside, key=lambda m: m.new)]
+    for m in stayed:
+        at = order.index(m.old[0])
+        out_of_order = any(o > m.old[0] for o in order[:at]) or any(o < m.old[0] for o in order[at + 1:])
+        if not out_of_order:
+            assert not m.moved, (m, title)
+    assert sum(not m.moved for m in stayed) >= went_along
