@@ -825,13 +825,6 @@ _BARE_HEADING = re.compile(r"^[\u4e00-\u9fff]+$")
 MAX_SECTION_HEADING_CHARS = 30
 
 
-def _next_content_line(lines: list[str], line_no: int) -> int | None:
-    for k in range(line_no + 1, len(lines)):
-        if lines[k].strip(_SPACE):
-            return k
-    return None
-
-
 def _article_document_headings(lines: list[str], ordered: list[tuple[int, Candidate]],
                                all_candidates: dict[int, Candidate], toc: set[int], articles: set[int],
                                structural: set[str], ranks: dict[str, float]
@@ -861,10 +854,14 @@ def _article_document_headings(lines: list[str], ordered: list[tuple[int, Candid
     first_article = min(articles) if articles else len(lines)
     out: dict[int, Candidate] = dict(ordered)
     bare_number = 0
+    # the next line with content after each line, in one backward pass (None: none)
+    following: list[int | None] = [None] * len(lines)
+    for line_no in range(len(lines) - 2, -1, -1):
+        following[line_no] = line_no + 1 if lines[line_no + 1].strip(_SPACE) else following[line_no + 1]
     for line_no, line in enumerate(lines):
         if line_no in toc:
             continue
-        nxt = _next_content_line(lines, line_no)
+        nxt = following[line_no]
         if nxt is None or nxt not in articles:
             continue
         cand = all_candidates.get(line_no)

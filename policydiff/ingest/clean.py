@@ -259,12 +259,13 @@ def split_run_in_articles(lines: list[str]) -> list[str]:
         except ValueError:
             return None
 
-    starts = {number(m["n"]) for line in lines if (m := _LINE_ARTICLE.match(P.fold(line)))}
+    # each line read once (fold and match), its label kept for the second pass
+    owns = [_LINE_ARTICLE.match(P.fold(line)) for line in lines]
+    starts = {number(own["n"]) for own in owns if own}
     if not starts:
         return lines
     out: list[str] = []
-    for line in lines:
-        own = _LINE_ARTICLE.match(P.fold(line))
+    for line, own in zip(lines, owns):
         run_in = _RUN_IN.search(P.fold(line)) if own and "。第" in line else None
         own_number = number(own["n"]) if own else None
         if run_in and own_number is not None and number(run_in["n"]) == own_number + 1 \
