@@ -207,6 +207,7 @@ def load_file_pair(old_path: Path, new_path: Path) -> tuple[Version, Version]:
         small = 0  # load_file says what is wrong, in order
     if small < PARALLEL_READ_MIN_BYTES or not hasattr(os, "fork"):
         return load_file(old_path), load_file(new_path)
+    import gc
     import pickle
     import signal
     from dataclasses import replace
@@ -224,6 +225,10 @@ def load_file_pair(old_path: Path, new_path: Path) -> tuple[Version, Version]:
     if child == 0:  # the child: read the new side, send it, leave
         try:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            # the objects inherited from the parent stay out of this process's garbage
+            # collections: a collection would write to each of them (copy-on-write pages
+            # copied for nothing; measured 0.1-0.2 s of CPU with a large parent heap)
+            gc.freeze()
             os.close(read_end)
             try:
                 new = load_file(new_path)
