@@ -19,6 +19,7 @@ Import graph: api imports the core, `archive`, `intake`, `report_files` and the 
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 from dataclasses import dataclass, replace
@@ -473,7 +474,29 @@ def diff(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str, 
     if changed_only and fmt != "text":
         raise BadInputError(f"--changed-only is for the text format; {fmt} lists every measure "
                             "(each is accounted for exactly once)")
-    comparison = compare_refs(archive, old_ref, new_ref, warn=warn)
+    with _no_cycle_collection():
+        return _diff_output(compare_refs(archive, old_ref, new_ref, warn=warn), fmt, color, changed_only)
+
+
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """Python's cycle collector off while one diff runs, on again after (issue 14): reading,
+    comparing and rendering allocate hundreds of thousands of objects that live to the end
+    and form no cycles, and each collection walks them all: 7% of the test compilation's
+    CPU (2.41 -> 2.25 s in process). What a diff leaves in cycles is a few hundred objects
+    (+1 MB measured), freed by the next collection."""
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _diff_output(comparison: Comparison, fmt: str, color: bool, changed_only: bool) -> str:
     if fmt == "json":
         from .render.json import comparison_json
 

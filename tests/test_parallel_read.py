@@ -95,3 +95,26 @@ def test_a_bad_side_is_one_line_in_parallel(tmp_path, always_parallel):
     assert result.returncode != 0
     assert result.stderr.strip().startswith("Error:") and "empty.txt is empty" in result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_cycle_collector_back_on_after_a_diff(tmp_path):
+    """A diff turns Python's cycle collector off while it runs (api._no_cycle_collection),
+    and on again after, also when it fails; a caller's own choice is kept."""
+    import gc
+
+    from policydiff import api
+
+    old, new = write(tmp_path, "old.txt", OLD_TEXT), write(tmp_path, "new.txt", NEW_TEXT)
+    empty = write(tmp_path, "empty.txt", "")
+    assert gc.isenabled()
+    assert api.diff(None, str(old), str(new), fmt="json")
+    assert gc.isenabled()
+    with pytest.raises(BadInputError):
+        api.diff(None, str(old), str(empty), fmt="json")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        api.diff(None, str(old), str(new), fmt="md")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
