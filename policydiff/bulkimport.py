@@ -218,7 +218,7 @@ def import_entries(store: Any, entries: Sequence[Entry], jobs: int = 1,
         new, error = prepared
         if error is None:
             try:
-                store.add(new)
+                store.add(new, read_back=False)
             except PolicyDiffError as exc:
                 error = " ".join(str(exc).split())
         if error is None:

@@ -220,3 +220,40 @@ def test_list_status_and_log_do_not_import_gitpython(mixed_archive):  # noqa: F8
                               capture_output=True, text=True)
         assert done.stdout, done.stderr
         assert done.stderr.endswith("GITPYTHON=False"), (args, done.stderr[-500:])
+
+
+def test_head_state_answers_what_head_and_head_blob_answer(mixed_archive, tmp_path_factory):  # noqa: F811
+    """One `git cat-file --batch-check` per add stands in for five `git rev-parse`s."""
+    store = archive.Archive(mixed_archive)
+    paths = [mixed_archive / ".gitignore", mixed_archive / "demo-service" / "2023.md",
+             mixed_archive / "demo-service" / "work.yaml", mixed_archive / "demo-service" / "2099.md",
+             mixed_archive / "no-such-work" / "2020.md", mixed_archive / "demo-service"]
+    head, blobs = store._head_state(paths)
+    assert head == store._head() and head is not None
+    assert blobs == {p: store._head_blob(p) for p in paths}
+    assert blobs[paths[3]] is None and blobs[paths[1]] is not None
+    empty = tmp_path_factory.mktemp("no-commit-yet") / "archive"
+    subprocess.run(["git", "init", "-q", str(empty)], check=True)
+    archive.init(empty)
+    fresh = archive.Archive(empty)
+    assert fresh._head_state([empty / ".gitignore"]) == (None, {empty / ".gitignore": None})
+
+
+def test_an_add_without_read_back_commits_the_same(mixed_archive, tmp_path):  # noqa: F811
+    from policydiff.intake import AddRequest, prepare_version
+
+    store = archive.Archive(mixed_archive)
+    source = tmp_path / "extra.txt"
+    source.write_text("示例市测试补充办法(测试用虚构文本)\n第一条 为测试而制定。\n第二条 本办法自2025年1月1日起施行。\n",
+                      encoding="utf-8")
+    new = prepare_version(AddRequest(work="demo-extra", version="2025", source=str(source)))
+    before = subprocess.run(["git", "-C", str(store.top), "rev-list", "--count", "HEAD"], capture_output=True,
+                            text=True).stdout
+    assert store.add(new, read_back=False) is None
+    after = subprocess.run(["git", "-C", str(store.top), "rev-list", "--count", "HEAD"], capture_output=True,
+                           text=True).stdout
+    assert int(after) == int(before) + 1
+    assert store.read("demo-extra", "2025", document=False).meta.title == new.meta.title
+    assert subprocess.run(["git", "-C", str(store.top), "status", "--porcelain", "--", str(mixed_archive)],
+                          capture_output=True, text=True).stdout == ""
+    assert store.verify() == []

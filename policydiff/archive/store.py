@@ -168,6 +168,12 @@ def _plain_work_tree(start: Path) -> tuple[Path, Path] | None:
         current = current.parent
 
 
+def _source_ext(ext: str) -> str:
+    """The extension a version's kept source file gets (`bin` for anything odd)."""
+    ext = ext.lower().lstrip(".")
+    return ext if _SOURCE_EXT_RE.fullmatch(ext) else "bin"
+
+
 def work_info_from_bytes(raw: bytes | None) -> dict[str, Any]:
     """A work's info (title, aliases, notes) from its work.yaml's bytes (None: no file);
     a broken work.yaml reads as the defaults (verify reports it; reading goes on)."""
@@ -363,7 +369,7 @@ class Archive(TransactionMixin, VerifyMixin):
             found[ref] = "not committed" if record[:2] in ("??", "A ") else "modified"
         return found
 
-    def _git_read(self, args: list[str]) -> str | None:
+    def _git_read(self, args: list[str], stdin: bytes | None = None) -> str | None:
         """The output of a git command that only reads (`status`, `log`), run in the work
         tree; None when git fails. A plain child process, as GitPython's `execute` runs it
         (LC_ALL=C, LANGUAGE=C), without importing GitPython: `status` and `build` read,
@@ -372,8 +378,8 @@ class Archive(TransactionMixin, VerifyMixin):
 
         env = {**os.environ, "LC_ALL": "C", "LANGUAGE": "C"}
         try:
-            done = subprocess.run(["git", *args], cwd=self.top, env=env, stdin=subprocess.DEVNULL,
-                                  capture_output=True)
+            done = subprocess.run(["git", *args], cwd=self.top, env=env, capture_output=True,
+                                  **({"input": stdin} if stdin is not None else {"stdin": subprocess.DEVNULL}))
         except OSError:
             return None
         return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
@@ -475,9 +481,12 @@ class Archive(TransactionMixin, VerifyMixin):
 
     # ---------------------------------------------------------------- writing
 
-    def add(self, new: NewVersion, replace: bool = False, allow_duplicate_text: bool = False) -> Version:
+    def add(self, new: NewVersion, replace: bool = False, allow_duplicate_text: bool = False,
+            read_back: bool = True) -> Version | None:
         """Write one version and make exactly one commit; all or nothing (transaction.py).
-        The same text as another version of the work is refused unless `allow_duplicate_text`."""
+        The same text as another version of the work is refused unless `allow_duplicate_text`.
+        Returns the version as archived (its front matter and commit), or None when not
+        `read_back` (bulk import, which only counts: one git process and a YAML parse less)."""
         check_work_id(new.work)
         check_version_id(new.version)
         ref = f"{new.work}@{new.version}"
@@ -499,13 +508,18 @@ class Archive(TransactionMixin, VerifyMixin):
                         f"{holder} already holds exactly this text: a version is one issued text, so "
                         f"{ref} would be a copy of it; add --allow-duplicate-text if two versions really "
                         "were issued with the same words")
-            planned = self._plan(new)
-            unchanged = all(self._head_blob(path) == (_blob_sha(data) if data is not None else None)
-                            for path, data in planned.items())
+            # HEAD and the blobs of every path the add may write, in one git process
+            folder = self.root / new.work
+            head, in_head = self._head_state([
+                self.root / ".gitignore", folder / WORK_FILE, md, *self.source_paths(new.work, new.version),
+                folder / f"{new.version}.source.{_source_ext(new.source_ext)}"])
+            planned = self._plan(new, in_head)
+            unchanged = all((in_head[path] if path in in_head else self._head_blob(path))
+                            == (_blob_sha(data) if data is not None else None) for path, data in planned.items())
             if unchanged:
                 raise DuplicateVersionError(f"{ref} is already archived with exactly this content: nothing to replace")
-            done.append(self._transact(planned, lambda txn: self._message(new, previous_commit, txn)))
-        return self.read(new.work, new.version, document=False, commit=True)
+            done.append(self._transact(planned, lambda txn: self._message(new, previous_commit, txn), base=head))
+        return self.read(new.work, new.version, document=False, commit=True) if read_back else None
 
     def text_holder(self, text_sha256: str, work: str, besides: str | None = None) -> str | None:
         """The ref of a version of `work` (other than `besides`) whose text hashes to
@@ -577,15 +591,18 @@ class Archive(TransactionMixin, VerifyMixin):
             self._transact({md: data}, lambda txn: messages.compose("edit", ref, [*fields, ("policydiff-txn", txn)]))
         return self.read(work, version, document=False, commit=True)
 
-    def _plan(self, new: NewVersion) -> dict[Path, bytes | None]:
-        """Every path this add writes (bytes) or removes (None), archive files only."""
+    def _plan(self, new: NewVersion, in_head: dict[Path, str | None] | None = None) -> dict[Path, bytes | None]:
+        """Every path this add writes (bytes) or removes (None), archive files only.
+        `in_head`: blobs in HEAD already looked up (`_head_state`)."""
+        in_head = in_head or {}
         planned: dict[Path, bytes | None] = {}
         gitignore = self.root / ".gitignore"
         existing = gitignore.read_text(encoding="utf-8") if gitignore.exists() else None
         wanted = _gitignore_content(existing)
         if wanted is not None:
             planned[gitignore] = wanted.encode("utf-8")
-        elif self._head_blob(gitignore) is None:  # written by init, not committed yet
+        elif (in_head[gitignore] if gitignore in in_head else self._head_blob(gitignore)) is None:
+            # written by init, not committed yet
             planned[gitignore] = gitignore.read_bytes()
         work_file = self.root / new.work / WORK_FILE
         if not work_file.exists():
@@ -593,9 +610,7 @@ class Archive(TransactionMixin, VerifyMixin):
             planned[work_file] = frontmatter.dump_yaml(info).encode("utf-8")
         source = Source(url=new.source_url, retrieved=new.retrieved)
         if new.source_bytes is not None:
-            ext = new.source_ext.lower().lstrip(".")
-            if not _SOURCE_EXT_RE.fullmatch(ext):
-                ext = "bin"
+            ext = _source_ext(new.source_ext)
             source_path = self.root / new.work / f"{new.version}.source.{ext}"
             planned[source_path] = new.source_bytes
             source = dc_replace(source, file=self.arel(source_path),

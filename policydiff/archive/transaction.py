@@ -201,15 +201,16 @@ class TransactionMixin:
 
     # ---------------------------------------------------------------- one transaction
 
-    def _transact(self, planned: dict[Path, bytes | None], message_for) -> bool:
+    def _transact(self, planned: dict[Path, bytes | None], message_for, base: Any = ...) -> bool:
         """Prepare, apply and commit `planned` (path -> new bytes, or None to remove) with
         the message `message_for(txn_id)`. Call with the lock held, inside
-        interrupts.deferred(). True when the commit landed (also when an exception came
+        interrupts.deferred(). `base`: HEAD as the caller already read it under the lock
+        (default: read it now). True when the commit landed (also when an exception came
         after git had committed); an exception when it was undone."""
         txn = uuid.uuid4().hex
         interrupts.raise_if_pending()  # nothing changed yet: stop here
         try:
-            self._prepare(planned, txn)
+            self._prepare(planned, txn, base)
             self._apply()
             interrupts.raise_if_pending()  # files are in place but not committed: undo them
             self._commit(planned, message_for(txn))
@@ -235,7 +236,29 @@ class TransactionMixin:
     def _head_blob(self, path: Path) -> str | None:
         return self._blob_at("HEAD", path)
 
-    def _prepare(self, planned: dict[Path, bytes | None], txn: str | None = None) -> None:
+    def _head_state(self, paths) -> tuple[str | None, dict[Path, str | None]]:
+        """(HEAD's commit or None, {path: its object id in HEAD, None when absent}) from one
+        `git cat-file --batch-check`: what `_head()` and `_head_blob(path)` answer, one git
+        process instead of one per question (an add asked five; bulk import adds
+        thousands). Anything it cannot answer is asked the old way."""
+        paths = list(dict.fromkeys(paths))
+        names = ["HEAD", *(f"HEAD:{self.rel(p)}" for p in paths)]
+        if any("\n" in name for name in names):
+            return self._head(), {p: self._head_blob(p) for p in paths}
+        out = self._git_read(["cat-file", "--batch-check"], stdin=("\n".join(names) + "\n").encode("utf-8"))
+        lines = out.splitlines() if out is not None else []
+        if len(lines) != len(names):
+            return self._head(), {p: self._head_blob(p) for p in paths}
+        found: list[str | None] = []
+        for name, line in zip(names, lines):
+            fields = line.split(" ")
+            if line.endswith(" missing") or len(fields) != 3:
+                found.append(None)  # missing (no commit yet, or not in HEAD)
+            else:
+                found.append(fields[0])
+        return found[0], dict(zip(paths, found[1:]))
+
+    def _prepare(self, planned: dict[Path, bytes | None], txn: str | None = None, base: Any = ...) -> None:
         """Stage new contents and backups in the transaction folder; the journal comes last."""
         self.txn_dir.mkdir()
         entries = []
@@ -252,7 +275,7 @@ class TransactionMixin:
                 _fsync_write(self.txn_dir / entry["old"], path.read_bytes())
             entries.append(entry)
         created_dirs = sorted({self.arel(p.parent) for p in planned if not p.parent.exists()})
-        journal = {"format": JOURNAL_FORMAT, "txn": txn or uuid.uuid4().hex, "base": self._head(),
+        journal = {"format": JOURNAL_FORMAT, "txn": txn or uuid.uuid4().hex, "base": self._head() if base is ... else base,
                    "entries": entries, "created_dirs": created_dirs}
         tmp = self.txn_dir / (JOURNAL_NAME + ".tmp")
         _fsync_write(tmp, json.dumps(journal, ensure_ascii=False, indent=1).encode("utf-8"))
@@ -322,9 +345,12 @@ class TransactionMixin:
     def _git_dirs(self) -> tuple[Path, Path]:
         """(this work tree's git dir, the repository's common dir): they differ in a linked
         worktree (`git worktree add`)."""
-        git_dir = Path(self.repo.git_dir).resolve()
-        common = Path(getattr(self.repo, "common_dir", None) or git_dir).resolve()
-        return git_dir, common
+        kept = getattr(self, "_git_dirs_kept", None)
+        if kept is None:
+            git_dir = Path(self.repo.git_dir).resolve()
+            common = Path(getattr(self.repo, "common_dir", None) or git_dir).resolve()
+            kept = self._git_dirs_kept = (git_dir, common)
+        return kept
 
     def _git_lock_files(self) -> list[Path]:
         """Lock files that block the git commands of a write and belong to this work tree:
@@ -334,10 +360,14 @@ class TransactionMixin:
         its git processes do not run in this work tree."""
         git_dir, common = self._git_dirs()
         found = [git_dir / "index.lock", git_dir / "HEAD.lock", *git_dir.glob("next-index-*.lock")]
+        # the branch HEAD names (e.g. refs/heads/main), read from HEAD itself as git writes
+        # it (GitPython's head.reference reads the same file, at 1 ms a call, 3 calls an add);
+        # a detached HEAD names none
         try:
-            branch = self.repo.head.reference.path  # e.g. refs/heads/main
-        except (TypeError, ValueError):  # a detached HEAD: no branch ref to lock
-            branch = None
+            head = (git_dir / "HEAD").read_text(encoding="utf-8", errors="replace").strip()
+        except OSError:
+            head = ""
+        branch = head[len("ref:"):].strip() if head.startswith("ref:") else None
         if branch:
             found.append(common / (branch + ".lock"))
         return sorted({p for p in found if p.is_file()})
