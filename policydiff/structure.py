@@ -754,27 +754,18 @@ def _footnote(lines: list[str], index: int, marks: dict[str, int]) -> bool:
 
 
 def _split_lines(text: str) -> tuple[list[str], list[int]]:
-    """Lines with their terminators, and their start offsets."""
-    pieces = _keep_newlines(text)
+    """The lines of `text` without their "\n" (only "\n" ends a line: str.splitlines would
+    also split on U+2028, \x1c, \r ...; no empty last line after a final "\n"), and the
+    offset where each starts. Line k spans text[offsets[k]:offsets[k + 1]] with its "\n"."""
+    lines = text.split("\n")
+    if not lines[-1]:
+        lines.pop()
     offsets = []
     offset = 0
-    for piece in pieces:
+    for line in lines:
         offsets.append(offset)
-        offset += len(piece)
-    return pieces, offsets
-
-
-def _keep_newlines(text: str) -> list[str]:
-    # Only "\n" ends a line (str.splitlines would also split on U+2028, \x1c, \r ...).
-    parts = text.split("\n")
-    pieces = [p + "\n" for p in parts[:-1]]
-    if parts[-1]:
-        pieces.append(parts[-1])
-    return pieces
-
-
-def _content(piece: str) -> str:
-    return piece[:-1] if piece.endswith("\n") else piece
+        offset += len(line) + 1
+    return lines, offsets
 
 
 def _block_text(raw: str, heading: str | None) -> str:
@@ -906,8 +897,7 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
     >>> doc.path(doc.measures[1]), doc.measures[1].ordinal
     (('一、',), 2)
     """
-    pieces, offsets = _split_lines(text)
-    lines = [_content(p) for p in pieces]
+    lines, offsets = _split_lines(text)
     notes: list[str] = []
 
     all_candidates: dict[int, Candidate] = {}
@@ -964,7 +954,7 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
     if not nodes:
         if lines:
             notes.append(NO_NUMBERING_NOTE)
-        for line_no in range(len(pieces)):
+        for line_no in range(len(lines)):
             add(BlockKind.TEXT, "paragraph", line_no, line_no + 1, None, None)
         return Document(text=text, blocks=tuple(blocks), meta=meta, notes=tuple(notes))
 
@@ -1011,6 +1001,6 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
         open_blocks.append(len(blocks) - 1)
         if note < end and not has_children[k] and not empty_heading:
             add(BlockKind.TEXT, "note", note, end, None, None)
-    if end_of_nodes < len(pieces):
-        add(BlockKind.TEXT, "closing", end_of_nodes, len(pieces), None, None)
+    if end_of_nodes < len(lines):
+        add(BlockKind.TEXT, "closing", end_of_nodes, len(lines), None, None)
     return Document(text=text, blocks=tuple(blocks), meta=meta, notes=tuple(notes))
