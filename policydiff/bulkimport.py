@@ -164,7 +164,7 @@ def _prepare(entry: Entry) -> tuple[Any, str | None]:
     try:
         request = AddRequest.from_mapping({**entry.fields, "source": str(entry.path), "work": entry.work,
                                            "version": entry.version})
-        return prepare_version(request), None
+        return prepare_version(request, with_facts=True), None
     except PolicyDiffError as exc:
         return None, " ".join(str(exc).split())
     except Exception as exc:  # noqa: BLE001 - a bug on one file must not stop the import
@@ -214,11 +214,22 @@ def import_entries(store: Any, entries: Sequence[Entry], jobs: int = 1,
             continue
         todo.append(entry)
 
+    # index entries of the versions added, worked out from what the workers parsed: the
+    # first `list` after an import then parses no body (it did: 200 added versions, +0.7 s)
+    from .archive.index import add_entries, entry_for_written
+
+    index_entries: dict[str, dict] = {}
+
     def commit(entry: Entry, prepared: tuple[Any, str | None]) -> None:
         new, error = prepared
         if error is None:
+            def remember(md: Path, data: bytes) -> None:
+                made = entry_for_written(new.work, new.version, data, new.meta, new.has_text, new.facts)
+                if made is not None:
+                    index_entries[f"{new.work}/{new.version}"] = made
+
             try:
-                store.add(new, read_back=False)
+                store.add(new, read_back=False, on_committed=remember)
             except PolicyDiffError as exc:
                 error = " ".join(str(exc).split())
         if error is None:
@@ -228,24 +239,30 @@ def import_entries(store: Any, entries: Sequence[Entry], jobs: int = 1,
             summary.failed.append((entry.ref, error))
             say(entry.ref, "FAILED")
 
-    if jobs <= 1 or len(todo) <= 1:
-        for entry in todo:
-            commit(entry, _prepare(entry))
-        return summary
-    chunks = [todo[i:i + PARSE_CHUNK] for i in range(0, len(todo), PARSE_CHUNK)]
-    from . import interrupts
+    try:
+        if jobs <= 1 or len(todo) <= 1:
+            for entry in todo:
+                commit(entry, _prepare(entry))
+            return summary
+        chunks = [todo[i:i + PARSE_CHUNK] for i in range(0, len(todo), PARSE_CHUNK)]
+        from . import interrupts
 
-    with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, min(jobs, len(chunks))),
-                                                initializer=interrupts.ignore_in_worker) as pool:
-        try:
-            # map keeps the order: versions are committed in the order they were listed
-            for chunk, prepared in zip(chunks, pool.map(_prepare_chunk, chunks)):
-                for entry, one in zip(chunk, prepared):
-                    commit(entry, one)
-        except KeyboardInterrupt:  # Ctrl-C: what was committed stays; the queue is dropped
-            _stop_workers(pool)
-            raise
-    return summary
+        with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, min(jobs, len(chunks))),
+                                                    initializer=interrupts.ignore_in_worker) as pool:
+            try:
+                # map keeps the order: versions are committed in the order they were listed
+                for chunk, prepared in zip(chunks, pool.map(_prepare_chunk, chunks)):
+                    for entry, one in zip(chunk, prepared):
+                        commit(entry, one)
+            except KeyboardInterrupt:  # Ctrl-C: what was committed stays; the queue is dropped
+                _stop_workers(pool)
+                raise
+        return summary
+    finally:  # also after Ctrl-C: the versions that landed are indexed
+        from . import interrupts
+
+        with interrupts.deferred():
+            add_entries(store, index_entries)
 
 
 def _stop_workers(pool: concurrent.futures.ProcessPoolExecutor) -> None:

@@ -98,7 +98,7 @@ def check_text(option: str, value: str | None) -> str | None:
     return value
 
 
-def prepare_version(request: AddRequest, store: Any = None) -> NewVersion:
+def prepare_version(request: AddRequest, store: Any = None, with_facts: bool = False) -> NewVersion:
     """Everything `add` does before it writes: check the values, read and parse the source
     (the CPU-heavy part), build the NewVersion that `Archive.add` commits. `store` None
     (a bulk-import worker, which never opens the archive) skips the check that the source
@@ -140,16 +140,23 @@ def prepare_version(request: AddRequest, store: Any = None) -> NewVersion:
     from .mdbody import from_markdown, to_markdown
 
     body = to_markdown(document)
-    if from_markdown(body, meta).text != document.text:
+    read_back = from_markdown(body, meta)
+    if read_back.text != document.text:
         # Archiving a body that does not read back would make verify fail forever after.
         raise ArchiveError(f"the structured text of {r.source} does not read back exactly (a policydiff bug): "
                            "nothing was added; please report it with the file")
+    facts = None
+    if with_facts:  # what the archive index derives from the body as it reads back
+        from .status.succession import text_facts
+
+        found = text_facts(Version(work=r.work, version=r.version, meta=meta, has_text=True, document=read_back))
+        facts = found.as_json() if found is not None else None
     return NewVersion(
         work=r.work, version=r.version, meta=meta, has_text=True, body=body,
         text_sha256=frontmatter.sha256_text(document.text), source_bytes=data,
         source_ext=source_extension(detect_format(data), os.path.basename(r.source)),
         source_url=r.source_url or None,
-        retrieved=retrieved, notes=_unique([*parse_notes, *r.notes]),
+        retrieved=retrieved, notes=_unique([*parse_notes, *r.notes]), facts=facts,
     )
 
 

@@ -257,3 +257,54 @@ def test_an_add_without_read_back_commits_the_same(mixed_archive, tmp_path):  # 
     assert subprocess.run(["git", "-C", str(store.top), "status", "--porcelain", "--", str(mixed_archive)],
                           capture_output=True, text=True).stdout == ""
     assert store.verify() == []
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_import_indexes_what_it_added_as_the_index_would_derive_it(tmp_path, monkeypatch, jobs):
+    """Bulk import writes the index entries of the versions it added from what its workers
+    parsed: the first `list` after it parses no body, and every entry is exactly the one
+    the index derives from the file (front matter, text facts, hash)."""
+    from policydiff import api
+    from tests.test_build import _new_repo, _source_folder
+
+    top = _new_repo(tmp_path / "repo")
+    api.init_archive(top / "versions")
+    src = _source_folder(tmp_path / "src")  # corpus versions: real 施行 and repeal clauses
+    (src / "demo-expiry").mkdir()
+    (src / "demo-expiry" / "2020.txt").write_text(
+        "示例市测试临时办法(测试用虚构文本)\n第一条 为测试而制定。\n第二条 本办法自2020年3月1日起施行，有效期至2022年12月31日。\n",
+        encoding="utf-8")
+    summary = api.import_folder(top / "versions", str(src), jobs=jobs)
+    assert not summary.failed and len(summary.added) == 8
+    store = archive.Archive(top / "versions")
+    written = _entries(store)
+    assert set(written) == {f"{v.work}/{v.version}" for v in all_versions(store)}
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("a body was parsed although the import indexed it")
+
+    monkeypatch.setattr(archive_index, "_entry", no_parsing)
+    indexed = read_index(store)  # hashes each file once, parses nothing
+    monkeypatch.undo()
+    assert answers(indexed.versions, indexed.facts) == answers(all_versions(store))
+    index_path(store).unlink()
+    derived = read_index(store, trust_stat=False)
+    assert {v.ref: v for v in derived.versions} == {v.ref: v for v in indexed.versions}
+    assert derived.facts == indexed.facts
+    rederived = _entries(store)
+    strip = lambda entries: {k: {f: v for f, v in e.items() if f != "stat"} for k, e in entries.items()}  # noqa: E731
+    assert strip(rederived) == strip(written)
+    assert json.dumps(strip(rederived), sort_keys=True) == json.dumps(strip(written), sort_keys=True)
+
+
+def test_an_entry_whose_front_matter_does_not_read_back_is_not_written():
+    from policydiff.archive.index import entry_for_written
+    from policydiff.model import DocumentMeta
+
+    data = ("---\nwork: w\nversion: '2020'\ntitle: 示例(测试用虚构文本)\nhas_text: true\n---\n\n").encode("utf-8")
+    other = DocumentMeta(title="另一个标题(测试用虚构文本)")
+    assert entry_for_written("w", "2020", data, other, True, {"clauses": [], "offsets": []}) is None
+    same = DocumentMeta(title="示例(测试用虚构文本)")
+    assert entry_for_written("w", "2020", data, same, True, None) is None  # facts not worked out
+    made = entry_for_written("w", "2020", data, same, True, {"clauses": [], "offsets": []})
+    assert made is not None and made["sha256"] == hashlib.sha256(data).hexdigest()

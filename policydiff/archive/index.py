@@ -288,6 +288,39 @@ def read_index(store, *, trust_stat: bool = True) -> IndexedArchive:
     return IndexedArchive(versions, facts, digests, infos)
 
 
+def entry_for_written(work: str, version: str, data: bytes, new_meta, has_text: bool,
+                      facts: dict | None) -> dict | None:
+    """The index entry of a version file just written as `data`, from what its writer
+    already knows (its DocumentMeta, and the TextFacts of its body as it reads back, worked
+    out by a bulk-import worker), without parsing the body again: exactly what `_entry`
+    would derive, or None when that cannot be vouched for (the front matter does not read
+    back as the same DocumentMeta, or the facts were not worked out)."""
+    if has_text and facts is None:
+        return None
+    try:
+        matter, _body = frontmatter.split(data.decode("utf-8"))
+        if frontmatter.meta_from(matter) != new_meta or (matter.get("has_text") is True) != has_text:
+            return None
+        entry = {"sha256": hashlib.sha256(data).hexdigest(), "matter": matter if _json_safe(matter) else None,
+                 "facts": facts if has_text else None}
+        return entry if _load(work, version, entry) is not None else None
+    except (ValueError, UnicodeDecodeError, PolicyDiffError):
+        return None
+
+
+def add_entries(store, entries: dict[str, dict]) -> None:
+    """Put entries made by `entry_for_written` ("work/version" -> entry) into the index, so
+    that the first `list` after a bulk import parses no body (it still hashes each file
+    once: a fresh entry has no stat signature). Entries are checked as any other: one
+    whose file changed since is derived again. A derived file: failing to write it is
+    only a lost speed-up."""
+    if not entries:
+        return
+    path = index_path(store)
+    known, known_works = _read_index(path)
+    _write_index(path, {**known, **entries}, known_works)
+
+
 def indexed_versions(store, digests: dict[str, str] | None = None) -> tuple[list[Version], dict[str, TextFacts]]:
     """Every archived version (front matter only, no Document) in work and time order, and
     the TextFacts of those with text, by ref (`read_index`). `digests`, when given,
@@ -298,4 +331,5 @@ def indexed_versions(store, digests: dict[str, str] | None = None) -> tuple[list
     return indexed.versions, indexed.facts
 
 
-__all__ = ["INDEX_FORMAT", "IndexedArchive", "index_path", "indexed_versions", "read_index"]
+__all__ = ["INDEX_FORMAT", "IndexedArchive", "add_entries", "entry_for_written", "index_path", "indexed_versions",
+           "read_index"]

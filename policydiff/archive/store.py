@@ -104,6 +104,10 @@ class NewVersion:
     retrieved: str | None = None
     notes: tuple[str, ...] = ()
     work_title: str | None = None  # title for a new work.yaml (default: meta.title)
+    # what the archive index would derive from the written file's text (TextFacts.as_json of
+    # the body as it reads back), when the caller worked it out already: bulk import's
+    # workers do, so that the first `list` after an import parses no body (index.add_entries)
+    facts: dict | None = None
 
 
 
@@ -482,7 +486,7 @@ class Archive(TransactionMixin, VerifyMixin):
     # ---------------------------------------------------------------- writing
 
     def add(self, new: NewVersion, replace: bool = False, allow_duplicate_text: bool = False,
-            read_back: bool = True) -> Version | None:
+            read_back: bool = True, on_committed=None) -> Version | None:
         """Write one version and make exactly one commit; all or nothing (transaction.py).
         The same text as another version of the work is refused unless `allow_duplicate_text`.
         Returns the version as archived (its front matter and commit), or None when not
@@ -519,6 +523,8 @@ class Archive(TransactionMixin, VerifyMixin):
             if unchanged:
                 raise DuplicateVersionError(f"{ref} is already archived with exactly this content: nothing to replace")
             done.append(self._transact(planned, lambda txn: self._message(new, previous_commit, txn), base=head))
+            if on_committed is not None:  # (the .md path, its committed bytes)
+                on_committed(md, planned[md])
         return self.read(new.work, new.version, document=False, commit=True) if read_back else None
 
     def text_holder(self, text_sha256: str, work: str, besides: str | None = None) -> str | None:
