@@ -189,6 +189,12 @@ def _opens_title_zone(line: str) -> bool:
     lines of an official letterhead (版头) that stand above a title (the issuer's 「…文件」
     line and the 文号 line), and a lead-in such as 「文件详情如下:」 on a news page."""
     body = line.strip()
+    # Each opener holds one of these (a date its 日, a 文号 or order number its 号/號, an
+    # attachment line 附件, a letterhead its final 文件, a lead-in its final colon): the
+    # lines that hold none, most of a text, are answered without the five recognisers.
+    if "日" not in body and "号" not in body and "號" not in body and "附件" not in body \
+            and not body.endswith(("文件", ":", "：")):
+        return False
     return (P.is_date_only(body) or bool(_ANNEX_NUMBER.fullmatch(body))
             or P.is_doc_no_line(body) or (P.fold(body).endswith("文件") and _is_piece(body))
             or P.is_lead_in(body))

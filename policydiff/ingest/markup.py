@@ -170,10 +170,12 @@ def markdown_to_text(source: str) -> str:
     """
     lines = []
     for line in _COMMENT.sub("", source).split("\n"):
-        match = _HEADING.match(line)
+        # (the patterns only where they can match: a heading has its # among the first four
+        # characters, a rule starts with *, - or _ after at most three spaces)
+        match = _HEADING.match(line) if "#" in line[:4] else None
         if match:
             line = match["text"]
-        elif _RULE.match(line):
+        elif line.lstrip(" ")[:1] in ("*", "-", "_") and _RULE.match(line):
             line = ""
         lines.append(_STRONG.sub(lambda m: m["text"] or m["text2"], line) if "**" in line or "__" in line else line)
     return "\n".join(lines)
