@@ -285,7 +285,21 @@ def list_works(archive: ArchiveLike, fmt: str = "text") -> str:
 
 
 def verify(archive: ArchiveLike) -> list[str]:
-    return _opened(archive).verify()
+    """`policydiff verify`: every problem, one line each. It also mends the archive index
+    (derived, in .git): every file hashed again, never trusted by its stat signature, and
+    any stale entry derived again — so `verify` is the full check the index's stat fast
+    path leaves to it (archive/index.py). An index that cannot be mended is no problem of
+    the archive (the next `list` derives what it needs)."""
+    from .archive.index import read_index
+    from .errors import PolicyDiffError
+
+    store = _opened(archive)
+    problems = store.verify()
+    try:
+        read_index(store, trust_stat=False)
+    except (PolicyDiffError, OSError, UnicodeDecodeError):
+        pass  # a file the index cannot read: verify has named it above
+    return problems
 
 
 def _lookup(store: archive_mod.Archive, ref: Ref, text: str) -> tuple[Version | None, list[str]]:

@@ -308,3 +308,17 @@ def test_an_entry_whose_front_matter_does_not_read_back_is_not_written():
     assert entry_for_written("w", "2020", data, same, True, None) is None  # facts not worked out
     made = entry_for_written("w", "2020", data, same, True, {"clauses": [], "offsets": []})
     assert made is not None and made["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def test_verify_hashes_every_file_and_mends_the_index(mixed_archive, no_margin):  # noqa: F811
+    store = archive.Archive(mixed_archive)
+    read_index(store)
+    data = json.loads(index_path(store).read_text(encoding="utf-8"))
+    real = data["files"]["demo-service/2023"]["sha256"]
+    data["files"]["demo-service/2023"]["sha256"] = "0" * 64  # beside an unchanged stat signature
+    index_path(store).write_text(json.dumps(data), encoding="utf-8")
+    assert read_index(store).digests["demo-service@2023"] == "0" * 64  # the fast path believes it
+    result = run_cli("--archive", str(mixed_archive), "verify")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _entries(store)["demo-service/2023"]["sha256"] == real  # verify read the file
+    assert read_index(store).digests["demo-service@2023"] == real

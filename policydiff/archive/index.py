@@ -143,7 +143,8 @@ def _load(work: str, version: str, entry: dict) -> tuple[Version, TextFacts | No
 # again on every run until it is that old. Limits, said plainly: a file system whose
 # clock runs more than the margin behind this machine's (a network share with a skewed
 # server) or a system clock set back between two runs could hide a same-size edit made
-# within one tick of the previous one; `policydiff verify` never uses the index, and
+# within one tick of the previous one; `policydiff verify` checks the files themselves
+# and then mends the index hashing every file (api.verify), and
 # POLICYDIFF_INDEX_HASH_ALL=1 makes every run hash every file.
 
 # How old (in nanoseconds, 0..60 s) a file's last change (ctime) must be, before the time
