@@ -284,8 +284,11 @@ REPEAL_VERB_PATTERN = _alternation(REPEAL_VERBS)
 # finditer is linear; the prefix is then a slice back to the part's start.
 # A date right before 起 and the verb, without 自/于 (「本细则2014年10月30日起施行」), is a clause
 # too; it can only start at the date, so the scan stays linear.
+# (「自(?<!…自)」: the literal first, its lookbehind after it, so that the pattern starts
+# with a literal and the scan skips ahead at C speed: 73 -> 53 ms on one side of issue 14's
+# test compilation; the same matches)
 _EFFECTIVE_CORE = re.compile(
-    rf"(?:(?:(?<![来各独亲擅出源])自|于(?=\s{{0,10}}{YEAR_PATTERN}\s{{0,10}}年))"
+    rf"(?:(?:自(?<![来各独亲擅出源]自)|于(?=\s{{0,10}}{YEAR_PATTERN}\s{{0,10}}年))"
     r"\s{0,10}(?P<when>[^。；;，,\n]{1,30}?)\s{0,10}(?:起\s{0,10})?"
     rf"|(?P<bare>{DATE_PATTERN})\s{{0,10}}起\s{{0,10}})"
     rf"(?<!停止)(?<!不再){EFFECTIVE_VERB_PATTERN}(?!的)"
