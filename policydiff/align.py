@@ -91,6 +91,7 @@ __all__ = [
     "AlignSettings",
     "Alignment",
     "ContainerMatch",
+    "container_score",
     "MeasureMatch",
     "align",
     "normalize",
@@ -1446,23 +1447,8 @@ class _Aligner:
                 cross_level = nc.level != oc.level
                 n_new = new_size[nc.index]
                 shared = targets.get(nc.index, 0)
-                size = n_old + n_new
-                # Dice alone under-rates a small chapter that kept all its measures
-                # (附则 with one article, now joined by a dissolved chapter's tail);
-                # the overlap coefficient alone over-rates a tiny chapter that took
-                # one measure from a big one. Half of each.
-                smaller = min(n_old, n_new)
-                content = (shared / size + 0.5 * shared / smaller) if smaller else 0.0
-                head = _ratio(oh, new_heads[c])
-                score = 0.6 * content + 0.4 * head if size else head
-                if cross_level:
-                    # A section that became a chapter (2017 第三章's 第一节 -> 2023 第四章)
-                    # is the same container, of another kind: matched when it kept its
-                    # measures, below a same-kind match of the same evidence.
-                    if content < s.cross_level_min_content:
-                        continue
-                    score *= s.cross_level_factor
-                if score >= s.container_min:
+                score = container_score(s, n_old, n_new, shared, _ratio(oh, new_heads[c]), cross_level)
+                if score is not None:
                     row.append((c, score))
             rows.append(row)
         chosen = max_weight_assignment(len(old_c), rows)
@@ -1605,6 +1591,29 @@ def moved_units(units: Sequence[tuple[tuple[int, ...], tuple[int, ...]]], old_do
         keep = {members[p] for p in _lis_indexes([units[k][1][0] for k in members])}
         moved.update(k for k in members if k not in keep and len(units[k][0]) == 1 and len(units[k][1]) == 1)
     return moved
+
+
+def container_score(s: AlignSettings, n_old: int, n_new: int, shared: int, heading_ratio: float,
+                    cross_level: bool) -> float | None:
+    """Stage 9's score of one old x new container pair, or None below `container_min`.
+
+    n_old / n_new: measures each holds; shared: edges between a measure of one and a
+    measure of the other; heading_ratio: similarity of the normalised headings."""
+    size = n_old + n_new
+    # Dice alone under-rates a small chapter that kept all its measures (附则 with one
+    # article, now joined by a dissolved chapter's tail); the overlap coefficient alone
+    # over-rates a tiny chapter that took one measure from a big one. Half of each.
+    smaller = min(n_old, n_new)
+    content = (shared / size + 0.5 * shared / smaller) if smaller else 0.0
+    score = 0.6 * content + 0.4 * heading_ratio if size else heading_ratio
+    if cross_level:
+        # A section that became a chapter (2017 第三章's 第一节 -> 2023 第四章) is the same
+        # container, of another kind: matched when it kept its measures, below a
+        # same-kind match of the same evidence.
+        if content < s.cross_level_min_content:
+            return None
+        score *= s.cross_level_factor
+    return score if score >= s.container_min else None
 
 
 def parent_moved(old_parent: int | None, new_parent: int | None, cmap: dict[int, int],

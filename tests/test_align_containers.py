@@ -6,7 +6,7 @@ chapters, repeated headings)."""
 
 from __future__ import annotations
 
-from policydiff.align import AlignSettings, _ratio, align, max_weight_assignment, normalize
+from policydiff.align import AlignSettings, _ratio, align, container_score, max_weight_assignment, normalize
 from policydiff.docbuild import DocBuilder
 from policydiff.model import Document
 
@@ -42,8 +42,9 @@ def chapter_doc(chapters, level: str = "chapter") -> Document:
 
 
 def reference_pairs(old: Document, new: Document, edges, s: AlignSettings) -> dict[int, tuple[int, float]]:
-    """Every old x new container pair scored with the formula of stage 9 (the code before
-    the candidate search), then the same assignment: {old index: (new index, score)}."""
+    """Every old x new container pair scored with stage 9's `container_score` (what the
+    code did before the candidate search), then the same assignment: {old index: (new
+    index, score)}. The check is of the search, so the score itself is shared."""
     def held(doc: Document) -> dict[int, set[int]]:
         out: dict[int, set[int]] = {}
         for k, m in enumerate(doc.measures):
@@ -60,16 +61,9 @@ def reference_pairs(old: Document, new: Document, edges, s: AlignSettings) -> di
         for col, nc in enumerate(new_c):
             nset = new_held.get(nc.index, set())
             shared = sum(1 for i, j in edges if i in oset and j in nset)
-            size = len(oset) + len(nset)
-            smaller = min(len(oset), len(nset))
-            content = (shared / size + 0.5 * shared / smaller) if smaller else 0.0
-            head = _ratio(normalize(oc.heading), normalize(nc.heading))
-            score = 0.6 * content + 0.4 * head if size else head
-            if nc.level != oc.level:
-                if content < s.cross_level_min_content:
-                    continue
-                score *= s.cross_level_factor
-            if score >= s.container_min:
+            score = container_score(s, len(oset), len(nset), shared,
+                                    _ratio(normalize(oc.heading), normalize(nc.heading)), nc.level != oc.level)
+            if score is not None:
                 row.append((col, score))
         rows.append(row)
     chosen = max_weight_assignment(len(old_c), rows)
