@@ -30,7 +30,7 @@ from typing import Callable, Sequence, Union
 from . import archive as archive_mod
 from . import checkout, files
 from .errors import AmbiguousRefError, ArchiveError, BadInputError, UnknownRefError
-from .intake import AddRequest, archived_file, load_file, load_file_pair
+from .intake import AddRequest, archived_file, in_archive_layout, load_file, load_file_pair
 from .model import Comparison, Version
 from .refs import Ref
 
@@ -437,8 +437,7 @@ def _plain_files(store: MaybeArchive, old_ref: str, new_ref: str) -> tuple[Path,
         path = Path(ref)
         if not path.is_file():
             return None
-        if isinstance(store, archive_mod.Archive) and path.suffix == ".md" \
-                and path.resolve().parent.parent == store.root:
+        if isinstance(store, archive_mod.Archive) and in_archive_layout(store, path):
             return None  # possibly an archived version's own file (archived_file)
         return path
 

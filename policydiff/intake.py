@@ -160,14 +160,19 @@ def prepare_version(request: AddRequest, store: Any = None, with_facts: bool = F
     )
 
 
+def in_archive_layout(store: Any, path: Path) -> bool:
+    """Whether path stands where an archive's own <work>/<version>.md would."""
+    return store is not None and path.suffix == ".md" and path.resolve().parent.parent == store.root
+
+
 def archived_file(store: Any, path: Path) -> Version | None:
     """An archive's own <work>/<version>.md named by path is that archived version (not a
     Markdown file to import afresh, which would read its front matter as text)."""
-    if store is None or path.suffix != ".md":
+    if not in_archive_layout(store, path):
         return None
     resolved = path.resolve()
     work, version = resolved.parent.name, resolved.stem
-    if resolved.parent.parent == store.root and version in store.version_ids(work):
+    if version in store.version_ids(work):
         return store.read(work, version)
     return None
 
