@@ -1,0 +1,148 @@
+"""Heavily rewritten articles (issue 11, recall on real revisions without losing
+precision): measures left unmatched inside matched containers (stage 8b,
+`fill_containers`). Small fictional documents first (texts invented for the tests,
+titles say so), then corpus pairs by path."""
+
+from __future__ import annotations
+
+import pytest
+
+from policydiff.align import AlignSettings, align
+from policydiff.docbuild import DocBuilder
+from policydiff.model import Document
+
+TITLE = "示例市湖泊保护条例(测试用虚构文本)"
+
+CH1 = [
+    "为了保护示例湖泊，改善水环境，制定本条例。",
+    "本条例适用于示例湖泊保护范围内的保护、利用和管理活动。",
+    "市水务部门负责示例湖泊保护的统一监督管理。",
+]
+CH2 = [
+    "每年六月为本市湖泊保护宣传月，新闻媒体应当开展公益宣传。",
+    "鼓励公众通过示例市湖泊服务热线举报破坏湖泊的行为。",
+    "本市建立湖泊信息共享平台，汇集监测、执法和许可数据。",
+    "市和区人民政府应当将湖泊保护经费列入本级财政预算。",
+]
+CH3 = [
+    "违反本条例规定，在湖泊保护范围内倾倒垃圾的，由市水务部门责令清除。",
+    "本条例自2030年1月1日起施行。",
+    # repeats the telling clause of FISHING below, so that it is not weighted as unique
+    "违反本条例规定，在每年三月一日至六月三十日进入核心水域捕捞的，由渔政部门没收渔获物。",
+]
+INSERTED = "区人民政府应当每年向市人民政府报告本区湖泊保护工作情况。"
+
+# A rule rewritten (ratio 0.46, distinctive coverage 0.18): a clause survives (每年三月一日至六月三十日 … 进入核心水域).
+FISHING = ("示例湖泊实行季节性禁渔制度，禁渔期为每年三月一日至六月三十日。"
+           "禁渔期内，任何船只不得进入核心水域捕捞作业。")
+FISHING_REWRITTEN = "渔政部门应当加强湖区巡查。每年三月一日至六月三十日，船只进入核心水域的，应当事先报告并说明理由。"
+# Two definitions of different terms in one frame, with a citation each (ratio 0.45):
+# the frame 「…，应当认定为本条例第…条规定的“…”」 is all they share.
+FOREST = "在示例湖泊保护范围内种植的防护林和水源涵养林，应当认定为本条例第五条规定的“生态公益林”。"
+PROJECT = "跨两个以上区且总投资超过一亿元的示例湖泊治理项目，应当认定为本条例第九条规定的“重点治理项目”。"
+
+
+def _doc(chapters: list[list[str]]) -> Document:
+    b = DocBuilder(title=TITLE)
+    n = 0
+    for c, texts in enumerate(chapters, 1):
+        with b.container(f"第{c}章", c, f"第{c}章 示例章"):
+            for text in texts:
+                n += 1
+                b.measure(f"第{n}条", n, text)
+    return b.build()
+
+
+def _rows(old: list[list[str]], new: list[list[str]], settings: AlignSettings = AlignSettings()):
+    return [(m.kind.value, m.old, m.new) for m in align(_doc(old), _doc(new), settings).matches]
+
+
+def _reordered(old_last: str, new_first: str) -> tuple[list[list[str]], list[list[str]]]:
+    """Chapter 2 reversed, its rewritten article last in the old version and first in the
+    new: in no gap of the in-order skeleton (whichever reversed article the skeleton
+    keeps) and beside no match."""
+    old = [CH1, CH2 + [old_last], CH3]
+    new = [CH1, [new_first] + CH2[::-1], CH3]
+    return old, new
+
+
+def test_a_rewritten_article_in_a_reordered_chapter_is_found():
+    old, new = _reordered(FISHING, FISHING_REWRITTEN)
+    assert ("modified", (8,), (4,)) in _rows(old, new)
+    # the container pair is the evidence: with the stage's ratio floor above the pair's
+    # ratio it stays removed + added
+    rows = _rows(old, new, AlignSettings(container_ratio_min=0.5))
+    assert ("removed", (8,), ()) in rows and ("added", (), (4,)) in rows
+
+
+def test_a_shared_definition_frame_with_citations_is_not_content():
+    old, new = _reordered(FOREST, PROJECT)
+    rows = _rows(old, new)
+    assert ("removed", (8,), ()) in rows and ("added", (), (4,)) in rows
+
+
+def test_an_unrelated_article_in_the_same_chapter_stays_apart():
+    old, new = _reordered(FISHING, INSERTED)
+    rows = _rows(old, new)
+    assert ("removed", (8,), ()) in rows and ("added", (), (4,)) in rows
+
+
+# Cross-references followed through the alignment: old 第十条 became new 第十一条 (an
+# article inserted before it), and the rewritten article cites it under its new number.
+CITING_OLD = "示范渔船检验，适用本条例第十条的规定。"
+# The two new texts differ only in the article they cite (ratio 0.44 with the old one).
+CITING_NEW = ("渔船所有人应当按照渔船检验证书核定的航区和作业方式出海。"
+              "示范渔船的年度检查，适用本条例第十一条、第四条关于渔船的规定。")
+CITING_OTHER = ("渔船所有人应当按照渔船检验证书核定的航区和作业方式出海。"
+                "示范渔船的年度检查，适用本条例第一条、第四条关于渔船的规定。")
+
+
+def test_articles_citing_the_same_article_through_the_alignment_are_one():
+    old = [CH1, CH2 + [CITING_OLD], CH3]
+    new = [CH1, [CITING_NEW] + CH2[::-1], [INSERTED] + CH3]
+    assert ("modified", (8,), (4,)) in _rows(old, new)
+
+
+def test_a_citation_of_another_article_is_no_evidence():
+    old = [CH1, CH2 + [CITING_OLD], CH3]
+    new = [CH1, [CITING_OTHER] + CH2[::-1], [INSERTED] + CH3]
+    rows = _rows(old, new)
+    assert ("removed", (8,), ()) in rows and ("added", (), (4,)) in rows
+
+
+# --- corpus ---------------------------------------------------------------------------
+
+
+def _corpus_pair(slug: str, old: str, new: str):
+    from policydiff import api
+
+    from .conftest import CORPUS
+
+    path = CORPUS / slug
+    if not path.is_dir():
+        pytest.fail(f"corpus missing: {path}")
+    return (api.load_side(None, str(path / f"{old}.md")).document,
+            api.load_side(None, str(path / f"{new}.md")).document)
+
+
+def _edges(old_doc: Document, new_doc: Document) -> set[tuple[str, str]]:
+    al = align(old_doc, new_doc)
+    return {(old_doc.measures[o - 1].label, new_doc.measures[n - 1].label)
+            for m in al.matches for o in m.old for n in m.new}
+
+
+def test_corpus_company_law_rewritten_articles_in_their_sections():
+    """公司法 2018 -> 2023: the joint-stock formation section was reordered; old 第九十三条
+    (promoters' shortfall) is new 第九十九条 (sharing 「出资的非货币财产的实际价额显著低于」),
+    old 第八十二条 (「适用本法第二十七条」) is new 第九十八条 (「适用本法第四十八条…」, old
+    第二十七条 being new 第四十八条). Read in both texts (benchmarks/gold)."""
+    edges = _edges(*_corpus_pair("law-e8660065", "2018-10-26", "2023-12-29"))
+    assert {("第九十三条", "第九十九条"), ("第八十二条", "第九十八条"), ("第二十七条", "第四十八条")} <= edges
+
+
+def test_corpus_definition_frames_stay_apart():
+    """刑事诉讼法解释 2012 -> 2021: old 第五百零九条 (what counts as 违法所得及其他涉案财产)
+    and new 第六百一十条 (what counts as 重大犯罪案件) share only 「…应当认定为刑事诉讼法第
+    二百…条第一款规定的“…”」 in one chapter: not one article."""
+    edges = _edges(*_corpus_pair("ji-84954159", "2012-12-20", "2021-01-26"))
+    assert not any(o == "第五百零九条" or n == "第六百一十条" for o, n in edges)
