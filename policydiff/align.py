@@ -87,7 +87,8 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
-from itertools import chain
+from itertools import chain, repeat
+from operator import mul, sub
 from dataclasses import asdict, dataclass, replace
 from typing import Iterable, Sequence
 
@@ -325,9 +326,14 @@ def _unspaced(text: str) -> str:
 
 
 def _ratio(a: str, b: str) -> float:
-    if not a and not b:
+    # Equal texts (empty ones too) are exactly 1.0 without the call: half of the
+    # aligner's ratios are of an unchanged measure or neighbour.
+    if a == b:
         return 1.0
-    return Indel.normalized_similarity(a, b)
+    return _indel_similarity(a, b)
+
+
+_indel_similarity = Indel.normalized_similarity
 
 
 def _common_runs(a: str, b: str, min_block: int) -> int:
@@ -579,8 +585,11 @@ class _Aligner:
         self.old_doc, self.new_doc = old, new
         self.olds = old.measures
         self.news = new.measures
-        self.old_text = [normalize(m.text) for m in self.olds]
-        self.new_text = [normalize(m.text) for m in self.news]
+        # One normalisation per distinct text: most measures of a revision are unchanged
+        # (the same text on both sides), and equal inputs give equal outputs.
+        self._normalized: dict[str, str] = {}
+        self.old_text = self._normalize_all(m.text for m in self.olds)
+        self.new_text = self._normalize_all(m.text for m in self.news)
         self.old_head = [self._heading(m) for m in self.olds]
         self.new_head = [self._heading(m) for m in self.news]
         self._ratio_cache: dict[tuple[int, int], float] = {}
@@ -596,11 +605,23 @@ class _Aligner:
         self._old_masks: dict[int, bytes] = {}
         self._new_masks: dict[int, bytes] = {}
         self._gram_cache: dict[str, dict[int, frozenset[str]]] = {"old": {}, "new": {}}
+        self._grams_of_text: dict[str, frozenset[str]] = {}
         self._slices: list[slice] = []
         self._cited_cache: dict[str, dict[int, frozenset[tuple[int, int | None]]]] = {"old": {}, "new": {}}
         self._number_at: dict[tuple[int | None, int | None], int] | None = None
         self._partners: dict[int, list[int]] = {}
         self._cite_masks: dict[int, bytes] = {}
+
+    def _normalize_all(self, texts: Iterable[str]) -> list[str]:
+        """normalize() of each text, each distinct text normalised once."""
+        cache = self._normalized
+        out: list[str] = []
+        for text in texts:
+            got = cache.get(text)
+            if got is None:
+                got = cache[text] = normalize(text)
+            out.append(got)
+        return out
 
     def _mask(self, i: int) -> bytes:
         got = self._old_masks.get(i)
@@ -616,13 +637,18 @@ class _Aligner:
         got = cache.get(k)
         if got is None:
             t = (self.old_text if side == "old" else self.new_text)[k]
-            n = self.s.ngram
-            if len(t) <= n:
-                got = frozenset((t,))
-            else:
-                if len(self._slices) < len(t) - n + 1:
-                    self._slices = [slice(x, x + n) for x in range(2 * len(t))]
-                got = frozenset(map(t.__getitem__, self._slices[:len(t) - n + 1]))
+            # one set per distinct text: a text repeated on one side or kept on both
+            # (a moved article) is sliced once
+            got = self._grams_of_text.get(t)
+            if got is None:
+                n = self.s.ngram
+                if len(t) <= n:
+                    got = frozenset((t,))
+                else:
+                    if len(self._slices) < len(t) - n + 1:
+                        self._slices = [slice(x, x + n) for x in range(2 * len(t))]
+                    got = frozenset(map(t.__getitem__, self._slices[:len(t) - n + 1]))
+                self._grams_of_text[t] = got
             cache[k] = got
         return got
 
@@ -635,9 +661,9 @@ class _Aligner:
     def _heading(self, m: Block) -> str:
         # A short first line followed by more text is a title; otherwise the "heading"
         # is just the first sentence and already part of the text score.
-        if "\n" not in m.text.strip():
+        if "\n" not in m.text or "\n" not in m.text.strip():  # (the first test saves a copy)
             return ""
-        head = normalize(m.heading)
+        head = self._normalize_all((m.heading,))[0]
         return head if 0 < len(head) <= self.s.heading_max_chars else ""
 
     def ratio(self, i: int, j: int) -> float:
@@ -724,13 +750,20 @@ class _Aligner:
         # Drop boilerplate n-grams once, so the per-measure loop only counts (in C).
         index = {g: p for g, p in index.items() if len(p) <= max_df}
         get = index.get
+        # The best candidates_per_measure by (shared n-grams, then the lower ordinal),
+        # ranked as one integer, count * stride - i (0 <= i < stride), sorted in C:
+        # no key function call per pair (a heapq.nlargest with a key took twice as long).
+        stride = len(self.olds) + 1
+        top = s.candidates_per_measure
+        by_text: dict[str, list[int]] = {}  # a text repeated among the free new measures: counted once
         for j in free_new:
-            grams = self._grams("new", j)
-            counts = Counter(chain.from_iterable(filter(None, map(get, grams))))
-            # Ties by ordinal: Counter order follows set iteration, which is hash-seeded.
-            best = heapq.nlargest(s.candidates_per_measure, counts.items(),
-                                  key=lambda kv: (kv[1], -kv[0]))
-            out[j] = [i for i, _ in best]
+            text = self.new_text[j]
+            got = by_text.get(text)
+            if got is None:
+                counts = Counter(chain.from_iterable(filter(None, map(get, self._grams("new", j)))))
+                ranked = sorted(map(sub, map(mul, counts.values(), repeat(stride)), counts), reverse=True)
+                got = by_text[text] = [-v % stride for v in ranked[:top]]
+            out[j] = got.copy()  # the positional search appends to it
 
     def _positional_candidates(self, free_old: list[int], out: dict[int, list[int]]) -> None:
         s = self.s
@@ -1648,13 +1681,22 @@ class _Aligner:
         units.sort()
         moved_at = moved_units(units, self.old_doc, self.new_doc, cmap)
 
+        spaceless: dict[str, str] = {}  # _unspaced once per distinct text (unchanged ones repeat)
+
+        def unspaced(text: str) -> str:
+            got = spaceless.get(text)
+            if got is None:
+                got = spaceless[text] = _unspaced(text)
+            return got
+
         matches: list[MeasureMatch] = []
         for k, (olds, news) in enumerate(units):
-            old_txt = "".join(_unspaced(self.olds[i].text) for i in olds)
-            new_txt = "".join(_unspaced(self.news[j].text) for j in news)
+            old_txt = "".join([unspaced(self.olds[i].text) for i in olds])
+            new_txt = "".join([unspaced(self.news[j].text) for j in news])
             # The similarity shown is that of the texts as printed (white space aside):
             # a change of punctuation width alone is a change, and reads below 1.00.
-            sim = round(_ratio(old_txt, new_txt), 4)
+            # (equal texts: _ratio is exactly 1.0, empty or not)
+            sim = 1.0 if old_txt == new_txt else round(_ratio(old_txt, new_txt), 4)
             if len(olds) == 1 and len(news) == 1:
                 i, j = olds[0], news[0]
                 ob, nb = self.olds[i], self.news[j]

@@ -1,0 +1,102 @@
+"""The aligner's fast paths (issue 14) give what the plain code they replaced gives.
+
+Each test runs a fast function and a straightforward reference (the code before the speed
+change, kept here) on random fictional documents over a small alphabet, so that n-grams
+are shared, counts tie, texts repeat on one side or both, and some are short or empty.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections import Counter
+from itertools import chain
+
+import pytest
+
+from policydiff import align as align_module
+from policydiff.align import AlignSettings, _Aligner, _ratio, normalize
+from policydiff.docbuild import DocBuilder
+from policydiff.model import Document
+from rapidfuzz.distance import Indel
+
+TITLE = "示例市测试条例（测试用虚构文本）"
+ALPHABET = "甲乙丙丁戊己庚辛，。（）　 "
+
+
+def random_text(rng: random.Random) -> str:
+    return "".join(rng.choice(ALPHABET) for _ in range(rng.choice((0, 1, 2, 3, 4, 8, 20, 60))))
+
+
+def random_doc(rng: random.Random, pool: list[str], n: int) -> Document:
+    b = DocBuilder(title=TITLE)
+    for k in range(n):
+        b.measure(f"第{k + 1}条", k + 1, rng.choice(pool) if rng.random() < 0.3 else random_text(rng))
+    return b.build()
+
+
+def reference_ngram_candidates(al: _Aligner, free_old, free_new) -> dict[int, list[int]]:
+    """The candidate search as it was: an index of every n-gram, a Counter per new
+    measure, heapq.nlargest with a key."""
+    s = al.s
+    n = s.ngram
+
+    def grams(t: str) -> frozenset[str]:
+        return frozenset((t,)) if len(t) <= n else frozenset(t[x:x + n] for x in range(len(t) - n + 1))
+
+    index: dict[str, list[int]] = {}
+    for i in free_old:
+        for g in grams(al.old_text[i]):
+            index.setdefault(g, []).append(i)
+    index = {g: p for g, p in index.items() if len(p) <= s.ngram_max_df}
+    out = {}
+    for j in free_new:
+        counts = Counter(chain.from_iterable(filter(None, map(index.get, grams(al.new_text[j])))))
+        best = heapq.nlargest(s.candidates_per_measure, counts.items(), key=lambda kv: (kv[1], -kv[0]))
+        out[j] = [i for i, _ in best]
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_ngram_candidates_equal_the_reference(seed):
+    rng = random.Random(seed)
+    pool = [random_text(rng) for _ in range(6)]
+    old = random_doc(rng, pool, rng.randint(1, 60))
+    new = random_doc(rng, pool, rng.randint(1, 60))
+    settings = AlignSettings(ngram=rng.choice((2, 3, 4)), ngram_max_df=rng.choice((1, 3, 8)),
+                             candidates_per_measure=rng.choice((1, 3, 8)))
+    al = _Aligner(old, new, settings)
+    free_old = sorted(rng.sample(range(len(al.olds)), rng.randint(1, len(al.olds))))
+    free_new = sorted(rng.sample(range(len(al.news)), rng.randint(1, len(al.news))))
+    out: dict[int, list[int]] = {j: [] for j in free_new}
+    al._ngram_candidates(free_old, free_new, out)
+    assert out == reference_ngram_candidates(al, free_old, free_new)
+    # lists are the caller's to extend (the positional search appends): never shared
+    assert len({id(v) for v in out.values()}) == len(out)
+
+
+def test_aligner_texts_and_headings_equal_plain_normalize():
+    rng = random.Random(7)
+    pool = [random_text(rng) for _ in range(5)]
+    b = DocBuilder(title=TITLE)
+    for k in range(80):
+        body = rng.choice(pool)
+        if rng.random() < 0.4:  # a heading line above the text
+            body = rng.choice(("　总则 ", "附则", "", "甲乙\n")) + "\n" + body
+        b.measure(f"第{k + 1}条", k + 1, body)
+    d = b.build()
+    al = _Aligner(d, d, AlignSettings())
+    assert al.old_text == [normalize(m.text) for m in d.measures]
+    for m, head in zip(d.measures, al.old_head):
+        plain = normalize(m.heading) if "\n" in m.text.strip() else ""
+        assert head == (plain if 0 < len(plain) <= al.s.heading_max_chars else "")
+
+
+def test_ratio_of_equal_texts_is_indels_value():
+    rng = random.Random(3)
+    for _ in range(2000):
+        a = random_text(rng)
+        b = a if rng.random() < 0.5 else random_text(rng)
+        expected = 1.0 if not a and not b else Indel.normalized_similarity(a, b)
+        assert _ratio(a, b) == expected
+    assert align_module._ratio("", "") == 1.0
