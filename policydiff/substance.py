@@ -91,6 +91,8 @@ _TERM_BOUND = rf"({_NUM})\s*(年|个月|日)\s*以(上|下)"
 _PRISON_RE = re.compile(
     rf"(?:{_TERM_BOUND})?\s*(?:{_TERM_BOUND})?\s*(?:的)?\s*(有期徒刑|无期徒刑|死刑|拘役|管制)"
 )
+# Every _PRISON_RE match ends with one of these (a text without them skips the scan).
+_PRISON_WORDS = ("徒刑", "死刑", "拘役", "管制")
 # A fine: the clause before 罚款/罚金 up to the previous clause mark or verb (at most
 # FINE_LOOKBACK characters), so that its amounts (money, multiples) are part of the item.
 # Unit: characters, range 10..60 (「处违法所得一倍以上五倍以下的罚款」 is 17).
@@ -193,14 +195,18 @@ def extract(text: str) -> dict[str, Counter]:
             continue
         found["count"][(_fmt(_value(match.group(1)), match.group(1)), match.group(2))] += 1
 
-    for match in _PRISON_RE.finditer(text):
+    # The two slowest scans (a lookback or optional bounds tried at every character)
+    # run only on texts holding the words every match of theirs ends with.
+    prison = _PRISON_RE.finditer(text) if any(word in text for word in _PRISON_WORDS) else ()
+    for match in prison:
         bounds = []
         for k in (0, 3):
             figure, unit, side = match.group(k + 1), match.group(k + 2), match.group(k + 3)
             if figure:
                 bounds.append(f"{_fmt(_value(figure), figure)}{unit}以{side}")
         found["penalty"][(match.group(7), "".join(bounds))] += 1
-    for match in _FINE_RE.finditer(text):
+    fines = _FINE_RE.finditer(text) if "罚款" in text or "罚金" in text else ()
+    for match in fines:
         amounts = []
         for amount in _FINE_AMOUNT_RE.finditer(match.group(1)):
             figure, multiplier, unit = amount.groups()

@@ -100,3 +100,44 @@ def test_ratio_of_equal_texts_is_indels_value():
         expected = 1.0 if not a and not b else Indel.normalized_similarity(a, b)
         assert _ratio(a, b) == expected
     assert align_module._ratio("", "") == 1.0
+
+
+def test_substance_scans_skipped_only_where_they_cannot_match():
+    """substance.extract skips the penalty-term and fine scans on a text without the words
+    every match of theirs ends with; on random texts made of their own pieces, a match
+    always holds one."""
+    from policydiff import substance
+
+    pieces = ["三年", "以上", "以下", "七", "个月", "的", "有期", "徒刑", "无期", "死刑", "拘役", "管制",
+              "罚", "款", "金", "处", "五万元", "一倍", "，", "。", "并", "1", "0", " "]
+    rng = random.Random(11)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        if substance._PRISON_RE.search(text):
+            assert any(word in text for word in substance._PRISON_WORDS), text
+        if substance._FINE_RE.search(text):
+            assert "罚款" in text or "罚金" in text, text
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_ancestor_indexes_equal_document_ancestors(seed):
+    from policydiff.align import _ancestor_indexes
+
+    rng = random.Random(seed)
+    b = DocBuilder(title=TITLE)
+    number = 0
+
+    def fill(depth: int) -> None:
+        nonlocal number
+        for _ in range(rng.randint(1, 5)):
+            if depth < 3 and rng.random() < 0.5:
+                with b.container(f"第{number}章", number, f"部分{number}", level=("chapter", "section", "item")[depth]):
+                    fill(depth + 1)
+            else:
+                number += 1
+                b.measure(f"第{number}条", number, random_text(rng))
+
+    fill(0)
+    d = b.build()
+    assert _ancestor_indexes(d, d.blocks) == [tuple(c.index for c in d.ancestors(x)) for x in d.blocks]
+    assert _ancestor_indexes(d, d.measures) == [tuple(c.index for c in d.ancestors(x)) for x in d.measures]
