@@ -1590,8 +1590,8 @@ class _Aligner:
         s = self.s
         old_c = self.old_doc.containers
         new_c = self.new_doc.containers
-        old_anc = [tuple(c.index for c in self.old_doc.ancestors(m)) for m in self.olds]
-        new_anc = [tuple(c.index for c in self.new_doc.ancestors(m)) for m in self.news]
+        old_anc = _ancestor_indexes(self.old_doc, self.olds)
+        new_anc = _ancestor_indexes(self.new_doc, self.news)
         old_size = Counter(chain.from_iterable(old_anc))  # container -> measures it holds
         new_size = Counter(chain.from_iterable(new_anc))
         new_pos = {c.index: r for r, c in enumerate(new_c)}
@@ -1721,6 +1721,25 @@ class _Aligner:
         return Alignment(tuple(_sort_matches(matches)), tuple(containers), s)
 
 
+def _ancestor_indexes(doc: Document, blocks: Sequence[Block]) -> list[tuple[int, ...]]:
+    """Block indexes of Document.ancestors(b) for each block, outermost first: one walk
+    up per distinct parent (the measures of a chapter share theirs)."""
+    all_blocks = doc.blocks
+    by_parent: dict[int | None, tuple[int, ...]] = {None: ()}
+    out: list[tuple[int, ...]] = []
+    for block in blocks:
+        got = by_parent.get(block.parent)
+        if got is None:
+            up: list[int] = []
+            parent = block.parent
+            while parent is not None:
+                up.append(all_blocks[parent].index)
+                parent = all_blocks[parent].parent
+            got = by_parent[block.parent] = tuple(reversed(up))
+        out.append(got)
+    return out
+
+
 def moved_containers(old_doc: Document, new_doc: Document, cmap: dict[int, int]) -> set[int]:
     """Old block indexes of the matched containers (cmap: old -> new block index) that
     moved: now under a container that is not the match of their old parent (the rule of
@@ -1733,7 +1752,7 @@ def moved_containers(old_doc: Document, new_doc: Document, cmap: dict[int, int])
     which reports a moved chapter as one move per article (or, for the chapters it
     passed, as theirs)."""
     matched_new = set(cmap.values())
-    weight = Counter(c.index for m in old_doc.measures for c in old_doc.ancestors(m))
+    weight = Counter(chain.from_iterable(_ancestor_indexes(old_doc, old_doc.measures)))
     moved: set[int] = set()
     siblings: dict[int | None, list[tuple[int, int]]] = {}
     old_blocks, new_blocks = old_doc.blocks, new_doc.blocks
