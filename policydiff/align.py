@@ -95,11 +95,12 @@ from typing import Iterable, Sequence
 from rapidfuzz.distance import Indel
 
 from .citations import find_citations
-from .model import Block, ChangeKind, Document
+from .model import Block, CarriedRun, ChangeKind, Document
 
 __all__ = [
     "AlignSettings",
     "Alignment",
+    "carried_runs",
     "ContainerMatch",
     "container_score",
     "MeasureMatch",
@@ -270,6 +271,9 @@ class ContainerMatch:
     # (outside the heaviest in-order chain, weighted by measures held), or now under
     # another container. Its measures moved with it and are not each `moved` for that.
     moved: bool = False
+    # Containers only the new side has: the runs of measures that moved into it together
+    # (carried_runs); reported here once, their measures are not each `moved`.
+    carried: tuple[CarriedRun, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -1679,7 +1683,14 @@ class _Aligner:
         units: list[tuple[tuple[int, ...], tuple[int, ...]]] = [((i,), (j,)) for i, j in self.o2n.items()]
         units.extend(group_list)
         units.sort()
-        moved_at = moved_units(units, self.old_doc, self.new_doc, cmap)
+        runs = carried_runs(units, self.old_doc, self.new_doc, cmap)
+        moved_at = moved_units(units, self.old_doc, self.new_doc, cmap, runs)
+        if runs:
+            carried_into: dict[int, list[CarriedRun]] = {}
+            for root, source, members in runs:
+                carried_into.setdefault(root, []).append(self._carried_run(source, [units[k] for k in members]))
+            containers = [replace(c, carried=tuple(carried_into[c.new])) if c.old is None and c.new in carried_into
+                          else c for c in containers]
 
         spaceless: dict[str, str] = {}  # _unspaced once per distinct text (unchanged ones repeat)
 
@@ -1719,6 +1730,14 @@ class _Aligner:
         for i in removed:
             matches.append(MeasureMatch(ChangeKind.REMOVED, (i + 1,), (), 0.0, False, False))
         return Alignment(tuple(_sort_matches(matches)), tuple(containers), s)
+
+    def _carried_run(self, source: int | None, members: Sequence[tuple[tuple[int, ...], tuple[int, ...]]]) -> CarriedRun:
+        olds = sorted({i for o, _ in members for i in o})
+        news = sorted({j for _, n in members for j in n})
+        block = self.old_doc.blocks[source] if source is not None else None
+        return CarriedRun(source, block.label if block else "", block.heading if block else "",
+                          tuple(i + 1 for i in olds), tuple(j + 1 for j in news),
+                          tuple(self.olds[i].label for i in olds), tuple(self.news[j].label for j in news))
 
 
 def _ancestor_indexes(doc: Document, blocks: Sequence[Block]) -> list[tuple[int, ...]]:
@@ -1769,8 +1788,72 @@ def moved_containers(old_doc: Document, new_doc: Document, cmap: dict[int, int])
     return moved
 
 
+# Fewest matched units (1:1, split or merge) that make a run carried into a new
+# container (count, >= 2): a lone measure that moved into a new chapter is still `moved`
+# (the issue: "an article that moves out of order or alone still is moved").
+CARRIED_RUN_MIN = 2
+
+
+def carried_runs(units: Sequence[tuple[tuple[int, ...], tuple[int, ...]]], old_doc: Document,
+                 new_doc: Document, cmap: dict[int, int]) -> list[tuple[int, int | None, list[int]]]:
+    """Runs of matched units carried together into a container only the new side has:
+    (new block index of that container, old block index of the container they came
+    from, positions in `units`), in new document order.
+
+    A newly carved container (第十六章 inserted and some articles of 第十三章 moved under
+    it, a new 第二节 taking the tail of 第一节) is one structural change, not one `moved`
+    per article. Each matched unit whose first new measure lies in such a container (its
+    outermost unmatched container below the nearest matched one: new sections inside a
+    new chapter are one carved block) and that changed container (parent_moved) is
+    taken in new order; units that sit next to each other there (nothing between them
+    but new text) and came from the same old container (its nearest matched one) form a
+    block, and the block's longest increasing subsequence of old positions, when it holds
+    at least CARRIED_RUN_MIN units, is the run. Kept `moved`: a unit out of order inside
+    its block, a unit alone from its container, a unit split off from its neighbours by
+    one that came from elsewhere. The old side may have gaps (articles that stayed, or
+    went elsewhere, between them): "together" is judged where they now stand.
+    Rejected: runs consecutive on the old side too, which breaks 突发事件应对法's new
+    第二章 管理与指挥体制 (old 第一章's 第四、七、八、十四、十六条, in order, one
+    block in the new chapter) into single moves because 总则 kept the articles between."""
+    olds_m, news_m = old_doc.measures, new_doc.measures
+    old_blocks, new_blocks = old_doc.blocks, new_doc.blocks
+    matched_new = set(cmap.values())
+    in_root: dict[int, list[tuple[int, int | None, bool, int]]] = {}
+    for k, (olds, news) in enumerate(units):
+        root = None
+        parent = news_m[news[0]].parent
+        while parent is not None and parent not in matched_new:
+            root, parent = parent, new_blocks[parent].parent
+        if root is None:
+            continue
+        old_parent = olds_m[olds[0]].parent
+        came_in = parent_moved(old_parent, news_m[news[0]].parent, cmap, matched_new, old_blocks, new_blocks)
+        in_root.setdefault(root, []).append((news[0], _nearest_matched(old_parent, old_blocks, cmap), came_in, k))
+    runs: list[tuple[int, int | None, list[int]]] = []
+    for root in sorted(in_root):
+        members = sorted(in_root[root])
+        block: list[int] = []
+        source: int | None = None
+
+        def close() -> None:
+            if len(block) >= CARRIED_RUN_MIN:
+                keep = _lis_indexes([units[k][0][0] for k in block])
+                if len(keep) >= CARRIED_RUN_MIN:
+                    runs.append((root, source, [block[p] for p in keep]))
+
+        for _, src, came_in, k in members:
+            if not came_in or src != source:
+                close()
+                block, source = [], src
+            if came_in:
+                block.append(k)
+        close()
+    return runs
+
+
 def moved_units(units: Sequence[tuple[tuple[int, ...], tuple[int, ...]]], old_doc: Document,
-                new_doc: Document, cmap: dict[int, int]) -> set[int]:
+                new_doc: Document, cmap: dict[int, int],
+                carried: Sequence[tuple[int, int | None, list[int]]] | None = None) -> set[int]:
     """Positions in `units` (matched units as 0-based measure indexes, in old order;
     several on a side = a split or merge) of the 1:1 units that are `moved`:
 
@@ -1783,10 +1866,15 @@ def moved_units(units: Sequence[tuple[tuple[int, ...], tuple[int, ...]]], old_do
     Order is judged inside each container, never across the document: a container that
     moved as a block is one container move (moved_containers), and the measures that
     moved with it are not each `moved` (nor, worse, those of whichever chapters a
-    document-wide subsequence happened to leave out). The same definition serves the
-    benchmarks' truth."""
+    document-wide subsequence happened to leave out). Likewise the units of a run carried
+    into a new container (carried_runs; computed here when not given) are that
+    container's change, not each `moved`. The same definition serves the benchmarks'
+    truth."""
     olds_m, news_m = old_doc.measures, new_doc.measures
     matched_new = set(cmap.values())
+    if carried is None:
+        carried = carried_runs(units, old_doc, new_doc, cmap)
+    went_along = {k for _, _, members in carried for k in members}
     moved: set[int] = set()
     by_new_parent: dict[int | None, list[int]] = {}
     old_blocks, new_blocks = old_doc.blocks, new_doc.blocks
@@ -1796,7 +1884,7 @@ def moved_units(units: Sequence[tuple[tuple[int, ...], tuple[int, ...]]], old_do
             # merge part that came in from elsewhere does not take part in the order of
             # its new container either (it would make the articles that stayed look
             # out of order around it)
-            if len(olds) == 1 and len(news) == 1:
+            if len(olds) == 1 and len(news) == 1 and k not in went_along:
                 moved.add(k)
         else:
             # order among the units of the nearest matched new container (a section

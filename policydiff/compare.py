@@ -101,6 +101,7 @@ def container_change(old_doc: Document, new_doc: Document, match) -> ContainerCh
         old_heading=old_heading, new_heading=new_heading,
         segments=textdiff.redline(old_heading, new_heading),
         moved=bool(getattr(match, "moved", False)),
+        carried_in=tuple(getattr(match, "carried", ())),
     )
 
 

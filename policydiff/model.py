@@ -169,6 +169,25 @@ class Change:
 
 
 @dataclass(frozen=True)
+class CarriedRun:
+    """Measures that moved together, in their old order, from one old container into a
+    container only the new version has (a newly carved chapter or section): one
+    structural change, said once on that container, not one `moved` per measure.
+
+    old/new: measure ordinals (1-based) of the run's matches, every part of a split or
+    merge included; old_container: block index of the old container they left (its
+    nearest matched one), with its label and heading as printed."""
+
+    old_container: int | None
+    old_label: str
+    old_heading: str
+    old: tuple[int, ...]
+    new: tuple[int, ...]
+    old_labels: tuple[str, ...] = ()
+    new_labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ContainerChange:
     """A chapter/section matched (or not) between versions, by heading and content."""
 
@@ -184,6 +203,9 @@ class ContainerChange:
     # under another container). Reported once here: the measures that moved with it
     # are not each `moved`.
     moved: bool = False
+    # Added containers: the runs of measures carried into it from old containers (each
+    # reported once here; their measures are not each `moved`).
+    carried_in: tuple[CarriedRun, ...] = ()
 
 
 @dataclass(frozen=True)

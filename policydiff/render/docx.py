@@ -26,7 +26,7 @@ from . import ooxml
 from .labels import check_lang, labeller
 from .ooxml import el
 from .revisions import Piece, revision_pieces
-from .view import MeasureIndex, build_view, comparable
+from .view import MeasureIndex, build_view, carried_sentences, comparable, label_span
 
 
 def _style(c: Comparison, piece: Piece) -> str:
@@ -51,6 +51,19 @@ def _comment_text(piece: Piece, old: MeasureIndex, new: MeasureIndex, t, c: Comp
                 return " ".join(x for x in (label, heading) if x) or "—"
             return t("docx.note_" + piece.note, old=name(cc.old_label, cc.old_heading),
                      new=name(cc.new_label, cc.new_heading))
+    if piece.note == "container_carried_new" and c is not None:
+        # an added container that took runs of old measures: said once, on its heading
+        cc = next((cc for cc in c.container_changes if cc.carried_in and cc.new == piece.new_blocks[0]), None)
+        if cc is not None:
+            name = " ".join(x for x in (cc.new_label, cc.new_heading) if x) or "—"
+            return t("docx.note_container_carried_new", new=name,
+                     carried=t("list_sep").join(carried_sentences(cc, t)))
+    if piece.note == "carried_old" and c is not None and change is not None and change.old:
+        for cc in c.container_changes:
+            for run in cc.carried_in:
+                if run.old[0] == change.old[0]:
+                    name = " ".join(x for x in (cc.new_label, cc.new_heading) if x) or "—"
+                    return t("docx.note_carried_old", new=name, old_labels=label_span(run.old, run.old_labels, t))
     if change is None:
         return None
     sep = t("list_sep")
@@ -163,8 +176,12 @@ def appendix(body, view: dict, t, heading_key: str = "docx.appendix") -> None:
             after = " ".join(x for x in (cc["new_label"], cc["new_heading"]) if x) or "—"
             moved = t("containers.moved_suffix") if cc["moved"] else ""
             plain_paragraph(body, f"{t('ckind.' + cc['kind'])}{moved}：{before} → {after}")
+            for sentence in cc["carried"]:
+                plain_paragraph(body, f"　　{sentence}")
         if view["container_moved"]:
             plain_paragraph(body, t("containers.moved_note", count=view["container_moved"]))
+        if view["container_carried"]:
+            plain_paragraph(body, t("containers.carried_note", count=view["container_carried"]))
     if view["document_changes"]:
         plain_paragraph(body, t("document.heading"), "Heading2")
         for fc in view["document_changes"]:

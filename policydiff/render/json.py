@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model import Change, Comparison, ContainerChange, FieldChange, Version
+from ..model import CarriedRun, Change, Comparison, ContainerChange, FieldChange, Version
 
 FORMAT = "policydiff.diff/1"
 # FORMAT_LOG (bump the number when a key is renamed or removed; adding keys is free):
@@ -25,7 +25,9 @@ FORMAT = "policydiff.diff/1"
 #                      `changes` is empty for that reason); `generated` when a report
 #                      is stamped from SOURCE_DATE_EPOCH; old/new `uncommitted`;
 #                      tool.commit when the tool runs from a git checkout;
-#                      container_changes[].moved (a container's move, reported once).
+#                      container_changes[].moved (a container's move, reported once);
+#                      container_changes[].carried_in (runs of measures carried
+#                      together into an added container, reported once there).
 
 SIMILARITY_PLACES = 4  # decimal places of `similarity` in the JSON (range 0..1)
 SUMMARY_KEYS = ("unchanged", "modified", "split", "merged", "added", "removed", "renumbered", "moved")
@@ -91,6 +93,21 @@ def container_dict(change: ContainerChange) -> dict[str, Any]:
         "new_heading": change.new_heading,
         "segments": _segments(change.segments),
         "moved": change.moved,  # the container moved as a whole (its measures are not each `moved`)
+        # added containers: the runs of measures carried into it together from one old
+        # container each (its measures are not each `moved`); [] otherwise
+        "carried_in": [carried_dict(run) for run in change.carried_in],
+    }
+
+
+def carried_dict(run: CarriedRun) -> dict[str, Any]:
+    return {
+        "old_container": run.old_container,  # block index in the old document, null at top level
+        "old_label": run.old_label,
+        "old_heading": run.old_heading,
+        "old": list(run.old),  # measure ordinals
+        "new": list(run.new),
+        "old_labels": list(run.old_labels),
+        "new_labels": list(run.new_labels),
     }
 
 

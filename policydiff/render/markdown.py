@@ -238,8 +238,11 @@ def comparison_markdown(c: Comparison, lang: str = "zh", generated: str | None =
             after = " ".join(x for x in (cc["new_label"], cc["new_heading"]) if x) or "—"
             moved = t("containers.moved_suffix") if cc["moved"] else ""
             lines.append(f"- {t('ckind.' + cc['kind'])}{moved}：{md_escape(before)} → {md_escape(after)}")
+            lines.extend(f"  - {md_escape(sentence)}" for sentence in cc["carried"])
         if v["container_moved"]:
             lines += ["", t("containers.moved_note", count=v["container_moved"])]
+        if v["container_carried"]:
+            lines += ["", t("containers.carried_note", count=v["container_carried"])]
     else:
         lines.append(t("containers.none"))
     lines.append("")

@@ -57,7 +57,9 @@ class Piece:
     change: Change | None = None  # the measure change, when the blocks are measures
     # "moved_old" / "moved_new" (a pairing not kept inline); "container_moved_old" /
     # "container_moved_new" on the heading of a container that moved as a whole (its
-    # measures that moved with it carry no note of their own: the move is said once)
+    # measures that moved with it carry no note of their own: the move is said once);
+    # "container_carried_new" on the heading of an added container that took a run of
+    # old measures, "carried_old" on that run's first old measure (its others: none)
     note: str | None = None
 
 
@@ -304,12 +306,23 @@ def revision_pieces(c: Comparison) -> tuple[Piece, ...]:
     moved_old_boxes = {o for o, _ in moved_boxes}
     moved_new_boxes = {n for _, n in moved_boxes}
 
+    # runs carried together into an added container: (old ordinals, new ordinals); the
+    # added container's heading says so once, and the run's first old article once at
+    # its old place
+    carried = [(set(run.old), set(run.new)) for cc in c.container_changes for run in cc.carried_in]
+    carried_heads = {cc.new for cc in c.container_changes if cc.carried_in}
+    carried_first_old = {old_doc.measures[run.old[0] - 1].index
+                         for cc in c.container_changes for run in cc.carried_in}
+
     def went_along(change: Change | None) -> bool:
         """A measure change that moved only with its container (not `moved` itself, and
         under a moved container on the old side and under that container's match on
-        the new side): its deletion and insertion get no note; the container's do."""
+        the new side, or in a run carried into an added container): its deletion and
+        insertion get no note; the container's do."""
         if change is None or change.moved or not change.old or not change.new:
             return False
+        if any(change.old[0] in olds and change.new[0] in news for olds, news in carried):
+            return True
         old_chain = {b.index for b in old_doc.ancestors(old_doc.measures[change.old[0] - 1])}
         new_chain = {b.index for b in new_doc.ancestors(new_doc.measures[change.new[0] - 1])}
         return any(o in old_chain and n in new_chain for o, n in moved_boxes)
@@ -318,6 +331,8 @@ def revision_pieces(c: Comparison) -> tuple[Piece, ...]:
         change = old_change.get(i)
         if i in moved_old_boxes:
             note = "container_moved_old"
+        elif i in carried_first_old:
+            note = "carried_old"
         else:
             note = "moved_old" if change is not None and change.new and not went_along(change) else None
         pieces.append(Piece((i,), (), _whole(old_doc.blocks[i], "-"), change, note))
@@ -326,6 +341,8 @@ def revision_pieces(c: Comparison) -> tuple[Piece, ...]:
         change = new_change.get(j)
         if j in moved_new_boxes:
             note = "container_moved_new"
+        elif j in carried_heads:
+            note = "container_carried_new"
         else:
             note = "moved_new" if change is not None and change.old and not went_along(change) else None
         pieces.append(Piece((), (j,), _whole(new_doc.blocks[j], "+"), change, note))

@@ -37,7 +37,7 @@ from ..model import BlockKind, ChangeKind, Comparison
 from . import ooxml
 from .labels import check_lang, labeller
 from .ooxml import el
-from .view import build_view, comparable
+from .view import build_view, carried_sentences, comparable
 
 
 def _container_chain(doc, block) -> tuple[int, ...]:
@@ -92,6 +92,9 @@ def table_rows(c: Comparison, lang: str = "zh", changed_only: bool = False, view
     new_of_old = {cc.old: cc.new for cc in c.container_changes if cc.old is not None and cc.new is not None}
     old_of_new = {v: k for k, v in new_of_old.items()}
     moved_new = {cc.new for cc in c.container_changes if cc.moved}
+    # added containers that took a run of old articles: said once on their heading row
+    carried_new = {cc.new: t("list_sep").join(carried_sentences(cc, t))
+                   for cc in c.container_changes if cc.carried_in}
     collapsible = _collapsible(c)
     rows: list[dict] = []
     shown_path: tuple[int, ...] = ()  # new-side container chain of the last row (old ones as -1 - index)
@@ -125,7 +128,7 @@ def table_rows(c: Comparison, lang: str = "zh", changed_only: bool = False, view
                 "same": bool(old_block and new_block and _heading(old_block) == _heading(new_block)),
                 # a container's move, said once on its heading row (its articles are
                 # not each flagged moved)
-                "note": t("containers.moved") if key in moved_new else ""}
+                "note": t("containers.moved") if key in moved_new else carried_new.get(key, "")}
 
     def enter(path: tuple[int, ...]) -> None:
         """Heading rows for the levels of `path` that differ from the last row's (a level

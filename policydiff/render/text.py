@@ -22,6 +22,20 @@ ARROW = " → "
 KIND_WIDTH = 9  # len("unchanged")
 
 
+def _span(ordinals: Sequence[int], labels: Sequence[str]) -> str:
+    """Labels with runs of 3+ consecutive ordinals as 「第一条–第三条」 (render.view's
+    label_span, in the text report's English separators, without importing the view)."""
+    parts: list[str] = []
+    k = 0
+    while k < len(ordinals):
+        end = k
+        while end + 1 < len(ordinals) and ordinals[end + 1] == ordinals[end] + 1:
+            end += 1
+        parts.extend([f"{labels[k]}–{labels[end]}"] if end - k >= 2 else labels[k:end + 1])
+        k = end + 1
+    return ", ".join(parts) or "—"
+
+
 def redline_text(segments, color: bool = False) -> str:
     """The redline as one string: markers, or ANSI colour (deletions red and struck
     through, insertions green)."""
@@ -113,6 +127,12 @@ def comparison_text(c: Comparison, color: bool = False, changed_only: bool = Fal
         # a container's move is said once, here; its measures are not each `moved`
         moved = ", moved" if container.moved else ""
         lines.append(escape_controls(f"container {container.kind}{moved}: {old_name}{ARROW}{new_name}"))
+        # runs of old measures carried together into an added container: said once, here
+        for run in container.carried_in:
+            from_name = f"{run.old_label} {run.old_heading}".strip() or "—"
+            lines.append(escape_controls(
+                f"  carried in together from {from_name}: {_span(run.old, run.old_labels)}"
+                f" ({len(run.old)}){ARROW}{_span(run.new, run.new_labels)}"))
     lines.append("")
     if changed_only:
         left_out = sum(1 for change in c.changes if is_unchanged(change))

@@ -41,6 +41,33 @@ def change_flags(change: Change) -> tuple[str, ...]:
     return tuple(flags)
 
 
+def label_span(ordinals: tuple[int, ...], labels: tuple[str, ...], t: Callable[..., str]) -> str:
+    """Measure labels with consecutive ordinals written as ranges: 「第三百三十六条至第三百
+    四十三条」, 「第四条、第七条至第九条」 (a pair stays two labels)."""
+    groups: list[list[int]] = []
+    for k, ordinal in enumerate(ordinals):
+        if groups and ordinals[groups[-1][-1]] + 1 == ordinal:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    parts: list[str] = []
+    for group in groups:
+        if len(group) >= 3:
+            parts.append(t("containers.range", first=labels[group[0]], last=labels[group[-1]]))
+        else:
+            parts.extend(labels[k] for k in group)
+    return t("list_sep").join(parts) or "—"
+
+
+def carried_sentences(cc, t: Callable[..., str]) -> tuple[str, ...]:
+    """One sentence per run of measures carried together into an added container."""
+    return tuple(
+        t("containers.carried", old=" ".join(x for x in (run.old_label, run.old_heading) if x) or "—",
+          old_labels=label_span(run.old, run.old_labels, t), count=len(run.old),
+          new_labels=label_span(run.new, run.new_labels, t))
+        for run in cc.carried_in)
+
+
 def flag_sort_key(flag: str) -> tuple[int, str]:
     return (KNOWN_FLAG_ORDER.index(flag) if flag in KNOWN_FLAG_ORDER else len(KNOWN_FLAG_ORDER), flag)
 
@@ -286,7 +313,9 @@ def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) ->
     container_changes = tuple(
         {"kind": cc.kind, "old": cc.old, "new": cc.new, "old_label": cc.old_label, "new_label": cc.new_label,
          "old_heading": cc.old_heading, "new_heading": cc.new_heading, "segments": tuple(cc.segments),
-         "moved": cc.moved}
+         "moved": cc.moved,
+         # runs of old measures carried together into this added container, said once here
+         "carried": carried_sentences(cc, t)}
         for cc in c.container_changes if cc.kind != "unchanged" or cc.moved
     )
     # Without a comparison, the side that has text is still shown measure by measure, so
@@ -319,6 +348,7 @@ def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) ->
         "container_changes": container_changes,
         "container_unchanged": sum(1 for cc in c.container_changes if cc.kind == "unchanged" and not cc.moved),
         "container_moved": sum(1 for cc in c.container_changes if cc.moved),
+        "container_carried": sum(1 for cc in c.container_changes if cc.carried_in),
         "document_changes": document_changes,
         "settings": settings,
         "tool": tuple(c.tool),

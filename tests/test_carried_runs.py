@@ -1,0 +1,243 @@
+"""Articles carried together into a newly carved container (issue 11 §3, `moved` is
+consistent): a container only the new version has (a new 第X章 or 第X节) that took a run
+of articles of an old container, in their order, is one structural change, said once on
+that container (`ContainerMatch.carried` / `container_changes[].carried_in`), and those
+articles are not each `moved`; an article that came alone, or out of order, still is.
+
+Fictional documents (测试用虚构文本) and corpus pairs."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from lxml import etree
+
+from policydiff.align import align, carried_runs, moved_units
+from policydiff.compare import compare
+from policydiff.docbuild import DocBuilder
+from policydiff.model import Document, Version
+from policydiff.render.docx import comparison_docx
+from policydiff.render.html import comparison_html
+from policydiff.render.json import comparison_json
+from policydiff.render.markdown import comparison_markdown
+from policydiff.render.revisions import revision_pieces
+from policydiff.render.table import table_rows
+from policydiff.render.text import comparison_text
+
+from .test_align_containers import corpus_pair
+
+TITLE = "示例市社区服务若干规定(测试用虚构文本)"
+
+# Fictional article texts (invented for these tests; not policy text), distinct by text.
+T = [
+    "为了规范示例市社区服务，提升居民生活便利程度，结合本市实际，制定本规定。",
+    "本规定适用于本市行政区域内社区服务设施的建设、运营和监督。",
+    "区民政部门负责统筹本辖区社区服务设施的布局规划和运营评估。",
+    "社区食堂应当公示菜品价格和食材来源，接受居民监督。",
+    "老年人日间照料中心提供助餐、助浴和康复训练服务，收费标准报区民政部门备案。",
+    "社区图书室每周开放不少于四十小时，节假日照常开放。",
+    "社区卫生服务站应当为辖区居民建立健康档案，每年组织一次免费体检。",
+    "物业服务企业应当配合社区开展垃圾分类宣传，设置分类投放点并保持整洁。",
+    "社区志愿服务时长可以兑换公共文化场馆的优惠服务。",
+    "居民议事会每季度召开一次，讨论公共空间改造和停车位分配方案。",
+    "社区托育点应当配备持证保育人员，每班幼儿不超过二十人。",
+    "快递驿站设置在社区的，应当规定营业时间并保持通道畅通。",
+    "居民对社区服务质量有异议的，可以向街道社区服务中心投诉，中心应当在十日内答复。",
+    "本规定自公布之日起施行。",
+    "社区应当设置无障碍通道和休息座椅，方便老年人和残疾人出行。",  # only in new versions
+]
+
+# 总则 1-3, 设施服务 4-9 (食堂…垃圾分类…志愿), 居民自治 10-12, 附则 13-14
+BASE = [("总则", [0, 1, 2]), ("设施服务", [3, 4, 5, 6, 7, 8]), ("居民自治", [9, 10, 11]), ("附则", [12, 13])]
+
+
+def doc(chapters) -> Document:
+    """chapters: (heading, [article keys] or [(section heading, [keys]), ...])."""
+    b = DocBuilder(title=TITLE)
+    n = 0
+
+    def articles(keys):
+        nonlocal n
+        for k in keys:
+            n += 1
+            b.measure(f"第{n}条", n, T[k])
+
+    for c, (heading, body) in enumerate(chapters, 1):
+        with b.container(f"第{c}章", c, heading):
+            if body and isinstance(body[0], tuple):
+                for s, (section, keys) in enumerate(body, 1):
+                    with b.container(f"第{s}节", s, section, level="section"):
+                        articles(keys)
+            else:
+                articles(body)
+    return b.build()
+
+
+def carried(old: Document, new: Document):
+    al = align(old, new)
+    runs = [(new.blocks[c.new].heading, old.blocks[r.old_container].heading, r.old, r.new)
+            for c in al.containers for r in c.carried]
+    moved = sorted(m.old[0] for m in al.matches if m.moved)
+    return al, runs, moved
+
+
+def test_new_chapter_carved_from_the_tail_of_one_is_one_change_not_three_moves():
+    # 社区志愿 (new 第三章) takes old 第七、八、九条 of 设施服务, in order
+    new = doc([("总则", [0, 1, 2]), ("设施服务", [3, 4, 5]), ("社区志愿", [6, 7, 8]), ("居民自治", [9, 10, 11]),
+               ("附则", [12, 13])])
+    al, runs, moved = carried(doc(BASE), new)
+    assert runs == [("社区志愿", "设施服务", (7, 8, 9), (7, 8, 9))]
+    assert moved == []
+    # the container itself is added (no old counterpart), not moved
+    box = next(c for c in al.containers if c.carried)
+    assert box.old is None and not box.moved
+
+
+def test_run_need_not_be_adjacent_in_the_old_chapter_but_must_keep_its_order():
+    # old 第四、六、八条 (with 第五、七条 staying in 设施服务) go together into a new chapter
+    # placed before it, with a new article between them: one run (together where they
+    # now stand, in their old order)
+    new = doc([("总则", [0, 1, 2]), ("餐饮文化", [3, 14, 5, 7]), ("设施服务", [4, 6, 8]),
+               ("居民自治", [9, 10, 11]), ("附则", [12, 13])])
+    _, runs, moved = carried(doc(BASE), new)
+    assert runs == [("餐饮文化", "设施服务", (4, 6, 8), (4, 6, 7))] and moved == []
+    # an article of another chapter between them parts them: each is a move of its own
+    new = doc([("总则", [0, 1, 2]), ("餐饮文化", [3, 10, 5]), ("设施服务", [4, 6, 7, 8]),
+               ("居民自治", [9, 11]), ("附则", [12, 13])])
+    _, runs, moved = carried(doc(BASE), new)
+    assert runs == [] and moved == [4, 6, 11]
+
+
+def test_article_alone_or_out_of_order_is_still_moved():
+    old = doc(BASE)
+    # a lone article into a new chapter: moved, no run
+    lone = doc([("总则", [0, 1, 2]), ("设施服务", [3, 4, 5, 7, 8]), ("卫生健康", [6]), ("居民自治", [9, 10, 11]),
+                ("附则", [12, 13])])
+    _, runs, moved = carried(old, lone)
+    assert runs == [] and moved == [7]
+    # out of order inside the new chapter: the longest in-order run is carried, the
+    # article that jumped ahead is moved
+    jumbled = doc([("总则", [0, 1, 2]), ("设施服务", [3, 4]), ("社区志愿", [8, 5, 6, 7]), ("居民自治", [9, 10, 11]),
+                   ("附则", [12, 13])])
+    _, runs, moved = carried(old, jumbled)
+    assert runs == [("社区志愿", "设施服务", (6, 7, 8), (7, 8, 9))] and moved == [9]
+
+
+def test_runs_from_two_chapters_and_an_interleaved_one():
+    old = doc(BASE)
+    # a new chapter takes 设施服务's 第八、九条 and then 居民自治's 第十、十一条: two runs
+    two = doc([("总则", [0, 1, 2]), ("设施服务", [3, 4, 5, 6]), ("共建共治", [7, 8, 9, 10]), ("居民自治", [11]),
+               ("附则", [12, 13])])
+    _, runs, moved = carried(old, two)
+    assert runs == [("共建共治", "设施服务", (8, 9), (8, 9)), ("共建共治", "居民自治", (10, 11), (10, 11))]
+    assert moved == []
+    # interleaved (设施服务, 居民自治, 设施服务): no two articles of one chapter sit
+    # together, so each is a move of its own
+    mixed = doc([("总则", [0, 1, 2]), ("设施服务", [3, 4, 5, 6]), ("共建共治", [7, 9, 8]), ("居民自治", [10, 11]),
+                 ("附则", [12, 13])])
+    _, runs, moved = carried(old, mixed)
+    assert runs == [] and moved == [8, 9, 10]
+
+
+def test_new_section_carved_inside_a_matched_chapter():
+    # 设施服务 gains sections; its second section 文体服务 is new and takes old 第五、六、七条
+    # from the old first section 餐饮照料, which keeps only 第四条: carried into the new
+    # section, not moved; and a chapter merely divided into sections moves nothing
+    old = doc([("总则", [0, 1, 2]), ("设施服务", [("餐饮照料", [3, 4, 5, 6]), ("环境志愿", [7, 8])]),
+               ("附则", [12, 13])])
+    new = doc([("总则", [0, 1, 2]), ("设施服务", [("餐饮照料", [3]), ("文体服务", [4, 5, 6]), ("环境志愿", [7, 8])]),
+               ("附则", [12, 13])])
+    _, runs, moved = carried(old, new)
+    assert runs == [("文体服务", "餐饮照料", (5, 6, 7), (5, 6, 7))] and moved == []
+
+
+def test_benchmark_truth_uses_the_same_definition():
+    # moved_units without the runs computes them itself: the benchmark's truth and the
+    # aligner's flags cannot disagree
+    old = doc(BASE)
+    new = doc([("总则", [0, 1, 2]), ("设施服务", [3, 4, 5]), ("社区志愿", [6, 7, 8]), ("居民自治", [9, 10, 11]),
+               ("附则", [12, 13])])
+    al = align(old, new)
+    cmap = {c.old: c.new for c in al.containers if c.old is not None and c.new is not None}
+    units = sorted((tuple(i - 1 for i in m.old), tuple(j - 1 for j in m.new)) for m in al.matches if m.old and m.new)
+    assert moved_units(units, old, new, cmap) == set()
+    runs = carried_runs(units, old, new, cmap)
+    assert len(runs) == 1 and [units[k] for k in runs[0][2]] == [((6,), (6,)), ((7,), (7,)), ((8,), (8,))]
+
+
+def versions(old: Document, new: Document):
+    return (Version(work="example-community", version="2021", meta=old.meta, has_text=True, document=old),
+            Version(work="example-community", version="2024", meta=new.meta, has_text=True, document=new))
+
+
+CARVED = [("总则", [0, 1, 2]), ("设施服务", [3, 4, 5]), ("社区志愿", [6, 7, 8]), ("居民自治", [9, 10, 11]),
+          ("附则", [12, 13])]
+
+
+def test_every_format_says_the_run_once():
+    c = compare(*versions(doc(BASE), doc(CARVED)))
+    assert c.summary()["moved"] == 0
+    # JSON: additive key on every container change, filled on the added one
+    data = json.loads(comparison_json(c))
+    assert all("carried_in" in cc for cc in data["container_changes"])
+    [added] = [cc for cc in data["container_changes"] if cc["carried_in"]]
+    assert added["kind"] == "added" and added["new_heading"] == "社区志愿"
+    assert added["carried_in"] == [{"old_container": c.old.document.containers[1].index, "old_label": "第2章",
+                                    "old_heading": "设施服务", "old": [7, 8, 9], "new": [7, 8, 9],
+                                    "old_labels": ["第7条", "第8条", "第9条"],
+                                    "new_labels": ["第7条", "第8条", "第9条"]}]
+    text = comparison_text(c)
+    assert text.count("carried in together") == 1
+    assert "carried in together from 第2章 设施服务: 第7条–第9条 (3) → 第7条–第9条" in text
+    zh = comparison_markdown(c, lang="zh")
+    assert zh.count("整体移入") == 2  # the container's line and the note
+    assert "由旧版第2章 设施服务的第7条至第9条（共 3 条）整体移入，现为第7条至第9条" in zh
+    en = comparison_markdown(c, lang="en")
+    assert "carried in together from old 第2章 设施服务: 第7条–第9条 (3 measure(s)), now 第7条–第9条" in en
+    html = comparison_html(c)
+    assert html.count('data-carried="true"') == 1 and html.count('class="container-carried"') == 1
+    assert 'class="container-carried-note"' in html
+    rows = table_rows(c, lang="zh")
+    notes = [r["note"] for r in rows if r["kind"] == "container" and r.get("note")]
+    assert notes == ["由旧版第2章 设施服务的第7条至第9条（共 3 条）整体移入，现为第7条至第9条"]
+
+
+def test_docx_notes_the_run_on_the_new_heading_and_once_at_the_old_place():
+    c = compare(*versions(doc(BASE), doc(CARVED)))
+    notes = [p.note for p in revision_pieces(c) if p.note]
+    # no per-article "moved_old"/"moved_new" notes: the heading and the run's first old
+    # article say it
+    assert set(notes) <= {"container_carried_new", "carried_old"} and notes.count("container_carried_new") == 1
+    assert notes.count("carried_old") <= 1
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    for lang, needle in (("zh", "新设第3章 社区志愿：由旧版第2章 设施服务的第7条至第9条"),
+                         ("en", "New 第3章 社区志愿: carried in together from old 第2章 设施服务")):
+        with zipfile.ZipFile(io.BytesIO(comparison_docx(c, lang=lang))) as archive:
+            comments = etree.fromstring(archive.read("word/comments.xml"))
+        texts = ["".join(t.text for t in x.iter(w + "t")) for x in comments.iter(w + "comment")]
+        assert any(t.startswith(needle) for t in texts), texts
+        assert not any("移动：" in t and "整体" not in t for t in texts), texts
+
+
+@pytest.mark.parametrize("title, old_year, new_year, container, source, old_labels, most_flags", [
+    # 第十六章 在法定刑以下判处刑罚和特殊假释的核准 (new) took old 第十三章 第二审程序's
+    # 第三百三十六条…第三百四十三条 (8 flags before); the pair had 30 flags, 13 left, each
+    # a move of one article (alone or out of order)
+    ("最高人民法院关于适用《刑事诉讼法》的解释", "2012", "2021", "在法定刑以下判处刑罚和特殊假释的核准",
+     "第二审程序", [f"第三百{x}条" for x in ("三十六", "三十七", "三十八", "三十九", "四十", "四十一", "四十二", "四十三")],
+     13),
+    # 第二章 管理与指挥体制 (new) gathered old 总则's 第四、七、八、十四、十六条, in order
+    ("突发事件应对法", "2007", "2024", "管理与指挥体制", "总则",
+     ["第四条", "第七条", "第八条", "第十四条", "第十六条"], 2),
+])
+def test_corpus_new_container_carries_its_run(title, old_year, new_year, container, source, old_labels, most_flags):
+    old, new = corpus_pair(title, old_year, new_year)
+    al = align(old, new)
+    runs = [r for c in al.containers for r in c.carried if new.blocks[c.new].heading.replace(" ", "") == container]
+    assert [(r.old_heading.replace(" ", ""), list(r.old_labels)) for r in runs] == [(source, old_labels)]
+    run = runs[0]
+    assert not any(m.moved for m in al.matches if m.old and m.old[0] in run.old)
+    assert sum(m.moved for m in al.matches) <= most_flags
