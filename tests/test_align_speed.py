@@ -141,3 +141,32 @@ def test_ancestor_indexes_equal_document_ancestors(seed):
     d = b.build()
     assert _ancestor_indexes(d, d.blocks) == [tuple(c.index for c in d.ancestors(x)) for x in d.blocks]
     assert _ancestor_indexes(d, d.measures) == [tuple(c.index for c in d.ancestors(x)) for x in d.measures]
+
+
+# every fold character, white space of several kinds, characters NFKC changes (circled
+# and full-width forms, a ligature, a decomposed accent), and the batch separator itself
+NORMALIZE_ALPHABET = (ALPHABET + "".join(sorted(align_module._FOLD)) + "\t\n\r\x0b\x0c\x1c\x85\xa0\u2003\u3000"
+                      + "①ｶﬁe\u0301\x00abc12")
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_normalize_many_equals_normalize(seed):
+    rng = random.Random(seed)
+    texts = ["".join(rng.choice(NORMALIZE_ALPHABET) for _ in range(rng.randint(0, 40)))
+             for _ in range(rng.randint(0, 60))]
+    if seed % 3 == 0:  # no separator inside: the batched path itself is taken
+        texts = [t.replace("\x00", "") for t in texts]
+    assert align_module.normalize_many(texts) == [normalize(t) for t in texts]
+
+
+def test_unspaced_removes_exactly_regex_white_space():
+    import re
+    import sys
+
+    space = re.compile(r"\s+")
+    everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    assert align_module._unspaced(everything) == space.sub("", everything)
+    rng = random.Random(1)
+    for _ in range(2000):
+        text = "".join(rng.choice(NORMALIZE_ALPHABET) for _ in range(rng.randint(0, 30)))
+        assert align_module._unspaced(text) == space.sub("", text)
