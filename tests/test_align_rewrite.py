@@ -1,6 +1,7 @@
 """Heavily rewritten articles (issue 11, recall on real revisions without losing
 precision): measures left unmatched inside matched containers (stage 8b,
-`fill_containers`). Small fictional documents first (texts invented for the tests,
+`fill_containers`), and a clause dropped by an article's partner and expanded into a
+new article of its own (stage 8c, `join_expansions`). Small fictional documents first (texts invented for the tests,
 titles say so), then corpus pairs by path."""
 
 from __future__ import annotations
@@ -110,6 +111,56 @@ def test_a_citation_of_another_article_is_no_evidence():
     assert ("removed", (8,), ()) in rows and ("added", (), (4,)) in rows
 
 
+# Expansions (stage 8c, join_expansions): an article whose partner dropped a clause, and
+# the clause expanded into a new article of its own (mostly new text, so split growth's
+# part test does not take it).
+DUTY = ("湖泊管理人员应当遵守本条例和湖泊管理规程，依法履行职责，对湖泊保护负有巡查职责和报告职责。"
+        "湖泊管理人员不得利用职务收受好处，不得占用湖泊岸线。")
+DUTY_KEPT = "湖泊管理人员应当遵守本条例和湖泊管理规程，依法履行职责，不得利用职务收受好处。"
+DUTY_EXPANDED = ("湖泊管理人员对湖泊保护负有巡查职责，应当按照巡查计划每周至少巡查一次，如实记录巡查情况。"
+                 "湖泊管理人员对湖泊保护负有报告职责，发现污染或者破坏湖泊行为的，应当在二十四小时内报告市水务部门。"
+                 "受委托从事湖泊巡查的单位，适用前两款规定。")
+# shares one phrase of the dropped clause (对湖泊保护负有…职责) and nothing else of it
+DUTY_UNRELATED = "湖泊管理人员对湖泊保护负有宣传职责的，由市水务部门统一培训，培训合格后方可上岗，培训费用由市财政承担。"
+
+
+def _expansion_rows(expanded: str, settings: AlignSettings = AlignSettings()):
+    old = [CH1, CH2[:2] + [DUTY] + CH2[2:], CH3]
+    new = [CH1, CH2[:2] + [DUTY_KEPT, expanded] + CH2[2:], CH3]
+    return [r for r in _rows(old, new, settings) if 6 in r[1] or {6, 7} & set(r[2])]
+
+
+def test_a_dropped_clause_expanded_beside_the_partner_is_a_split_part():
+    assert _expansion_rows(DUTY_EXPANDED) == [("split", (6,), (6, 7))]
+    off = AlignSettings(expansion_min_gain=1000.0)
+    assert _expansion_rows(DUTY_EXPANDED, off) == [("modified", (6,), (6,)), ("added", (), (7,))]
+
+
+def test_a_neighbour_sharing_one_phrase_of_the_dropped_clause_stays_added():
+    assert _expansion_rows(DUTY_UNRELATED) == [("modified", (6,), (6,)), ("added", (), (7,))]
+
+
+# The partner hands a dropped sentence over to another article by citing it.
+STATIONS = ("示例湖泊沿岸各区设湖泊管理站，其工作人员不得少于五人。"
+            "湖泊面积较小或者沿岸人口较少的区，可以设一至二名专职管理员，不设湖泊管理站。")
+STATIONS_NEW = "示例湖泊沿岸各区设湖泊管理站，本条例第七条另有规定的除外。湖泊管理站工作人员为五人以上，设站长一人。"
+SMALL_DISTRICTS = ("沿岸人口较少或者湖泊面积较小的区，可以不设湖泊管理站，设一名专职管理员，"
+                   "行使本条例规定的湖泊管理站的职权；经市水务部门同意，也可以不设专职管理员。")
+
+
+def _cited_rows(partner: str, settings: AlignSettings = AlignSettings()):
+    old = [CH1, [STATIONS] + CH2, CH3]
+    new = [CH1, [partner] + CH2[:2] + [SMALL_DISTRICTS] + CH2[2:], CH3]
+    return [r for r in _rows(old, new, settings) if 4 in r[1] or {4, 7} & set(r[2])]
+
+
+def test_a_dropped_sentence_in_an_article_the_partner_cites_is_a_split_part():
+    assert _cited_rows(STATIONS_NEW) == [("split", (4,), (4, 7))]
+    # the same texts without the citation: three articles apart, no evidence of place
+    uncited = STATIONS_NEW.replace("本条例第七条另有规定的除外", "法律另有规定的除外")
+    assert _cited_rows(uncited) == [("modified", (4,), (4,)), ("added", (), (7,))]
+
+
 # --- corpus ---------------------------------------------------------------------------
 
 
@@ -146,3 +197,26 @@ def test_corpus_definition_frames_stay_apart():
     二百…条第一款规定的“…”」 in one chapter: not one article."""
     edges = _edges(*_corpus_pair("ji-84954159", "2012-12-20", "2021-01-26"))
     assert not any(o == "第五百零九条" or n == "第六百一十条" for o, n in edges)
+
+
+def test_corpus_company_law_expanded_clauses_are_split_parts():
+    """公司法 2018 -> 2023: old 第一百四十七条's duties of loyalty and diligence are defined
+    at length in new 第一百八十条, beside new 第一百七十九条 (its partner); old 第五十一条's
+    second sentence (small companies may have a supervisor instead of a board) is new
+    第八十三条, which new 第七十六条 (its partner) cites: 「本法第六十九条、第八十三条另有规定
+    的除外」. Both sure edges of benchmarks/gold."""
+    old_doc, new_doc = _corpus_pair("law-e8660065", "2018-10-26", "2023-12-29")
+    groups = {(tuple(old_doc.measures[o - 1].label for o in m.old), tuple(new_doc.measures[n - 1].label for n in m.new))
+              for m in align(old_doc, new_doc).matches if m.kind.value == "split"}
+    assert (("第一百四十七条",), ("第一百七十九条", "第一百八十条")) in groups
+    assert (("第五十一条",), ("第七十六条", "第八十三条")) in groups
+
+
+def test_corpus_expansions_elsewhere():
+    """突发事件应对法 2007 -> 2024 (read in both texts): old 第七条 (county governments lead;
+    events across regions go to the common superior) -> new 第十七条 + 第十八条 (the
+    cross-region rule in an article of its own, beside); old 第三十二条 (national and local
+    reserves of emergency supplies) -> new 第四十五条 + 第四十六条."""
+    edges = _edges(*_corpus_pair("law-aad08ac4", "2007-08-30", "2024-06-28"))
+    assert {("第七条", "第十七条"), ("第七条", "第十八条"), ("第三十二条", "第四十五条"),
+            ("第三十二条", "第四十六条")} <= edges
