@@ -190,6 +190,11 @@ class AlignSettings:
     # elsewhere) when the part is the partner's neighbour, plain when the partner cites
     # it). See join_expansions for the measurements.
     expansion_min_gain: float = 10.0
+    # ... and, when the partner cites the part, at least this many weighted (chars, 2-10):
+    # the dropped material must not be the law's recurring vocabulary alone (行政复议法
+    # 2017 -> 2023: old 第十四条's 「…行政行为不服的」 in new 第二十四条, which its partner
+    # cites as 「本法第二十四条第二款」, weighs 0.7; 公司法 old 第五十一条 in new 第八十三条 5.0).
+    expansion_cited_min_weighted: float = 4.0
     # Largest gap (unmatched old x unmatched new measures between two in-order matches,
     # cells) that gap filling works on; above 64 cells only near-diagonal pairs are
     # scored. Bounds the DP's Python loop (64-10000).
@@ -1131,17 +1136,19 @@ class _Aligner:
         weighted by recurrence (1/(1 + other occurrences), as distinctive_coverage), or
         (b) be cited by the partner and lie in its container (「本法第六十九条、第八十三条
         另有规定的除外」: the partner hands the exception over to it; old 第五十一条 -> new
-        第七十六条 + new 第八十三条), holding expansion_cited_min_share of them and expansion_min_gain
-        unweighted. One part per
+        第七十六条 + new 第八十三条), holding expansion_cited_min_share of them,
+        expansion_min_gain unweighted and expansion_cited_min_weighted weighted. One part per
         old measure, the largest weighted gain first; ties by ordinal.
 
         Measured on the 78 consecutive corpus pairs (every new edge read in both
-        texts): 12 split parts added, all right (among them 公司法 old 第一百四十七条 ->
+        texts): 11 split parts added, all right (among them 公司法 old 第一百四十七条 ->
         new 第一百八十条 and old 第五十一条 -> new 第八十三条, 民事诉讼法 old 第二百八十九条 ->
         new 第三百条, a possible edge of the gold, 突发事件应对法 old 第七条 -> new
         第十八条); at share 0.3 / gain 8 also 上海市未成年人保护条例 old 第五十三条 ->
         new 第八十五条, wrong (state organs' duties vs parents', sharing 「…职责或者侵犯
-        未成年人…」), hence 0.35 / 10. A new article that takes over a clause of a
+        未成年人…」), hence 0.35 / 10; without expansion_cited_min_weighted also 行政复议法
+        old 第十四条 -> new 第二十四条 (right, but on 「…行政行为不服的」 alone, and it tipped
+        that law's container match: old 第三章 went to new 第四节 instead of 第二章). A new article that takes over a clause of a
         definition but recurs in the law's vocabulary (公司法 old 第六十四条's
         「…国有资产监督管理机构履行出资人职责」 in new 第一百六十九条, which the gold calls
         new) weighs 5.5, below the gain. The synthetic tiers of benchmarks/alignment.py do
@@ -1232,7 +1239,7 @@ class _Aligner:
             run = a[start:end]
             extra = max(self._old_all.count(run) - a.count(run), self._new_all.count(run) - b.count(run))
             weighted += in_run / (1 + extra)
-        if beside and weighted < s.expansion_min_gain:
+        if weighted < (s.expansion_min_gain if beside else s.expansion_cited_min_weighted):
             return None
         return weighted
 
