@@ -122,3 +122,56 @@ def test_flags_fast_path_on_long_texts_with_local_edits(base, edits):
         position = min(position, len(new))
         new = new[:position] + insert + new[position + length:]
     assert substance_flags(base, new, redline(base, new)) == substance_flags(base, new)
+
+
+# ---------------------------------------------------------------- word guards == no guards
+
+import unicodedata  # noqa: E402
+
+from policydiff import substance as _substance  # noqa: E402
+
+_GUARD_PIECES = st.sampled_from([
+    "处", "以上", "以下", "三年", "五年", "六个月", "有期徒刑", "无期徒刑", "死刑", "拘役", "管制", "罚款",
+    "罚金", "一倍", "五倍", "吊销", "许可证", "责令", "停产停业", "没收", "违法所得", "万元", "元", "美元",
+    "港币", "人民币", "%", "％", "百分之", "千分之", "分之", "年", "月", "日", "天", "周", "星期", "小时",
+    "工作日", "期限", "时限", "内", "以内", "三十", "30", "2024", "二〇二四", "的", "，", "。", " ",
+])
+_GUARD_TEXT = st.lists(_GUARD_PIECES, max_size=30).map("".join)
+
+
+def _corpus_measure_texts(limit_docs: int) -> list[str]:
+    import json
+
+    from policydiff.archive.derive import parse_file
+    from tests.conftest import CORPUS
+
+    manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
+    texts = []
+    for document in manifest["documents"][:limit_docs]:
+        for version in document["versions"]:
+            _, parsed, _ = parse_file((CORPUS / version["file"]).read_bytes(), version["file"])
+            texts += [block.text for block in parsed.measures]
+    return texts
+
+
+@settings(max_examples=400, deadline=None)
+@given(_GUARD_TEXT)
+def test_every_match_holds_a_needed_word(text):
+    """extract skips a pattern on a text without its needed words (_NEEDED_WORDS): each
+    match of the pattern must hold one, or a guard would hide an item."""
+    text = unicodedata.normalize("NFKC", text)
+    for pattern, words in _substance._NEEDED_WORDS.items():
+        for match in pattern.finditer(text):
+            assert any(word in match.group(0) for word in words), (pattern.pattern, match.group(0))
+
+
+def test_guarded_extract_equals_unguarded_on_corpus_measures(monkeypatch):
+    texts = _corpus_measure_texts(25)
+    assert len(texts) > 2000
+    guarded = [_substance.extract(text) for text in texts]
+    monkeypatch.setattr(_substance, "_may_match", lambda pattern, text: True)
+    assert [_substance.extract(text) for text in texts] == guarded
+    for pattern, words in _substance._NEEDED_WORDS.items():
+        for text in texts:
+            for match in pattern.finditer(unicodedata.normalize("NFKC", text)):
+                assert any(word in match.group(0) for word in words), (pattern.pattern, match.group(0))
