@@ -80,3 +80,66 @@ def test_comparison_json_is_json_dumps(tmp_path):
                    "3.新增的一条。\n", encoding="utf-8")
     comparison = compare(load_file(old), load_file(new))
     assert comparison_json(comparison) == reference(comparison_dict(comparison)) + "\n"
+
+
+# ---------------------------------------------------------------- changes written straight
+
+from dataclasses import replace  # noqa: E402
+
+from policydiff.model import Block, BlockKind, Change, ChangeKind, Comparison, Document, DocumentMeta, Version  # noqa: E402
+
+
+def _version(labels: list[str]) -> Version:
+    blocks = tuple(Block(index=i, kind=BlockKind.MEASURE, level="article", label=label, number=i + 1,
+                         sub_number=None, heading="", text="", raw="", start=0, parent=None, ordinal=i + 1)
+                   for i, label in enumerate(labels))
+    return Version(None, None, DocumentMeta(title="示例（测试用虚构文本）"), True,
+                   document=Document(text="", blocks=blocks))
+
+
+_ODD = st.sampled_from([1, 0, 1.0, 0.5, True, None, "x", Kind.MODIFIED])
+_SEGMENT = st.one_of(st.tuples(st.sampled_from("=+-"), st.text(max_size=6)),
+                     st.tuples(st.sampled_from("=+-"), st.text(max_size=3), st.text(max_size=3)),
+                     st.tuples(st.sampled_from("=+-"), _ODD), st.tuples(_ODD, st.text(max_size=3)))
+_ORDINALS = st.lists(st.integers(1, 4), max_size=3).map(tuple)
+_CHANGE = st.builds(
+    Change, kind=st.sampled_from(list(ChangeKind)), old=_ORDINALS, new=_ORDINALS,
+    similarity=st.one_of(st.floats(0, 1), st.sampled_from([0, 1, 0.33333333, 1e-9, float("nan")])),
+    segments=st.lists(_SEGMENT, max_size=4).map(tuple),
+    renumbered=st.one_of(st.booleans(), _ODD), moved=st.one_of(st.booleans(), _ODD),
+    flags=st.one_of(st.lists(st.sampled_from(["money", "modal", "日期\"\\\n"]), max_size=3).map(tuple),
+                    st.lists(_ODD, max_size=2).map(tuple)))
+_LABELS = st.lists(st.sampled_from(["第一条", "（二）", "3.", "\"\\\u2028", ""]), min_size=4, max_size=4)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_CHANGE, max_size=5), _LABELS, _LABELS, st.booleans(), st.booleans())
+def test_changes_written_straight_are_the_dict_dumped(changes, old_labels, new_labels, old_text, new_text):
+    """comparison_json writes each change from the Change itself (_change_json); the bytes
+    must be json.dumps of comparison_dict, whatever the values' types (an unexpected one
+    takes the generic way)."""
+    old, new = _version(old_labels), _version(new_labels)
+    if not old_text:
+        old = replace(old, document=None)
+    if not new_text:
+        new = replace(new, document=None)
+    comparison = Comparison(old=old, new=new, changes=tuple(changes))
+    try:
+        expected = reference(comparison_dict(comparison)) + "\n"
+    except (TypeError, ValueError) as error:  # a shape json.dumps or the dict refuses: refused too
+        with pytest.raises(type(error)):
+            comparison_json(comparison)
+        return
+    assert comparison_json(comparison) == expected
+
+
+def test_changes_written_straight_on_corpus_pairs(manifest):
+    from policydiff.compare import compare
+    from policydiff.intake import load_file
+    from tests.conftest import CORPUS
+
+    pairs = [(d["versions"][k], d["versions"][k + 1]) for d in manifest["documents"]
+             for k in range(len(d["versions"]) - 1)]
+    for old, new in pairs[::8]:
+        comparison = compare(load_file(CORPUS / old["file"]), load_file(CORPUS / new["file"]))
+        assert comparison_json(comparison) == reference(comparison_dict(comparison)) + "\n", old["file"]
