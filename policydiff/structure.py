@@ -174,35 +174,49 @@ _DIG = r"[0-9０-９]+"
 _ROMAN_OR_DIG = r"(?:[0-9]+|[IVXLCDM]+)"
 
 # (style, pattern). Group "n" = number, "sub" = 之Y. Order matters only where patterns
-# could overlap (分编 before 编).
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("subpart", re.compile(rf"第(?P<n>{_NUM})分编")),
-    ("part", re.compile(rf"第(?P<n>{_NUM})(?:编|部分|篇)")),
-    ("chapter", re.compile(rf"第(?P<n>{_NUM})章")),
-    ("section", re.compile(rf"第(?P<n>{_NUM})节")),
-    ("article", re.compile(rf"第(?P<n>{_NUM})条(?:之(?P<sub>{_NUM}))?")),
-    ("cn-top", re.compile(rf"(?P<n>{_CN})[、]")),
+# could overlap (分编 before 编). Compiled at first use (P.LazyPattern): classify_line reads
+# a label from the combined match below, and asks these only when that label is refused.
+_PATTERNS: tuple[tuple[str, P.LazyPattern], ...] = tuple((style, P.LazyPattern(pattern)) for style, pattern in (
+    ("subpart", rf"第(?P<n>{_NUM})分编"),
+    ("part", rf"第(?P<n>{_NUM})(?:编|部分|篇)"),
+    ("chapter", rf"第(?P<n>{_NUM})章"),
+    ("section", rf"第(?P<n>{_NUM})节"),
+    ("article", rf"第(?P<n>{_NUM})条(?:之(?P<sub>{_NUM}))?"),
+    ("cn-top", rf"(?P<n>{_CN})[、]"),
     # ㈠…㈩ (U+3220..U+3229, one character each) are （一）…（十） as some pages print them
-    ("cn-paren", re.compile(rf"[(（](?P<n>{_CN})[)）]|(?P<n3>[\u3220-\u3229])")),
-    ("arabic", re.compile(rf"(?P<n>{_DIG})(?:[.．](?![0-9０-９])|、)")),
-    ("arabic-paren", re.compile(rf"[(（](?P<n>{_DIG})[)）]|(?P<n2>{_DIG})[)）]")),
-    ("circled", re.compile(rf"(?P<n>[{''.join(CIRCLED)}])")),
-    ("en-part", re.compile(rf"(?:Part|PART)\s+(?P<n>{_ROMAN_OR_DIG})\b\.?")),
-    ("en-chapter", re.compile(rf"(?:Chapter|CHAPTER)\s+(?P<n>{_ROMAN_OR_DIG})\b\.?")),
-    ("en-section", re.compile(rf"(?:Section|SECTION|§)\s*(?P<n>{_DIG})\b\.?")),
-    ("en-article", re.compile(rf"(?:Article|ARTICLE)\s+(?P<n>{_ROMAN_OR_DIG})\b\.?")),
-    ("alpha-paren", re.compile(r"\((?P<n>[a-z])\)")),
-)
-# Every pattern above as one alternation, named groups made plain: it matches at a line's
-# start exactly when one of them does, so that the ~90% of lines that start with no label
-# cost one C-level match instead of sixteen (parsing the 1.45 M-character test compilation
-# of issue 14 spent a third of classify_line there).
-# Each alternative is a group named after its index in _PATTERNS (the patterns' own groups
-# made non-capturing): the alternation takes the first alternative that matches, so the
-# match's `lastgroup` names the first style that matches, and the patterns before it need
-# not be tried again.
-_ANY_LABEL = re.compile("|".join(f"(?P<_{index}>{re.sub(r'[(][?]P<[a-z0-9]+>', '(?:', pattern.pattern)})"
-                                 for index, (_, pattern) in enumerate(_PATTERNS)))
+    ("cn-paren", rf"[(（](?P<n>{_CN})[)）]|(?P<n3>[\u3220-\u3229])"),
+    ("arabic", rf"(?P<n>{_DIG})(?:[.．](?![0-9０-９])|、)"),
+    ("arabic-paren", rf"[(（](?P<n>{_DIG})[)）]|(?P<n2>{_DIG})[)）]"),
+    ("circled", rf"(?P<n>[{''.join(CIRCLED)}])"),
+    ("en-part", rf"(?:Part|PART)\s+(?P<n>{_ROMAN_OR_DIG})\b\.?"),
+    ("en-chapter", rf"(?:Chapter|CHAPTER)\s+(?P<n>{_ROMAN_OR_DIG})\b\.?"),
+    ("en-section", rf"(?:Section|SECTION|§)\s*(?P<n>{_DIG})\b\.?"),
+    ("en-article", rf"(?:Article|ARTICLE)\s+(?P<n>{_ROMAN_OR_DIG})\b\.?"),
+    ("alpha-paren", r"\((?P<n>[a-z])\)"),
+))
+# Every pattern above as one alternation: it matches at a line's start exactly when one of
+# them does, so that a line that starts with no label costs one C-level match instead of
+# sixteen (parsing the 1.45 M-character test compilation of issue 14 spent a third of
+# classify_line there). Alternative k is a group named _k holding pattern k with its own
+# groups renamed _k_<name>: the alternation takes the first alternative that matches, which
+# is exactly what pattern k alone matches there (nothing follows it), so the match names the
+# first style that matches (`lastindex`: the outer group closes last) and holds its number,
+# and no pattern needs to be tried again (two matches per label line were 18 k extra matches
+# and dicts a side of the compilation).
+def _alternative(index: int, pattern: str) -> str:
+    own_groups = re.sub(r"[(][?]P<([a-z0-9]+)>", lambda group: f"(?P<_{index}_{group[1]}>", pattern)
+    return f"(?P<_{index}>{own_groups})"
+
+
+_ANY_LABEL = re.compile("|".join(_alternative(index, pattern.pattern) for index, (_, pattern) in enumerate(_PATTERNS)))
+# group number of each alternative's outer group -> (alternative index, its style,
+# ((own group name, group number in _ANY_LABEL), ...))
+_ALTERNATIVES: dict[int, tuple[int, str, tuple[tuple[str, int], ...]]] = {
+    _ANY_LABEL.groupindex[f"_{index}"]: (index, style, tuple(
+        (name[len(f"_{index}_"):], number) for name, number in _ANY_LABEL.groupindex.items()
+        if name.startswith(f"_{index}_")))
+    for index, (style, _) in enumerate(_PATTERNS)
+}
 
 
 @dataclass(frozen=True)
@@ -252,26 +266,36 @@ def classify_line(line: str) -> Candidate | None:
     any_label = _ANY_LABEL.match(folded)
     if not any_label:
         return None
-    for style, pattern in _PATTERNS[int(any_label.lastgroup[1:]):]:
+    index, style, groups = _ALTERNATIVES[any_label.lastindex]
+    cand = _candidate(style, body, any_label.end(), {name: any_label.group(number) for name, number in groups})
+    if cand is not None:
+        return cand
+    for style, pattern in _PATTERNS[index + 1:]:  # that label refused: a later style's may hold
         match = pattern.match(folded)
-        if not match:
-            continue
-        try:
-            groups = match.groupdict()
-            ideograph = groups.get("n3")
-            number = (ord(ideograph) - 0x321F if ideograph
-                      else _number(style, groups["n"] or groups.get("n2")))
-            sub = groups.get("sub")
-            sub_number = cn_to_int(sub) if sub else None
-        except ValueError:
-            continue
-        label = body[:match.end()]
-        rest = body[match.end():]
-        if style in _EN_HEADINGS and rest[:1].isalnum():
-            continue
-        heading = rest.lstrip(_SPACE)
-        return Candidate(style, label, number, sub_number, heading, strong=(heading != rest or not rest))
+        if match:
+            cand = _candidate(style, body, match.end(), match.groupdict())
+            if cand is not None:
+                return cand
     return None
+
+
+def _candidate(style: str, body: str, end: int, groups: dict[str, str | None]) -> Candidate | None:
+    """The Candidate of a label of `style` matched as body[:end] with these groups, or None
+    when it is no label after all (a numeral that does not read; an English word that
+    runs on: 「Articles」)."""
+    try:
+        ideograph = groups.get("n3")
+        number = (ord(ideograph) - 0x321F if ideograph
+                  else _number(style, groups["n"] or groups.get("n2")))
+        sub = groups.get("sub")
+        sub_number = cn_to_int(sub) if sub else None
+    except ValueError:
+        return None
+    rest = body[end:]
+    if style in _EN_HEADINGS and rest[:1].isalnum():
+        return None
+    heading = rest.lstrip(_SPACE)
+    return Candidate(style, body[:end], number, sub_number, heading, strong=(heading != rest or not rest))
 
 
 # --------------------------------------------------------------------------- continuity

@@ -4,6 +4,8 @@ Every document written here is fictional and says so in its title."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -673,3 +675,55 @@ def test_inline_marks_are_the_circled_numbers_after_each_line_start(lines):
         for mark in structure._CIRCLED_SET.intersection(line.lstrip(structure._SPACE)[1:]):
             expected.setdefault(mark, index)
     assert structure._inline_marks(lines) == expected
+
+
+def _reference_classify_line(line: str):
+    """classify_line as it was before it read the label from the combined match: each
+    pattern in order, the first whose label reads."""
+    body = line.lstrip(structure._SPACE)
+    marker = structure._MD_HEADING.match(body)
+    if marker:
+        body = body[marker.end():]
+    if not body:
+        return None
+    folded = structure.fold(body)
+    for style, pattern in structure._PATTERNS:
+        match = re.compile(pattern.pattern).match(folded)
+        if not match:
+            continue
+        try:
+            groups = match.groupdict()
+            ideograph = groups.get("n3")
+            number = (ord(ideograph) - 0x321F if ideograph
+                      else structure._number(style, groups["n"] or groups.get("n2")))
+            sub = groups.get("sub")
+            sub_number = structure.cn_to_int(sub) if sub else None
+        except ValueError:
+            continue
+        label = body[:match.end()]
+        rest = body[match.end():]
+        if style in structure._EN_HEADINGS and rest[:1].isalnum():
+            continue
+        heading = rest.lstrip(structure._SPACE)
+        return structure.Candidate(style, label, number, sub_number, heading, strong=(heading != rest or not rest))
+    return None
+
+
+_LABEL_START = st.sampled_from(["", " ", "\u3000", "## ", "#\t", "####### "])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_LABEL_START, _LABELISH, _LABELISH)
+def test_classify_line_reads_the_label_from_the_combined_match_as_the_patterns_did(start, line, tail):
+    line = start + line + tail
+    assert structure.classify_line(line) == _reference_classify_line(line)
+
+
+def test_classify_line_equals_the_reference_on_every_corpus_line(manifest):
+    from tests.conftest import CORPUS
+
+    lines = {line for document in manifest["documents"] for version in document["versions"]
+             for line in (CORPUS / version["file"]).read_text(encoding="utf-8").split("\n")}
+    lines |= {"Articles 3 x", "Section 3a", "第十十条 x", "第一百零一百条", "㈢ 甲", "Part IIX. x", "CHAPTER 4"}
+    for line in lines:
+        assert structure.classify_line(line) == _reference_classify_line(line), line
