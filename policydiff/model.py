@@ -48,6 +48,19 @@ class Block:
         return self.start + len(self.raw)
 
 
+def new_block(index: int, kind: BlockKind, level: str, label: str, number: int | None, sub_number: int | None,
+              heading: str, text: str, raw: str, start: int, parent: int | None, ordinal: int | None = None) -> Block:
+    """`Block(...)` with these fields, made faster for the parser's tens of thousands of
+    blocks (issue 14): a frozen dataclass's __init__ sets each of the 12 fields through
+    object.__setattr__ (1.75 µs a block); here the instance's dict is filled at once, in
+    field order (0.45 µs). The same object: equal, same hash, same vars() and pickle
+    (tests/test_structure.py checks it against Block(...))."""
+    block = object.__new__(Block)
+    block.__dict__.update(index=index, kind=kind, level=level, label=label, number=number, sub_number=sub_number,
+                          heading=heading, text=text, raw=raw, start=start, parent=parent, ordinal=ordinal)
+    return block
+
+
 @dataclass(frozen=True)
 class Repeal:
     """A repeal clause: 「原《title》(doc_no)同时废止」 and its variants."""

@@ -96,11 +96,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .ingest import patterns as P
 from .ingest.chrome import is_page_tools
-from .model import Block, BlockKind, Document, DocumentMeta
+from .model import Block, BlockKind, Document, DocumentMeta, new_block
 from .lexicon import (CIRCLED, CN_NUMERAL_CHARS, DATE_PATTERN, DOC_NO_BARE, DOC_NOUN_PATTERN, REPEAL_VERB_PATTERN,
                       YEAR_PATTERN, cn_to_int, fold, roman_to_int)
 
@@ -219,9 +219,9 @@ _ALTERNATIVES: dict[int, tuple[int, str, tuple[tuple[str, int], ...]]] = {
 }
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A line that starts with a label."""
+class Candidate(NamedTuple):
+    """A line that starts with a label. (A named tuple: made for most lines of a text, 0.3 µs
+    each against 0.7 µs for a frozen dataclass; read-only all the same.)"""
 
     style: str
     label: str  # as printed: "1.", "（一）", "第十条之一"
@@ -826,7 +826,7 @@ def document_from_spans(spans: DocumentSpans) -> Document:
     for index, (kind, level, label, number, sub_number, heading, start, length, parent, ordinal) in enumerate(rows):
         kind = BlockKind(kind)
         raw = text[start:start + length]
-        blocks.append(Block(index=index, kind=kind, level=level, label=label, number=number, sub_number=sub_number,
+        blocks.append(new_block(index=index, kind=kind, level=level, label=label, number=number, sub_number=sub_number,
                             heading=heading, text=_block_text(raw, None if kind is BlockKind.TEXT else heading),
                             raw=raw, start=start, parent=parent, ordinal=ordinal))
     return Document(text=text, blocks=tuple(blocks), meta=meta, notes=notes)
@@ -965,7 +965,7 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
             parent: int | None, ordinal: int | None = None) -> None:
         start = offsets[first] if first < len(offsets) else len(text)
         raw = text[start:offsets[end]] if end < len(offsets) else text[start:]
-        blocks.append(Block(
+        blocks.append(new_block(
             index=len(blocks), kind=kind, level=level,
             label=cand.label if cand else "", number=cand.number if cand else None,
             sub_number=cand.sub_number if cand else None,

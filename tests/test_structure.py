@@ -727,3 +727,21 @@ def test_classify_line_equals_the_reference_on_every_corpus_line(manifest):
     lines |= {"Articles 3 x", "Section 3a", "第十十条 x", "第一百零一百条", "㈢ 甲", "Part IIX. x", "CHAPTER 4"}
     for line in lines:
         assert structure.classify_line(line) == _reference_classify_line(line), line
+
+
+def test_new_block_is_the_block_of_the_dataclass():
+    """parse makes its blocks with model.new_block (fields set at once); they must be the
+    very Block(...) of the same fields: equal, same hash, same vars() in the same order."""
+    import pickle
+
+    from policydiff.model import Block, new_block
+
+    fields = dict(index=3, kind=BlockKind.MEASURE, level="article", label="第三条", number=3, sub_number=None,
+                  heading="示例", text="示例", raw="第三条 示例\n", start=10, parent=1, ordinal=2)
+    made, reference = new_block(**fields), Block(**fields)
+    assert made == reference and hash(made) == hash(reference) and repr(made) == repr(reference)
+    assert list(vars(made).items()) == list(vars(reference).items())
+    assert pickle.dumps(made) == pickle.dumps(reference)
+    without_ordinal = {k: v for k, v in fields.items() if k != "ordinal"}
+    assert vars(new_block(**without_ordinal)) == vars(Block(**without_ordinal))
+    assert type(made) is Block
