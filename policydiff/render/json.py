@@ -65,6 +65,8 @@ def _segments(segments) -> list[list[str]]:
 
 
 def change_dict(change: Change, old_measures=None, new_measures=None) -> dict[str, Any]:
+    # comparison_json writes this entry straight from the Change (_change_json): a key
+    # added here goes there too (tests/test_json_encoding.py fails until it does)
     entry: dict[str, Any] = {
         "kind": change.kind.value,
         "old": list(change.old),
