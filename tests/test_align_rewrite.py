@@ -1,7 +1,8 @@
 """Heavily rewritten articles (issue 11, recall on real revisions without losing
 precision): measures left unmatched inside matched containers (stage 8b,
-`fill_containers`), and a clause dropped by an article's partner and expanded into a
-new article of its own (stage 8c, `join_expansions`). Small fictional documents first (texts invented for the tests,
+`fill_containers`), a clause dropped by an article's partner and expanded into a new
+article of its own (stage 8c, `join_expansions`), and an article condensed beside a
+match that keeps its subject (`fill_beside_matches`). Small fictional documents first (texts invented for the tests,
 titles say so), then corpus pairs by path."""
 
 from __future__ import annotations
@@ -161,6 +162,36 @@ def test_a_dropped_sentence_in_an_article_the_partner_cites_is_a_split_part():
     assert _cited_rows(uncited) == [("modified", (4,), (4,)), ("added", (), (7,))]
 
 
+# The same subject beside a match (fill_beside_matches): an article condensed to one
+# sentence keeps who it is about. The subject recurs in other articles of the law, so its
+# shared run weighs little as distinctive material (0.036, below gap filling's 0.06).
+BOAT_RULES = ["游船经营者应当为每名乘客配备救生衣。", "游船经营者不得超过核定人数载客。",
+              "游船经营者应当为乘客购买意外伤害保险。"]
+BOATS = "游船经营者必须依照本条例和有关规定，公开其船舶检验、安全设施及事故处理情况，每季度公布一次安全报告。"
+BOATS_CONDENSED = "游船经营者应当依照有关规定公开安全信息。"  # ratio 0.46
+BOATS_DRILLS = "游船经营者每年应当组织两次水上救援演练，演练方案报市水务部门备案。"  # ratio 0.22
+# same opening, but a stock phrase (ratio 0.46)
+GOVERNMENT = "县级以上人民政府应当依照本条例和有关规定，公开湖泊水质监测、排污口设置及整治情况，每季度公布一次。"
+GOVERNMENT_OTHER = "县级以上人民政府应当依照有关规定组织渔民转产培训。"
+
+
+def _subject_rows(old_text: str, new_text: str, settings: AlignSettings = AlignSettings()):
+    old = [CH1, CH2[:2] + [old_text] + CH2[2:], CH3 + BOAT_RULES]
+    new = [CH1, CH2[:2] + [new_text] + CH2[2:], CH3 + BOAT_RULES]
+    return [r for r in _rows(old, new, settings) if 6 in r[1] or 6 in r[2]]
+
+
+def test_a_condensed_article_beside_a_match_keeps_its_subject():
+    assert _subject_rows(BOATS, BOATS_CONDENSED) == [("modified", (6,), (6,))]
+    off = AlignSettings(subject_min_chars=100)
+    assert _subject_rows(BOATS, BOATS_CONDENSED, off) == [("removed", (6,), ()), ("added", (), (6,))]
+
+
+def test_the_same_subject_alone_or_a_stock_subject_is_not_enough():
+    assert _subject_rows(BOATS, BOATS_DRILLS) == [("removed", (6,), ()), ("added", (), (6,))]
+    assert _subject_rows(GOVERNMENT, GOVERNMENT_OTHER) == [("removed", (6,), ()), ("added", (), (6,))]
+
+
 # --- corpus ---------------------------------------------------------------------------
 
 
@@ -186,9 +217,20 @@ def test_corpus_company_law_rewritten_articles_in_their_sections():
     """公司法 2018 -> 2023: the joint-stock formation section was reordered; old 第九十三条
     (promoters' shortfall) is new 第九十九条 (sharing 「出资的非货币财产的实际价额显著低于」),
     old 第八十二条 (「适用本法第二十七条」) is new 第九十八条 (「适用本法第四十八条…」, old
-    第二十七条 being new 第四十八条). Read in both texts (benchmarks/gold)."""
+    第二十七条 being new 第四十八条); old 第一百四十五条, right after an unchanged article, is
+    new 第一百六十六条 condensed (「上市公司…依照法律、行政法规的规定…」). Read in both texts
+    (benchmarks/gold)."""
     edges = _edges(*_corpus_pair("law-e8660065", "2018-10-26", "2023-12-29"))
-    assert {("第九十三条", "第九十九条"), ("第八十二条", "第九十八条"), ("第二十七条", "第四十八条")} <= edges
+    assert {("第九十三条", "第九十九条"), ("第八十二条", "第九十八条"), ("第二十七条", "第四十八条"),
+            ("第一百四十五条", "第一百六十六条")} <= edges
+
+
+def test_corpus_same_subject_of_another_provision_stays_apart():
+    """商用密码管理条例 1999 -> 2023: old 第十条 (who may sell 商用密码 products) and new
+    第二十一条 (certification of 商用密码 services) open with the same words; at ratio 0.31
+    they stay apart (subject_ratio_min)."""
+    edges = _edges(*_corpus_pair("reg-f93e0421", "1999-10-07", "2023-04-27"))
+    assert ("第十条", "第二十一条") not in edges
 
 
 def test_corpus_definition_frames_stay_apart():
