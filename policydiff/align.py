@@ -760,6 +760,36 @@ class _Aligner:
                 total += self.ratio(oi, nj)
         return total / 2
 
+    def _scored_row(self, j: int, olds: Iterable[int]) -> list[tuple[int, float]]:
+        """The assignment's edges of new measure j: (i, text_score + context_weight x
+        neighbour_score) for each candidate old measure i, in order, whose text score
+        reaches candidate_min. Both scores inlined (tens of thousands of pairs on a large
+        document), with the very same arithmetic."""
+        s = self.s
+        cache, ratio = self._ratio_cache, self.ratio
+        old_head, nh = self.old_head, self.new_head[j]
+        w, candidate_min, context_weight = s.heading_weight, s.candidate_min, s.context_weight
+        last_old, last_new = len(self.olds) - 1, len(self.news) - 1
+        row = []
+        for i in sorted(olds):
+            t = cache.get((i, j))
+            if t is None:
+                t = ratio(i, j)
+            if nh and old_head[i]:
+                t = (1 - w) * t + w * _ratio(old_head[i], nh)
+            if t >= candidate_min:
+                # neighbour_score: the pairs before and after; both sides at a boundary 1
+                if i and j:
+                    before = ratio(i - 1, j - 1)
+                else:
+                    before = 1.0 if not i and not j else 0.0
+                if i < last_old and j < last_new:
+                    after = ratio(i + 1, j + 1)
+                else:
+                    after = 1.0 if i == last_old and j == last_new else 0.0
+                row.append((i, t + context_weight * ((before + after) / 2)))
+        return row
+
     def link(self, i: int, j: int) -> None:
         self.o2n[i] = j
         self.n2o[j] = i
@@ -859,14 +889,7 @@ class _Aligner:
         s = self.s
         cands = self.candidates(positional_only)
         rows = sorted(cands)  # free new measures
-        edges: list[list[tuple[int, float]]] = []
-        for j in rows:
-            row = []
-            for i in sorted(cands[j]):
-                t = self.text_score(i, j)
-                if t >= s.candidate_min:
-                    row.append((i, t + s.context_weight * self.neighbour_score(i, j)))
-            edges.append(row)
+        edges: list[list[tuple[int, float]]] = [self._scored_row(j, cands[j]) for j in rows]
         gap_old, gap_new = self._gaps() if not positional_only else ({}, {})
         while True:
             chosen = max_weight_assignment(len(rows), edges)

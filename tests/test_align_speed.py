@@ -170,3 +170,30 @@ def test_unspaced_removes_exactly_regex_white_space():
     for _ in range(2000):
         text = "".join(rng.choice(NORMALIZE_ALPHABET) for _ in range(rng.randint(0, 30)))
         assert align_module._unspaced(text) == space.sub("", text)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_scored_row_equals_text_and_neighbour_scores(seed):
+    rng = random.Random(seed)
+    pool = [random_text(rng) for _ in range(5)]
+
+    def doc_with_headings(n: int) -> Document:
+        b = DocBuilder(title=TITLE)
+        for k in range(n):
+            body = rng.choice(pool) if rng.random() < 0.3 else random_text(rng)
+            if rng.random() < 0.4:
+                body = rng.choice(("总则", "甲乙丙", "丁戊")) + "\n" + body
+            b.measure(f"第{k + 1}条", k + 1, body)
+        return b.build()
+
+    old, new = doc_with_headings(rng.randint(1, 30)), doc_with_headings(rng.randint(1, 30))
+    al = _Aligner(old, new, AlignSettings(candidate_min=rng.choice((0.0, 0.3, 0.5))))
+    s = al.s
+    for j in range(len(al.news)):
+        olds = rng.sample(range(len(al.olds)), rng.randint(0, len(al.olds)))
+        expected = []
+        for i in sorted(olds):
+            t = al.text_score(i, j)
+            if t >= s.candidate_min:
+                expected.append((i, t + s.context_weight * al.neighbour_score(i, j)))
+        assert al._scored_row(j, olds) == expected
