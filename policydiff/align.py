@@ -1404,6 +1404,8 @@ class _Aligner:
                     continue
                 seeds: list[int] = []
                 if one in one2many:
+                    if many_text[one2many[one]] == one_text[one] and self.s.part_min_gain > 0:
+                        continue  # unchanged: nothing lost or gained (_grow's first exit), no closures made
                     seeds = [one2many[one]]
                 elif unmatched_seeds:
                     # An unmatched measure's parts sit where its neighbours went: between

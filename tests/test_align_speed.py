@@ -197,3 +197,16 @@ def test_scored_row_equals_text_and_neighbour_scores(seed):
             if t >= s.candidate_min:
                 expected.append((i, t + s.context_weight * al.neighbour_score(i, j)))
         assert al._scored_row(j, olds) == expected
+
+
+def test_grow_from_an_unchanged_partner_finds_nothing():
+    """groups() skips a measure whose 1:1 partner has the same text (no closures, no
+    _grow call): it relies on _grow returning None for it whenever part_min_gain > 0,
+    whatever the neighbours."""
+    rng = random.Random(2)
+    for _ in range(300):
+        settings = AlignSettings(part_min_gain=rng.choice((0.01, 0.05, 0.2)))
+        parts = [random_text(rng) for _ in range(6)]
+        seed = rng.randrange(6)
+        al = _Aligner(random_doc(rng, parts, 3), random_doc(rng, parts, 3), settings)
+        assert al._grow(parts[seed], parts, seed, lambda k: 0 <= k < 6, True, lambda k: 1.0) is None
