@@ -676,6 +676,7 @@ class _Aligner:
         self._cited_cache: dict[str, dict[int, frozenset[tuple[int, int | None]]]] = {"old": {}, "new": {}}
         self._number_at: dict[tuple[int | None, int | None], int] | None = None
         self._partners: dict[int, list[int]] = {}
+        self._new_held: Counter[tuple[int | None, int | None]] = Counter()
         self._cite_masks: dict[int, bytes] = {}
 
     def _normalize_all(self, texts: Iterable[str]) -> list[str]:
@@ -1211,7 +1212,6 @@ class _Aligner:
             if a == self.new_text[j0]:
                 continue  # nothing dropped
             near = [j for j in (j0 - 1, j0 + 1) if j in free_set]
-            cited: frozenset[tuple[int, int | None]] = frozenset()
             # a part the partner cites, in the partner's container (an article number
             # written in the partner's text is a cheap necessary test before parsing its
             # citations with the citation grammar)
@@ -1221,10 +1221,13 @@ class _Aligner:
                 near += [j for j in others if (self.news[j].number, self.news[j].sub_number) in cited]
             if not near:
                 continue
+            runs = [(op.src_start, op.src_end) for op in Indel.opcodes(a, self.new_text[j0])
+                    if op.tag == "equal" and op.src_end - op.src_start >= s.coverage_min_block]
+            if len(a) - sum(end - start for start, end in runs) < s.expansion_min_gain:
+                continue  # too little outside the common runs, informative or not
             residual = bytearray(self._mask(i))
-            for op in Indel.opcodes(a, self.new_text[j0]):
-                if op.tag == "equal" and op.src_end - op.src_start >= s.coverage_min_block:
-                    residual[op.src_start:op.src_end] = bytes(op.src_end - op.src_start)
+            for start, end in runs:
+                residual[start:end] = bytes(end - start)
             left = sum(residual)
             if left < s.expansion_min_gain:
                 continue
@@ -1278,7 +1281,10 @@ class _Aligner:
         weighted = 0.0
         for start, end, in_run in runs:
             run = a[start:end]
-            extra = max(self._old_all.count(run) - a.count(run), self._new_all.count(run) - b.count(run))
+            extra = self._phrase_cache.get(run)  # shared with distinctive_coverage
+            if extra is None:
+                extra = max(self._old_all.count(run) - a.count(run), self._new_all.count(run) - b.count(run))
+                self._phrase_cache[run] = extra
             weighted += in_run / (1 + extra)
         if weighted < (s.expansion_min_gain if beside else s.expansion_cited_min_weighted):
             return None
@@ -1343,9 +1349,12 @@ class _Aligner:
         if not old_cited or not new_cited:
             return False
         if self._number_at is None:
-            self._number_at = {}
-            for k, m in enumerate(self.olds):
-                self._number_at.setdefault((m.number, m.sub_number), k)
+            # An article number held by several old measures (a compilation of laws, each
+            # numbered from 第一条) names no one article: such citations are no evidence.
+            held = Counter((m.number, m.sub_number) for m in self.olds)
+            self._new_held = Counter((m.number, m.sub_number) for m in self.news)
+            self._number_at = {(m.number, m.sub_number): k for k, m in enumerate(self.olds)
+                               if held[(m.number, m.sub_number)] == 1}
             partners: dict[int, list[int]] = {}
             for a, b in self._edges():
                 partners.setdefault(a, []).append(b)
@@ -1356,7 +1365,7 @@ class _Aligner:
                 continue
             for b in self._partners.get(k, ()):
                 m = self.news[b]
-                if (m.number, m.sub_number) in new_cited:
+                if (m.number, m.sub_number) in new_cited and self._new_held[(m.number, m.sub_number)] == 1:
                     return True
         return False
 

@@ -112,6 +112,28 @@ def test_a_citation_of_another_article_is_no_evidence():
     assert ("removed", (8,), ()) in rows and ("added", (), (4,)) in rows
 
 
+def _doc_numbered_per_chapter(chapters: list[list[str]]) -> Document:
+    """A compilation-like document: every chapter numbers its articles from 第1条."""
+    b = DocBuilder(title=TITLE)
+    for c, texts in enumerate(chapters, 1):
+        with b.container(f"第{c}章", c, f"第{c}章 示例章"):
+            for n, text in enumerate(texts, 1):
+                b.measure(f"第{n}条", n, text)
+    return b.build()
+
+
+def test_a_citation_of_a_number_several_articles_hold_is_no_evidence():
+    # old 「本条例第二条」: every chapter has a 第2条, so it names no one article (with
+    # continuous numbering the same citation links the pair, as above)
+    cites_second = CITING_OLD.replace("第十条", "第二条")
+    cites_third = CITING_NEW.replace("第十一条", "第三条")
+    old = [CH1, CH2 + [cites_second], CH3]
+    new = [[INSERTED] + CH1, [cites_third] + CH2[::-1], CH3]
+    rows = [(m.kind.value, m.old, m.new)
+            for m in align(_doc_numbered_per_chapter(old), _doc_numbered_per_chapter(new)).matches]
+    assert ("removed", (8,), ()) in rows and ("added", (), (5,)) in rows
+
+
 # Expansions (stage 8c, join_expansions): an article whose partner dropped a clause, and
 # the clause expanded into a new article of its own (mostly new text, so split growth's
 # part test does not take it).
