@@ -292,6 +292,15 @@ class MeasureMatch:
     moved: bool = False
 
 
+def _new_match(kind: ChangeKind, old: tuple[int, ...], new: tuple[int, ...], similarity: float,
+               renumbered: bool, moved: bool) -> MeasureMatch:
+    """MeasureMatch(...) with its dict filled at once (one per measure; as
+    model.new_block): the same object, equal, same hash, vars() and pickle."""
+    match = object.__new__(MeasureMatch)
+    match.__dict__.update(kind=kind, old=old, new=new, similarity=similarity, renumbered=renumbered, moved=moved)
+    return match
+
+
 @dataclass(frozen=True)
 class ContainerMatch:
     old: int | None  # Block.index in old.blocks
@@ -1960,7 +1969,7 @@ class _Aligner:
                 kind = ChangeKind.UNCHANGED if old_txt == new_txt else ChangeKind.MODIFIED
                 renumbered = (ob.number, ob.sub_number) != (nb.number, nb.sub_number)
                 moved = k in moved_at
-                matches.append(MeasureMatch(kind, (i + 1,), (j + 1,), sim, renumbered, moved))
+                matches.append(_new_match(kind, (i + 1,), (j + 1,), sim, renumbered, moved))
             else:
                 kind = ChangeKind.SPLIT if len(olds) == 1 else ChangeKind.MERGED
                 matches.append(MeasureMatch(kind, tuple(i + 1 for i in olds),

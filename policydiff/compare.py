@@ -28,6 +28,7 @@ from .model import (
     FieldChange,
     Segment,
     Version,
+    new_change,
 )
 from .substance import editorial_fold, substance_flags
 
@@ -65,7 +66,7 @@ def measure_change(old_measures: Sequence[Block], new_measures: Sequence[Block],
         # unchanged with different text = white space only (align decides the kind):
         # the redline still shows it, losslessly, but it is no substance change
         flags = () if match.kind is ChangeKind.UNCHANGED else substance_flags(old_text, new_text, segments)
-    return Change(
+    return new_change(
         kind=match.kind, old=tuple(match.old), new=tuple(match.new), similarity=float(match.similarity),
         segments=segments, renumbered=bool(match.renumbered), moved=bool(match.moved), flags=flags,
     )

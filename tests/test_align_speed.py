@@ -210,3 +210,26 @@ def test_grow_from_an_unchanged_partner_finds_nothing():
         seed = rng.randrange(6)
         al = _Aligner(random_doc(rng, parts, 3), random_doc(rng, parts, 3), settings)
         assert al._grow(parts[seed], parts, seed, lambda k: 0 <= k < 6, True, lambda k: 1.0) is None
+
+
+def test_fast_constructors_make_the_dataclass_objects():
+    """model.new_change and align._new_match fill a frozen dataclass's dict at once; they
+    must be the very Change(...) / MeasureMatch(...) of the same fields."""
+    import pickle
+
+    from policydiff.align import MeasureMatch, _new_match
+    from policydiff.model import Change, ChangeKind, new_change
+
+    cases = [
+        (Change, new_change, dict(kind=ChangeKind.MODIFIED, old=(3,), new=(4, 5), similarity=0.5,
+                                  segments=(("=", "甲"), ("+", "乙")), renumbered=True, moved=False,
+                                  flags=("money",))),
+        (MeasureMatch, _new_match, dict(kind=ChangeKind.UNCHANGED, old=(1,), new=(2,), similarity=1.0,
+                                        renumbered=False, moved=True)),
+    ]
+    for cls, fast, fields in cases:
+        made, reference = fast(**fields), cls(**fields)
+        assert type(made) is cls
+        assert made == reference and hash(made) == hash(reference) and repr(made) == repr(reference)
+        assert list(vars(made).items()) == list(vars(reference).items())
+        assert pickle.dumps(made) == pickle.dumps(reference)
