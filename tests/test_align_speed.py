@@ -233,3 +233,21 @@ def test_fast_constructors_make_the_dataclass_objects():
         assert made == reference and hash(made) == hash(reference) and repr(made) == repr(reference)
         assert list(vars(made).items()) == list(vars(reference).items())
         assert pickle.dumps(made) == pickle.dumps(reference)
+
+
+def test_texts_by_role_joins_each_roles_blocks_in_order():
+    from policydiff.compare import _TEXT_FIELDS, _texts_by_role
+    from policydiff.model import BlockKind
+
+    rng = random.Random(4)
+    b = DocBuilder(title=TITLE)
+    for k in range(60):
+        if rng.random() < 0.5:
+            b.text(random_text(rng), level=rng.choice([level for level, _ in _TEXT_FIELDS]))
+        else:
+            b.measure(f"第{k + 1}条", k + 1, random_text(rng))
+    d = b.build()
+    got = _texts_by_role(d)
+    for level, _ in _TEXT_FIELDS:
+        texts = [x.text for x in d.blocks if x.kind is BlockKind.TEXT and x.level == level]
+        assert got.get(level) == ("\n".join(texts) if texts else None)
