@@ -196,6 +196,41 @@ def test_rebuild_parses_and_renders_only_the_touched_work(work_tree, tmp_path, m
     same_tree(out, clean)  # what was kept is what a clean build writes
 
 
+def test_rebuild_reads_work_yaml_from_the_index(work_tree, tmp_path, monkeypatch):
+    """Each work's work.yaml (its title) comes from the archive index, as for list and
+    status: a rebuild parses none while they are unchanged, and an edited one is read
+    again (the index sees the file change), once."""
+    from policydiff import sitebuild
+    from policydiff.archive import index as index_module
+    from policydiff.archive import store as store_module
+
+    out = work_tree / "reports"
+    build(work_tree, out)
+    parsed: list[bytes | None] = []
+    for module in (index_module, store_module):
+        real = module.work_info_from_bytes
+        monkeypatch.setattr(module, "work_info_from_bytes",
+                            lambda raw, real=real: parsed.append(raw) or real(raw))
+    unchanged = build(work_tree, out)
+    assert unchanged.built == 0 and parsed == []
+    work_yaml = work_tree / "versions" / "ji-e3c3581d" / "work.yaml"
+    assert work_yaml.is_file()
+    text = work_yaml.read_text(encoding="utf-8")
+    title = "示例作品的新标题(测试用虚构文本)"
+    work_yaml.write_text("\n".join(f"title: {title}" if line.startswith("title:") else line
+                                   for line in text.splitlines()) + "\n", encoding="utf-8")
+    build(work_tree, out)
+    assert len(parsed) == 1 and title.encode("utf-8") in parsed[0]  # the edited one, once
+    plans, _facts = sitebuild.read_archive(open_archive(work_tree / "versions"))
+    assert {p.work: p.title for p in plans}["ji-e3c3581d"] == title
+    assert len(parsed) == 1
+    monkeypatch.undo()
+    clean = tmp_path / "clean"
+    api.build(work_tree / "versions", str(clean), jobs=1, as_of=AS_OF, use_cache=False,
+              progress_stream=open("/dev/null", "w"))
+    same_tree(out, clean)
+
+
 def test_removed_version_removes_its_pages(work_tree, tmp_path):
     out = work_tree / "reports"
     build(work_tree, out)
