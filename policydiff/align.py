@@ -106,6 +106,7 @@ __all__ = [
     "AlignSettings",
     "Alignment",
     "carried_runs",
+    "dissolved_runs",
     "ContainerMatch",
     "container_score",
     "MeasureMatch",
@@ -313,6 +314,9 @@ class ContainerMatch:
     # Containers only the new side has: the runs of measures that moved into it together
     # (carried_runs); reported here once, their measures are not each `moved`.
     carried: tuple[CarriedRun, ...] = ()
+    # Containers only the old side has: the runs of its measures that joined one new
+    # container together (dissolved_runs); reported here once, likewise.
+    carried_out: tuple[CarriedRun, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -1937,13 +1941,18 @@ class _Aligner:
         units.extend(group_list)
         units.sort()
         runs = carried_runs(units, self.old_doc, self.new_doc, cmap)
-        moved_at = moved_units(units, self.old_doc, self.new_doc, cmap, runs)
-        if runs:
+        runs_out = dissolved_runs(units, self.old_doc, self.new_doc, cmap, [k for _, _, ks in runs for k in ks])
+        moved_at = moved_units(units, self.old_doc, self.new_doc, cmap, runs + runs_out)
+        if runs or runs_out:
             carried_into: dict[int, list[CarriedRun]] = {}
             for root, source, members in runs:
-                carried_into.setdefault(root, []).append(self._carried_run(source, [units[k] for k in members]))
+                carried_into.setdefault(root, []).append(self._carried_run(source, root, [units[k] for k in members]))
+            carried_from: dict[int, list[CarriedRun]] = {}
+            for root, target, members in runs_out:
+                carried_from.setdefault(root, []).append(self._carried_run(root, target, [units[k] for k in members]))
             containers = [replace(c, carried=tuple(carried_into[c.new])) if c.old is None and c.new in carried_into
-                          else c for c in containers]
+                          else replace(c, carried_out=tuple(carried_from[c.old]))
+                          if c.new is None and c.old in carried_from else c for c in containers]
 
         spaceless: dict[str, str] = {}  # _unspaced once per distinct text (unchanged ones repeat)
 
@@ -1984,13 +1993,21 @@ class _Aligner:
             matches.append(MeasureMatch(ChangeKind.REMOVED, (i + 1,), (), 0.0, False, False))
         return Alignment(tuple(_sort_matches(matches)), tuple(containers), s)
 
-    def _carried_run(self, source: int | None, members: Sequence[tuple[tuple[int, ...], tuple[int, ...]]]) -> CarriedRun:
-        olds = sorted({i for o, _ in members for i in o})
-        news = sorted({j for _, n in members for j in n})
-        block = self.old_doc.blocks[source] if source is not None else None
-        return CarriedRun(source, block.label if block else "", block.heading if block else "",
+    def _carried_run(self, source: int | None, target: int | None,
+                     members: Sequence[tuple[tuple[int, ...], tuple[int, ...]]]) -> CarriedRun:
+        # the measures that made the trip: a split or merge part that lies outside the
+        # container the run left (or joined) is that change's, not this run's
+        def under(doc: Document, measure: Block, box: int | None) -> bool:
+            return box is None or box in {b.index for b in doc.ancestors(measure)}
+
+        olds = sorted({i for o, _ in members for i in o if under(self.old_doc, self.olds[i], source)})
+        news = sorted({j for _, n in members for j in n if under(self.new_doc, self.news[j], target)})
+        old_block = self.old_doc.blocks[source] if source is not None else None
+        new_block = self.new_doc.blocks[target] if target is not None else None
+        return CarriedRun(source, old_block.label if old_block else "", old_block.heading if old_block else "",
                           tuple(i + 1 for i in olds), tuple(j + 1 for j in news),
-                          tuple(self.olds[i].label for i in olds), tuple(self.news[j].label for j in news))
+                          tuple(self.olds[i].label for i in olds), tuple(self.news[j].label for j in news),
+                          target, new_block.label if new_block else "", new_block.heading if new_block else "")
 
 
 def _ancestor_indexes(doc: Document, blocks: Sequence[Block]) -> list[tuple[int, ...]]:
@@ -2073,34 +2090,75 @@ def carried_runs(units: Sequence[tuple[tuple[int, ...], tuple[int, ...]]], old_d
     matched_new = set(cmap.values())
     in_root: dict[int, list[tuple[int, int | None, bool, int]]] = {}
     for k, (olds, news) in enumerate(units):
-        root = None
-        parent = news_m[news[0]].parent
-        while parent is not None and parent not in matched_new:
-            root, parent = parent, new_blocks[parent].parent
+        root = _unmatched_root(news_m[news[0]].parent, new_blocks, matched_new)
         if root is None:
             continue
         old_parent = olds_m[olds[0]].parent
         came_in = parent_moved(old_parent, news_m[news[0]].parent, cmap, matched_new, old_blocks, new_blocks)
         in_root.setdefault(root, []).append((news[0], _nearest_matched(old_parent, old_blocks, cmap), came_in, k))
+    return _runs_in_roots(in_root, [olds[0] for olds, _ in units])
+
+
+def dissolved_runs(units: Sequence[tuple[tuple[int, ...], tuple[int, ...]]], old_doc: Document,
+                   new_doc: Document, cmap: dict[int, int], skip: Iterable[int] = ()
+                   ) -> list[tuple[int, int | None, list[int]]]:
+    """The mirror of carried_runs: runs of matched units that left a container only the
+    old side has (a chapter or section dissolved) together, for one container of the new
+    side: (old block index of the dissolved container, new block index of the container
+    they joined, positions in `units`), in old document order. Two chapters merged into
+    one (海洋环境保护法 2017 → 2023: old 第五章 防治海岸工程建设项目… dissolved, its 第四十二、
+    四十五、四十六条 now in new 第五章 工程建设项目) is one change, not one `moved` per article.
+    Same rule, sides swapped: units that stood together in the dissolved container (nothing
+    between them but text that was dropped) and joined the same container form a block;
+    its longest run in new order, of at least CARRIED_RUN_MIN units, is the run. `skip`:
+    positions already in a carried_runs run (a unit is said once)."""
+    olds_m, news_m = old_doc.measures, new_doc.measures
+    old_blocks, new_blocks = old_doc.blocks, new_doc.blocks
+    matched_new = set(cmap.values())
+    skipped = set(skip)
+    in_root: dict[int, list[tuple[int, int | None, bool, int]]] = {}
+    for k, (olds, news) in enumerate(units):
+        root = _unmatched_root(olds_m[olds[0]].parent, old_blocks, cmap)
+        if root is None:
+            continue
+        new_parent = news_m[news[0]].parent
+        came_out = k not in skipped and parent_moved(olds_m[olds[0]].parent, new_parent, cmap, matched_new,
+                                                     old_blocks, new_blocks)
+        in_root.setdefault(root, []).append((olds[0], _nearest_matched(new_parent, new_blocks, matched_new),
+                                             came_out, k))
+    return _runs_in_roots(in_root, [news[0] for _, news in units])
+
+
+def _unmatched_root(parent: int | None, blocks: Sequence[Block], matched) -> int | None:
+    """The outermost container without a counterpart enclosing a measure whose parent is
+    `parent`, below its nearest matched one (None when its parent is matched or it sits
+    at top level): new sections inside a new chapter are one block with it."""
+    root = None
+    while parent is not None and parent not in matched:
+        root, parent = parent, blocks[parent].parent
+    return root
+
+
+def _runs_in_roots(in_root: dict[int, list[tuple[int, int | None, bool, int]]],
+                   other_position: Sequence[int]) -> list[tuple[int, int | None, list[int]]]:
+    """carried_runs' and dissolved_runs' shared rule. in_root: unmatched container -> its
+    units as (position on its own side, the container on the other side, whether the unit
+    changed container, position in units); other_position: each unit's first measure on
+    the other side. Blocks: consecutive units that changed container for the same one;
+    run: a block's longest increasing subsequence on the other side, if long enough."""
     runs: list[tuple[int, int | None, list[int]]] = []
     for root in sorted(in_root):
-        members = sorted(in_root[root])
         block: list[int] = []
-        source: int | None = None
-
-        def close() -> None:
-            if len(block) >= CARRIED_RUN_MIN:
-                keep = _lis_indexes([units[k][0][0] for k in block])
-                if len(keep) >= CARRIED_RUN_MIN:
-                    runs.append((root, source, [block[p] for p in keep]))
-
-        for _, src, came_in, k in members:
-            if not came_in or src != source:
-                close()
-                block, source = [], src
-            if came_in:
+        other: int | None = None
+        for _, there, changed, k in sorted(in_root[root]) + [(0, None, False, -1)]:
+            if not changed or there != other:
+                if len(block) >= CARRIED_RUN_MIN:
+                    keep = _lis_indexes([other_position[m] for m in block])
+                    if len(keep) >= CARRIED_RUN_MIN:
+                        runs.append((root, other, [block[p] for p in keep]))
+                block, other = [], there
+            if changed:
                 block.append(k)
-        close()
     return runs
 
 
@@ -2127,6 +2185,8 @@ def moved_units(units: Sequence[tuple[tuple[int, ...], tuple[int, ...]]], old_do
     matched_new = set(cmap.values())
     if carried is None:
         carried = carried_runs(units, old_doc, new_doc, cmap)
+        carried = carried + dissolved_runs(units, old_doc, new_doc, cmap,
+                                           [k for _, _, members in carried for k in members])
     went_along = {k for _, _, members in carried for k in members}
     moved: set[int] = set()
     by_new_parent: dict[int | None, list[int]] = {}

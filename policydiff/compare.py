@@ -103,6 +103,7 @@ def container_change(old_doc: Document, new_doc: Document, match) -> ContainerCh
         segments=textdiff.redline(old_heading, new_heading),
         moved=bool(getattr(match, "moved", False)),
         carried_in=tuple(getattr(match, "carried", ())),
+        carried_out=tuple(getattr(match, "carried_out", ())),
     )
 
 

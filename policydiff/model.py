@@ -195,8 +195,10 @@ def new_change(kind: ChangeKind, old: tuple[int, ...], new: tuple[int, ...], sim
 @dataclass(frozen=True)
 class CarriedRun:
     """Measures that moved together, in their old order, from one old container into a
-    container only the new version has (a newly carved chapter or section): one
-    structural change, said once on that container, not one `moved` per measure.
+    container only the new version has (a newly carved chapter or section), or out of a
+    container only the old version has into one new container (a dissolved chapter
+    merged into another): one structural change, said once on that container, not one
+    `moved` per measure.
 
     old/new: measure ordinals (1-based) of the run's matches, every part of a split or
     merge included; old_container: block index of the old container they left (its
@@ -209,6 +211,11 @@ class CarriedRun:
     new: tuple[int, ...]
     old_labels: tuple[str, ...] = ()
     new_labels: tuple[str, ...] = ()
+    # the new container they now stand in (the added container itself for carried_in;
+    # for carried_out, the container they joined, its nearest matched one)
+    new_container: int | None = None
+    new_label: str = ""
+    new_heading: str = ""
 
 
 @dataclass(frozen=True)
@@ -230,6 +237,9 @@ class ContainerChange:
     # Added containers: the runs of measures carried into it from old containers (each
     # reported once here; their measures are not each `moved`).
     carried_in: tuple[CarriedRun, ...] = ()
+    # Removed containers: the runs of its measures that joined one new container
+    # together (each reported once here; their measures are not each `moved`).
+    carried_out: tuple[CarriedRun, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -260,9 +260,13 @@ def test_dissolved_chapter_moves_its_measures_and_removes_container():
     old, new = build(BASE), build(chapters)
     al = align(old, new)
     assert all(m.kind is ChangeKind.UNCHANGED for m in al.matches)
-    assert {m.old[0] for m in al.matches if m.moved} == {4, 5, 6, 7, 8, 9}
+    # its two runs of articles joined 总则 and 附则 together: said once each, on the
+    # removed chapter (issue 11: carried_out), not six `moved` flags
+    assert {m.old[0] for m in al.matches if m.moved} == set()
     removed = [c for c in al.containers if c.new is None]
     assert [old.blocks[c.old].heading for c in removed] == ["支持措施"]
+    assert [(new.blocks[r.new_container].heading, r.old, r.new) for r in removed[0].carried_out] == \
+        [("总则", (4, 5, 6), (4, 5, 6)), ("附则", (7, 8, 9), (7, 8, 9))]
 
 
 def test_empty_sides():

@@ -15,7 +15,7 @@ import zipfile
 import pytest
 from lxml import etree
 
-from policydiff.align import align, carried_runs, moved_units
+from policydiff.align import align, carried_runs, dissolved_runs, moved_units
 from policydiff.compare import compare
 from policydiff.docbuild import DocBuilder
 from policydiff.model import Document, Version
@@ -154,6 +154,40 @@ def test_new_section_carved_inside_a_matched_chapter():
     assert runs == [("文体服务", "餐饮照料", (5, 6, 7), (5, 6, 7))] and moved == []
 
 
+def dissolved(old: Document, new: Document):
+    al = align(old, new)
+    runs = [(old.blocks[c.old].heading, new.blocks[r.new_container].heading, r.old, r.new)
+            for c in al.containers for r in c.carried_out]
+    moved = sorted(m.old[0] for m in al.matches if m.moved)
+    return al, runs, moved
+
+
+def test_dissolved_chapter_merged_into_another_is_one_change():
+    # 居民自治 is dissolved and its three articles join 设施服务, in order: said once on
+    # the removed chapter (carried_out), not three moves
+    new = doc([("总则", [0, 1, 2]), ("设施服务", [3, 4, 5, 6, 7, 8, 9, 10, 11]), ("附则", [12, 13])])
+    al, runs, moved = dissolved(doc(BASE), new)
+    assert runs == [("居民自治", "设施服务", (10, 11, 12), (10, 11, 12))] and moved == []
+    box = next(c for c in al.containers if c.carried_out)
+    assert box.new is None and not box.carried
+    # out of order, or alone, still moved; a run split between two chapters is two
+    # lone moves (each went its own way)
+    new = doc([("总则", [0, 1, 2]), ("设施服务", [3, 11, 4, 5, 6, 7, 8, 9, 10]), ("附则", [12, 13])])
+    _, runs, moved = dissolved(doc(BASE), new)
+    assert runs == [("居民自治", "设施服务", (10, 11), (11, 12))] and moved == [12]
+    new = doc([("总则", [0, 1, 2, 9]), ("设施服务", [3, 4, 5, 6, 7, 8, 10]), ("附则", [11, 12, 13])])
+    _, runs, moved = dissolved(doc(BASE), new)
+    assert runs == [] and moved == [10, 11, 12]
+
+
+def test_dissolved_section_whose_articles_join_another_chapter():
+    old = doc([("总则", [0, 1, 2]), ("设施服务", [("餐饮照料", [3, 4]), ("文体卫生", [5, 6, 7])]),
+               ("居民自治", [9, 10, 11]), ("附则", [12, 13])])
+    new = doc([("总则", [0, 1, 2]), ("设施服务", [3, 4]), ("居民自治", [9, 10, 11, 5, 6, 7]), ("附则", [12, 13])])
+    _, runs, moved = dissolved(old, new)
+    assert runs == [("文体卫生", "居民自治", (6, 7, 8), (9, 10, 11))] and moved == []
+
+
 def test_benchmark_truth_uses_the_same_definition():
     # moved_units without the runs computes them itself: the benchmark's truth and the
     # aligner's flags cannot disagree
@@ -166,6 +200,12 @@ def test_benchmark_truth_uses_the_same_definition():
     assert moved_units(units, old, new, cmap) == set()
     runs = carried_runs(units, old, new, cmap)
     assert len(runs) == 1 and [units[k] for k in runs[0][2]] == [((6,), (6,)), ((7,), (7,)), ((8,), (8,))]
+    merged = doc([("总则", [0, 1, 2]), ("设施服务", [3, 4, 5, 6, 7, 8, 9, 10, 11]), ("附则", [12, 13])])
+    al = align(old, merged)
+    cmap = {c.old: c.new for c in al.containers if c.old is not None and c.new is not None}
+    units = sorted((tuple(i - 1 for i in m.old), tuple(j - 1 for j in m.new)) for m in al.matches if m.old and m.new)
+    assert moved_units(units, old, merged, cmap) == set()
+    assert len(dissolved_runs(units, old, merged, cmap)) == 1
 
 
 def versions(old: Document, new: Document):
@@ -222,6 +262,41 @@ def test_docx_notes_the_run_on_the_new_heading_and_once_at_the_old_place():
         assert not any("移动：" in t and "整体" not in t for t in texts), texts
 
 
+MERGED = [("总则", [0, 1, 2]), ("设施服务", [3, 4, 5, 6, 7, 8, 9, 10, 11]), ("附则", [12, 13])]
+
+
+def test_every_format_says_a_dissolved_run_once():
+    c = compare(*versions(doc(BASE), doc(MERGED)))
+    assert c.summary()["moved"] == 0
+    data = json.loads(comparison_json(c))
+    assert all("carried_out" in cc for cc in data["container_changes"])
+    [removed] = [cc for cc in data["container_changes"] if cc["carried_out"]]
+    assert removed["kind"] == "removed" and removed["old_heading"] == "居民自治"
+    assert removed["carried_out"] == [{"new_container": c.new.document.containers[1].index, "new_label": "第2章",
+                                       "new_heading": "设施服务", "old": [10, 11, 12], "new": [10, 11, 12],
+                                       "old_labels": ["第10条", "第11条", "第12条"],
+                                       "new_labels": ["第10条", "第11条", "第12条"]}]
+    text = comparison_text(c)
+    assert "  carried out together to 第2章 设施服务: 第10条–第12条 (3) → 第10条–第12条" in text
+    zh = comparison_markdown(c, lang="zh")
+    assert "其中旧版第10条至第12条（共 3 条）整体移入新版第2章 设施服务，现为第10条至第12条" in zh
+    assert "整体移入或移出" in zh
+    en = comparison_markdown(c, lang="en")
+    assert "its 第10条–第12条 (3 measure(s)) carried together into new 第2章 设施服务" in en
+    html = comparison_html(c)
+    assert html.count('data-carried="true"') == 1
+    rows = table_rows(c, lang="zh")
+    notes = [r["note"] for r in rows if r["kind"] == "container" and r.get("note")]
+    assert notes == ["由已删除的旧版第3章 居民自治的第10条至第12条（共 3 条）整体移入，现为第10条至第12条"]
+    notes = [p.note for p in revision_pieces(c) if p.note]
+    assert set(notes) <= {"container_carried_old", "carried_new"} and notes.count("container_carried_old") == 1
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(io.BytesIO(comparison_docx(c, lang="zh"))) as archive:
+        comments = etree.fromstring(archive.read("word/comments.xml"))
+    texts = ["".join(t.text for t in x.iter(w + "t")) for x in comments.iter(w + "comment")]
+    assert any(t.startswith("删除第3章 居民自治：其中旧版第10条至第12条") for t in texts), texts
+
+
 @pytest.mark.parametrize("title, old_year, new_year, container, source, old_labels, fewer", [
     # 第十六章 在法定刑以下判处刑罚和特殊假释的核准 (new) took old 第十三章 第二审程序's
     # 第三百三十六条…第三百四十三条 (8 flags before); 17 flags fewer on the pair (its four
@@ -246,5 +321,25 @@ def test_corpus_new_container_carries_its_run(title, old_year, new_year, contain
     # without the runs (the definition before them) the pair has `fewer` more flags
     import policydiff.align as align_module
     monkeypatch.setattr(align_module, "carried_runs", lambda *args, **kwargs: [])
+    before = align(old, new)
+    assert sum(m.moved for m in before.matches) - sum(m.moved for m in al.matches) == fewer
+
+
+@pytest.mark.parametrize("title, old_year, new_year, container, target, old_labels, fewer", [
+    # old 第五章 防治海岸工程建设项目… dissolved into new 第五章 工程建设项目污染防治 (with old
+    # 第六章): its 第四十二、四十四(merged)、四十五、四十六条 together, 3 flags fewer
+    ("海洋环境保护法", "2017", "2023", "防治海岸工程建设项目对海洋环境的污染损害", "工程建设项目污染防治",
+     ["第四十二条", "第四十四条", "第四十五条", "第四十六条"], 3),
+])
+def test_corpus_dissolved_container_carries_its_run_out(title, old_year, new_year, container, target, old_labels,
+                                                        fewer, monkeypatch):
+    old, new = corpus_pair(title, old_year, new_year)
+    al = align(old, new)
+    runs = [r for c in al.containers for r in c.carried_out
+            if c.old is not None and old.blocks[c.old].heading.replace(" ", "") == container]
+    assert [(r.new_heading.replace(" ", ""), list(r.old_labels)) for r in runs] == [(target, old_labels)]
+    assert not any(m.moved for m in al.matches if m.old and m.old[0] in runs[0].old)
+    import policydiff.align as align_module
+    monkeypatch.setattr(align_module, "dissolved_runs", lambda *args, **kwargs: [])
     before = align(old, new)
     assert sum(m.moved for m in before.matches) - sum(m.moved for m in al.matches) == fewer

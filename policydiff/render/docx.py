@@ -64,6 +64,18 @@ def _comment_text(piece: Piece, old: MeasureIndex, new: MeasureIndex, t, c: Comp
                 if run.old[0] == change.old[0]:
                     name = " ".join(x for x in (cc.new_label, cc.new_heading) if x) or "—"
                     return t("docx.note_carried_old", new=name, old_labels=label_span(run.old, run.old_labels, t))
+    if piece.note == "container_carried_old" and c is not None:
+        cc = next((cc for cc in c.container_changes if cc.carried_out and cc.old == piece.old_blocks[0]), None)
+        if cc is not None:
+            name = " ".join(x for x in (cc.old_label, cc.old_heading) if x) or "—"
+            return t("docx.note_container_carried_old", old=name,
+                     carried=t("list_sep").join(carried_sentences(cc, t)))
+    if piece.note == "carried_new" and c is not None and change is not None and change.new:
+        for cc in c.container_changes:
+            for run in cc.carried_out:
+                if run.new[0] == change.new[0]:
+                    name = " ".join(x for x in (cc.old_label, cc.old_heading) if x) or "—"
+                    return t("docx.note_carried_new", old=name, new_labels=label_span(run.new, run.new_labels, t))
     if change is None:
         return None
     sep = t("list_sep")

@@ -27,7 +27,8 @@ FORMAT = "policydiff.diff/1"
 #                      tool.commit when the tool runs from a git checkout;
 #                      container_changes[].moved (a container's move, reported once);
 #                      container_changes[].carried_in (runs of measures carried
-#                      together into an added container, reported once there).
+#                      together into an added container, reported once there) and
+#                      carried_out (runs that left a removed container together).
 
 SIMILARITY_PLACES = 4  # decimal places of `similarity` in the JSON (range 0..1)
 SUMMARY_KEYS = ("unchanged", "modified", "split", "merged", "added", "removed", "renumbered", "moved")
@@ -98,6 +99,9 @@ def container_dict(change: ContainerChange) -> dict[str, Any]:
         # added containers: the runs of measures carried into it together from one old
         # container each (its measures are not each `moved`); [] otherwise
         "carried_in": [carried_dict(run) for run in change.carried_in],
+        # removed containers: the runs of its measures that joined one new container
+        # together (its measures are not each `moved`); [] otherwise
+        "carried_out": [carried_out_dict(run) for run in change.carried_out],
     }
 
 
@@ -106,6 +110,18 @@ def carried_dict(run: CarriedRun) -> dict[str, Any]:
         "old_container": run.old_container,  # block index in the old document, null at top level
         "old_label": run.old_label,
         "old_heading": run.old_heading,
+        "old": list(run.old),  # measure ordinals
+        "new": list(run.new),
+        "old_labels": list(run.old_labels),
+        "new_labels": list(run.new_labels),
+    }
+
+
+def carried_out_dict(run: CarriedRun) -> dict[str, Any]:
+    return {
+        "new_container": run.new_container,  # block index in the new document, null at top level
+        "new_label": run.new_label,
+        "new_heading": run.new_heading,
         "old": list(run.old),  # measure ordinals
         "new": list(run.new),
         "old_labels": list(run.old_labels),

@@ -59,7 +59,9 @@ class Piece:
     # "container_moved_new" on the heading of a container that moved as a whole (its
     # measures that moved with it carry no note of their own: the move is said once);
     # "container_carried_new" on the heading of an added container that took a run of
-    # old measures, "carried_old" on that run's first old measure (its others: none)
+    # old measures, "carried_old" on that run's first old measure (its others: none);
+    # "container_carried_old" / "carried_new", the same for a removed container whose run
+    # of measures joined another one
     note: str | None = None
 
 
@@ -309,10 +311,16 @@ def revision_pieces(c: Comparison) -> tuple[Piece, ...]:
     # runs carried together into an added container: (old ordinals, new ordinals); the
     # added container's heading says so once, and the run's first old article once at
     # its old place
-    carried = [(set(run.old), set(run.new)) for cc in c.container_changes for run in cc.carried_in]
+    # and, the mirror, runs that left a removed container together: its heading says so
+    # once, and the run's first new article once at its new place
+    carried = [(set(run.old), set(run.new)) for cc in c.container_changes
+               for run in (*cc.carried_in, *cc.carried_out)]
     carried_heads = {cc.new for cc in c.container_changes if cc.carried_in}
     carried_first_old = {old_doc.measures[run.old[0] - 1].index
                          for cc in c.container_changes for run in cc.carried_in}
+    carried_out_heads = {cc.old for cc in c.container_changes if cc.carried_out}
+    carried_first_new = {new_doc.measures[run.new[0] - 1].index
+                         for cc in c.container_changes for run in cc.carried_out}
 
     def went_along(change: Change | None) -> bool:
         """A measure change that moved only with its container (not `moved` itself, and
@@ -333,6 +341,8 @@ def revision_pieces(c: Comparison) -> tuple[Piece, ...]:
             note = "container_moved_old"
         elif i in carried_first_old:
             note = "carried_old"
+        elif i in carried_out_heads:
+            note = "container_carried_old"
         else:
             note = "moved_old" if change is not None and change.new and not went_along(change) else None
         pieces.append(Piece((i,), (), _whole(old_doc.blocks[i], "-"), change, note))
@@ -343,6 +353,8 @@ def revision_pieces(c: Comparison) -> tuple[Piece, ...]:
             note = "container_moved_new"
         elif j in carried_heads:
             note = "container_carried_new"
+        elif j in carried_first_new:
+            note = "carried_new"
         else:
             note = "moved_new" if change is not None and change.old and not went_along(change) else None
         pieces.append(Piece((), (j,), _whole(new_doc.blocks[j], "+"), change, note))

@@ -37,7 +37,7 @@ from ..model import BlockKind, ChangeKind, Comparison
 from . import ooxml
 from .labels import check_lang, labeller
 from .ooxml import el
-from .view import build_view, carried_sentences, comparable
+from .view import build_view, carried_from_removed, carried_sentences, comparable
 
 
 def _container_chain(doc, block) -> tuple[int, ...]:
@@ -95,6 +95,12 @@ def table_rows(c: Comparison, lang: str = "zh", changed_only: bool = False, view
     # added containers that took a run of old articles: said once on their heading row
     carried_new = {cc.new: t("list_sep").join(carried_sentences(cc, t))
                    for cc in c.container_changes if cc.carried_in}
+    # runs that left a removed container: said on the heading row of the container they
+    # joined (where the table shows them)
+    for cc in c.container_changes:
+        for target, sentence in carried_from_removed(cc, t):
+            if target is not None:
+                carried_new[target] = t("list_sep").join(x for x in (carried_new.get(target), sentence) if x)
     collapsible = _collapsible(c)
     rows: list[dict] = []
     shown_path: tuple[int, ...] = ()  # new-side container chain of the last row (old ones as -1 - index)
@@ -128,7 +134,8 @@ def table_rows(c: Comparison, lang: str = "zh", changed_only: bool = False, view
                 "same": bool(old_block and new_block and _heading(old_block) == _heading(new_block)),
                 # a container's move, said once on its heading row (its articles are
                 # not each flagged moved)
-                "note": t("containers.moved") if key in moved_new else carried_new.get(key, "")}
+                "note": t("list_sep").join(x for x in (t("containers.moved") if key in moved_new else "",
+                                                       carried_new.get(key, "")) if x)}
 
     def enter(path: tuple[int, ...]) -> None:
         """Heading rows for the levels of `path` that differ from the last row's (a level

@@ -127,11 +127,17 @@ def comparison_text(c: Comparison, color: bool = False, changed_only: bool = Fal
         # a container's move is said once, here; its measures are not each `moved`
         moved = ", moved" if container.moved else ""
         lines.append(escape_controls(f"container {container.kind}{moved}: {old_name}{ARROW}{new_name}"))
-        # runs of old measures carried together into an added container: said once, here
+        # runs of measures carried together into an added container, or out of a removed
+        # one: said once, here
         for run in container.carried_in:
             from_name = f"{run.old_label} {run.old_heading}".strip() or "—"
             lines.append(escape_controls(
                 f"  carried in together from {from_name}: {_span(run.old, run.old_labels)}"
+                f" ({len(run.old)}){ARROW}{_span(run.new, run.new_labels)}"))
+        for run in container.carried_out:
+            to_name = f"{run.new_label} {run.new_heading}".strip() or "—"
+            lines.append(escape_controls(
+                f"  carried out together to {to_name}: {_span(run.old, run.old_labels)}"
                 f" ({len(run.old)}){ARROW}{_span(run.new, run.new_labels)}"))
     lines.append("")
     if changed_only:

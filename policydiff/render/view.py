@@ -59,13 +59,33 @@ def label_span(ordinals: tuple[int, ...], labels: tuple[str, ...], t: Callable[.
     return t("list_sep").join(parts) or "—"
 
 
+def _name(label: str, heading: str) -> str:
+    return " ".join(x for x in (label, heading) if x) or "—"
+
+
 def carried_sentences(cc, t: Callable[..., str]) -> tuple[str, ...]:
-    """One sentence per run of measures carried together into an added container."""
+    """One sentence per run of measures carried together into an added container, or out
+    of a removed one."""
     return tuple(
-        t("containers.carried", old=" ".join(x for x in (run.old_label, run.old_heading) if x) or "—",
+        t("containers.carried", old=_name(run.old_label, run.old_heading),
           old_labels=label_span(run.old, run.old_labels, t), count=len(run.old),
           new_labels=label_span(run.new, run.new_labels, t))
-        for run in cc.carried_in)
+        for run in cc.carried_in) + tuple(
+        t("containers.carried_out", new=_name(run.new_label, run.new_heading),
+          old_labels=label_span(run.old, run.old_labels, t), count=len(run.old),
+          new_labels=label_span(run.new, run.new_labels, t))
+        for run in cc.carried_out)
+
+
+def carried_from_removed(cc, t: Callable[..., str]) -> tuple[tuple[int | None, str], ...]:
+    """(new container the run joined, sentence) per run that left a removed container:
+    the 对照表 says it on the heading row of the container the articles now stand in."""
+    return tuple(
+        (run.new_container,
+         t("containers.carried_from_removed", old=_name(run.old_label, run.old_heading),
+           old_labels=label_span(run.old, run.old_labels, t), count=len(run.old),
+           new_labels=label_span(run.new, run.new_labels, t)))
+        for run in cc.carried_out)
 
 
 def flag_sort_key(flag: str) -> tuple[int, str]:
@@ -348,7 +368,7 @@ def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) ->
         "container_changes": container_changes,
         "container_unchanged": sum(1 for cc in c.container_changes if cc.kind == "unchanged" and not cc.moved),
         "container_moved": sum(1 for cc in c.container_changes if cc.moved),
-        "container_carried": sum(1 for cc in c.container_changes if cc.carried_in),
+        "container_carried": sum(1 for cc in c.container_changes if cc.carried_in or cc.carried_out),
         "document_changes": document_changes,
         "settings": settings,
         "tool": tuple(c.tool),
