@@ -685,6 +685,7 @@ class _Aligner:
         self._new_masks: dict[int, bytes] = {}
         self._gram_cache: dict[str, dict[int, frozenset[str]]] = {"old": {}, "new": {}}
         self._grams_of_text: dict[str, frozenset[str]] = {}
+        self._contained_cache: dict[tuple[str, str], float] = {}
         self._slices: list[slice] = []
         self._cited_cache: dict[str, dict[int, frozenset[tuple[int, int | None]]]] = {"old": {}, "new": {}}
         self._number_at: dict[tuple[int | None, int | None], int] | None = None
@@ -1489,8 +1490,17 @@ class _Aligner:
                     break
 
     def _contained(self, whole: str, part: str) -> float:
-        """Share of `part` found in `whole` in common runs (0..1)."""
-        return _common_runs(whole, part, self.s.coverage_min_block) / len(part) if part else 0.0
+        """Share of `part` found in `whole` in common runs (0..1). Cached per pair of texts:
+        _grow asks again for the same neighbours at each step and for each seed, and
+        `available` for the same parts (half the calls on the corpus pairs were repeats,
+        each an LCS alignment)."""
+        if not part:
+            return 0.0
+        key = (whole, part)
+        got = self._contained_cache.get(key)
+        if got is None:
+            got = self._contained_cache[key] = _common_runs(whole, part, self.s.coverage_min_block) / len(part)
+        return got
 
     def _window(self, one: int, one2many: dict[int, int], n_one: int, n_many: int) -> tuple[int, int]:
         before = next((one2many[k] for k in range(one - 1, -1, -1) if k in one2many), -1)
