@@ -251,3 +251,19 @@ def test_texts_by_role_joins_each_roles_blocks_in_order():
     for level, _ in _TEXT_FIELDS:
         texts = [x.text for x in d.blocks if x.kind is BlockKind.TEXT and x.level == level]
         assert got.get(level) == ("\n".join(texts) if texts else None)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_substance_nfkc_equals_unicodedata(seed):
+    import unicodedata
+
+    from policydiff.substance import _FREQUENT_COMPAT, nfkc
+
+    # the table holds each mark's full decomposition, which is also its NFKC form
+    assert all(unicodedata.normalize("NFKC", m) == d and len(d) == 1 for m, d in _FREQUENT_COMPAT)
+    alphabet = (NORMALIZE_ALPHABET + "，；（）：！？％　＋０９ＡａＡ\u0301\u0308\u0327e\u0301Å㈠⒈①ﬁ㍻가\u1100\u1161"
+                + "".join(m for m, _ in _FREQUENT_COMPAT))
+    rng = random.Random(seed)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
+        assert nfkc(text) == unicodedata.normalize("NFKC", text), repr(text)
