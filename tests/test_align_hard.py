@@ -226,7 +226,8 @@ def test_unrelated_replacement_beside_a_swap_stays_removed_and_added():
 # of the new article's material is in the old one, but it keeps a clause found nowhere
 # else (a telling clause), so it is still the old article's split part.
 REPORTING_EXPANDED = ("监测数据异常的，排污单位应当在十二小时内查明原因并书面报告区生态环境部门；造成水体污染的，"
-                      "立即启动应急预案，通知下游取水单位和周边居民，配合调查，三日内公开处置进展和监测结果。")
+                      "立即启动应急预案，通知下游取水单位和周边居民，配合调查，三日内公开处置进展和监测结果；"
+                      "事后组织专家评估应急处置效果，形成书面总结存档备查。")
 
 
 def test_far_expanded_paragraph_with_a_telling_clause_is_a_split_part():
