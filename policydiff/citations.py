@@ -58,6 +58,8 @@ from typing import Any, Mapping, Sequence
 
 from .model import Block, BlockKind, Change, ChangeKind, Comparison, Document, Segment
 from .lexicon import CN_NUMERAL_CHARS, SELF_REFERENCE_RE, numeral_to_int
+from .lazyre import LazyPattern  # patterns a text's citations seldom need: compiled at first use
+
 
 # --------------------------------------------------------------------------- grammar
 
@@ -77,7 +79,7 @@ _ITEM_LIST = (rf"(?P<ilist>第{_SP}[(（]{_SP}(?:{_NUM}){_SP}[)）]"
 # 「第一、二、三项」, 「第五、六条」: numerals listed under one 第 and one noun
 _NUMERAL_LIST = (rf"(?P<nlist>第{_SP}(?:{_NUM})(?:{_SP}[、和及或]{_SP}(?:{_NUM}))+{_SP}(?P<nlnoun>[条款项]))")
 _TOKEN_RE = re.compile(rf"{_ITEM_LIST}|{_NUMERAL_LIST}|{_ARTICLE}|{_PARAGRAPH}|{_ITEM}|{_RELATIVE}")
-_BARE_NUM_RE = re.compile(rf"(?:{_NUM})")
+_BARE_NUM_RE = LazyPattern(rf"(?:{_NUM})")
 
 # What joins the elements of a list or a range. Longest first (以及 before 及).
 _LIST_SEPARATORS = ("、", "以及", "或者", "和", "及", "与", "或")
@@ -91,10 +93,10 @@ _SELF_RE = re.compile(rf"(?:{SELF_REFERENCE_RE.pattern})$")
 # 「意见」, 「通知」 and the like are not cited by article without 书名号.
 _EXTERNAL_NOUNS = ("法典", "法", "条例", "规定", "办法", "解释", "细则", "规则", "决定", "通则", "公约", "条约",
                    "协定", "宪章", "议定书")
-_EXTERNAL_NOUN_RE = re.compile(r"(?:" + "|".join(_EXTERNAL_NOUNS) + r")$")
+_EXTERNAL_NOUN_RE = LazyPattern(r"(?:" + "|".join(_EXTERNAL_NOUNS) + r")$")
 # 「该法」, 「该条例」, 「同法」: the work last named before, in the same measure.
-_ANAPHOR_RE = re.compile(r"(?:该|同|上述)(?:" + "|".join(_EXTERNAL_NOUNS) + r")$")  # the whole name, see _scope_of
-_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_ANAPHOR_RE = LazyPattern(r"(?:该|同|上述)(?:" + "|".join(_EXTERNAL_NOUNS) + r")$")  # the whole name, see _scope_of
+_CJK_RE = LazyPattern(r"[\u4e00-\u9fff]")
 # Longest bare name considered before the noun (characters). Real ones: 「中华人民共和国
 # 保守国家秘密法实施条例」 is 18; 40 leaves room and stops at the sentence anyway.
 MAX_BARE_NAME_CHARS = 40
@@ -122,18 +124,18 @@ def _inside_a_name(run: str, pos: int, word: str) -> bool:
     return bool((prev_char and prev_char in before) or (next_char and next_char in after))
 
 # A bare 「第X条」 cites when a citing word stands before it in the same clause ...
-_CITING_BEFORE_RE = re.compile(
+_CITING_BEFORE_RE = LazyPattern(
     r"(?:依照|依据|根据|按照|违反|适用|符合|参照|准用|除|对|有|具有|属于|不属于|不符合|不适用|"
     r"依|按|照|经|由|在|执行|实施|遵守|落实|满足|具备|即|同|如|比照)$")
 # ... or what follows it says so (「第十条规定的」, 「第十条所列」, 「第十条的规定」, a list
 # or range going on).
-_CITING_AFTER_RE = re.compile(
+_CITING_AFTER_RE = LazyPattern(
     r"^(?:的?规定|之规定|所列|所称|所述|所指|所规定|所确定|的|中|条件|情形|要求|范围|至|到|、|和|及|以及|或者|或|第)")
 # Amendment instructions name the numbering of the amended text: not citations.
 _AMENDMENT_AFTER_RE = re.compile(r"^[ \u3000]*(?:修改为|改为|中的|作为|之后|后增加|删去|删除)")
 _AMENDMENT_BEFORE_RE = re.compile(r"(?:将|删去|删除|作为|增加一条，作为|在)$")
 
-_SENTENCE_END_RE = re.compile(r"[。；;\n]")
+_SENTENCE_END_RE = LazyPattern(r"[。；;\n]")
 
 # Item markers at the start of a line inside an article: （一） (1) 1. 1、 ①.
 _ITEM_LINE_RE = re.compile(
@@ -211,7 +213,7 @@ class _Token:
     listed: bool = False  # the 2nd, 3rd … item of 「第（一）、（三）项」: a list element
 
 
-_PAREN_NUM_RE = re.compile(rf"[(（]{_SP}(?P<n>{_NUM}){_SP}[)）]")
+_PAREN_NUM_RE = LazyPattern(rf"[(（]{_SP}(?P<n>{_NUM}){_SP}[)）]")
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -1158,7 +1160,7 @@ def _written_target(written: Citation | None, new: _Version) -> TargetRef | None
 
 # --------------------------------------------------------------------------- across the archive
 
-_TITLE_QUALIFIERS_RE = re.compile(r"[（(](?:试行|草案|暂行|修正|修订|\d{4}年?修[正订]?)[)）]$")
+_TITLE_QUALIFIERS_RE = LazyPattern(r"[（(](?:试行|草案|暂行|修正|修订|\d{4}年?修[正订]?)[)）]$")
 
 
 def normalise_work_name(name: str) -> str:

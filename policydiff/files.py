@@ -13,7 +13,6 @@ import datetime
 import os
 import re
 import stat
-import tempfile
 from pathlib import Path
 from typing import Mapping
 
@@ -49,6 +48,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     sees the old file or the new one, never half of one. Raises OSError (see write_output
     for the user-facing form)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # here: only a write needs it (it loads shutil and random at start-up)
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -28,6 +28,8 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
+from .lazyre import LazyPattern
+
 from .numerals import (  # re-exported: numerals.py is the numerals' home (see above)
     CIRCLED,
     CN_DIGITS,
@@ -111,7 +113,7 @@ DOC_NO_RE = re.compile(DOC_NO_PATTERN)
 DOC_NO_BARE = re.sub(r"\(\?P<\w+>", "(?:", DOC_NO_PATTERN)
 # An order number standing as a document's own designation: 「示例总局令第55号」.
 ORDER_NO_PATTERN = r"[\u4e00-\u9fff]{2,30}令\s*第\s*[0-9０-９]{1,4}\s*[号號]"
-ORDER_NO_RE = re.compile(ORDER_NO_PATTERN)
+ORDER_NO_RE = LazyPattern(ORDER_NO_PATTERN)  # compiled at first use (lazyre: few texts ask)
 
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 

@@ -24,6 +24,8 @@ import functools
 import re
 import unicodedata
 
+from .lazyre import LazyPattern
+
 __all__ = [
     "CN_DIGITS",
     "CN_NUMERAL_CHARS",
@@ -157,16 +159,17 @@ def numeral_to_int(s: str) -> int:
 
 
 _NUM = rf"[0-9０-９]+|[{CN_NUMERAL_CHARS}]+"
-_LABEL_PATTERNS: tuple[re.Pattern[str], ...] = (
+# compiled at first use: only a measure typed on the command line (--measure) is read so
+_LABEL_PATTERNS: tuple[LazyPattern, ...] = (
     # 第5条, 第五条, 第十条之一, 第5条之1 (also 第5項-like variants are not labels)
-    re.compile(rf"^第\s*(?P<n>{_NUM})\s*条(?:\s*之\s*(?P<sub>{_NUM}))?$"),
+    LazyPattern(rf"^第\s*(?P<n>{_NUM})\s*条(?:\s*之\s*(?P<sub>{_NUM}))?$"),
     # 5, 5., 5．, 5、, 五, 五、
-    re.compile(rf"^(?P<n>{_NUM})\s*[.．、]?$"),
+    LazyPattern(rf"^(?P<n>{_NUM})\s*[.．、]?$"),
     # (三), （三）, (3), （3）, mixed brackets; 3) and 3）
-    re.compile(rf"^[(（]\s*(?P<n>{_NUM})\s*[)）]$"),
-    re.compile(rf"^(?P<n>{_NUM})\s*[)）]$"),
+    LazyPattern(rf"^[(（]\s*(?P<n>{_NUM})\s*[)）]$"),
+    LazyPattern(rf"^(?P<n>{_NUM})\s*[)）]$"),
     # Article 3, Art. 3, Section 2, § 2, No. 5, Item 5, Measure 5 (arabic or roman)
-    re.compile(
+    LazyPattern(
         r"^(?:article|art\.?|section|sec\.?|§|measure|item|no\.?)\s*(?P<n>[0-9]+|[ivxlcdm]+)\.?$",
         re.IGNORECASE,
     ),

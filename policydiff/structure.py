@@ -616,8 +616,8 @@ _SIGNATURE_DATE = re.compile(rf"{DATE_PATTERN}\s*[)）]?$")
 # A signature line is short (unit: characters; range 20..60): 「示例市科学技术局 2024年10月9日」.
 MAX_SIGNATURE_CHARS = 40
 _BRACKETED = re.compile(r"^[(（][^()（）]*[)）]$")  # （此件公开发布）
-_TOC_WORD = re.compile(r"^目\s*录$")
-_ANNEX_ALONE = re.compile(rf"^(?:附件|附表|附录)\s*[0-9０-９{CN_NUMERAL_CHARS}]*\s*[:：]?$")
+_TOC_WORD = P.LazyPattern(r"^目\s*录$")
+_ANNEX_ALONE = P.LazyPattern(rf"^(?:附件|附表|附录)\s*[0-9０-９{CN_NUMERAL_CHARS}]*\s*[:：]?$")
 
 
 def _pre_text_roles(lines: list[str], toc: set[int] = frozenset()) -> list[tuple[str, int, int]]:

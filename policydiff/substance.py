@@ -60,6 +60,7 @@ import unicodedata
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
+from .lazyre import LazyPattern
 from .lexicon import CN_NUMERAL_CHARS, cn_to_int
 
 FLAGS = ("money", "percent", "date", "deadline", "count", "penalty", "modal", "editorial")
@@ -88,7 +89,7 @@ _COUNT_RE = re.compile(
 # word (「三年以上七年以下有期徒刑」, 「处五年以下有期徒刑」, 「六个月以下有期徒刑」), or a
 # sanction word alone (「拘役」, 「无期徒刑」). The bounds are read as (value, unit).
 _TERM_BOUND = rf"({_NUM})\s*(年|个月|日)\s*以(上|下)"
-_PRISON_RE = re.compile(
+_PRISON_RE = LazyPattern(  # compiled at first use (lazyre): most texts name no term
     rf"(?:{_TERM_BOUND})?\s*(?:{_TERM_BOUND})?\s*(?:的)?\s*(有期徒刑|无期徒刑|死刑|拘役|管制)"
 )
 # Every _PRISON_RE match ends with one of these (a text without them skips the scan).

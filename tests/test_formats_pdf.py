@@ -277,7 +277,7 @@ def test_diff_reads_a_docx_against_a_pdf(rule_docx, rule_pdf, tmp_path):
 
 
 def test_soffice_missing_is_one_line_naming_the_package(monkeypatch):
-    monkeypatch.setattr("policydiff.ingest.office.shutil.which", lambda name: None)
+    monkeypatch.setattr("shutil.which", lambda name: None)  # office imports shutil when it looks
     data = (REALDOCS / "js-gfwj-beian" / "document.doc").read_bytes()
     with pytest.raises(BadInputError, match="apt-get install libreoffice-writer") as caught:
         ingest(data, "document.doc", convert=convert_to_docx)

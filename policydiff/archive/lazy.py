@@ -36,3 +36,7 @@ class LazyModule:
 
 git = LazyModule("git")
 filelock = LazyModule("filelock")
+# standard library modules only a write needs (uuid loads platform, shutil loads bz2 and lzma:
+# ~4 ms of a plain-file diff's start)
+shutil = LazyModule("shutil")
+uuid = LazyModule("uuid")

@@ -50,15 +50,14 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import time
-import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
 from .lazy import filelock
 from .lazy import git
+from .lazy import shutil, uuid
 
 from .. import interrupts
 from ..errors import ArchiveError

@@ -83,7 +83,7 @@ class Ingested:
 _HTML_EXT = (".html", ".htm", ".xhtml", ".shtml", ".asp", ".aspx", ".jsp", ".php")
 _MD_EXT = (".md", ".markdown", ".mdown", ".mkd")
 _TEXT_EXT = (".txt", ".text")
-_HTML_SNIFF = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])",
+_HTML_SNIFF = P.LazyPattern(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])",
                          re.IGNORECASE | re.DOTALL)
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S", re.MULTILINE)
 _MD_STRONG_LINE = re.compile(r"^[ \t\u3000]*\*\*\S[^\n]*?\*\*", re.MULTILINE)  # 「**第一条**　…」

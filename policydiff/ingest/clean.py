@@ -246,7 +246,7 @@ def join_broken_titles(lines: list[str]) -> list[str]:
 # the line it stands in (N+1 inside the line of 第N条), no line of the text starts with it,
 # and what follows is not a cross-reference (「第二十八条规定的」「第二十八条第一款」).
 _LINE_ARTICLE = re.compile(rf"^[\s\u3000]*第(?P<n>[{CN_NUMERAL_CHARS}\d]+)条")
-_RUN_IN = re.compile(rf"。(?P<label>第(?P<n>[{CN_NUMERAL_CHARS}\d]+)条)(?!规定|所称|所列|中|的|第|之|至|和|、|或)")
+_RUN_IN = P.LazyPattern(rf"。(?P<label>第(?P<n>[{CN_NUMERAL_CHARS}\d]+)条)(?!规定|所称|所列|中|的|第|之|至|和|、|或)")
 
 
 def split_run_in_articles(lines: list[str]) -> list[str]:

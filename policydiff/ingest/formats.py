@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 
 # Kinds that LibreOffice converts to DOCX before they are read (see policydiff.ingest.office).
 CONVERTED = frozenset({"doc", "odt", "rtf", "wordml"})
@@ -55,6 +54,8 @@ def _utf16(name: str) -> bytes:
 
 
 def _zip_kind(data: bytes) -> str:
+    import zipfile  # here: only a ZIP container needs it (it loads shutil, bz2, lzma: ~3 ms of every start)
+
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
         names = set(package.namelist())

@@ -33,13 +33,13 @@ _ITEM = re.compile(
 _OTHER_SUBJECT = re.compile(r"被|时[，,]")
 # Between two repealed documents: a separator, then at most a short qualifier without
 # brackets (「、最高人民法院《…》」「和1990年国务院发布的《…》」). Unit of the cap: characters.
-_CONNECTOR = re.compile(r"^\s*(?:[、，,]|以及|和|及|与|或)[^《》。；;]{0,40}$")
+_CONNECTOR = P.LazyPattern(r"^\s*(?:[、，,]|以及|和|及|与|或)[^《》。；;]{0,40}$")
 # Between the last document and the verb only a short phrase may stand
 # (「文件」「等3件文件」「自2025年1月1日起」). Unit: characters; range 0..40.
 _FILLER_MAX = 20
 # A filler naming a part of the document (「第三条」「中关于…的规定」) means a partial repeal,
 # which is not a repeal of the document: left out rather than overstated.
-_PART_OF = re.compile(rf"第[\d{CN_NUMERAL_CHARS}]+[编章节条款项]|^\s*中")
+_PART_OF = P.LazyPattern(rf"第[\d{CN_NUMERAL_CHARS}]+[编章节条款项]|^\s*中")
 _SENTENCE = re.compile(r"[^。；;\n]*(?:[。；;]|$)")
 
 
@@ -334,7 +334,7 @@ def _own_effective_clause(text: str, title: str | None) -> EffectiveClause | Non
 
 
 # The printing line of the end matter: 「示例市人民政府办公厅 2031年9月13日印发」.
-_PRINTED = re.compile(rf"(?P<date>{DATE_PATTERN})\s*印发$")
+_PRINTED = P.LazyPattern(rf"(?P<date>{DATE_PATTERN})\s*印发$")
 
 
 def _printed_date(lines: list[str]) -> str | None:
@@ -469,7 +469,7 @@ _ORDER_NUMBER = rf"第(?:\d{{1,4}}|[{CN_NUMERAL_CHARS}]{{1,8}})号"
 # over 「第 十二 号」).
 _ORDER_WHOLE = re.compile(rf"^[（(]?(?P<issuer>[\u4e00-\u9fff]{{2,30}}?)(?P<kind>令|公告)(?P<number>{_ORDER_NUMBER})[）)]?$")
 _ORDER_HEAD = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{2,30}?)(?P<kind>令|公告)$")
-_ORDER_TAIL = re.compile(rf"^[（(]?(?P<number>{_ORDER_NUMBER})[）)]?$")
+_ORDER_TAIL = P.LazyPattern(rf"^[（(]?(?P<number>{_ORDER_NUMBER})[）)]?$")
 # A dated line under a 规章's title that names its order: 「（2010年1月19日示例市人民政府令第26号公布）」.
 _ORDER_IN_HEADER = re.compile(rf"日(?P<issuer>[\u4e00-\u9fff]{{2,30}}?)(?P<kind>令|公告)(?P<number>{_ORDER_NUMBER})(?:公布|发布|颁布)")
 
@@ -487,7 +487,7 @@ def _signing_name(name: str) -> str:
 
 # 「省政府令第203号」: the order names its government without the place; a number, but no
 # issuer name to record.
-_GENERIC_GOVERNMENT = re.compile(r"[省市县区州旗](?:人民)?政府")
+_GENERIC_GOVERNMENT = P.LazyPattern(r"[省市县区州旗](?:人民)?政府")
 
 
 def _order_issuer(name: str) -> bool:
@@ -515,7 +515,7 @@ def _order(lines: list[str]) -> tuple[str, str, int] | None:
 
 
 # The promulgation sentence of an order: 「《X》已经…通过，现予公布」「现公布《X》，自…起施行」.
-_PROMULGATES = re.compile(r"^\s*(?:现(?:予)?(?:公布|发布|颁布)\s*《(?P<first>[^《》]+(?:《[^《》]*》[^《》]*)*)》"
+_PROMULGATES = P.LazyPattern(r"^\s*(?:现(?:予)?(?:公布|发布|颁布)\s*《(?P<first>[^《》]+(?:《[^《》]*》[^《》]*)*)》"
                           r"|《(?P<title>[^《》]+(?:《[^《》]*》[^《》]*)*)》(?=[^。]*(?:公布|发布|颁布|现予)))")
 
 
@@ -567,7 +567,7 @@ _SPACED_ISSUER = re.compile(r"(?P<issuer>\S+)[ \t\u3000\u00a0]{3,}(?P<title>\S.*
 
 # The sentence of a covering notice that hands on a text: 「现将《X》印发给你们」「现将《X》转发给
 # 你们」「市公安局拟定的《X》已经市政府同意，现予转发」.
-_HANDS_ON = re.compile(r"《(?P<title>[^《》]+(?:《[^《》]*》[^《》]*)*)》[^。《]{0,20}?(?:印发|转发|发布|颁发|批转)给")
+_HANDS_ON = P.LazyPattern(r"《(?P<title>[^《》]+(?:《[^《》]*》[^《》]*)*)》[^。《]{0,20}?(?:印发|转发|发布|颁发|批转)给")
 
 
 def _forwarded_title(lines: list[str]) -> str | None:

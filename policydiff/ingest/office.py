@@ -14,10 +14,8 @@ make soffice hand the job to the other instance or exit at once without output.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
-import tempfile
 from pathlib import Path
 
 from policydiff.errors import BadInputError
@@ -34,6 +32,8 @@ _INPUT_EXT = {"doc": "doc", "odt": "odt", "rtf": "rtf", "wordml": "xml"}
 
 def soffice_path() -> str | None:
     """The LibreOffice program, or None when it is not installed."""
+    import shutil  # here, as tempfile below: every read imports this module, few convert
+
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
@@ -51,6 +51,8 @@ def convert(data: bytes, input_ext: str, target: str, subject: str) -> bytes:
         raise BadInputError(f"{subject} needs LibreOffice to read, which is not installed: "
                             f"{INSTALL_HINT} (or save the file as .docx)")
     target_ext = target.split(":", 1)[0]
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="policydiff-soffice-") as folder:
         work = Path(folder)
         source = work / f"input.{input_ext}"

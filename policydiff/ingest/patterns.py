@@ -9,34 +9,9 @@ from __future__ import annotations
 
 import re
 
+from policydiff.lazyre import LazyPattern  # noqa: F401  (re-exported: P.LazyPattern)
 from policydiff.lexicon import (CN_NUMERAL_CHARS, DATE_PATTERN, DOC_NO_BARE, MONTH_DAY_PATTERN, ORDER_NO_PATTERN,
                                TITLE_KIND_PATTERN, fold)
-
-class LazyPattern:
-    """A regular expression compiled at its first use, for the large patterns that only
-    some inputs need (a web page's header and footer markers are never used on Markdown):
-    compiling them cost a plain-file diff about 40 ms of start-up (issue 14). Used exactly
-    like the compiled pattern (`match`, `search`, `finditer` ...); `pattern` and `flags`
-    are there without compiling, so that other patterns may be built from them.
-
-    >>> pattern = LazyPattern(r"第(?P<n>[一二三])条")
-    >>> pattern.pattern, pattern.match("第二条 示例")["n"]
-    ('第(?P<n>[一二三])条', '二')
-    """
-
-    __slots__ = ("pattern", "flags", "_compiled")
-
-    def __init__(self, pattern: str, flags: int = 0):
-        self.pattern = pattern
-        self.flags = flags
-        self._compiled: re.Pattern[str] | None = None
-
-    def __getattr__(self, name: str):
-        # only called for what the slots do not hold: the compiled pattern's methods
-        if self._compiled is None:
-            self._compiled = re.compile(self.pattern, self.flags)
-        return getattr(self._compiled, name)
-
 
 # Sentence-final punctuation (full and half width). A line containing one is prose.
 SENTENCE_END = "。！？；!?;"
@@ -162,7 +137,7 @@ def squash(text: str) -> str:
 # 「中华人民共和国主席 胡锦涛」「市长：唐良智」), with or without the name.
 SIGNATORY_TITLE = ("主席|总理|副总理|省长|市长|州长|县长|区长|旗长|盟长|部长|署长|局长|厅长|主任|"
                    "行长|院长|委员长|检察长|书记|秘书长|司令员|会长|理事长|董事长")
-_SIGNATORY = re.compile(rf"^[\u4e00-\u9fff]{{0,16}}?(?:{SIGNATORY_TITLE})[:：]?[\u4e00-\u9fff·•]{{0,5}}$")
+_SIGNATORY = LazyPattern(rf"^[\u4e00-\u9fff]{{0,16}}?(?:{SIGNATORY_TITLE})[:：]?[\u4e00-\u9fff·•]{{0,5}}$")
 
 
 def is_signatory(line: str) -> bool:
