@@ -95,7 +95,7 @@ Tunables are module constants below, each with its unit and range.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
 from .ingest import patterns as P
@@ -436,8 +436,9 @@ class _LookAhead:
         self._by_label: dict[tuple[str, int, int | None], list[int]] = {}
         # (style, number) -> ascending indexes of sub-less candidates that may skip numbers
         self._skippers: dict[tuple[str, int], list[int]] = {}
-        # (rank limit, strict) -> per index: first index at or after it with a rank <= limit
-        # (< limit when strict); len(candidates) when there is none
+        self._skipper_styles: set[str] = set()  # the styles of _skippers' keys
+        # (rank limit, strict) -> ascending indexes of the candidates with a rank <= limit
+        # (< limit when strict)
         self._stops: dict[tuple[float, bool], list[int]] = {}
         # (index, parent rank or None, allow_gaps) -> length of the successor chain from that
         # candidate on (itself included) within its parent
@@ -446,23 +447,32 @@ class _LookAhead:
     def _index(self) -> None:
         if self._indexed:
             return
-        for k, cand in enumerate(self._candidates):
-            self._by_label.setdefault((cand.style, cand.number, cand.sub_number), []).append(k)
-            if cand.sub_number is None and _gap(cand):
-                self._skippers.setdefault((cand.style, cand.number), []).append(k)
+        by_label, skippers = self._by_label, self._skippers
+        for k, (style, _, number, sub_number, _, strong) in enumerate(self._candidates):
+            label = (style, number, sub_number)
+            positions = by_label.get(label)
+            if positions is None:
+                by_label[label] = [k]
+            else:
+                positions.append(k)
+            if sub_number is None and strong and style in _LAW_STYLES:  # _gap(cand) > 0
+                skippers.setdefault((style, number), []).append(k)
+        self._skipper_styles = {style for style, _ in skippers}
         self._indexed = True
 
     def _stop(self, k: int, limit: float, strict: bool) -> int:
-        """The first index >= k whose style ranks <= limit (< limit when strict)."""
-        table = self._stops.get((limit, strict))
-        if table is None:
-            n = len(self._candidates)
-            table = [n] * (n + 1)
-            for i in range(n - 1, -1, -1):
-                rank = self._ranks[self._candidates[i].style]
-                table[i] = i if (rank < limit if strict else rank <= limit) else table[i + 1]
-            self._stops[(limit, strict)] = table
-        return table[k]
+        """The first index >= k whose style ranks <= limit (< limit when strict), or
+        len(candidates): a bisection in the ascending indexes of such candidates (listed
+        once per limit)."""
+        positions = self._stops.get((limit, strict))
+        if positions is None:
+            ranks = self._ranks
+            rank_of = [ranks[cand.style] for cand in self._candidates]
+            positions = ([i for i, rank in enumerate(rank_of) if rank < limit] if strict
+                         else [i for i, rank in enumerate(rank_of) if rank <= limit])
+            self._stops[(limit, strict)] = positions
+        i = bisect_left(positions, k)
+        return positions[i] if i < len(positions) else len(self._candidates)
 
     def _first(self, positions: list[int] | None, k: int) -> int:
         """The first of the ascending positions that is >= k, or len(candidates)."""
@@ -477,7 +487,7 @@ class _LookAhead:
         sub-less `style` line numbered `wanted`, or up to MAX_ARTICLE_GAP more when the line
         may skip (allow_gaps); `end` when there is none."""
         found = min(end, self._first(self._by_label.get((style, wanted, None)), k))
-        if allow_gaps:
+        if allow_gaps and style in self._skipper_styles:  # (no skipper of the style: none can be taken)
             for skip in range(1, MAX_ARTICLE_GAP + 1):
                 found = min(found, self._first(self._skippers.get((style, wanted + skip)), k))
         return found
@@ -700,7 +710,8 @@ def _signature_at(lines: list[str], index: int) -> bool:
         P.is_date_only(P.bare(lines[cursor])) or bool(P.org_and_date(lines[cursor])))
 
 
-def _closing_start(lines: list[str], last_line: int, last_cand: Candidate) -> int:
+def _closing_start(lines: list[str], last_line: int, last_cand: Candidate,
+                   marks: dict[str, int] | None = None) -> int:
     """First line after the last node's own line that is no longer part of it, or len(lines).
 
     In any style: an attachment heading, a signature (issuer and date; an order's signatory
@@ -728,7 +739,8 @@ def _closing_start(lines: list[str], last_line: int, last_cand: Candidate) -> in
     # (not a list that a line ending with a colon leads in: 「下列文件同时废止：」)
     end = tail if len(lines) - tail >= RELATED_LIST_MIN and not lines[tail - 1].rstrip().endswith((":", "：")) \
         else len(lines)
-    marks = _inline_marks(lines)
+    if marks is None:
+        marks = _inline_marks(lines)
     for line_no in range(first, end):
         line = fold(lines[line_no].lstrip(_SPACE))
         if _ANNEX.match(line) or _CLOSING.match(line) and (policy_style or not clause_article) \
@@ -766,6 +778,21 @@ def _inline_marks(lines: list[str]) -> dict[str, int]:
         # the 1.45 M-character test compilation)
         for mark in _CIRCLED_RE.findall(body, 1):
             first.setdefault(mark, index)
+    return first
+
+
+def _inline_marks_of_text(text: str, lines: list[str], offsets: list[int]) -> dict[str, int]:
+    """`_inline_marks(lines)` for the lines of `text` that start at `offsets` (_split_lines),
+    from one scan of the whole text: only the lines holding a circled number are looked at
+    (a findall per line was 7 ms a side of the test compilation of issue 14, asked twice)."""
+    first: dict[str, int] = {}
+    for match in _CIRCLED_RE.finditer(text):
+        at = match.start()
+        index = bisect_right(offsets, at) - 1
+        line = lines[index]
+        # inside the line: after its first character once indentation is stripped
+        if at - offsets[index] > len(line) - len(line.lstrip(_SPACE)):
+            first.setdefault(match.group(), index)
     return first
 
 
@@ -985,7 +1012,8 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
     # Where the last node ends: closing clauses, attachments and end matter go to a closing
     # TEXT block (see _closing_start).
     last_line, last_cand, _ = nodes[-1]
-    end_of_nodes = _closing_start(lines, last_line, last_cand)
+    marks = _inline_marks_of_text(text, lines, offsets)
+    end_of_nodes = _closing_start(lines, last_line, last_cand, marks)
 
     first_node_line = nodes[0][0]
     for level, first, end in _pre_text_roles(lines[:first_node_line], toc):
@@ -996,7 +1024,6 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
     ]
     open_blocks: list[int] = []  # block index per depth
     ordinal = 0
-    marks = _inline_marks(lines)
     # the footnote lines, found in one pass (asking each node's lines was a generator per node)
     footnotes = [i for i, line in enumerate(lines)
                  if line.lstrip(_SPACE)[:1] in _CIRCLED_SET and _footnote(lines, i, marks)]

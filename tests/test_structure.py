@@ -745,3 +745,20 @@ def test_new_block_is_the_block_of_the_dataclass():
     without_ordinal = {k: v for k, v in fields.items() if k != "ordinal"}
     assert vars(new_block(**without_ordinal)) == vars(Block(**without_ordinal))
     assert type(made) is Block
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=list("①②⑩⑳㊿示例　 \t（一）\n"), max_size=60))
+def test_inline_marks_of_the_text_are_those_of_its_lines(text):
+    lines, offsets = structure._split_lines(text)
+    assert structure._inline_marks_of_text(text, lines, offsets) == structure._inline_marks(lines)
+
+
+def test_inline_marks_of_corpus_texts_are_those_of_their_lines(manifest):
+    from tests.conftest import CORPUS
+
+    for document in manifest["documents"][::3]:
+        for version in document["versions"]:
+            text = (CORPUS / version["file"]).read_text(encoding="utf-8")
+            lines, offsets = structure._split_lines(text)
+            assert structure._inline_marks_of_text(text, lines, offsets) == structure._inline_marks(lines)
