@@ -437,6 +437,7 @@ class _LookAhead:
         # (style, number) -> ascending indexes of sub-less candidates that may skip numbers
         self._skippers: dict[tuple[str, int], list[int]] = {}
         self._skipper_styles: set[str] = set()  # the styles of _skippers' keys
+        self._rank_of: list[float] | None = None  # each candidate's rank, listed when first needed
         # (rank limit, strict) -> ascending indexes of the candidates with a rank <= limit
         # (< limit when strict)
         self._stops: dict[tuple[float, bool], list[int]] = {}
@@ -466,8 +467,10 @@ class _LookAhead:
         once per limit)."""
         positions = self._stops.get((limit, strict))
         if positions is None:
-            ranks = self._ranks
-            rank_of = [ranks[cand.style] for cand in self._candidates]
+            if self._rank_of is None:
+                ranks = self._ranks
+                self._rank_of = [ranks[cand.style] for cand in self._candidates]
+            rank_of = self._rank_of
             positions = ([i for i, rank in enumerate(rank_of) if rank < limit] if strict
                          else [i for i, rank in enumerate(rank_of) if rank <= limit])
             self._stops[(limit, strict)] = positions
@@ -781,19 +784,24 @@ def _inline_marks(lines: list[str]) -> dict[str, int]:
     return first
 
 
-def _inline_marks_of_text(text: str, lines: list[str], offsets: list[int]) -> dict[str, int]:
+def _inline_marks_of_text(text: str, lines: list[str], offsets: list[int]) -> tuple[dict[str, int], list[int]]:
     """`_inline_marks(lines)` for the lines of `text` that start at `offsets` (_split_lines),
-    from one scan of the whole text: only the lines holding a circled number are looked at
-    (a findall per line was 7 ms a side of the test compilation of issue 14, asked twice)."""
+    and the ascending indexes of the lines that start with a circled number (after their
+    indentation), from one scan of the whole text: only the lines holding a circled number
+    are looked at (a findall per line was 7 ms a side of the test compilation of issue 14,
+    asked twice, and the line starts were one more pass over every line)."""
     first: dict[str, int] = {}
+    starts: list[int] = []
     for match in _CIRCLED_RE.finditer(text):
         at = match.start()
         index = bisect_right(offsets, at) - 1
         line = lines[index]
-        # inside the line: after its first character once indentation is stripped
-        if at - offsets[index] > len(line) - len(line.lstrip(_SPACE)):
+        column, indent = at - offsets[index], len(line) - len(line.lstrip(_SPACE))
+        if column > indent:  # inside the line: after its first character once indentation is stripped
             first.setdefault(match.group(), index)
-    return first
+        elif column == indent:
+            starts.append(index)
+    return first, starts
 
 
 def _footnote(lines: list[str], index: int, marks: dict[str, int]) -> bool:
@@ -1012,7 +1020,7 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
     # Where the last node ends: closing clauses, attachments and end matter go to a closing
     # TEXT block (see _closing_start).
     last_line, last_cand, _ = nodes[-1]
-    marks = _inline_marks_of_text(text, lines, offsets)
+    marks, circled_starts = _inline_marks_of_text(text, lines, offsets)
     end_of_nodes = _closing_start(lines, last_line, last_cand, marks)
 
     first_node_line = nodes[0][0]
@@ -1025,8 +1033,7 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
     open_blocks: list[int] = []  # block index per depth
     ordinal = 0
     # the footnote lines, found in one pass (asking each node's lines was a generator per node)
-    footnotes = [i for i, line in enumerate(lines)
-                 if line.lstrip(_SPACE)[:1] in _CIRCLED_SET and _footnote(lines, i, marks)]
+    footnotes = [i for i in circled_starts if _footnote(lines, i, marks)]
     for k, (line_no, cand, depth) in enumerate(nodes):
         end = nodes[k + 1][0] if k + 1 < len(nodes) else end_of_nodes
         # An editor's footnote after a measure's text (「① …」 whose mark stands inline above)

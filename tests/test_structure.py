@@ -751,7 +751,9 @@ def test_new_block_is_the_block_of_the_dataclass():
 @given(st.text(alphabet=list("①②⑩⑳㊿示例　 \t（一）\n"), max_size=60))
 def test_inline_marks_of_the_text_are_those_of_its_lines(text):
     lines, offsets = structure._split_lines(text)
-    assert structure._inline_marks_of_text(text, lines, offsets) == structure._inline_marks(lines)
+    marks, starts = structure._inline_marks_of_text(text, lines, offsets)
+    assert marks == structure._inline_marks(lines)
+    assert starts == [i for i, line in enumerate(lines) if line.lstrip(structure._SPACE)[:1] in structure._CIRCLED_SET]
 
 
 def test_inline_marks_of_corpus_texts_are_those_of_their_lines(manifest):
@@ -761,4 +763,7 @@ def test_inline_marks_of_corpus_texts_are_those_of_their_lines(manifest):
         for version in document["versions"]:
             text = (CORPUS / version["file"]).read_text(encoding="utf-8")
             lines, offsets = structure._split_lines(text)
-            assert structure._inline_marks_of_text(text, lines, offsets) == structure._inline_marks(lines)
+            marks, starts = structure._inline_marks_of_text(text, lines, offsets)
+            assert marks == structure._inline_marks(lines)
+            assert starts == [i for i, line in enumerate(lines)
+                              if line.lstrip(structure._SPACE)[:1] in structure._CIRCLED_SET]
