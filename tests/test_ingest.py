@@ -671,3 +671,71 @@ def test_docstring_examples(module):
     """The worked examples in the ingest modules' docstrings hold (CI runs no doctest)."""
     result = doctest.testmod(importlib.import_module(f"policydiff.ingest.{module}"))
     assert result.failed == 0
+
+
+# ---------------------------------------------------------------- guards at C speed (issue 14)
+
+_DOC_NO_PIECES = st.sampled_from(["京科发", "国办发", "示例市人民政府令", "〔", "[", "（", "）", "〕", "2024", "２０２４",
+                                  "第", "12", "号", "號", "文号：", "发文字号:", " ", "\u3000", "发布时间：", "发布日期:",
+                                  "2024年1月2日", "示例", "令"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_DOC_NO_PIECES, max_size=10).map("".join))
+def test_doc_no_and_published_line_guards_never_hide_a_match(line):
+    """is_doc_no_line and extract_metadata's 文号/发布时间 scans pass lines without 号/號 (or
+    发布) at C speed: every match must hold one."""
+    from policydiff.ingest import meta, patterns as P
+
+    if P.DOC_NO_LINE.match(P.fold(line)) or P.DOC_NO_LINE.match(line):
+        assert "号" in line or "號" in line
+    if meta._PUBLISHED_LINE.match(line):
+        assert "发布" in line
+    assert P.is_doc_no_line(line) == bool(P.DOC_NO_LINE.match(P.fold(line)))
+
+
+def test_normalise_lines_at_c_speed_equals_the_loop():
+    from policydiff.ingest.clean import _LINE_BREAK, _without_zero_width, normalise_lines
+
+    texts = [(CORPUS / f).read_text(encoding="utf-8") for f in ("law-e8660065/2018-10-26.md",)]
+    texts += ["a\u200b \r\n\r\n\u3000b\u3000\n", " \t\n\x0b\x0c\u2028x\u2029 y \u3000\n\n", "", "\n\n"]
+    for text in texts:
+        expected = []
+        for line in _LINE_BREAK.split(_without_zero_width(text)):
+            line = line.rstrip()
+            if line:
+                expected.append(line)
+        assert normalise_lines(text) == expected
+
+
+def _reference_markdown_to_text(source: str) -> str:
+    """markdown_to_text as a loop over every line (before it looked at marked lines only)."""
+    from policydiff.ingest import markup as M
+
+    lines = []
+    for line in M._COMMENT.sub("", source).split("\n"):
+        match = M._HEADING.match(line) if "#" in line[:4] else None
+        if match:
+            line = match["text"]
+        elif line.lstrip(" ")[:1] in ("*", "-", "_") and M._RULE.match(line):
+            line = ""
+        lines.append(M._STRONG.sub(lambda m: m["text"] or m["text2"], line) if "**" in line or "__" in line else line)
+    return "\n".join(lines)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(list("#*-_ \t\n第一条示例ab") + ["**", "__", "<!--", "-->", "###", "\n\n", "\u3000"]),
+                max_size=30).map("".join))
+def test_markdown_to_text_on_marked_lines_equals_the_loop(source):
+    from policydiff.ingest.markup import markdown_to_text
+
+    assert markdown_to_text(source) == _reference_markdown_to_text(source)
+
+
+def test_markdown_to_text_on_marked_lines_equals_the_loop_on_corpus_files(manifest):
+    from policydiff.ingest.markup import markdown_to_text
+
+    for document in manifest["documents"][::4]:
+        for version in document["versions"]:
+            source = (CORPUS / version["file"]).read_text(encoding="utf-8")
+            assert markdown_to_text(source) == _reference_markdown_to_text(source), version["file"]

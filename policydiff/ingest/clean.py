@@ -44,12 +44,9 @@ def normalise_lines(text: str) -> list[str]:
     >>> normalise_lines("a\\u200b \\r\\n\\r\\n\\u3000b\\u3000\\n")
     ['a', '\\u3000b']
     """
-    lines = []
-    for line in _LINE_BREAK.split(_without_zero_width(text)):
-        line = line.rstrip()
-        if line:
-            lines.append(line)
-    return lines
+    # str.rstrip and the blank test at C speed (map, filter): a loop with an append per line
+    # was 15 ms a side of the 52 k-line test compilation of issue 14
+    return list(filter(None, map(str.rstrip, _LINE_BREAK.split(_without_zero_width(text)))))
 
 
 # An attachment line (附件 / 附件2 / 附件：…) opens a document; it is never part of a title.
@@ -266,7 +263,8 @@ def split_run_in_articles(lines: list[str]) -> list[str]:
             return None
 
     # each line read once (fold and match), its label kept for the second pass
-    owns = [_LINE_ARTICLE.match(P.fold(line)) for line in lines]
+    # (a line without 第 cannot start with an article label: passed without fold and match)
+    owns = [_LINE_ARTICLE.match(P.fold(line)) if "第" in line else None for line in lines]
     starts = {number(own["n"]) for own in owns if own}
     if not starts:
         return lines

@@ -716,14 +716,15 @@ def _extract_metadata(clean_text: str) -> DocumentMeta:
 
     doc_no = order[0] if order else None
     for line in lines if doc_no is None else ():
-        match = P.DOC_NO_LINE.match(line)
+        # (a 文号 or order number ends with 号/號: a line without one is passed at C speed)
+        match = P.DOC_NO_LINE.match(line) if "号" in line or "號" in line else None
         if match:
             doc_no = _tidy_doc_no(match["doc_no"])
             break
 
     published = None
     for line in lines:
-        if _PUBLISHED_LINE.match(line):
+        if "发布" in line and _PUBLISHED_LINE.match(line):
             published = parse_cn_date(line)
             break
 
