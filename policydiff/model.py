@@ -10,6 +10,7 @@ are 0-based positions in `Document.blocks` (every node, measures or not).
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
 from typing import Iterator, Mapping
 
@@ -92,11 +93,14 @@ class Document:
     meta: DocumentMeta = field(default_factory=DocumentMeta)
     notes: tuple[str, ...] = ()  # e.g. "no numbering found: kept as paragraphs"
 
-    @property
+    # Worked out once per Document (functools.cached_property keeps the tuple in the
+    # instance's dict, beside the fields: equality, hash and repr read the fields only). A
+    # compare asked for them ~10 times, each a pass over every block (issue 14).
+    @functools.cached_property
     def measures(self) -> tuple[Block, ...]:
         return tuple(b for b in self.blocks if b.kind is BlockKind.MEASURE)
 
-    @property
+    @functools.cached_property
     def containers(self) -> tuple[Block, ...]:
         return tuple(b for b in self.blocks if b.kind is BlockKind.CONTAINER)
 

@@ -377,3 +377,26 @@ def test_renumber_only_revision_is_unchanged_and_renumbered():
     assert [ch.kind for ch in c.changes] == [ChangeKind.UNCHANGED] * 6
     assert all(ch.renumbered and not ch.flags for ch in c.changes)
     assert c.summary()["renumbered"] == 6
+
+
+def test_texts_by_role_and_cached_measures_equal_their_scans(manifest):
+    """compare reads the TEXT roles in one pass (_texts_by_role) and Document.measures /
+    containers are worked out once per Document: both must equal a scan of the blocks."""
+    import pickle
+
+    from policydiff.compare import _texts_by_role
+    from policydiff.intake import load_file
+    from policydiff.model import BlockKind
+    from tests.conftest import CORPUS
+
+    for document in manifest["documents"][::5]:
+        version = document["versions"][0]
+        doc = load_file(CORPUS / version["file"]).document
+        for level in {b.level for b in doc.blocks} | {"notice", "preamble", "closing", "absent"}:
+            texts = [b.text for b in doc.blocks if b.kind is BlockKind.TEXT and b.level == level]
+            assert _texts_by_role(doc).get(level) == ("\n".join(texts) if texts else None)
+        assert doc.measures == tuple(b for b in doc.blocks if b.kind is BlockKind.MEASURE)
+        assert doc.measures is doc.measures
+        assert doc.containers == tuple(b for b in doc.blocks if b.kind is BlockKind.CONTAINER)
+        again = pickle.loads(pickle.dumps(doc))
+        assert again == doc and hash(again) == hash(doc) and again.measures == doc.measures
