@@ -351,3 +351,51 @@ def test_corpus_dissolved_container_carries_its_run_out(title, old_year, new_yea
     flagged_after = {m.old[0] for m in al.matches if m.moved}
     assert flagged_after <= flagged_before and flagged_before - flagged_after == set(runs[0].old) & flagged_before
     assert len(flagged_before & set(runs[0].old)) == fewer
+
+
+def test_run_invariants_on_random_restructurings():
+    # Random fictional restructurings (articles dealt into chapters that keep, change or
+    # lose their headings, some new): every run holds >= 2 units of the old order, no
+    # measure is in two runs, no run member is `moved`, and the runs unflag exactly their
+    # own 1:1 members (compared with the same alignment with runs switched off).
+    import random
+
+    import policydiff.align as align_module
+
+    headings = ["总则", "设施服务", "居民自治", "附则", "社区志愿", "餐饮文化", "共建共治", "卫生健康"]
+    rng = random.Random(11)
+    checked = 0
+    for _ in range(60):
+        keys = list(range(14))
+        old_chapters = [(h, []) for h in rng.sample(headings, 4)]
+        for k in keys:
+            old_chapters[min(3, k * 4 // 14)][1].append(k)
+        new_keys = [k for k in keys if rng.random() > 0.1] + ([14] if rng.random() < 0.5 else [])
+        if rng.random() < 0.5:  # a run moves as a block somewhere else
+            a = rng.randrange(len(new_keys))
+            b = min(len(new_keys), a + rng.randint(2, 4))
+            block = new_keys[a:b]
+            del new_keys[a:b]
+            at = rng.randrange(len(new_keys) + 1)
+            new_keys[at:at] = block
+        n_new = rng.randint(2, 5)
+        cuts = sorted(rng.sample(range(1, len(new_keys)), n_new - 1)) if len(new_keys) > n_new else []
+        parts = [new_keys[i:j] for i, j in zip([0, *cuts], [*cuts, len(new_keys)])]
+        new_chapters = [(h, p) for h, p in zip(rng.sample(headings, len(parts)), parts) if p]
+        old, new = doc([c for c in old_chapters if c[1]]), doc(new_chapters)
+        al = align(old, new)
+        runs = [r for c in al.containers for r in (*c.carried, *c.carried_out)]
+        seen: set[int] = set()
+        for r in runs:
+            assert len(r.old) >= 2 and not (seen & set(r.old)), (old_chapters, new_chapters)
+            seen |= set(r.old)
+        moved = {m.old[0] for m in al.matches if m.moved}
+        assert not moved & seen
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(align_module, "carried_runs", lambda *args, **kwargs: [])
+            mp.setattr(align_module, "dissolved_runs", lambda *args, **kwargs: [])
+            before = {m.old[0] for m in align(old, new).matches if m.moved}
+        ones = {m.old[0] for m in al.matches if len(m.old) == 1 and len(m.new) == 1}
+        assert moved <= before and before - moved == before & seen & ones, (old_chapters, new_chapters)
+        checked += bool(runs)
+    assert checked >= 20, checked  # the generator makes runs, not only plain moves
