@@ -762,6 +762,7 @@ class _Aligner:
         self._gram_cache: dict[str, dict[int, frozenset[str]]] = {"old": {}, "new": {}}
         self._grams_of_text: dict[str, frozenset[str]] = {}
         self._contained_cache: dict[tuple[str, str], float] = {}
+        self._ancestry: tuple | None = None  # match_containers' ancestor chains and container sizes
         self._slices: list[slice] = []
         self._cited_cache: dict[str, dict[int, frozenset[tuple[int, int | None]]]] = {"old": {}, "new": {}}
         self._number_at: dict[tuple[int | None, int | None], int] | None = None
@@ -2127,10 +2128,13 @@ class _Aligner:
         s = self.s
         old_c = self.old_doc.containers
         new_c = self.new_doc.containers
-        old_anc = _ancestor_indexes(self.old_doc, self.olds)
-        new_anc = _ancestor_indexes(self.new_doc, self.news)
-        old_size = Counter(chain.from_iterable(old_anc))  # container -> measures it holds
-        new_size = Counter(chain.from_iterable(new_anc))
+        if self._ancestry is None:  # the documents' part: the same for every call (stage 8b, stage 9)
+            old_anc = _ancestor_indexes(self.old_doc, self.olds)
+            new_anc = _ancestor_indexes(self.new_doc, self.news)
+            # container -> measures it holds
+            self._ancestry = (old_anc, new_anc, Counter(chain.from_iterable(old_anc)),
+                              Counter(chain.from_iterable(new_anc)))
+        old_anc, new_anc, old_size, new_size = self._ancestry
         new_pos = {c.index: r for r, c in enumerate(new_c)}
         # old container -> {new container: edges from a measure of one to a measure of
         # the other} ("the measures that stayed together")
