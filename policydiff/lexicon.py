@@ -42,7 +42,7 @@ from .numerals import (  # re-exported: numerals.py is the numerals' home (see a
 
 __all__ = [
     # script
-    "fold",
+    "fold", "has_traditional",
     # 文号
     "DOC_NO_OPEN", "DOC_NO_CLOSE", "DOC_NO_PATTERN", "DOC_NO_RE", "ORDER_NO_PATTERN", "ORDER_NO_RE",
     "normalize_doc_no", "doc_no_year", "is_doc_no",
@@ -86,6 +86,12 @@ def fold(text: str) -> str:
     if _TRADITIONAL_SEARCH(text) is None:
         return text
     return text.translate(_FOLD)
+
+
+def has_traditional(text: str) -> bool:
+    """Does `text` hold a character that `fold` changes? (One C-level scan: a caller with
+    many lines of one text asks once, and folds them only when the answer is yes.)"""
+    return _TRADITIONAL_SEARCH(text) is not None
 
 
 # ----------------------------------------------------------------------------- 文号

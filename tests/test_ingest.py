@@ -739,3 +739,18 @@ def test_markdown_to_text_on_marked_lines_equals_the_loop_on_corpus_files(manife
         for version in document["versions"]:
             source = (CORPUS / version["file"]).read_text(encoding="utf-8")
             assert markdown_to_text(source) == _reference_markdown_to_text(source), version["file"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=list("ab \t\u3000\r\n\x0b\x0c\x1c\x1d\x1e\u2028\u2029\x85\u200b\ufeff"), max_size=30))
+def test_line_splitting_fast_paths_equal_the_patterns(text):
+    """normalise_lines splits a text with no break but \\n by str.split, and clean_text turns
+    CRLF/CR into LF by replaces: both must equal the regex splits they stand for."""
+    import re
+
+    from policydiff.ingest import clean_text
+    from policydiff.ingest.clean import _LINE_BREAK, _without_zero_width, normalise_lines
+
+    expected = [line.rstrip() for line in _LINE_BREAK.split(_without_zero_width(text)) if line.rstrip()]
+    assert normalise_lines(text) == expected
+    assert clean_text(text, "markdown")[0] == clean_text("\n".join(re.split(r"\r\n|\r", text)), "markdown")[0]

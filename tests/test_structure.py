@@ -767,3 +767,14 @@ def test_inline_marks_of_corpus_texts_are_those_of_their_lines(manifest):
             assert marks == structure._inline_marks(lines)
             assert starts == [i for i, line in enumerate(lines)
                               if line.lstrip(structure._SPACE)[:1] in structure._CIRCLED_SET]
+
+
+@settings(max_examples=800, deadline=None)
+@given(_LABEL_START, _LABELISH, st.sampled_from(["", "條", "第十條", "節", "编"]), _LABELISH)
+def test_classify_with_the_folded_line_equals_classify_line(start, head, traditional, tail):
+    """parse hands classify the folded line (fold(line), or the line itself when the text
+    holds no traditional character): the same candidate as classify_line's own fold."""
+    line = start + head + traditional + tail
+    assert structure._classify(line, structure.fold(line)) == structure.classify_line(line)
+    if not structure.has_traditional(line):
+        assert structure._classify(line, line) == structure.classify_line(line)

@@ -18,6 +18,7 @@ ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u00ad"
 
 # Line breaks: CRLF, CR, LF and the other Unicode line/paragraph separators.
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_OTHER_LINE_BREAK = re.compile(r"[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # the breaks besides \n
 
 # A title piece is at most this many characters (after stripping). Unit: characters;
 # range 10..100. Broken title lines in print are 10-30 characters; 60 leaves room.
@@ -46,7 +47,10 @@ def normalise_lines(text: str) -> list[str]:
     """
     # str.rstrip and the blank test at C speed (map, filter): a loop with an append per line
     # was 15 ms a side of the 52 k-line test compilation of issue 14
-    return list(filter(None, map(str.rstrip, _LINE_BREAK.split(_without_zero_width(text)))))
+    text = _without_zero_width(text)
+    # a text whose only line break is \n (most) is split by str.split, at C speed
+    lines = _LINE_BREAK.split(text) if _OTHER_LINE_BREAK.search(text) else text.split("\n")
+    return list(filter(None, map(str.rstrip, lines)))
 
 
 # An attachment line (附件 / 附件2 / 附件：…) opens a document; it is never part of a title.
