@@ -8,8 +8,6 @@ lines, `<!-- INFO END -->`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from itertools import accumulate
 
 from policydiff.errors import BadInputError
 
@@ -197,11 +195,14 @@ def _marked_lines(text: str) -> list[int]:
     may change: every other line holds none of the characters its patterns need, so it is
     passed over without a look (a loop over every line was 20 ms a side of the test
     compilation of issue 14). A superset: each marked line is tried as before."""
-    starts = [match.start() for match in _LINE_MARKUP.finditer("\n" + text)]  # offsets in text of those lines
-    strong = [match.start() for match in _STRONG_MARKER.finditer(text)]
-    if not starts and not strong:
-        return []
-    offsets = list(accumulate(len(line) + 1 for line in text.split("\n")))  # each line's end + 1
-    marked = {bisect_right(offsets, at) for at in starts}
-    marked.update(bisect_right(offsets, at) for at in strong)
-    return sorted(marked)
+    # where the marked lines start (offsets in text) and where strong markers stand
+    places = [match.start() for match in _LINE_MARKUP.finditer("\n" + text)]
+    places += [match.start() for match in _STRONG_MARKER.finditer(text)]
+    marked: list[int] = []
+    line = last = 0
+    for at in sorted(places):  # each place's line: the line breaks before it, counted at C speed
+        line += text.count("\n", last, at)
+        last = at
+        if not marked or marked[-1] != line:
+            marked.append(line)
+    return marked
