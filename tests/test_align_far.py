@@ -162,3 +162,60 @@ def test_corpus_stock_framed_neighbour_is_no_split_part():
     edges = _corpus_edges("reg-b6453385", "2017-09-27", "2022-12-10")
     assert ("第四十九条", "第五十八条") in edges
     assert ("第四十九条", "第五十九条") not in edges
+
+
+# A citation whose number names different articles in the two versions (fictional):
+# old 第3条 is the gloves rule, old 第5条 the insurance rule; the new version puts the
+# insurance rule at 第3条 and drops the gloves. Old 第9条 (gloves penalty) and new 第9条
+# (insurance penalty) both open with 「摊位经营户违反本条例第三条规定，未」: the number
+# made that phrase look like a clause found nowhere else.
+# the regulation's own penalty frame, in both versions (its recurrence is what tells a
+# frame from a clause)
+PENALTIES = [
+    "摊位经营户违反本条例第二条规定，未亮照经营的，责令限期改正；逾期未改正的，处五百元以下罚款。",
+    "摊位经营户违反本条例第四条规定，使用未经检定的计量器具的，责令限期改正；逾期未改正的，处一千元以下罚款。",
+    "摊位经营户违反本条例第六条规定，未公示商品价格的，责令限期改正；逾期未改正的，处二百元以下罚款。",
+]
+GLOVES_RULE = "摊位经营户应当为宰杀水产的雇员免费配备防割手套，不得以现金折抵。"
+INSURANCE_RULE = "摊位经营户应当投保摊位火灾责任保险，保险凭证在摊位显著位置公示。"
+GLOVES_PENALTY = ("摊位经营户违反本条例第三条规定，未为宰杀水产的雇员配备防割手套，或者配备的手套不符合"
+                  "劳动防护标准，或者以现金、购物卡折抵的，责令限期改正；逾期未改正的，责令停业整顿，"
+                  "可以并处二千元以下罚款。")
+INSURANCE_PENALTY_OLD = ("摊位经营户违反本条例第五条规定，未投保摊位火灾责任保险的，由区商务部门责令限期改正，"
+                         "可以处一千元以下罚款。")
+INSURANCE_PENALTY_NEW = ("摊位经营户违反本条例第三条规定，未投保摊位火灾责任保险的，由区商务部门责令限期改正，"
+                         "处三千元以上一万元以下罚款；逾期未改正的，处一万元以上二万元以下罚款。")
+
+
+def test_a_citation_naming_different_articles_is_no_evidence_of_a_weak_pair():
+    from policydiff.align import _Aligner
+
+    old_doc = _doc([FILLER[0], FILLER[1], GLOVES_RULE, FILLER[2], INSURANCE_RULE, FILLER[3], FILLER[4],
+                    FILLER[5], GLOVES_PENALTY, INSURANCE_PENALTY_OLD] + PENALTIES + [FILLER[7]])
+    new_doc = _doc([FILLER[0], FILLER[1], INSURANCE_RULE, FILLER[2], FILLER[3], FILLER[4], FILLER[5],
+                    FILLER[6], INSURANCE_PENALTY_NEW] + PENALTIES + [FILLER[7]])
+    al = _Aligner(old_doc, new_doc, AlignSettings())
+    al.anchors()
+    al.assign()
+    # the gloves penalty and the insurance penalty, taken as a pair: only the opening
+    # phrase with its citation is shared, and 第三条 is not one article in both
+    al.o2n[8], al.n2o[8] = 8, 8
+    assert not al._cite_alike(8, 8)
+    assert al.distinctive_coverage(8, 8) >= al.s.context_min_coverage  # the number counted
+    assert al._uncited_coverage(8, 8) < al.s.context_min_coverage
+    al._drop_miscited()
+    assert 8 not in al.o2n
+    # in the whole alignment, the gloves penalty is removed; the insurance penalty is its
+    # own source or new, never the gloves penalty's
+    rows = [(m.kind.value, m.old, m.new) for m in align(old_doc, new_doc).matches]
+    assert not [r for r in rows if 9 in r[1] and 9 in r[2]], rows
+    assert ("removed", (9,), ()) in rows, rows
+
+
+def test_corpus_miscited_pair_gives_way_to_the_true_source():
+    """北京市安全生产条例 2016 -> 2022: old 第八十八条 (protective equipment, citing old
+    第三十六条) is not new 第五十九条 (insurance, citing new 第三十六条, another rule); new
+    第五十九条's source is old 第九十四条 (安全生产责任保险)."""
+    edges = _corpus_edges("bj-ade52603", "2016-11-25", "2022-05-25")
+    assert ("第八十八条", "第五十九条") not in edges
+    assert ("第九十四条", "第五十九条") in edges
