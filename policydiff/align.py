@@ -760,6 +760,7 @@ class _Aligner:
         self._gram_cache: dict[str, dict[int, frozenset[str]]] = {"old": {}, "new": {}}
         self._grams_of_text: dict[str, frozenset[str]] = {}
         self._contained_cache: dict[tuple[str, str], float] = {}
+        self._text_ratio: dict[tuple[str, str], float] = {}
         self._ancestry: tuple | None = None  # match_containers' ancestor chains and container sizes
         self._slices: list[slice] = []
         self._cited_cache: dict[str, dict[int, frozenset[tuple[int, int | None]]]] = {"old": {}, "new": {}}
@@ -825,8 +826,24 @@ class _Aligner:
         key = (i, j)
         got = self._ratio_cache.get(key)
         if got is None:
-            got = _ratio(self.old_text[i], self.new_text[j])
+            # also cached per pair of texts: a text repeated on a side (a compilation's
+            # versions of one law, 「（删除）」) meets the same partner texts again
+            texts = (self.old_text[i], self.new_text[j])
+            got = self._text_ratio.get(texts)
+            if got is None:
+                got = self._text_ratio[texts] = _ratio(*texts)
             self._ratio_cache[key] = got
+        return got
+
+    def _cached_ratio(self, a: str, b: str) -> float:
+        """_ratio(a, b) through the per-text-pair cache that ratio() fills, in either order
+        (the Indel similarity is symmetric: 1 - (len a + len b - 2 LCS) / (len a + len b)):
+        _grow asks it of every changed 1:1 pair the assignment has already scored."""
+        got = self._text_ratio.get((a, b))
+        if got is None:
+            got = self._text_ratio.get((b, a))
+            if got is None:
+                got = self._text_ratio[(a, b)] = _ratio(a, b)
         return got
 
     def text_score(self, i: int, j: int) -> float:
@@ -1634,7 +1651,7 @@ class _Aligner:
             # Indel ratio gives the LCS exactly: r * (len a + len b) / 2. When the
             # partner leaves less than part_min_gain of the whole unexplained, no part
             # could qualify (cheap exit for the many unchanged articles).
-            common = _ratio(whole, parts[seed]) * (len(whole) + len(parts[seed])) / 2
+            common = self._cached_ratio(whole, parts[seed]) * (len(whole) + len(parts[seed])) / 2
             if 1 - common / len(whole) < s.part_min_gain:
                 return None
         if not any(free(k) for k in (seed - 2, seed - 1, seed + 1, seed + 2)):

@@ -267,3 +267,20 @@ def test_substance_nfkc_equals_unicodedata(seed):
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
         assert nfkc(text) == unicodedata.normalize("NFKC", text), repr(text)
+
+
+def test_ratio_caches_give_indels_values_in_either_order():
+    """ratio() caches per pair of texts and _cached_ratio reads that cache in either
+    order: both rest on the Indel similarity being a function of the two texts, symmetric."""
+    rng = random.Random(9)
+    pool = [random_text(rng) for _ in range(4)]
+    old, new = random_doc(rng, pool, 40), random_doc(rng, pool, 40)  # texts repeat on each side
+    al = _Aligner(old, new, AlignSettings())
+    for _ in range(400):
+        i, j = rng.randrange(len(al.olds)), rng.randrange(len(al.news))
+        a, b = al.old_text[i], al.new_text[j]
+        assert al.ratio(i, j) == _ratio(a, b) == _ratio(b, a)
+        assert al._cached_ratio(b, a) == al._cached_ratio(a, b) == _ratio(a, b)
+    for _ in range(5000):
+        a, b = random_text(rng), random_text(rng)
+        assert Indel.normalized_similarity(a, b) == Indel.normalized_similarity(b, a)
