@@ -106,6 +106,7 @@ __all__ = [
     "AlignSettings",
     "Alignment",
     "carried_runs",
+    "crossing_runs",
     "dissolved_runs",
     "ContainerMatch",
     "container_score",
@@ -321,8 +322,10 @@ class ContainerMatch:
     # (outside the heaviest in-order chain, weighted by measures held), or now under
     # another container. Its measures moved with it and are not each `moved` for that.
     moved: bool = False
-    # Containers only the new side has: the runs of measures that moved into it together
-    # (carried_runs); reported here once, their measures are not each `moved`.
+    # The runs of measures that moved into it together: from old containers into a
+    # container only the new side has (carried_runs), or from one matched container
+    # into this matched one (crossing_runs); reported here once, their measures are not
+    # each `moved`.
     carried: tuple[CarriedRun, ...] = ()
     # Containers only the old side has: the runs of its measures that joined one new
     # container together (dissolved_runs); reported here once, likewise.
@@ -2322,15 +2325,19 @@ class _Aligner:
         units.sort()
         runs = carried_runs(units, self.old_doc, self.new_doc, cmap)
         runs_out = dissolved_runs(units, self.old_doc, self.new_doc, cmap, [k for _, _, ks in runs for k in ks])
-        moved_at = moved_units(units, self.old_doc, self.new_doc, cmap, runs + runs_out)
-        if runs or runs_out:
+        runs_across = crossing_runs(units, self.old_doc, self.new_doc, cmap,
+                                    [k for _, _, ks in runs + runs_out for k in ks])
+        moved_at = moved_units(units, self.old_doc, self.new_doc, cmap, runs + runs_out + runs_across)
+        if runs or runs_out or runs_across:
             carried_into: dict[int, list[CarriedRun]] = {}
-            for root, source, members in runs:
+            # an added container's runs (carried_runs) and a matched container's
+            # (crossing_runs) are said alike, on the container that took them
+            for root, source, members in runs + runs_across:
                 carried_into.setdefault(root, []).append(self._carried_run(source, root, [units[k] for k in members]))
             carried_from: dict[int, list[CarriedRun]] = {}
             for root, target, members in runs_out:
                 carried_from.setdefault(root, []).append(self._carried_run(root, target, [units[k] for k in members]))
-            containers = [replace(c, carried=tuple(carried_into[c.new])) if c.old is None and c.new in carried_into
+            containers = [replace(c, carried=tuple(carried_into[c.new])) if c.new in carried_into
                           else replace(c, carried_out=tuple(carried_from[c.old]))
                           if c.new is None and c.old in carried_from else c for c in containers]
 
@@ -2509,6 +2516,45 @@ def dissolved_runs(units: Sequence[tuple[tuple[int, ...], tuple[int, ...]]], old
     return _runs_in_roots(in_root, [news[0] for _, news in units])
 
 
+def crossing_runs(units: Sequence[tuple[tuple[int, ...], tuple[int, ...]]], old_doc: Document,
+                  new_doc: Document, cmap: dict[int, int], skip: Iterable[int] = ()
+                  ) -> list[tuple[int, int | None, list[int]]]:
+    """Runs of matched units that left one matched container together for another
+    matched container, not the one their old container matched to: (new block index of
+    the container that took them, old block index of the container they left, positions
+    in `units`), in new document order. 公司法 2018 → 2023: old 第八十六至八十八条 left
+    第四章 第一节 设立 (now 第五章 第一节 设立) for 第六章 第一节 股份发行, where they stand
+    together as 第一百五十四至一百五十六条 - one change, not three `moved`.
+
+    carried_runs' rule with a container both sides have: the units whose first new
+    measure sits directly in a matched container are taken in new order; a unit that
+    changed container from a matched old one (its old parent directly matched, and not
+    to this one) joins the block of its neighbours from the same old container; a unit
+    that stayed, or came from elsewhere (another container, an unmatched one, top
+    level), ends the block. The block's longest increasing subsequence of old positions,
+    of at least CARRIED_RUN_MIN units, is the run; the others stay `moved`. Only units
+    whose parents are matched on both sides take part: a unit under a container only one
+    side has is carried_runs' or dissolved_runs' to judge (and stays `moved` when neither
+    took it). `skip`: positions already in another run (a unit is said once).
+    Rejected: blocks taken up to the nearest matched container on each side (a chapter's
+    article moving into a new section of another chapter is carried_runs' case, and
+    taking it here too would say it twice); runs consecutive on the old side too (see
+    carried_runs)."""
+    olds_m, news_m = old_doc.measures, new_doc.measures
+    matched_new = set(cmap.values())
+    skipped = set(skip)
+    in_box: dict[int, list[tuple[int, int | None, bool, int]]] = {}
+    for k, (olds, news) in enumerate(units):
+        new_parent = news_m[news[0]].parent
+        if new_parent is None or new_parent not in matched_new:
+            continue
+        old_parent = olds_m[olds[0]].parent
+        crossed = (k not in skipped and old_parent is not None and old_parent in cmap
+                   and cmap[old_parent] != new_parent)
+        in_box.setdefault(new_parent, []).append((news[0], old_parent, crossed, k))
+    return _runs_in_roots(in_box, [olds[0] for olds, _ in units])
+
+
 def _unmatched_root(parent: int | None, blocks: Sequence[Block], matched) -> int | None:
     """The outermost container without a counterpart enclosing a measure whose parent is
     `parent`, below its nearest matched one (None when its parent is matched or it sits
@@ -2567,6 +2613,8 @@ def moved_units(units: Sequence[tuple[tuple[int, ...], tuple[int, ...]]], old_do
         carried = carried_runs(units, old_doc, new_doc, cmap)
         carried = carried + dissolved_runs(units, old_doc, new_doc, cmap,
                                            [k for _, _, members in carried for k in members])
+        carried = carried + crossing_runs(units, old_doc, new_doc, cmap,
+                                          [k for _, _, members in carried for k in members])
     went_along = {k for _, _, members in carried for k in members}
     moved: set[int] = set()
     by_new_parent: dict[int | None, list[int]] = {}

@@ -199,9 +199,11 @@ def new_change(kind: ChangeKind, old: tuple[int, ...], new: tuple[int, ...], sim
 @dataclass(frozen=True)
 class CarriedRun:
     """Measures that moved together, in their old order, from one old container into a
-    container only the new version has (a newly carved chapter or section), or out of a
-    container only the old version has into one new container (a dissolved chapter
-    merged into another): one structural change, said once on that container, not one
+    container only the new version has (a newly carved chapter or section) or into a
+    container both versions have that is not their old container's match (articles that
+    left one kept chapter together for another), or out of a container only the old
+    version has into one new container (a dissolved chapter merged into another): one
+    structural change, said once on that container, not one
     `moved` per measure.
 
     old/new: measure ordinals (1-based) of the run's matches, every part of a split or
@@ -238,8 +240,9 @@ class ContainerChange:
     # under another container). Reported once here: the measures that moved with it
     # are not each `moved`.
     moved: bool = False
-    # Added containers: the runs of measures carried into it from old containers (each
-    # reported once here; their measures are not each `moved`).
+    # Added containers: the runs of measures carried into it from old containers; a
+    # matched container: the runs that came in together from another matched container
+    # (not this one's match). Each reported once here; their measures are not each `moved`.
     carried_in: tuple[CarriedRun, ...] = ()
     # Removed containers: the runs of its measures that joined one new container
     # together (each reported once here; their measures are not each `moved`).

@@ -364,7 +364,7 @@ def test_run_invariants_on_random_restructurings():
 
     headings = ["总则", "设施服务", "居民自治", "附则", "社区志愿", "餐饮文化", "共建共治", "卫生健康"]
     rng = random.Random(11)
-    checked = 0
+    checked = across = 0
     for _ in range(60):
         keys = list(range(14))
         old_chapters = [(h, []) for h in rng.sample(headings, 4)]
@@ -391,11 +391,29 @@ def test_run_invariants_on_random_restructurings():
             seen |= set(r.old)
         moved = {m.old[0] for m in al.matches if m.moved}
         assert not moved & seen
+        # runs into a container both versions have (crossing_runs): they left one matched
+        # container (not this one's match) and stand together here: every matched new
+        # measure from the run's first to its last came from the container they left
+        cmap = {c.old: c.new for c in al.containers if c.old is not None and c.new is not None}
+        old_of_new = {j: i for m in al.matches for i in m.old for j in m.new}
+        for c in al.containers:
+            if c.old is None or c.new is None:
+                continue
+            for r in c.carried:
+                assert r.old_container in cmap and cmap[r.old_container] != c.new
+                assert all(old.measures[i - 1].parent == r.old_container for i in r.old)
+                assert all(new.measures[j - 1].parent == c.new for j in r.new)
+                between = [j for j in range(r.new[0], r.new[-1] + 1) if j in old_of_new]
+                assert all(old.measures[old_of_new[j] - 1].parent == r.old_container for j in between), \
+                    (old_chapters, new_chapters)
+                across += 1
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(align_module, "carried_runs", lambda *args, **kwargs: [])
             mp.setattr(align_module, "dissolved_runs", lambda *args, **kwargs: [])
+            mp.setattr(align_module, "crossing_runs", lambda *args, **kwargs: [])
             before = {m.old[0] for m in align(old, new).matches if m.moved}
         ones = {m.old[0] for m in al.matches if len(m.old) == 1 and len(m.new) == 1}
         assert moved <= before and before - moved == before & seen & ones, (old_chapters, new_chapters)
         checked += bool(runs)
     assert checked >= 20, checked  # the generator makes runs, not only plain moves
+    assert across >= 5, across  # and runs between containers both versions have

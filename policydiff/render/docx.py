@@ -63,7 +63,20 @@ def _comment_text(piece: Piece, old: MeasureIndex, new: MeasureIndex, t, c: Comp
             for run in cc.carried_in:
                 if run.old[0] == change.old[0]:
                     name = " ".join(x for x in (cc.new_label, cc.new_heading) if x) or "—"
+                    if cc.old is not None:
+                        # into a container both versions have (crossing_runs): it is not
+                        # "new", and its heading gets no note, so the old one is named
+                        old_name = " ".join(x for x in (run.old_label, run.old_heading) if x) or "—"
+                        return t("docx.note_carried_across_old", old=old_name, new=name,
+                                 old_labels=label_span(run.old, run.old_labels, t))
                     return t("docx.note_carried_old", new=name, old_labels=label_span(run.old, run.old_labels, t))
+    if piece.note == "carried_across_new" and c is not None and change is not None and change.new:
+        for cc in c.container_changes:
+            for run in cc.carried_in:
+                if cc.old is not None and run.new[0] == change.new[0]:
+                    old_name = " ".join(x for x in (run.old_label, run.old_heading) if x) or "—"
+                    return t("docx.note_carried_across_new", old=old_name,
+                             new_labels=label_span(run.new, run.new_labels, t))
     if piece.note == "container_carried_old" and c is not None:
         cc = next((cc for cc in c.container_changes if cc.carried_out and cc.old == piece.old_blocks[0]), None)
         if cc is not None:
@@ -194,6 +207,8 @@ def appendix(body, view: dict, t, heading_key: str = "docx.appendix") -> None:
             plain_paragraph(body, t("containers.moved_note", count=view["container_moved"]))
         if view["container_carried"]:
             plain_paragraph(body, t("containers.carried_note", count=view["container_carried"]))
+        if view["container_carried_across"]:
+            plain_paragraph(body, t("containers.carried_across_note", count=view["container_carried_across"]))
     if view["document_changes"]:
         plain_paragraph(body, t("document.heading"), "Heading2")
         for fc in view["document_changes"]:

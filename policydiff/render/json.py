@@ -27,7 +27,8 @@ FORMAT = "policydiff.diff/1"
 #                      tool.commit when the tool runs from a git checkout;
 #                      container_changes[].moved (a container's move, reported once);
 #                      container_changes[].carried_in (runs of measures carried
-#                      together into an added container, reported once there) and
+#                      together into an added container, or into a matched one from
+#                      another matched container, reported once there) and
 #                      carried_out (runs that left a removed container together).
 
 SIMILARITY_PLACES = 4  # decimal places of `similarity` in the JSON (range 0..1)
@@ -96,7 +97,8 @@ def container_dict(change: ContainerChange) -> dict[str, Any]:
         "new_heading": change.new_heading,
         "segments": _segments(change.segments),
         "moved": change.moved,  # the container moved as a whole (its measures are not each `moved`)
-        # added containers: the runs of measures carried into it together from one old
+        # added containers, and matched ones that took a run from another matched
+        # container: the runs of measures carried into it together from one old
         # container each (its measures are not each `moved`); [] otherwise
         "carried_in": [carried_dict(run) for run in change.carried_in],
         # removed containers: the runs of its measures that joined one new container

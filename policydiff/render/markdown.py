@@ -243,6 +243,8 @@ def comparison_markdown(c: Comparison, lang: str = "zh", generated: str | None =
             lines += ["", t("containers.moved_note", count=v["container_moved"])]
         if v["container_carried"]:
             lines += ["", t("containers.carried_note", count=v["container_carried"])]
+        if v["container_carried_across"]:
+            lines += ["", t("containers.carried_across_note", count=v["container_carried_across"])]
     else:
         lines.append(t("containers.none"))
     lines.append("")

@@ -61,7 +61,9 @@ class Piece:
     # "container_carried_new" on the heading of an added container that took a run of
     # old measures, "carried_old" on that run's first old measure (its others: none);
     # "container_carried_old" / "carried_new", the same for a removed container whose run
-    # of measures joined another one
+    # of measures joined another one; a run into a container both versions have (whose
+    # heading is kept, no note): "carried_old" at its old place, "carried_across_new" on
+    # its first measure at its new place
     note: str | None = None
 
 
@@ -321,6 +323,8 @@ def revision_pieces(c: Comparison) -> tuple[Piece, ...]:
     carried_out_heads = {cc.old for cc in c.container_changes if cc.carried_out}
     carried_first_new = {new_doc.measures[run.new[0] - 1].index
                          for cc in c.container_changes for run in cc.carried_out}
+    across_first_new = {new_doc.measures[run.new[0] - 1].index for cc in c.container_changes
+                        if cc.old is not None and cc.new is not None for run in cc.carried_in}
 
     def went_along(change: Change | None) -> bool:
         """A measure change that moved only with its container (not `moved` itself, and
@@ -355,6 +359,8 @@ def revision_pieces(c: Comparison) -> tuple[Piece, ...]:
             note = "container_carried_new"
         elif j in carried_first_new:
             note = "carried_new"
+        elif j in across_first_new:
+            note = "carried_across_new"
         else:
             note = "moved_new" if change is not None and change.old and not went_along(change) else None
         pieces.append(Piece((), (j,), _whole(new_doc.blocks[j], "+"), change, note))

@@ -120,15 +120,15 @@ def comparison_text(c: Comparison, color: bool = False, changed_only: bool = Fal
         else:
             lines.append(_indent(escape_controls(f"{field.old or '—'}{ARROW}{field.new or '—'}")))
     for container in c.container_changes:
-        if container.kind == "unchanged" and not container.moved:
+        if container.kind == "unchanged" and not container.moved and not container.carried_in:
             continue
         old_name = f"{container.old_label} {container.old_heading}".strip() or "—"
         new_name = f"{container.new_label} {container.new_heading}".strip() or "—"
         # a container's move is said once, here; its measures are not each `moved`
         moved = ", moved" if container.moved else ""
         lines.append(escape_controls(f"container {container.kind}{moved}: {old_name}{ARROW}{new_name}"))
-        # runs of measures carried together into an added container, or out of a removed
-        # one: said once, here
+        # runs of measures carried together into an added container (or into a matched
+        # one from another matched container), or out of a removed one: said once, here
         for run in container.carried_in:
             from_name = f"{run.old_label} {run.old_heading}".strip() or "—"
             lines.append(escape_controls(

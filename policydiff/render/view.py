@@ -334,9 +334,10 @@ def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) ->
         {"kind": cc.kind, "old": cc.old, "new": cc.new, "old_label": cc.old_label, "new_label": cc.new_label,
          "old_heading": cc.old_heading, "new_heading": cc.new_heading, "segments": tuple(cc.segments),
          "moved": cc.moved,
-         # runs of old measures carried together into this added container, said once here
+         # runs of old measures carried together into this container (an added one, or a
+         # matched one from another matched container), said once here
          "carried": carried_sentences(cc, t)}
-        for cc in c.container_changes if cc.kind != "unchanged" or cc.moved
+        for cc in c.container_changes if cc.kind != "unchanged" or cc.moved or cc.carried_in
     )
     # Without a comparison, the side that has text is still shown measure by measure, so
     # that every measure keeps its #old-N / #new-N anchor and the known text is visible.
@@ -366,9 +367,16 @@ def build_view(c: Comparison, lang: str = "zh", generated: str | None = None) ->
         "old_totals": old_totals,
         "new_totals": new_totals,
         "container_changes": container_changes,
-        "container_unchanged": sum(1 for cc in c.container_changes if cc.kind == "unchanged" and not cc.moved),
+        "container_unchanged": sum(1 for cc in c.container_changes
+                                   if cc.kind == "unchanged" and not cc.moved and not cc.carried_in),
         "container_moved": sum(1 for cc in c.container_changes if cc.moved),
-        "container_carried": sum(1 for cc in c.container_changes if cc.carried_in or cc.carried_out),
+        # added or removed containers with a run (containers.carried_note) ...
+        "container_carried": sum(1 for cc in c.container_changes
+                                 if (cc.carried_in or cc.carried_out) and (cc.old is None or cc.new is None)),
+        # ... and containers both versions have that took a run from another one
+        # (containers.carried_across_note): two notes, since the first says "added or removed"
+        "container_carried_across": sum(1 for cc in c.container_changes
+                                        if cc.carried_in and cc.old is not None and cc.new is not None),
         "document_changes": document_changes,
         "settings": settings,
         "tool": tuple(c.tool),
