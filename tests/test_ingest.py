@@ -754,3 +754,18 @@ def test_line_splitting_fast_paths_equal_the_patterns(text):
     expected = [line.rstrip() for line in _LINE_BREAK.split(_without_zero_width(text)) if line.rstrip()]
     assert normalise_lines(text) == expected
     assert clean_text(text, "markdown")[0] == clean_text("\n".join(re.split(r"\r\n|\r", text)), "markdown")[0]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["示例市人民政府", "示例局", " ", "\u3000", "2024年", "二〇二四年", "1月", "十月", "9日",
+                                 "九日", "日", "年", "月", "（", "）", "FlYear年", "\ue000", "。", "印发"]), max_size=8)
+       .map("".join))
+def test_date_guards_never_hide_a_date_line(line):
+    """is_date_only, org_and_date and the signature scan pass lines without 日 at C speed:
+    every date they read ends with 日."""
+    from policydiff.ingest import meta, patterns as P
+
+    for text in (line, P.bare(line)):
+        if P.DATE_ONLY_LINE.match(text) or P._ORG_AND_DATE.match(text) or meta._DATE_SHAPED.match(text):
+            assert "日" in line
+    assert P.is_date_only(line) == bool(P.DATE_ONLY_LINE.match(line))

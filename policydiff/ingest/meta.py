@@ -426,6 +426,8 @@ def _signature(lines: list[str]) -> tuple[tuple[str, ...], str | None]:
     signatory line, 「市长 黄奇帆」, which names no issuer) above a date line, or an issuer
     and its date on one line."""
     for index, line in enumerate(lines):
+        if "日" not in line:  # both signature shapes end with a date, which ends with 日
+            continue
         one_line = P.org_and_date(line)
         if one_line:
             return _split_issuers(one_line[0]), parse_cn_date(one_line[1])
@@ -449,7 +451,7 @@ def _signature(lines: list[str]) -> tuple[tuple[str, ...], str | None]:
     # Issuer lines over a date that cannot be read (an unfilled template field,
     # 「FlYear年1月1日」): the issuers are known, the date is not.
     for index, line in enumerate(lines[1:], start=1):
-        if _DATE_SHAPED.match(P.bare(line)):
+        if "日" in line and _DATE_SHAPED.match(P.bare(line)):
             names = _split_issuers(P.bare(lines[index - 1]).rstrip("、，,"))
             if names and not P.is_sentence(lines[index - 1]):
                 return names, None

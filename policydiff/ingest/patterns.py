@@ -86,7 +86,8 @@ def is_structure(line: str) -> bool:
 
 
 def is_date_only(line: str) -> bool:
-    return bool(DATE_ONLY_LINE.match(line))
+    # (a date ends with 日: a line without one is answered at C speed)
+    return "日" in line and bool(DATE_ONLY_LINE.match(line))
 
 
 def is_doc_no_line(line: str) -> bool:
@@ -168,6 +169,8 @@ _ORG_AND_DATE = re.compile(rf"^(?P<org>[^\s。；;，,:：]{{2,40}}?)[\s]*(?P<da
 
 def org_and_date(line: str) -> tuple[str, str] | None:
     """(organisation, date text) of a one-line signature, else None."""
+    if "日" not in line:  # the date ends with 日 (bare only strips): most lines end here
+        return None
     match = _ORG_AND_DATE.match(bare(line))
     if match and is_org_line(match["org"]):
         return match["org"], match["date"]
