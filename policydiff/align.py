@@ -2141,7 +2141,13 @@ class _Aligner:
         for start, end, informative in runs:
             for x in range(start, end):
                 pending[x] += 1
-        runs.sort(key=lambda r: (-r[2], r[0]))
+        # runs whose recurrence is already known (cached) first: they cost nothing and
+        # may settle the question before any new count; then the largest first
+        cache = self._phrase_cache
+        runs.sort(key=lambda r: (part[r[0]:r[1]] not in cache, -r[2], r[0]))
+        left_max = [0] * (len(runs) + 1)  # largest informative count among the runs after
+        for at in range(len(runs) - 1, -1, -1):
+            left_max[at] = max(left_max[at + 1], runs[at][2])
         settled = 0.0  # summed weights of characters with no run pending
         unsettled = sum(seen)
         telling = 0
@@ -2159,7 +2165,7 @@ class _Aligner:
             if not extra and informative > telling:
                 telling = informative
             bound = (settled + unsettled) / total
-            left = runs[at + 1][2] if at + 1 < len(runs) else 0
+            left = left_max[at + 1]
             if bound < s.far_telling_min_coverage or (
                     bound < s.far_part_min_coverage and telling < s.far_telling_min_chars
                     and left < s.far_telling_min_chars):
