@@ -200,6 +200,31 @@ def test_docx_notes_the_run_once_at_each_place():
         assert not any(("移动：" in t or "Moved" in t) for t in texts), texts
 
 
+def test_docx_notes_a_run_kept_in_place_once_on_its_pairing():
+    # five of 设施服务's six articles go to 居民自治: the redline keeps the run in place
+    # (it outweighs what it passed, 居民自治's heading included), so neither a deletion
+    # nor an insertion of the run can carry the note: its first pairing does, once; the
+    # matched heading of 居民自治, shown deleted and inserted, is no "new" container
+    new = doc([("总则", [0, 1, 2]), ("设施服务", [8]), ("居民自治", [9, 3, 4, 5, 6, 7, 10, 11]), ("附则", [12, 13])])
+    _, runs, moved = crossing(doc(BASE), new)
+    assert runs == [("居民自治", "设施服务", (4, 5, 6, 7, 8), (6, 7, 8, 9, 10))] and moved == []
+    c = compare(*versions(doc(BASE), new))
+    pieces = revision_pieces(c)
+    notes = [p.note for p in pieces if p.note]
+    assert notes.count("carried_across_inline") == 1
+    assert not {"container_carried_new", "carried_old", "carried_across_new"} & set(notes)
+    [inline] = [p for p in pieces if p.note == "carried_across_inline"]
+    assert inline.old_blocks and inline.new_blocks and inline.change.old == (4,)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    for lang, needle in (("zh", "整体移入：旧版第2章 设施服务的第4条至第8条一起移入第3章 居民自治，现为第6条至第10条"),
+                         ("en", "Carried together: old 第4条–第8条 of 第2章 设施服务 moved into 第3章 居民自治, now")):
+        with zipfile.ZipFile(io.BytesIO(comparison_docx(c, lang=lang))) as archive:
+            comments = etree.fromstring(archive.read("word/comments.xml"))
+        texts = ["".join(t.text for t in x.iter(w + "t")) for x in comments.iter(w + "comment")]
+        assert sum(t.startswith(needle) for t in texts) == 1, texts
+        assert not any(t.startswith(("新设", "New ")) for t in texts), texts
+
+
 def test_corpus_company_law_shares_issue_articles_are_one_change(monkeypatch):
     # 公司法 2018 → 2023: old 第八十六至八十八条 (募集设立's 招股说明书, 承销, 代收股款)
     # left 第四章 第一节 设立 (matched to new 第五章 第一节 设立) for new 第六章 第一节

@@ -104,6 +104,15 @@ def _comment_text(piece: Piece, old: MeasureIndex, new: MeasureIndex, t, c: Comp
         words.append(t("docx.note_moved_new", old=old_labels, new=new_labels))
     elif change.moved and piece.old_blocks and piece.new_blocks:
         words.append(t("docx.note_moved_inline", old=old_labels, new=new_labels))
+    elif piece.note == "carried_across_inline" and c is not None:
+        for cc in c.container_changes:
+            for run in cc.carried_in:
+                if cc.old is not None and run.old[0] == change.old[0] and run.new[0] == change.new[0]:
+                    words.append(t("docx.note_carried_across_inline",
+                                   old=" ".join(x for x in (run.old_label, run.old_heading) if x) or "—",
+                                   new=" ".join(x for x in (cc.new_label, cc.new_heading) if x) or "—",
+                                   old_labels=label_span(run.old, run.old_labels, t),
+                                   new_labels=label_span(run.new, run.new_labels, t)))
     return " ".join(words) or None
 
 

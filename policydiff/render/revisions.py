@@ -63,7 +63,8 @@ class Piece:
     # "container_carried_old" / "carried_new", the same for a removed container whose run
     # of measures joined another one; a run into a container both versions have (whose
     # heading is kept, no note): "carried_old" at its old place, "carried_across_new" on
-    # its first measure at its new place
+    # its first measure at its new place, or "carried_across_inline" on that first
+    # measure's pairing when it is kept in place (neither deleted nor inserted)
     note: str | None = None
 
 
@@ -317,7 +318,9 @@ def revision_pieces(c: Comparison) -> tuple[Piece, ...]:
     # once, and the run's first new article once at its new place
     carried = [(set(run.old), set(run.new)) for cc in c.container_changes
                for run in (*cc.carried_in, *cc.carried_out)]
-    carried_heads = {cc.new for cc in c.container_changes if cc.carried_in}
+    # (an added container's heading: a matched one's, when not kept in place, is no
+    # "new" container and its runs are noted on their measures)
+    carried_heads = {cc.new for cc in c.container_changes if cc.carried_in and cc.old is None}
     carried_first_old = {old_doc.measures[run.old[0] - 1].index
                          for cc in c.container_changes for run in cc.carried_in}
     carried_out_heads = {cc.old for cc in c.container_changes if cc.carried_out}
@@ -325,6 +328,8 @@ def revision_pieces(c: Comparison) -> tuple[Piece, ...]:
                          for cc in c.container_changes for run in cc.carried_out}
     across_first_new = {new_doc.measures[run.new[0] - 1].index for cc in c.container_changes
                         if cc.old is not None and cc.new is not None for run in cc.carried_in}
+    across_first_pairs = {(run.old[0], run.new[0]) for cc in c.container_changes
+                          if cc.old is not None and cc.new is not None for run in cc.carried_in}
 
     def went_along(change: Change | None) -> bool:
         """A measure change that moved only with its container (not `moved` itself, and
@@ -373,7 +378,12 @@ def revision_pieces(c: Comparison) -> tuple[Piece, ...]:
         while j < pairing.new[0]:
             new_only(j)
             j += 1
-        pieces.append(Piece(pairing.old, pairing.new, pairing.segments, pairing.change))
+        change = pairing.change
+        # a run into a matched container whose first measure is kept in place here: no
+        # deletion or insertion of it carries the note, so this pairing does
+        note = "carried_across_inline" if change is not None and change.new and change.old \
+            and (change.old[0], change.new[0]) in across_first_pairs else None
+        pieces.append(Piece(pairing.old, pairing.new, pairing.segments, change, note))
         i, j = pairing.old[-1] + 1, pairing.new[-1] + 1
     while i < len(old_doc.blocks):
         old_only(i)
