@@ -246,3 +246,49 @@ def test_corpus_company_law_shares_issue_articles_are_one_change(monkeypatch):
     # exactly the runs' articles are unflagged, nothing else changes
     assert flagged_after <= flagged_before and flagged_before - flagged_after == run_old & flagged_before
     assert len(run_old & flagged_before) >= 3
+
+
+def test_run_invariants_on_every_corpus_pair():
+    # On the 78 consecutive corpus pairs: runs are disjoint and hold >= 2 units; a run
+    # into a container both versions have left a matched container that is not its match,
+    # its articles sit directly in the two, and every matched article between its first
+    # and last came from there; no run member is `moved`; the runs unflag exactly their
+    # own 1:1 members (the same alignment with the three run rules off).
+    import policydiff.align as align_module
+    from policydiff.intake import load_file
+
+    from .conftest import CORPUS
+
+    manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
+    pairs = crossing = 0
+    for document in manifest["documents"]:
+        files = [CORPUS / v["file"] for v in document["versions"]]
+        for old_file, new_file in zip(files, files[1:]):
+            old, new = load_file(old_file).document, load_file(new_file).document
+            al = align(old, new)
+            cmap = {c.old: c.new for c in al.containers if c.old is not None and c.new is not None}
+            old_of_new = {j: i for m in al.matches for i in m.old for j in m.new}
+            seen: set[int] = set()
+            for c in al.containers:
+                for r in (*c.carried, *c.carried_out):
+                    assert len(r.old) >= 2 and not seen & set(r.old), (old_file, r)
+                    seen |= set(r.old)
+                    if c.old is None or c.new is None:
+                        continue
+                    crossing += 1
+                    assert r.old_container in cmap and cmap[r.old_container] != c.new, (old_file, r)
+                    assert all(old.measures[i - 1].parent == r.old_container for i in r.old), (old_file, r)
+                    assert all(new.measures[j - 1].parent == c.new for j in r.new), (old_file, r)
+                    assert all(old.measures[old_of_new[j] - 1].parent == r.old_container
+                               for j in range(r.new[0], r.new[-1] + 1) if j in old_of_new), (old_file, r)
+            moved = {m.old[0] for m in al.matches if m.moved}
+            assert not moved & seen, old_file
+            if seen:
+                with pytest.MonkeyPatch.context() as mp:
+                    for rule in ("carried_runs", "dissolved_runs", "crossing_runs"):
+                        mp.setattr(align_module, rule, lambda *args, **kwargs: [])
+                    before = {m.old[0] for m in align(old, new).matches if m.moved}
+                ones = {m.old[0] for m in al.matches if len(m.old) == 1 and len(m.new) == 1}
+                assert moved <= before and before - moved == before & seen & ones, old_file
+            pairs += 1
+    assert pairs >= 78 and crossing >= 1, (pairs, crossing)
