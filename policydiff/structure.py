@@ -209,12 +209,11 @@ def _alternative(index: int, pattern: str) -> str:
 
 
 _ANY_LABEL = re.compile("|".join(_alternative(index, pattern.pattern) for index, (_, pattern) in enumerate(_PATTERNS)))
-# group number of each alternative's outer group -> (alternative index, its style,
-# ((own group name, group number in _ANY_LABEL), ...))
-_ALTERNATIVES: dict[int, tuple[int, str, tuple[tuple[str, int], ...]]] = {
-    _ANY_LABEL.groupindex[f"_{index}"]: (index, style, tuple(
-        (name[len(f"_{index}_"):], number) for name, number in _ANY_LABEL.groupindex.items()
-        if name.startswith(f"_{index}_")))
+# group number of each alternative's outer group -> (alternative index, its style, and the
+# numbers in _ANY_LABEL of its groups n, n2, n3 and sub: 0 for a group it does not have)
+_ALTERNATIVES: dict[int, tuple[int, str, int, int, int, int]] = {
+    _ANY_LABEL.groupindex[f"_{index}"]: (index, style, *(_ANY_LABEL.groupindex.get(f"_{index}_{name}", 0)
+                                                          for name in ("n", "n2", "n3", "sub")))
     for index, (style, _) in enumerate(_PATTERNS)
 }
 
@@ -274,28 +273,33 @@ def _classify(line: str, folded_line: str | None) -> Candidate | None:
     any_label = _ANY_LABEL.match(folded)
     if not any_label:
         return None
-    index, style, groups = _ALTERNATIVES[any_label.lastindex]
-    cand = _candidate(style, body, any_label.end(), {name: any_label.group(number) for name, number in groups})
+    index, style, n, n2, n3, sub = _ALTERNATIVES[any_label.lastindex]
+    group = any_label.group
+    cand = _candidate(style, body, any_label.end(), group(n), group(n2) if n2 else None,
+                      group(n3) if n3 else None, group(sub) if sub else None)
     if cand is not None:
         return cand
     for style, pattern in _PATTERNS[index + 1:]:  # that label refused: a later style's may hold
         match = pattern.match(folded)
         if match:
-            cand = _candidate(style, body, match.end(), match.groupdict())
+            groups = match.groupdict()
+            cand = _candidate(style, body, match.end(), groups["n"], groups.get("n2"), groups.get("n3"),
+                              groups.get("sub"))
             if cand is not None:
                 return cand
     return None
 
 
-def _candidate(style: str, body: str, end: int, groups: dict[str, str | None]) -> Candidate | None:
-    """The Candidate of a label of `style` matched as body[:end] with these groups, or None
-    when it is no label after all (a numeral that does not read; an English word that
-    runs on: 「Articles」)."""
+_new_candidate = tuple.__new__  # Candidate(...) without its Python-level __new__ (a named tuple)
+
+
+def _candidate(style: str, body: str, end: int, n: str | None, n2: str | None, n3: str | None,
+               sub: str | None) -> Candidate | None:
+    """The Candidate of a label of `style` matched as body[:end] with these groups (n, or n2,
+    or the ideograph n3; 之 sub), or None when it is no label after all (a numeral that does
+    not read; an English word that runs on: 「Articles」)."""
     try:
-        ideograph = groups.get("n3")
-        number = (ord(ideograph) - 0x321F if ideograph
-                  else _number(style, groups["n"] or groups.get("n2")))
-        sub = groups.get("sub")
+        number = ord(n3) - 0x321F if n3 else _number(style, n or n2)
         sub_number = cn_to_int(sub) if sub else None
     except ValueError:
         return None
@@ -303,7 +307,7 @@ def _candidate(style: str, body: str, end: int, groups: dict[str, str | None]) -
     if style in _EN_HEADINGS and rest[:1].isalnum():
         return None
     heading = rest.lstrip(_SPACE)
-    return Candidate(style, body[:end], number, sub_number, heading, strong=(heading != rest or not rest))
+    return _new_candidate(Candidate, (style, body[:end], number, sub_number, heading, heading != rest or not rest))
 
 
 # --------------------------------------------------------------------------- continuity
