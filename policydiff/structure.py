@@ -344,6 +344,7 @@ def _choose_ranks(candidates: list[tuple[int, Candidate]]) -> dict[str, float]:
 
 _LAW_STYLES = ("part", "subpart", "chapter", "section", "article")
 _ARTICLE_DOC_HEADINGS = ("cn-section", "heading")
+_LAW_OR_ARTICLE_DOC_HEADINGS = _LAW_STYLES + _ARTICLE_DOC_HEADINGS
 
 
 def _gap(cand: Candidate) -> int:
@@ -363,32 +364,35 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
     for k, (line_no, cand) in enumerate(candidates):
         style = cand.style
         rank = ranks[style]
-        gap = _gap(cand)
+        gap = MAX_ARTICLE_GAP if (style in _LAW_STYLES and cand.strong) else 0  # _gap(cand)
         position = stack_styles.index(style) if style in stack_styles else None
         if position is not None:
             open_node = stack[position]
             restart = False
-            if not _is_successor((open_node.number, open_node.sub_number), cand, gap):
+            # (_is_successor((open_node.number, open_node.sub_number), cand, gap), written out)
+            if not (cand.number == open_node.number and cand.sub_number == (open_node.sub_number or 0) + 1
+                    if cand.sub_number is not None
+                    else open_node.number + 1 <= cand.number <= open_node.number + 1 + gap):
                 # A second run of 第一条/第一章 … in the same parent (a text attached
                 # after the first, or the body after a contents list that slipped
                 # through): only for strong law-style lines, and only when the new run
                 # is longer than what the running numbering would still find.
-                restart = (cand.style in _LAW_STYLES and cand.strong and cand.number == 1
+                restart = (style in _LAW_STYLES and cand.strong and cand.number == 1
                            and cand.sub_number is None
                            and ahead.restart_wins(k, stack[:position],
                                                   (open_node.number, open_node.sub_number),
                                                   min_chain=2, allow_gaps=False))
                 if not restart:
-                    last_refused[cand.style] = cand
+                    last_refused[style] = cand
                     continue
             # A suspect successor gives way to a later line with the same number: suspect
             # when weak (第五条规定的… at a line start) or when it also continues a list
             # that was just refused (the "2." of a quoted "1. 2." list inside measure 1).
-            refused = last_refused.get(cand.style)
-            suspect = (cand.style in _LAW_STYLES and not cand.strong) or (
+            refused = last_refused.get(style)
+            suspect = (style in _LAW_STYLES and not cand.strong) or (
                 refused is not None and _is_successor((refused.number, refused.sub_number), cand))
             if suspect and not restart and ahead.same_number_ahead(k):
-                last_refused[cand.style] = cand
+                last_refused[style] = cand
                 continue
             del stack[position:]
             del stack_styles[position:]
@@ -397,7 +401,7 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
             keep = len(stack)
             while keep and ranks[stack[keep - 1].style] >= rank:
                 keep -= 1
-            last = last_seen.get(cand.style)
+            last = last_seen.get(style)
             continues = _is_successor(last, cand, gap)
             restarts = cand.number == 1 and cand.sub_number is None
             # Coarser levels introduce finer ones, never the other way round: under a
@@ -405,12 +409,12 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
             # text (an amendment's new wording), not a new level. 编/章/节 are exempt
             # (a chapter may open with articles before its first 第一节), and so is
             # the top level.
-            inverted = keep and cand.style not in _LAW_STYLES + _ARTICLE_DOC_HEADINGS \
+            inverted = keep and style not in _LAW_OR_ARTICLE_DOC_HEADINGS \
                 and finest_child[keep - 1] > rank
             if inverted or not (continues or restarts) or (
                     restarts and not continues and last is not None
                     and not ahead.restart_wins(k, stack[:keep], last)):
-                last_refused[cand.style] = cand
+                last_refused[style] = cand
                 continue
             del stack[keep:]
             del stack_styles[keep:]
@@ -420,8 +424,8 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
         finest_child.append(-1.0)
         stack.append(cand)
         stack_styles.append(style)
-        last_seen[cand.style] = (cand.number, cand.sub_number)
-        last_refused.pop(cand.style, None)
+        last_seen[style] = (cand.number, cand.sub_number)
+        last_refused.pop(style, None)
         accepted.append((line_no, cand, len(stack) - 1))
     return accepted
 
