@@ -780,3 +780,61 @@ def test_classify_with_the_folded_line_equals_classify_line(start, head, traditi
     assert structure._classify(line, structure.fold(line)) == structure.classify_line(line)
     if not structure.has_traditional(line):
         assert structure._classify(line, line) == structure.classify_line(line)
+
+
+def _reference_table_of_contents(lines, candidates):
+    """_table_of_contents as a walk over every line (before it grouped the runs from the
+    heading-style candidate lines)."""
+    key = structure._unspaced
+    last_by_text, last_by_label = {}, {}
+    for line_no in sorted(candidates):
+        cand = candidates[line_no]
+        last_by_text[key(lines[line_no])] = line_no
+        last_by_label[(cand.style, cand.number, cand.sub_number)] = line_no
+    first_article = min((i for i, c in candidates.items() if c.style in ("article", "en-article")),
+                        default=len(lines))
+    toc, line_no, n = set(), 0, len(lines)
+    while line_no < n:
+        run = []
+        while line_no < n and line_no in candidates and candidates[line_no].style in structure._TOC_STYLES:
+            run.append(line_no)
+            line_no += 1
+        if not run:
+            line_no += 1
+            continue
+        earliest_last = []
+        for i in run:
+            recurs_at = last_by_text[key(lines[i])]
+            earliest_last.append(min(recurs_at, earliest_last[-1]) if earliest_last else recurs_at)
+        for length in range(len(run), 1, -1):
+            if earliest_last[length - 1] > run[length - 1]:
+                toc.update(run[:length])
+                break
+        head = candidates[run[0]]
+        label = (head.style, head.number, head.sub_number)
+        if len(run) >= 2 and head.style in structure._LAW_STYLES and run[0] < first_article \
+                and last_by_label[label] > run[0]:
+            again = next((j for j, i in enumerate(run) if j and
+                          (candidates[i].style, candidates[i].number, candidates[i].sub_number) == label), len(run))
+            if again >= 2:
+                toc.update(run[:again])
+    return toc
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["第一章 总则", "第二章 管理", "第一章 总则", "第一节 甲", "一、甲", "二、乙", "第一条 甲",
+                                 "第二条 乙", "示例文本。", "目录", "Chapter 1 x", "Part I x", "（一）甲", "第一编 甲"]),
+                max_size=30))
+def test_table_of_contents_from_runs_equals_the_walk(lines):
+    candidates = {i: c for i, line in enumerate(lines) if (c := structure.classify_line(line)) is not None}
+    assert structure._table_of_contents(lines, candidates) == _reference_table_of_contents(lines, candidates)
+
+
+def test_table_of_contents_from_runs_equals_the_walk_on_corpus_texts(manifest):
+    from tests.conftest import CORPUS
+
+    for document in manifest["documents"][::2]:
+        for version in document["versions"]:
+            lines, _ = structure._split_lines((CORPUS / version["file"]).read_text(encoding="utf-8"))
+            candidates = {i: c for i, line in enumerate(lines) if (c := structure.classify_line(line)) is not None}
+            assert structure._table_of_contents(lines, candidates) == _reference_table_of_contents(lines, candidates)
