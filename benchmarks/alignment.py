@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/alignment.py [--seed S] [--docs N] [--tiers a,b] [--no-baseline]
                                              [--seed-repeats N] [--same-doc-clauses] [--errors N]
+                                             [--pool-seeds N]
 
 Generates seeded revisions of real corpus texts with known ground truth (see
 benchmarks/revisions.py): light / medium / heavy random edit mixes, plus a hard tier of
@@ -20,6 +21,11 @@ Scores:
 - violations: an old or new ordinal not in exactly one change.
 - lossless (with --lossless): changes whose redline from policydiff.compare does not
   rebuild the old and new texts exactly.
+
+Issue 11's two headline rates (unrelated replacement wrongly paired, 60-85 % rewording in
+place found) are also printed pooled over --pool-seeds seeds (default 16: SEED..SEED+15),
+with counts and a 95 % Wilson interval, each seed's figure beside them: one seed's ~220
+cases per tier cannot tell 0.5 % from 3 %.
 
 Generated output (JSON of the last run) goes to benchmarks/out/ (gitignored).
 """
@@ -723,6 +729,75 @@ def run(sources: list[Source], tiers: list[str], seed: int, settings: AlignSetti
 LOSSLESS_SHOWN = False  # set by main() when --lossless was asked
 
 
+# --- issue 11's two headline rates, pooled over seeds ----------------------------------
+#
+# One seed gives ~220 cases per tier: a rate of 1 % is 2 cases, and seed 1 said 0.5 %
+# where seeds 2-5 said 2.3-4.5 % for the same code. The two rates issue 11 sets targets
+# on are therefore reported over several seeds together, with the count and a 95 %
+# interval, each seed's figure still shown.
+TRAP_TIER = "boilerplate-similar unrelated replacement"
+REWORD_TIER = "60-85% reword in place"
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95 % Wilson score interval of a proportion k/n (sound near 0 and 1, where the
+    normal approximation gives negative bounds)."""
+    if not n:
+        return (0.0, 1.0)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5 / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def pooled_runs(sources: list[Source], seeds: list[int], settings: AlignSettings,
+                done: dict[int, dict[str, dict[str, Score]]] | None = None,
+                pools: Pools | None = None) -> tuple[dict[int, dict[str, Score]], dict[str, float]]:
+    """The trap and rewording tiers at each seed (the results already in `done`, by
+    seed, reused), and where the time went: making the cases (the trap's look-alike
+    search scores each candidate article against the pool of other laws) vs aligning."""
+    pools = pools or make_pools(sources)
+    per_seed: dict[int, dict[str, Score]] = {}
+    spent = {"cases and scoring": 0.0, "align": 0.0}
+    for seed in seeds:
+        have = (done or {}).get(seed, {})
+        if TRAP_TIER in have and REWORD_TIER in have:
+            per_seed[seed] = {t: have[t]["policydiff"] for t in (TRAP_TIER, REWORD_TIER)}
+            continue
+        t0 = time.perf_counter()
+        got = run(sources, [TRAP_TIER, REWORD_TIER], seed, settings, baseline=False, pools=pools)
+        total = time.perf_counter() - t0
+        aligned = sum(by["policydiff"].seconds for by in got.values())
+        spent["align"] += aligned
+        spent["cases and scoring"] += max(0.0, total - aligned)
+        per_seed[seed] = {t: by["policydiff"] for t, by in got.items()}
+    return per_seed, spent
+
+
+def pooled_table(per_seed: dict[int, dict[str, Score]]) -> str:
+    def cell(k: int, n: int, percent: bool) -> str:
+        if percent:
+            return f"{k} / {n} ({100 * k / n:.1f} %)" if n else "–"
+        return f"{k} / {n} ({k / n:.3f})" if n else "–"
+
+    lines = ["| seed | unrelated replacement wrongly paired (target ≤ 3 %) | 60–85 % rewording in place found (target ≥ 0.97) |",
+             "|---|---|---|"]
+    tk = tn = rk = rn = 0
+    for seed, by in per_seed.items():
+        trap, reword = by[TRAP_TIER], by[REWORD_TIER]
+        lines.append(f"| {seed} | {cell(trap.added_linked, trap.added, True)} | "
+                     f"{cell(reword.edited_pairs_found, reword.edited_pairs, False)} |")
+        tk, tn = tk + trap.added_linked, tn + trap.added
+        rk, rn = rk + reword.edited_pairs_found, rn + reword.edited_pairs
+    lo, hi = wilson(tk, tn)
+    rlo, rhi = wilson(rk, rn)
+    seeds = list(per_seed)
+    lines.append(f"| **pooled {seeds[0]}–{seeds[-1]}** | **{tk} / {tn} = {100 * tk / max(tn, 1):.2f} %** "
+                 f"(95 % interval {100 * lo:.2f}–{100 * hi:.2f} %) | **{rk} / {rn} = {rk / max(rn, 1):.3f}** "
+                 f"(95 % interval {rlo:.3f}–{rhi:.3f}) |")
+    return "\n".join(lines)
+
+
 def _fmt(v) -> str:
     if isinstance(v, float):
         return "–" if v != v else f"{v:.3f}"
@@ -756,6 +831,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="also redline every change with policydiff.compare and count lossless violations")
     ap.add_argument("--same-doc-clauses", action="store_true",
                     help="stress variant: reword with clauses of the same document")
+    ap.add_argument("--pool-seeds", type=int, default=16,
+                    help="issue 11's trap and rewording rates pooled over seeds SEED..SEED+N-1 (0 = off)")
     args = ap.parse_args(argv)
     global LOSSLESS_SHOWN
     LOSSLESS_SHOWN = args.lossless
@@ -772,6 +849,15 @@ def main(argv: list[str] | None = None) -> int:
     variant = ", rewording with the same document's clauses" if args.same_doc_clauses else ""
     print(f"## Alignment quality ({len(sources)} corpus documents, seed {args.seed}{variant})\n")
     print(table(results))
+    if args.pool_seeds and not args.same_doc_clauses and (TRAP_TIER in tiers or REWORD_TIER in tiers):
+        seeds = list(range(args.seed, args.seed + args.pool_seeds))
+        t1 = time.perf_counter()
+        per_seed, spent = pooled_runs(sources, seeds, settings, done={args.seed: results})
+        print(f"\n## Unrelated replacement vs heavy rewording, pooled over seeds {seeds[0]}–{seeds[-1]}"
+              f" ({len(sources)} corpus documents)\n")
+        print(pooled_table(per_seed))
+        print(f"\n(the {len(seeds) - 1} further seeds: {time.perf_counter() - t1:.1f} s wall, of which "
+              + ", ".join(f"{k} {v:.1f} s" for k, v in spent.items()) + ")")
     seed_src = seed_source()
     if seed_src is not None:
         seed_tiers = [t for t in tiers if t in INTENSITY or t in SEED_TIERS]
@@ -806,6 +892,11 @@ def main(argv: list[str] | None = None) -> int:
         for tier, by in results.items():
             for e in by["policydiff"].errors[: args.errors]:
                 print(e)
+    pooled_json = {}
+    if args.pool_seeds and not args.same_doc_clauses and (TRAP_TIER in tiers or REWORD_TIER in tiers):
+        pooled_json = {str(seed): {t: {"k": (sc.added_linked if t == TRAP_TIER else sc.edited_pairs_found),
+                                       "n": (sc.added if t == TRAP_TIER else sc.edited_pairs)}
+                                   for t, sc in by.items()} for seed, by in per_seed.items()}
     total = sum(s.seconds for by in results.values() for s in [by["policydiff"]])
     print(f"\n(align time {total:.2f} s over all cases; wall {time.perf_counter() - t0:.1f} s)")
     out = HERE / "out"
@@ -815,6 +906,7 @@ def main(argv: list[str] | None = None) -> int:
         "tiers": {t: {n: s.row() for n, s in by.items()} for t, by in results.items()},
         "decisions": decisions,
         "real_gold": gold_rows,
+        "pooled_seeds": pooled_json,
     }, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
     return 0
 
