@@ -719,17 +719,48 @@ def _contained_runs(whole: str, part: str, min_block: int,
     # the places where a span can start: the part's min_block-grams the whole holds
     # (substring tests over C-level slicing; most places of an unrelated part fail here)
     test = windows.__contains__ if windows is not None else whole.__contains__
-    starts = list(compress(range(n - min_block + 1), map(test, map(part.__getitem__, _slices(n, min_block)))))
+    places = n - min_block + 1
+    held = list(map(test, map(part.__getitem__, _slices(n, min_block))))
+    starts = list(compress(range(places), held))
     out: list[tuple[int, int]] = []
     reach = 0  # end of the longest span found so far
     end = 0
+    cap = 0  # how far any span starting in the present stretch of held places can reach
     for p in starts:
         # the span starting at p reaches at least as far as the one before it did
         # (a substring of a substring of the whole)
         if end < p + min_block:
             end = p + min_block
-        while end < n and part[p:end + 1] in whole:
+        if p >= cap - min_block + 1:
+            # Every min_block-gram of a span of the whole is held, so a span starting at
+            # p ends at most min_block - 1 characters past the first place from p whose
+            # min_block-gram the whole lacks: a bound on `end` that needs no search
+            # (inside a long shared run, every later start is settled by it at once).
+            stop = p
+            while stop < places and held[stop]:
+                stop += 1
+            cap = stop + min_block - 1
+        if end < cap and part[p:end + 1] in whole:
+            # the longest prefix of part[p:cap] that the whole holds (being held is
+            # monotone in the end), found by doubling steps then halving: the same end
+            # as one character at a time, in log(length) substring searches
             end += 1
+            step = 1
+            while end < cap:
+                probe = min(end + step, cap)
+                if part[p:probe] in whole:
+                    end = probe
+                    step *= 2
+                else:
+                    low, high = end, probe  # part[p:low] is held, part[p:high] is not
+                    while high - low > 1:
+                        mid = (low + high) // 2
+                        if part[p:mid] in whole:
+                            low = mid
+                        else:
+                            high = mid
+                    end = low
+                    break
         if end > reach:
             out.append((p, end))
             reach = end
@@ -2100,6 +2131,9 @@ class _Aligner:
         index = {g: ws for g, ws in index.items() if len(ws) <= self.s.ngram_max_df}
         out: dict[int, list[int]] = {}
         get = index.get
+        # the n-grams that one whole alone holds, by that whole: the low test's unique
+        # counts at C speed (Counter over a map) instead of a generator per part
+        only_in = {g: ws[0] for g, ws in index.items() if len(ws) == 1}.get
         for k in parts:
             counts = Counter(chain.from_iterable(filter(None, map(get, self._grams(part_side, k)))))
             # A whole that can pass a far-part test holds at least the smaller of
@@ -2121,7 +2155,7 @@ class _Aligner:
             hits = [w for w, c in counts.items() if c >= high]
             low = [w for w, c in counts.items() if 2 <= c < high]
             if low:
-                unique = Counter(ws[0] for ws in map(get, self._grams(part_side, k)) if ws and len(ws) == 1)
+                unique = Counter(map(only_in, self._grams(part_side, k)))  # (None: held by several or none)
                 low = [w for w in low if unique[w] >= 2]
             if low:  # the floor needs the part's informative mask: only taken here
                 need = -(-min(self.s.far_part_min_coverage, self.s.far_telling_min_coverage)
