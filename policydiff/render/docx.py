@@ -26,7 +26,7 @@ from . import ooxml
 from .labels import check_lang, labeller
 from .ooxml import el
 from .revisions import Piece, revision_pieces
-from .view import MeasureIndex, build_view, carried_sentences, comparable, label_span
+from .view import MeasureIndex, build_view, carried_sentences, comparable, container_name, label_span
 
 
 def _style(c: Comparison, piece: Piece) -> str:
@@ -47,26 +47,24 @@ def _comment_text(piece: Piece, old: MeasureIndex, new: MeasureIndex, t, c: Comp
         moves = {cc.old if piece.note == "container_moved_old" else cc.new: cc for cc in c.container_changes if cc.moved}
         cc = moves.get((piece.old_blocks or piece.new_blocks)[0])
         if cc is not None:
-            def name(label: str, heading: str) -> str:
-                return " ".join(x for x in (label, heading) if x) or "—"
-            return t("docx.note_" + piece.note, old=name(cc.old_label, cc.old_heading),
-                     new=name(cc.new_label, cc.new_heading))
+            return t("docx.note_" + piece.note, old=container_name(cc.old_label, cc.old_heading),
+                     new=container_name(cc.new_label, cc.new_heading))
     if piece.note == "container_carried_new" and c is not None:
         # an added container that took runs of old measures: said once, on its heading
         cc = next((cc for cc in c.container_changes if cc.carried_in and cc.new == piece.new_blocks[0]), None)
         if cc is not None:
-            name = " ".join(x for x in (cc.new_label, cc.new_heading) if x) or "—"
+            name = container_name(cc.new_label, cc.new_heading)
             return t("docx.note_container_carried_new", new=name,
                      carried=t("list_sep").join(carried_sentences(cc, t)))
     if piece.note == "carried_old" and c is not None and change is not None and change.old:
         for cc in c.container_changes:
             for run in cc.carried_in:
                 if run.old[0] == change.old[0]:
-                    name = " ".join(x for x in (cc.new_label, cc.new_heading) if x) or "—"
+                    name = container_name(cc.new_label, cc.new_heading)
                     if cc.old is not None:
                         # into a container both versions have (crossing_runs): it is not
                         # "new", and its heading gets no note, so the old one is named
-                        old_name = " ".join(x for x in (run.old_label, run.old_heading) if x) or "—"
+                        old_name = container_name(run.old_label, run.old_heading)
                         return t("docx.note_carried_across_old", old=old_name, new=name,
                                  old_labels=label_span(run.old, run.old_labels, t))
                     return t("docx.note_carried_old", new=name, old_labels=label_span(run.old, run.old_labels, t))
@@ -74,20 +72,20 @@ def _comment_text(piece: Piece, old: MeasureIndex, new: MeasureIndex, t, c: Comp
         for cc in c.container_changes:
             for run in cc.carried_in:
                 if cc.old is not None and run.new[0] == change.new[0]:
-                    old_name = " ".join(x for x in (run.old_label, run.old_heading) if x) or "—"
+                    old_name = container_name(run.old_label, run.old_heading)
                     return t("docx.note_carried_across_new", old=old_name,
                              new_labels=label_span(run.new, run.new_labels, t))
     if piece.note == "container_carried_old" and c is not None:
         cc = next((cc for cc in c.container_changes if cc.carried_out and cc.old == piece.old_blocks[0]), None)
         if cc is not None:
-            name = " ".join(x for x in (cc.old_label, cc.old_heading) if x) or "—"
+            name = container_name(cc.old_label, cc.old_heading)
             return t("docx.note_container_carried_old", old=name,
                      carried=t("list_sep").join(carried_sentences(cc, t)))
     if piece.note == "carried_new" and c is not None and change is not None and change.new:
         for cc in c.container_changes:
             for run in cc.carried_out:
                 if run.new[0] == change.new[0]:
-                    name = " ".join(x for x in (cc.old_label, cc.old_heading) if x) or "—"
+                    name = container_name(cc.old_label, cc.old_heading)
                     return t("docx.note_carried_new", old=name, new_labels=label_span(run.new, run.new_labels, t))
     if change is None:
         return None
@@ -109,8 +107,8 @@ def _comment_text(piece: Piece, old: MeasureIndex, new: MeasureIndex, t, c: Comp
             for run in cc.carried_in:
                 if cc.old is not None and run.old[0] == change.old[0] and run.new[0] == change.new[0]:
                     words.append(t("docx.note_carried_across_inline",
-                                   old=" ".join(x for x in (run.old_label, run.old_heading) if x) or "—",
-                                   new=" ".join(x for x in (cc.new_label, cc.new_heading) if x) or "—",
+                                   old=container_name(run.old_label, run.old_heading),
+                                   new=container_name(cc.new_label, cc.new_heading),
                                    old_labels=label_span(run.old, run.old_labels, t),
                                    new_labels=label_span(run.new, run.new_labels, t)))
     return " ".join(words) or None
@@ -206,8 +204,8 @@ def appendix(body, view: dict, t, heading_key: str = "docx.appendix") -> None:
     if view["container_changes"]:
         plain_paragraph(body, t("containers.heading"), "Heading2")
         for cc in view["container_changes"]:
-            before = " ".join(x for x in (cc["old_label"], cc["old_heading"]) if x) or "—"
-            after = " ".join(x for x in (cc["new_label"], cc["new_heading"]) if x) or "—"
+            before = container_name(cc["old_label"], cc["old_heading"])
+            after = container_name(cc["new_label"], cc["new_heading"])
             moved = t("containers.moved_suffix") if cc["moved"] else ""
             plain_paragraph(body, f"{t('ckind.' + cc['kind'])}{moved}：{before} → {after}")
             for sentence in cc["carried"]:

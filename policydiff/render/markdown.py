@@ -22,7 +22,7 @@ import re
 
 from ..model import Comparison
 from .labels import check_lang, labeller
-from .view import build_view
+from .view import build_view, container_name
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _MD_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
@@ -234,8 +234,8 @@ def comparison_markdown(c: Comparison, lang: str = "zh", generated: str | None =
     lines += [f"## {t('containers.heading')}", ""]
     if v["container_changes"]:
         for cc in v["container_changes"]:
-            before = " ".join(x for x in (cc["old_label"], cc["old_heading"]) if x) or "—"
-            after = " ".join(x for x in (cc["new_label"], cc["new_heading"]) if x) or "—"
+            before = container_name(cc["old_label"], cc["old_heading"])
+            after = container_name(cc["new_label"], cc["new_heading"])
             moved = t("containers.moved_suffix") if cc["moved"] else ""
             lines.append(f"- {t('ckind.' + cc['kind'])}{moved}：{md_escape(before)} → {md_escape(after)}")
             lines.extend(f"  - {md_escape(sentence)}" for sentence in cc["carried"])

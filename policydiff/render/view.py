@@ -59,7 +59,9 @@ def label_span(ordinals: tuple[int, ...], labels: tuple[str, ...], t: Callable[.
     return t("list_sep").join(parts) or "—"
 
 
-def _name(label: str, heading: str) -> str:
+def container_name(label: str, heading: str) -> str:
+    """A container as a reader names it: its label and heading (「第三章 法律责任」), the
+    one present, or 「—」 when it has neither (the top level). Every format says it so."""
     return " ".join(x for x in (label, heading) if x) or "—"
 
 
@@ -67,11 +69,11 @@ def carried_sentences(cc, t: Callable[..., str]) -> tuple[str, ...]:
     """One sentence per run of measures carried together into an added container, or out
     of a removed one."""
     return tuple(
-        t("containers.carried", old=_name(run.old_label, run.old_heading),
+        t("containers.carried", old=container_name(run.old_label, run.old_heading),
           old_labels=label_span(run.old, run.old_labels, t), count=len(run.old),
           new_labels=label_span(run.new, run.new_labels, t))
         for run in cc.carried_in) + tuple(
-        t("containers.carried_out", new=_name(run.new_label, run.new_heading),
+        t("containers.carried_out", new=container_name(run.new_label, run.new_heading),
           old_labels=label_span(run.old, run.old_labels, t), count=len(run.old),
           new_labels=label_span(run.new, run.new_labels, t))
         for run in cc.carried_out)
@@ -82,7 +84,7 @@ def carried_from_removed(cc, t: Callable[..., str]) -> tuple[tuple[int | None, s
     the 对照表 says it on the heading row of the container the articles now stand in."""
     return tuple(
         (run.new_container,
-         t("containers.carried_from_removed", old=_name(run.old_label, run.old_heading),
+         t("containers.carried_from_removed", old=container_name(run.old_label, run.old_heading),
            old_labels=label_span(run.old, run.old_labels, t), count=len(run.old),
            new_labels=label_span(run.new, run.new_labels, t)))
         for run in cc.carried_out)
