@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
+import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import EllipsisType
@@ -46,18 +47,27 @@ class NoArchive:
     reason: str
 
 
-MaybeArchive = Union[archive_mod.Archive, NoArchive, None]  # None: no archive was looked for
+MaybeArchive = Union["archive_mod.Archive", NoArchive, None]  # None: no archive was looked for
 # What a library caller may hand a verb: the archive opened once (what the CLI does), or
 # its folder (opened for that one call).
-ArchiveLike = Union[archive_mod.Archive, str, os.PathLike]
+ArchiveLike = Union["archive_mod.Archive", str, os.PathLike]
+
+
+def _is_archive(value: object) -> bool:
+    """Whether value is an opened Archive, without loading the archive's store when no
+    Archive was ever made: a diff of two plain files opens none, and its start-up need not
+    import the store and transaction machinery (issue 14; archive/__init__.py loads them
+    on first use). The names in quotes above are forward references for the same reason."""
+    store = sys.modules.get("policydiff.archive.store")
+    return store is not None and isinstance(value, store.Archive)
 
 
 def _opened(archive: ArchiveLike) -> archive_mod.Archive:
-    return archive if isinstance(archive, archive_mod.Archive) else archive_mod.Archive(archive)
+    return archive if _is_archive(archive) else archive_mod.Archive(archive)
 
 
 def _maybe_opened(archive: MaybeArchive | str | os.PathLike) -> MaybeArchive:
-    if archive is None or isinstance(archive, (archive_mod.Archive, NoArchive)):
+    if archive is None or isinstance(archive, NoArchive) or _is_archive(archive):
         return archive
     try:
         return archive_mod.Archive(archive)
@@ -123,7 +133,8 @@ def locate_archive(option: str | os.PathLike | None, must_exist: bool = True, cw
 
 def open_archive(option: str | os.PathLike | None) -> archive_mod.Archive:
     """The archive a command works on, opened (ArchiveError when there is none)."""
-    return archive_mod.Archive(locate_archive(option, must_exist=True))
+    root = locate_archive(option, must_exist=True)  # first: no archive, no store to import
+    return archive_mod.Archive(root)
 
 
 def find_archive(option: str | os.PathLike | None) -> MaybeArchive:
@@ -333,7 +344,7 @@ def load_side(archive: MaybeArchive | str | os.PathLike, ref: str) -> Version:
     failing that, a plain file path parsed on the fly (no archive needed)."""
     parsed = Ref.parse(ref)
     store = _maybe_opened(archive)
-    archived = store if isinstance(store, archive_mod.Archive) else None
+    archived = store if _is_archive(store) else None
     tried: list[str] = []
     if archived is not None:
         found, tried = _lookup(archived, parsed, ref)
@@ -367,7 +378,7 @@ def show(archive: MaybeArchive | str | os.PathLike, ref: str, fmt: str = "text")
     version = load_side(store, ref)
     markdown = None
     if fmt == "md":
-        if version.work and version.version and isinstance(store, archive_mod.Archive):
+        if version.work and version.version and _is_archive(store):
             markdown = store.file_text(version.work, version.version)
         else:
             from .mdbody import to_markdown
@@ -388,7 +399,7 @@ Warn = Callable[[str], None]  # how a verb reports a one-line warning (the CLI: 
 def with_worktree_state(store: MaybeArchive, versions: Sequence[Version]) -> list[Version]:
     """The versions, each archived one marked `uncommitted` when its file in the work tree
     is not what its commit holds (one `git status` for all)."""
-    if not isinstance(store, archive_mod.Archive) or not any(v.work for v in versions):
+    if not _is_archive(store) or not any(v.work for v in versions):
         return list(versions)
     states = store.uncommitted_versions()
     return [replace(v, uncommitted=states[v.ref]) if v.work and v.ref in states else v for v in versions]
@@ -437,7 +448,7 @@ def _plain_files(store: MaybeArchive, old_ref: str, new_ref: str) -> tuple[Path,
         path = Path(ref)
         if not path.is_file():
             return None
-        if isinstance(store, archive_mod.Archive) and in_archive_layout(store, path):
+        if _is_archive(store) and in_archive_layout(store, path):
             return None  # possibly an archived version's own file (archived_file)
         return path
 
@@ -580,7 +591,7 @@ def report(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str
 
 def _archive_root(store: MaybeArchive) -> Path | None:
     """The archive folder, where no output may go (None: no archive)."""
-    return store.root if isinstance(store, archive_mod.Archive) else None
+    return store.root if _is_archive(store) else None
 
 
 def citations(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str, fmt: str = "text", *,

@@ -16,11 +16,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields as dc_fields
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from . import frontmatter
 from .controls import control_problem
-from .archive import NewVersion
 # parse_file and merge_meta live in archive/derive.py: `add` and `verify` (which re-derives
 # each body from its kept source) must derive a body the same way
 from .archive.derive import _unique, merge_meta, parse_file  # noqa: F401  (callers import them from here)
@@ -28,6 +27,9 @@ from .errors import ArchiveError, BadInputError
 from .files import read_input
 from .model import DocumentMeta, Source, Version
 from .refs import check_version_id, check_work_id
+
+if TYPE_CHECKING:  # made by prepare_version only: a plain-file diff never loads the store
+    from .archive import NewVersion
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ def prepare_version(request: AddRequest, store: Any = None, with_facts: bool = F
     (the CPU-heavy part), build the NewVersion that `Archive.add` commits. `store` None
     (a bulk-import worker, which never opens the archive) skips the check that the source
     is not one of the archive's own files; the parent makes it."""
+    from .archive import NewVersion
+
     r = request
     check_work_id(r.work)
     check_version_id(r.version)
