@@ -7,6 +7,7 @@ yet. cli.main then installs the handler that lets an archive write finish or und
 
 import os
 import signal
+import sys
 
 
 def _exit_at_once(signum, frame) -> None:
@@ -19,7 +20,38 @@ signal.signal(signal.SIGINT, _exit_at_once)
 def run() -> None:
     from policydiff.cli import main
 
-    main()
+    try:
+        main()
+    except SystemExit as exc:
+        _leave_now(exc.code)
+        raise
+
+
+def _leave_now(code: object) -> None:
+    """End the process without the interpreter's teardown when the command has finished
+    and nothing is left for that teardown to do (issue 14): freeing every module, pattern
+    and cached object one by one took 15-30 ms of a 0.3 s diff, for a process that ends
+    anyway. Only when the code is a number (a message to print is Python's job), no other
+    thread runs, no exit handler is registered (logging, tempfile, a process pool register
+    one), and GitPython was never imported (its Repo objects end their `git cat-file`
+    processes as they are freed); the output streams are flushed here, and if that fails
+    (a closed pipe), the usual exit says so as before. Rejected: `os._exit` for every
+    command unconditionally (an exit handler or a thread would lose its work)."""
+    import atexit
+    import threading
+
+    count_handlers = getattr(atexit, "_ncallbacks", None)  # CPython's; elsewhere: the usual exit
+    if not (code is None or isinstance(code, int)) or count_handlers is None:
+        return
+    if count_handlers() or threading.active_count() > 1 or "git" in sys.modules:
+        return
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except Exception:
+        return
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":

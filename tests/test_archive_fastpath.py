@@ -210,11 +210,11 @@ def test_unusual_git_setups_are_left_to_gitpython(tmp_path, monkeypatch):
 
 
 def test_list_status_and_log_do_not_import_gitpython(mixed_archive):  # noqa: F811
-    probe = ("import sys, runpy\n"
+    # from an exit handler: the command may end its process without returning (__main__)
+    probe = ("import atexit, sys, runpy\n"
+             "atexit.register(lambda: sys.stderr.write('GITPYTHON=%s' % ('git' in sys.modules)))\n"
              "sys.argv = ['policydiff'] + sys.argv[1:]\n"
-             "try:\n    runpy.run_module('policydiff', run_name='__main__')\n"
-             "except SystemExit:\n    pass\n"
-             "sys.stderr.write('GITPYTHON=%s' % ('git' in sys.modules))\n")
+             "runpy.run_module('policydiff', run_name='__main__')\n")
     for args in (("list",), ("status", "demo-service"), ("log", "demo-service")):
         done = subprocess.run([sys.executable, "-c", probe, "--archive", str(mixed_archive), *args],
                               capture_output=True, text=True)

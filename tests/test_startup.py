@@ -13,12 +13,12 @@ OLD_TEXT = ("示例市测试办法(测试用虚构文本)\n"
 NEW_TEXT = ("示例市测试办法(测试用虚构文本)\n"
             "第一条 为测试而制定本办法。\n第二条 本办法适用于示例市全域。\n第三条 本办法自2025年1月1日起施行。\n")
 
-# Run the command as `python -m policydiff` runs it, then name the modules it loaded.
-PROBE = ("import sys, runpy\n"
+# Run the command as `python -m policydiff` runs it, then name the modules it loaded (from
+# an exit handler: one registered handler is also what keeps __main__ from leaving at once).
+PROBE = ("import atexit, sys, runpy\n"
+         "atexit.register(lambda: sys.stderr.write('\\nLOADED=' + ' '.join(sorted(sys.modules))))\n"
          "sys.argv = ['policydiff'] + sys.argv[1:]\n"
-         "try:\n    runpy.run_module('policydiff', run_name='__main__')\n"
-         "except SystemExit:\n    pass\n"
-         "sys.stderr.write('\\nLOADED=' + ' '.join(sorted(sys.modules)))\n")
+         "runpy.run_module('policydiff', run_name='__main__')\n")
 
 
 def _loaded(cwd: Path, *args: str) -> tuple[str, set[str]]:
@@ -66,3 +66,58 @@ def test_the_archive_package_still_gives_its_names():
         assert "no_such_name" in str(exc)
     else:
         raise AssertionError("an unknown name must raise AttributeError")
+
+
+def test_leaving_without_teardown_loses_no_output_and_keeps_the_exit_code(tmp_path):
+    """`python -m policydiff` ends a finished command by os._exit (no interpreter
+    teardown): all of a large output still arrives through a pipe, errors keep their code
+    and line, and an exit handler someone registered still runs (no early exit then)."""
+    from policydiff import api
+
+    old, new = _pair(tmp_path)
+    big_old, big_new = tmp_path / "big_old.txt", tmp_path / "big_new.txt"
+    articles = "".join(f"第{n}条 示例市测试条款(测试用虚构文本)第{n}项内容。\n" for n in range(1, 900))
+    big_old.write_text("示例市大办法(测试用虚构文本)\n" + articles, encoding="utf-8")
+    big_new.write_text("示例市大办法(测试用虚构文本)\n" + articles.replace("内容", "规定"), encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "policydiff", "diff", str(big_old), str(big_new)], cwd=tmp_path,
+                          capture_output=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode("utf-8") == api.diff(None, str(big_old), str(big_new)) and len(done.stdout) > 50_000
+    done = subprocess.run([sys.executable, "-m", "policydiff", "diff", str(old), str(tmp_path / "missing.txt")],
+                          cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert done.returncode == 2 and done.stderr.startswith("Error: ") and done.stderr.count("\n") == 1
+    handler = ("import atexit, sys, runpy\n"
+               "atexit.register(lambda: sys.stderr.write('HANDLER RAN'))\n"
+               "sys.argv = ['policydiff', 'diff', sys.argv[1], sys.argv[2]]\n"
+               "runpy.run_module('policydiff', run_name='__main__')\n")
+    done = subprocess.run([sys.executable, "-c", handler, str(old), str(new)], cwd=tmp_path, capture_output=True,
+                          text=True, env=env)
+    assert done.returncode == 0 and done.stderr.endswith("HANDLER RAN") and done.stdout
+
+
+def test_main_leaves_at_once_only_when_nothing_is_left_to_do(monkeypatch):
+    import atexit
+    import threading
+
+    import policydiff.__main__ as entry
+
+    calls = []
+    monkeypatch.setattr(entry.os, "_exit", calls.append)
+    # the test runner's own handlers and threads stand aside; each condition is set below
+    monkeypatch.setattr(atexit, "_ncallbacks", lambda: 0)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.delitem(sys.modules, "git", raising=False)
+    entry._leave_now("a message")  # Python prints it: the usual exit
+    entry._leave_now(None)
+    entry._leave_now(3)
+    assert calls == [0, 3]
+    monkeypatch.setitem(sys.modules, "git", sys)  # GitPython's Repo objects end their processes as freed
+    entry._leave_now(0)
+    monkeypatch.delitem(sys.modules, "git")
+    monkeypatch.setattr(atexit, "_ncallbacks", lambda: 1)  # an exit handler to run
+    entry._leave_now(0)
+    monkeypatch.setattr(atexit, "_ncallbacks", lambda: 0)
+    monkeypatch.setattr(threading, "active_count", lambda: 2)  # another thread still working
+    entry._leave_now(0)
+    assert calls == [0, 3]
