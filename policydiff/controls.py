@@ -22,11 +22,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .lazyre import LazyPattern  # compiled at first use: most values hold no control character (issue 14)
+
 # C0 except tab and newline, DEL, C1. Tab and newline are layout, not control sequences.
 _SHOWN_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # In a single-line value: every control (tab and newline too), and the Unicode line and
 # paragraph separators, which some readers take for a new line.
-_LINE_BREAKERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_BREAKERS = LazyPattern("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _escape(match: re.Match) -> str:

@@ -4,7 +4,10 @@ Compiling a pattern is pure-Python work in CPython's `re`, and a character class
 CJK range (「[\\u4e00-\\u9fff]」) costs about half a millisecond by itself: the package's
 patterns took ~50 ms of a 0.3 s diff of two laws, ~13 ms of it for patterns that diff
 never used (web-page chrome, order signatories, measure labels typed on the command
-line, sanctions a text does not name). Those are LazyPatterns: used exactly like the
+line, sanctions a text does not name; later also what a Markdown text of numbered articles
+never asks for: HTML and Markdown markup, order numbers, organisation endings, Roman
+numerals, line breaks other than \\n, control characters — tests/test_startup.py lists
+them and checks that such a diff compiles none). Those are LazyPatterns: used exactly like the
 compiled pattern (`match`, `search`, `finditer` ...), with `pattern` and `flags` there
 without compiling, so that other patterns may be built from them. A pattern that every
 text needs is compiled at import as usual (the first use would pay the same, and each

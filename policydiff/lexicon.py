@@ -260,7 +260,7 @@ def _alternation(words: tuple[str, ...]) -> str:
 DOC_NOUN_PATTERN = _alternation(DOC_NOUNS)
 TITLE_KIND_PATTERN = _alternation(TITLE_KINDS)
 # 本办法 / 本实施办法 / 本若干措施: the text naming itself.
-SELF_REFERENCE_RE = re.compile(rf"本(?:实施)?{DOC_NOUN_PATTERN}")
+SELF_REFERENCE_RE = LazyPattern(rf"本(?:实施)?{DOC_NOUN_PATTERN}")
 
 
 # ----------------------------------------------------------------------------- clause words

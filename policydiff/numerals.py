@@ -61,7 +61,7 @@ CIRCLED.update({chr(0x3251 + i): 21 + i for i in range(15)})
 CIRCLED.update({chr(0x32B1 + i): 36 + i for i in range(15)})
 
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-_ROMAN_RE = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+_ROMAN_RE = LazyPattern(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 
 
 def _ascii_digits(s: str) -> str | None:

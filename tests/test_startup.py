@@ -121,3 +121,44 @@ def test_main_leaves_at_once_only_when_nothing_is_left_to_do(monkeypatch):
     monkeypatch.setattr(threading, "active_count", lambda: 2)  # another thread still working
     entry._leave_now(0)
     assert calls == [0, 3]
+
+
+# Patterns that a Markdown text of numbered articles never asks for, compiled at first use
+# (lazyre.LazyPattern) rather than at import: `module:name`.
+RARELY_NEEDED = ("policydiff.ingest.patterns:ORDER_NO", "policydiff.ingest.patterns:_BARE_ENDS",
+                 "policydiff.ingest.patterns:ORG_END", "policydiff.ingest.meta:_LIST_LEAD",
+                 "policydiff.ingest.meta:_MONTH_DAY", "policydiff.ingest.meta:_PUBLISHED_LINE",
+                 "policydiff.ingest.markup:_RULE", "policydiff.ingest.markup:_STRONG",
+                 "policydiff.ingest.markup:_TITLE_SEPARATOR", "policydiff.ingest.markup:_META_CHARSET",
+                 "policydiff.ingest.markup:_TITLE_ELEMENT", "policydiff.ingest.markup:_XML_DECLARATION",
+                 "policydiff.ingest.markup:_HTML_SPACE", "policydiff.ingest:_MD_HEADING",
+                 "policydiff.ingest:_MD_STRONG_LINE", "policydiff.ingest.chrome:_LINK_LABEL",
+                 "policydiff.numerals:_ROMAN_RE", "policydiff.ingest.clean:_LINE_BREAK",
+                 "policydiff.controls:_LINE_BREAKERS", "policydiff.lexicon:SELF_REFERENCE_RE")
+
+
+def test_a_markdown_diff_compiles_none_of_the_rarely_needed_patterns(tmp_path):
+    from policydiff.lazyre import LazyPattern
+
+    body = "\n\n".join(f"第{n}条 示例市测试条款(测试用虚构文本)第{n}项内容。" for n in range(1, 30))
+    old, new = tmp_path / "old.md", tmp_path / "new.md"
+    old.write_text(f"# 示例市测试条例(测试用虚构文本)\n\n## 第一章 总则\n\n{body}\n", encoding="utf-8")
+    new.write_text(f"# 示例市测试条例(测试用虚构文本)\n\n## 第一章 总则\n\n{body.replace('内容', '规定')}\n",
+                   encoding="utf-8")
+    probe = ("import atexit, importlib, sys, runpy\n"
+             f"names = {RARELY_NEEDED!r}\n"
+             "def report():\n"
+             "    got = [n for n in names if getattr(importlib.import_module(n.split(':')[0]), n.split(':')[1])._compiled is not None]\n"
+             "    sys.stderr.write('\\nCOMPILED=' + ' '.join(got))\n"
+             "atexit.register(report)\n"
+             "sys.argv = ['policydiff'] + sys.argv[1:]\n"
+             "runpy.run_module('policydiff', run_name='__main__')\n")
+    done = subprocess.run([sys.executable, "-c", probe, "diff", str(old), str(new), "--format", "json"],
+                          capture_output=True, text=True, cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert '"format": "policydiff.diff/1"' in done.stdout, done.stderr[-2000:]
+    assert done.stderr.rsplit("COMPILED=", 1)[1] == ""
+    import importlib
+
+    for name in RARELY_NEEDED:  # each still a LazyPattern (the test above would pass on a compiled one)
+        module, attribute = name.split(":")
+        assert isinstance(getattr(importlib.import_module(module), attribute), LazyPattern), name

@@ -85,8 +85,8 @@ _MD_EXT = (".md", ".markdown", ".mdown", ".mkd")
 _TEXT_EXT = (".txt", ".text")
 _HTML_SNIFF = P.LazyPattern(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])",
                          re.IGNORECASE | re.DOTALL)
-_MD_HEADING = re.compile(r"^#{1,6}\s+\S", re.MULTILINE)
-_MD_STRONG_LINE = re.compile(r"^[ \t\u3000]*\*\*\S[^\n]*?\*\*", re.MULTILINE)  # 「**第一条**　…」
+_MD_HEADING = P.LazyPattern(r"^#{1,6}\s+\S", re.MULTILINE)
+_MD_STRONG_LINE = P.LazyPattern(r"^[ \t\u3000]*\*\*\S[^\n]*?\*\*", re.MULTILINE)  # 「**第一条**　…」
 
 
 def detect_media_type(text: str, filename: str | None = None) -> str:

@@ -206,7 +206,7 @@ def _is_prose(line: str) -> bool:
 # page chrome, not a salutation (「各单位：」 starts with 各; a salutation names several
 # addressees with 、 or ，). Unit of the cap: characters; range 4..10.
 LINK_LABEL_MAX = 6
-_LINK_LABEL = re.compile(rf"^(?!各)[^、，,]{{1,{LINK_LABEL_MAX - 1}}}[:：]$")
+_LINK_LABEL = P.LazyPattern(rf"^(?!各)[^、，,]{{1,{LINK_LABEL_MAX - 1}}}[:：]$")
 
 
 def _header_end(lines: list[str]) -> int:

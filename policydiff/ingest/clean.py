@@ -17,7 +17,7 @@ from policydiff.lexicon import CN_NUMERAL_CHARS
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u00ad"
 
 # Line breaks: CRLF, CR, LF and the other Unicode line/paragraph separators.
-_LINE_BREAK = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_LINE_BREAK = P.LazyPattern(r"\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _OTHER_LINE_BREAK = re.compile(r"[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # the breaks besides \n
 
 # A title piece is at most this many characters (after stripping). Unit: characters;

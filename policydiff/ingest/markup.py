@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from policydiff.errors import BadInputError
+from policydiff.lazyre import LazyPattern  # patterns few inputs need: compiled at first use (issue 14)
 
 # Elements whose content is never document text.
 _DROP = frozenset({
@@ -29,14 +30,14 @@ _CELL = frozenset({"td", "th"})
 # holds the document's own title (HTML5 semantics).
 _PAGE_CHROME = frozenset({"header", "footer"})
 _CONTENT = frozenset({"article", "main", "section"})
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_XML_DECLARATION = LazyPattern(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # HTML white space (not U+00A0 or U+3000, which are text).
-_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+_HTML_SPACE = LazyPattern(r"[ \t\n\r\f]+")
 
 
 # The charset an HTML page declares in its first bytes (the HTML spec's "prescan" looks
 # at the first 1024 bytes for <meta charset> or <meta http-equiv content="...charset=">).
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+_META_CHARSET = LazyPattern(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _PRESCAN_BYTES = 1024
 
 
@@ -50,10 +51,10 @@ def declared_html_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii").lower() if match else None
 
 
-_TITLE_ELEMENT = re.compile(r"<title[^>]*>(?P<text>[^<]{1,400})</title>", re.IGNORECASE)
+_TITLE_ELEMENT = LazyPattern(r"<title[^>]*>(?P<text>[^<]{1,400})</title>", re.IGNORECASE)
 # Separators between a document title and the site's name in a page's <title>:
 # 「X_政策文件_示例政府网」「X - 示例网」「X｜示例网」「X--示例网」.
-_TITLE_SEPARATOR = re.compile(r"\s*[_|｜]\s*|\s+[-–—]+\s+|-{2,}|——")
+_TITLE_SEPARATOR = LazyPattern(r"\s*[_|｜]\s*|\s+[-–—]+\s+|-{2,}|——")
 
 
 def html_page_title(source: str) -> str | None:
@@ -147,14 +148,14 @@ def _too_deep() -> BadInputError:
 
 _HEADING = re.compile(r"^(?P<indent> {0,3})#{1,6}(?:[ \t]+|$)(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_RULE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_RULE = LazyPattern(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 
 
 # Strong emphasis around a run of text on one line: 「**第一条**」「__示例市人民政府__」. Pages
 # converted to Markdown set labels, titles and signatures in bold; the markers are markup.
 # The emphasised text holds no * (or _): each attempt ends at the next marker character,
 # so a line full of unmatched ** stays linear.
-_STRONG = re.compile(r"\*\*(?=[^\s*])(?P<text>[^*\n]*[^\s*])\*\*|__(?=[^\s_])(?P<text2>[^_\n]*[^\s_])__")
+_STRONG = LazyPattern(r"\*\*(?=[^\s*])(?P<text>[^*\n]*[^\s*])\*\*|__(?=[^\s_])(?P<text2>[^_\n]*[^\s_])__")
 
 
 def markdown_to_text(source: str) -> str:

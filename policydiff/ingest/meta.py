@@ -131,7 +131,7 @@ def _verb_sentences(text: str):
 
 
 # 「决定废止下列2件规章：」 over one line per document (「一、《X》」「2.《Y》（…号）；」).
-_LIST_LEAD = re.compile(rf"^[^\n。]*?(?P<verb>{REPEAL_VERB_PATTERN})(?:下列|以下|如下)[^\n。]{{0,20}}[:：]\s*$",
+_LIST_LEAD = P.LazyPattern(rf"^[^\n。]*?(?P<verb>{REPEAL_VERB_PATTERN})(?:下列|以下|如下)[^\n。]{{0,20}}[:：]\s*$",
                         re.MULTILINE)
 _LISTED_ITEM = P.LazyPattern(
     rf"^\s*(?:[（(]?[\d{CN_NUMERAL_CHARS}]+[）)、.．]\s*)?(?:{_ITEM.pattern})\s*[；;。，,]?\s*$")
@@ -197,10 +197,10 @@ _NOTICE = re.compile(r"^(?P<issuers>.*?)(?:关于)?(?:印发|转发|发布|颁�
 _ABOUT = re.compile(r"^(?P<issuers>.+?)(?:关于|转发|印发)")
 _HEADER_DATE = re.compile(rf"^\s*[（(]?\s*(?P<date>{YEAR_PATTERN}\s*年[^日]{{1,8}}日)")
 _ENACTED = re.compile(r"通过|修订|修正|公布|发布|印发|颁布")
-_EFFECTIVE_WORD = re.compile(rf"(?<!停止)(?<!不再){EFFECTIVE_VERB_PATTERN}(?!的)")
+_EFFECTIVE_WORD = P.LazyPattern(rf"(?<!停止)(?<!不再){EFFECTIVE_VERB_PATTERN}(?!的)")
 # 施行 clauses (「本办法自…起施行」): lexicon.effective_clauses, shared with the status core.
 _RELATIVE_TO_ISSUE = ISSUE_DAY_RE
-_PUBLISHED_LINE = re.compile(r"^\s*(?:发布时间|发布日期)\s*[:：]")
+_PUBLISHED_LINE = P.LazyPattern(r"^\s*(?:发布时间|发布日期)\s*[:：]")
 # The top of a document: lines before the first prose or numbered line. Unit: lines;
 # range 3..40. Titles, 文号 and header date lines sit there.
 TOP_LINES_MAX = 15
@@ -347,7 +347,7 @@ def _printed_date(lines: list[str]) -> str | None:
 
 
 # 「自3月1日起执行」: a month and day without the year.
-_MONTH_DAY = re.compile(r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
+_MONTH_DAY = P.LazyPattern(r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
 
 
 def _month_day_in_year_of(when: str, issued: str | None) -> str | None:

@@ -51,13 +51,13 @@ DATED_LINE = re.compile(rf"^\s*[（(]?\s*{DATE_PATTERN}")
 DOC_NO = re.compile(DOC_NO_BARE)
 # An order number standing as a document's own designation (「示例总局令第55号」): only as
 # a whole line (in a sentence it cites another document).
-ORDER_NO = re.compile(ORDER_NO_PATTERN)
+ORDER_NO = LazyPattern(ORDER_NO_PATTERN)
 DOC_NO_LINE = re.compile(
     rf"^\s*(?:(?:发文字号|文号|字号)\s*[:：]\s*)?[（(]?\s*(?P<doc_no>{DOC_NO.pattern}|{ORDER_NO.pattern})\s*[）)]?$"
 )
 
 # Organisation names end like this (used for signature blocks and issuers in titles).
-ORG_END = re.compile(
+ORG_END = LazyPattern(
     r"(?:委员会|管委会|人民政府|政府|办公厅|办公室|总局|局|厅|部|院|署|委|会|中心|法院|检察院|司|处|"
     r"银行|集团|公司|协会|联合会|小组|党组|省委|市委|县委|区委|中央)$"
 )
@@ -115,7 +115,7 @@ def brackets_balanced(text: str) -> bool:
 _PRIVATE_USE = "\ue000-\uf8ff"
 
 
-_BARE_ENDS = re.compile(rf"^[\s{_PRIVATE_USE}]+|[\s{_PRIVATE_USE}]+$")
+_BARE_ENDS = LazyPattern(rf"^[\s{_PRIVATE_USE}]+|[\s{_PRIVATE_USE}]+$")
 _WHITE_SPACE = re.compile(r"\s+")
 
 
