@@ -118,6 +118,20 @@ def _json_safe(value) -> bool:
         return False
 
 
+def _from_file(store, work: str, version: str, content: str, entry: dict) -> tuple[Version, TextFacts | None]:
+    """A fresh entry whose front matter JSON cannot carry (a NaN, a set, a !!binary: not
+    kept in the index, "matter" None) gives its Version from the file's own front matter,
+    as `Archive.read` does; one that cannot be read is one line naming the file (a hand
+    edit put a value of the wrong type: found by the front-matter property test)."""
+    try:
+        matter, _body = frontmatter.split(content)
+        facts = entry.get("facts")
+        return version_from_matter(work, version, matter), TextFacts.from_json(facts) if facts is not None else None
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise ArchiveError(f"{store.rel(store.md_path(work, version))}: its front matter cannot be read ({exc}); "
+                           "fix the file by hand (see `policydiff verify`)") from None
+
+
 def _load(work: str, version: str, entry: dict) -> tuple[Version, TextFacts | None] | None:
     """The Version and TextFacts an index entry holds; None when the entry is damaged."""
     try:
@@ -272,7 +286,7 @@ def read_index(store, *, trust_stat: bool = True) -> IndexedArchive:
                 except (OSError, UnicodeDecodeError) as exc:
                     raise ArchiveError(f"{store.rel(Path(reader.path))}: {exc}; see `policydiff verify`") from None
                 entry = _entry(store, work, version, content, reader.digest)
-                loaded = _load(work, version, entry)
+                loaded = _load(work, version, entry) or _from_file(store, work, version, content, entry)
             else:
                 entry = dict(reader.entry)
             entry = reader.recorded(entry)
