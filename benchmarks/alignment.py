@@ -554,18 +554,23 @@ def read_gold(path: Path) -> dict:
     return {"slug": head.group(1), "old": head.group(2), "new": head.group(3), "rows": rows}
 
 
+def gold_sides(gold: dict):
+    """Both versions of a gold pair, read as a user's `policydiff diff` reads them."""
+    from policydiff import api
+
+    return tuple(api.load_side(None, str(CORPUS / gold["slug"] / f"{gold[side]}.md")) for side in ("old", "new"))
+
+
 def real_gold_scores(settings: AlignSettings, gold_dir: Path = GOLD_DIR) -> list[dict]:
     """Score the aligner against every hand-checked gold file (see read_gold). The two
     versions are read as a user's `policydiff diff` reads them (api.load_side), so
     section headings are containers, not article text, in the lossless check too."""
-    from policydiff import api
     from policydiff.compare import compare
 
     out = []
     for path in sorted(gold_dir.glob("*.tsv")):
         gold = read_gold(path)
-        old_v = api.load_side(None, str(CORPUS / gold["slug"] / f"{gold['old']}.md"))
-        new_v = api.load_side(None, str(CORPUS / gold["slug"] / f"{gold['new']}.md"))
+        old_v, new_v = gold_sides(gold)
         old_doc, new_doc = old_v.document, new_v.document
         old_at = {m.label: k for k, m in enumerate(old_doc.measures, 1)}
         new_at = {m.label: k for k, m in enumerate(new_doc.measures, 1)}
@@ -656,14 +661,12 @@ def gold_moved_rows(settings: AlignSettings, gold_dir: Path = GOLD_DIR) -> list[
     on both sides, not flagged), and what the earlier definition (out of a document-wide
     longest increasing subsequence, or under another container) would have flagged on
     the same alignment: a reader counts one move per moved chapter, not one per article."""
-    from policydiff import api
     from policydiff.align import _lis_indexes, parent_moved
 
     out = []
     for path in sorted(gold_dir.glob("*.tsv")):
         gold = read_gold(path)
-        old_doc = api.load_side(None, str(CORPUS / gold["slug"] / f"{gold['old']}.md")).document
-        new_doc = api.load_side(None, str(CORPUS / gold["slug"] / f"{gold['new']}.md")).document
+        old_doc, new_doc = (v.document for v in gold_sides(gold))
         al = align(old_doc, new_doc, settings)
         cmap = {c.old: c.new for c in al.containers if c.old is not None and c.new is not None}
         moved_boxes = {(c.old, c.new) for c in al.containers if c.moved}

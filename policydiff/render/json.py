@@ -103,27 +103,17 @@ def container_dict(change: ContainerChange) -> dict[str, Any]:
         "carried_in": [carried_dict(run) for run in change.carried_in],
         # removed containers: the runs of its measures that joined one new container
         # together (its measures are not each `moved`); [] otherwise
-        "carried_out": [carried_out_dict(run) for run in change.carried_out],
+        "carried_out": [carried_dict(run, "new") for run in change.carried_out],
     }
 
 
-def carried_dict(run: CarriedRun) -> dict[str, Any]:
+def carried_dict(run: CarriedRun, side: str = "old") -> dict[str, Any]:
+    """A run of measures said once: the container on `side` it came from ("old", for
+    carried_in) or went to ("new", for carried_out), then both sides' ordinals and labels."""
     return {
-        "old_container": run.old_container,  # block index in the old document, null at top level
-        "old_label": run.old_label,
-        "old_heading": run.old_heading,
-        "old": list(run.old),  # measure ordinals
-        "new": list(run.new),
-        "old_labels": list(run.old_labels),
-        "new_labels": list(run.new_labels),
-    }
-
-
-def carried_out_dict(run: CarriedRun) -> dict[str, Any]:
-    return {
-        "new_container": run.new_container,  # block index in the new document, null at top level
-        "new_label": run.new_label,
-        "new_heading": run.new_heading,
+        f"{side}_container": getattr(run, f"{side}_container"),  # block index on that side, null at top level
+        f"{side}_label": getattr(run, f"{side}_label"),
+        f"{side}_heading": getattr(run, f"{side}_heading"),
         "old": list(run.old),  # measure ordinals
         "new": list(run.new),
         "old_labels": list(run.old_labels),
