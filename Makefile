@@ -6,14 +6,16 @@ BIN := $(VENV)/bin
 
 .PHONY: setup run reports test bench bytecode
 
+# Setup ends by byte-compiling the package, as pip does for a wheel install: the editable
+# install leaves no .pyc, and where PYTHONDONTWRITEBYTECODE=1 is set (this environment)
+# Python never writes them, so every command would compile all its sources again (公司法
+# 2018->2023 diff: 0.40 s instead of 0.32 s, issue 14). compileall only recompiles what
+# changed; a stale .pyc is never used (Python checks the source's mtime and size), so an
+# edit after setup costs only that module's compile until the next `make setup`.
 setup: $(VENV)/.installed
-
-# Byte-compile the package, as a wheel install does: the editable install leaves no .pyc,
-# and this environment's PYTHONDONTWRITEBYTECODE=1 stops Python from writing them, so
-# every command would compile all its sources again (~0.05 s a start). compileall only
-# recompiles what changed; a stale .pyc is never used (Python checks the source's mtime).
-bytecode: setup
 	$(BIN)/python -m compileall -q policydiff
+
+bytecode: setup
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
