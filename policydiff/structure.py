@@ -634,7 +634,7 @@ _CLOSING = re.compile(
     r"|^(?:特此通知|特此公告)"
 )
 # An attachment heading: 附件 / 附件1： / 附表 / 附录 (alone or followed by a colon).
-_ANNEX = re.compile(rf"^(?:附件|附表|附录)\s*[0-9０-９{CN_NUMERAL_CHARS}]*\s*(?:[:：]|$)")
+_ANNEX = P.GuardedPattern(rf"^(?:附件|附表|附录)\s*[0-9０-９{CN_NUMERAL_CHARS}]*\s*(?:[:：]|$)", (("附件", "附表", "附录"),))
 
 
 def _title_like(line: str) -> bool:

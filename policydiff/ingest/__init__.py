@@ -158,7 +158,7 @@ def clean_text(text: str, media_type: str = "text") -> tuple[str, Chrome, tuple[
 
 # A page field's number that is not a 〔year〕 文号: 「示例市人民代表大会常务委员会公告第12号」
 # 「示例令第5号」 (the field says it is the document's number).
-_NUMBERED = re.compile(r"[\u4e00-\u9fff]{2,40}第\s*\d{1,5}\s*号")
+_NUMBERED = P.GuardedPattern(r"[\u4e00-\u9fff]{2,40}第\s*\d{1,5}\s*号", (("第",), ("号",)))
 
 
 def _merge_page_facts(meta: DocumentMeta, chrome: Chrome) -> DocumentMeta:

@@ -38,7 +38,7 @@ _PAGE_TOOLS = rf"(?:[\[【(（|｜\s]*(?:{_TOOL})[\]】)）|｜\s:：]*){{1,12}}
 
 # A bracketed field label at a line start, as legal databases print a document's facts:
 # 「【法规标题】示例条例」「【发文字号】示例令第1号」「【实施日期】2031.01.01」.
-BRACKET_FIELD = re.compile(r"^\s*【(?P<key>[\u4e00-\u9fff]{2,6})】\s*(?P<value>.*)$")
+BRACKET_FIELD = P.GuardedPattern(r"^\s*【(?P<key>[\u4e00-\u9fff]{2,6})】\s*(?P<value>.*)$", (("【",), ("】",)))
 
 # Labels of page data (publication facts, a disclosure table's cells).
 _HEADER_LABELS = spaced(

@@ -54,7 +54,7 @@ def normalise_lines(text: str) -> list[str]:
 
 
 # An attachment line (附件 / 附件2 / 附件：…) opens a document; it is never part of a title.
-_ANNEX_LINE = re.compile(rf"^(?:附件|附表|附录)\s*[\d{CN_NUMERAL_CHARS}]*\s*(?:[:：]|$)")
+_ANNEX_LINE = P.GuardedPattern(rf"^(?:附件|附表|附录)\s*[\d{CN_NUMERAL_CHARS}]*\s*(?:[:：]|$)", (("附件", "附表", "附录"),))
 
 
 def _is_piece(line: str) -> bool:
@@ -182,7 +182,7 @@ def _title_run(lines: list[str], start: int, piece_at: Callable[[int], bool] | N
     return start
 
 
-_ANNEX_NUMBER = re.compile(rf"附件\s*[\d{CN_NUMERAL_CHARS}]*\s*[:：]?")
+_ANNEX_NUMBER = P.GuardedPattern(rf"附件\s*[\d{CN_NUMERAL_CHARS}]*\s*[:：]?", (("附件",),))
 
 
 def _opens_title_zone(line: str) -> bool:

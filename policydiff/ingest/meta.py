@@ -184,7 +184,9 @@ def _listed_repeals(text: str, found: list[Repeal]) -> list[Repeal]:
 # Any repeal verb at all: most sentences hold none, and one C-level search skips them (both
 # _REPEAL_VERB and _VERB_FIRST contain the verb, so a sentence without it yields nothing).
 _ANY_REPEAL_VERB = re.compile(REPEAL_VERB_PATTERN)
-_VERB_FIRST = re.compile(rf"(?:决定|宣布|现|予以|同时|一并)(?P<verb>{REPEAL_VERB_PATTERN})(?=《|{DOC_NO_BARE})")
+# Guarded (lazyre.GuardedPattern): the decision word, and 《 or the 号 of a 文号 after the verb.
+_VERB_FIRST = P.GuardedPattern(rf"(?:决定|宣布|现|予以|同时|一并)(?P<verb>{REPEAL_VERB_PATTERN})(?=《|{DOC_NO_BARE})",
+                               (("决定", "宣布", "现", "予以", "同时", "一并"), ("《", "号", "號")))
 
 
 def _tidy_doc_no(doc_no: str | None) -> str | None:
@@ -388,7 +390,8 @@ def _is_title_line(line: str) -> bool:
 
 # A title set with a space after every character (「示 例 市 停 车 管 理 办 法」), as letterheads
 # and Word files print short titles. Only when every gap is white space.
-_LETTER_SPACED = re.compile(r"[\u4e00-\u9fff](?:[ \u3000\u00a0]+[\u4e00-\u9fff（）()《》]){3,}")
+_LETTER_SPACED = P.GuardedPattern(r"[\u4e00-\u9fff](?:[ \u3000\u00a0]+[\u4e00-\u9fff（）()《》]){3,}",
+                                  ((" ", "\u3000", "\u00a0"),))
 
 
 def _unspaced(line: str) -> str:
@@ -469,11 +472,16 @@ def _signature(lines: list[str]) -> tuple[tuple[str, ...], str | None]:
 _ORDER_NUMBER = rf"第(?:\d{{1,4}}|[{CN_NUMERAL_CHARS}]{{1,8}})号"
 # A legislature promulgates by a numbered 公告 the same way (「示例省人民代表大会常务委员会公告」
 # over 「第 十二 号」).
-_ORDER_WHOLE = re.compile(rf"^[（(]?(?P<issuer>[\u4e00-\u9fff]{{2,30}}?)(?P<kind>令|公告)(?P<number>{_ORDER_NUMBER})[）)]?$")
-_ORDER_HEAD = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{2,30}?)(?P<kind>令|公告)$")
+# Guarded (lazyre.GuardedPattern): most lines hold neither 令 nor 公告.
+_ORDER_WHOLE = P.GuardedPattern(
+    rf"^[（(]?(?P<issuer>[\u4e00-\u9fff]{{2,30}}?)(?P<kind>令|公告)(?P<number>{_ORDER_NUMBER})[）)]?$",
+    (("令", "公告"), ("第",), ("号",)))
+_ORDER_HEAD = P.GuardedPattern(r"^(?P<issuer>[\u4e00-\u9fff]{2,30}?)(?P<kind>令|公告)$", (("令", "公告"),))
 _ORDER_TAIL = P.LazyPattern(rf"^[（(]?(?P<number>{_ORDER_NUMBER})[）)]?$")
 # A dated line under a 规章's title that names its order: 「（2010年1月19日示例市人民政府令第26号公布）」.
-_ORDER_IN_HEADER = re.compile(rf"日(?P<issuer>[\u4e00-\u9fff]{{2,30}}?)(?P<kind>令|公告)(?P<number>{_ORDER_NUMBER})(?:公布|发布|颁布)")
+_ORDER_IN_HEADER = P.GuardedPattern(
+    rf"日(?P<issuer>[\u4e00-\u9fff]{{2,30}}?)(?P<kind>令|公告)(?P<number>{_ORDER_NUMBER})(?:公布|发布|颁布)",
+    (("令", "公告"), ("第",), ("号",)))
 
 
 # Organisations whose orders carry the state's name but which sign as the short name:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from policydiff.lazyre import LazyPattern  # noqa: F401  (re-exported: P.LazyPattern)
-from policydiff.lexicon import (CN_NUMERAL_CHARS, DATE_PATTERN, DOC_NO_BARE, MONTH_DAY_PATTERN, ORDER_NO_PATTERN,
-                               TITLE_KIND_PATTERN, fold)
+from policydiff.lazyre import GuardedPattern, LazyPattern  # noqa: F401  (re-exported: P.LazyPattern)
+from policydiff.lexicon import (CN_NUMERAL_CHARS, DATE_PATTERN, DOC_NO_BARE, DOC_NO_NEEDS, DOC_NO_OPEN,
+                               DOC_NO_YEAR_STARTS, MONTH_DAY_PATTERN, ORDER_NO_PATTERN, TITLE_KIND_PATTERN, fold)
 
 # Sentence-final punctuation (full and half width). A line containing one is prose.
 SENTENCE_END = "。！？；!?;"
@@ -48,12 +48,16 @@ DATE_ONLY_LINE = re.compile(rf"^\s*[（(]?\s*{DATE_PATTERN}\s*[）)]?$")
 DATED_LINE = re.compile(rf"^\s*[（(]?\s*{DATE_PATTERN}")
 
 # A 文号 (grammar in lexicon): 京科发〔2022〕4号, 国办发[2022]3号, 法释（2020）17号.
-DOC_NO = re.compile(DOC_NO_BARE)
+# Guarded (lazyre.GuardedPattern): compiled only for a string that holds the words every 文号
+# holds (most lines and titles lack a bracket, a year or 号).
+DOC_NO = GuardedPattern(DOC_NO_BARE, DOC_NO_NEEDS)
 # An order number standing as a document's own designation (「示例总局令第55号」): only as
 # a whole line (in a sentence it cites another document).
 ORDER_NO = LazyPattern(ORDER_NO_PATTERN)
-DOC_NO_LINE = re.compile(
-    rf"^\s*(?:(?:发文字号|文号|字号)\s*[:：]\s*)?[（(]?\s*(?P<doc_no>{DOC_NO.pattern}|{ORDER_NO.pattern})\s*[）)]?$"
+# A 文号 or an order number holds 号; a 文号 a bracket and a year, an order number 令.
+DOC_NO_LINE = GuardedPattern(
+    rf"^\s*(?:(?:发文字号|文号|字号)\s*[:：]\s*)?[（(]?\s*(?P<doc_no>{DOC_NO.pattern}|{ORDER_NO.pattern})\s*[）)]?$",
+    (("号", "號"), (*DOC_NO_OPEN, "令"), (*DOC_NO_YEAR_STARTS, "令"))
 )
 
 # Organisation names end like this (used for signature blocks and issuers in titles).
@@ -181,14 +185,17 @@ def org_and_date(line: str) -> tuple[str, str] | None:
 # (抄送/报送/分送/主送 …, 主题词, 公开方式), the printing line (「示例市政府办公厅 2031年1月2日印发」),
 # remarks (「（此件公开发布）」「（全文结束）」「（完）」) and page numbers (「— 11 —」「－ 5 －」
 # 「- 3 -」「第 3 页 共 9 页」).
-END_MATTER_LINE = re.compile(
+# Each alternative holds one of: a colon, 印 (印发/印制/翻印), an opening bracket, a dash or
+# tilde, 页 (guarded: lazyre.GuardedPattern).
+END_MATTER_LINE = GuardedPattern(
     rf"^(?:(?:抄\s*送|报\s*送|分\s*送|主\s*送|发\s*送|抄\s*报|主\s*题\s*词|关\s*键\s*词|公开方式|公开属性|信息公开选项)\s*[:：].*"
     rf"|.{{0,40}}?(?:{DATE}|{DATE_SHAPED})\s*(?:印发|印制|翻印)"
     r"|[（(]\s*(?:此件|本件|此文|本文)[^（）()]{0,16}[）)]"
     r"|[（(]\s*(?:全文完|全文结束|完)\s*[）)]"
     r"|[-—－–~～]\s*\d{1,4}\s*[-—－–~～]"
     r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
-    r")$"
+    r")$",
+    ((":", "：", "印", "(", "（", "-", "—", "－", "–", "~", "～", "页"),)
 )
 
 
@@ -198,7 +205,7 @@ def is_end_matter(line: str) -> bool:
 
 
 # A letterhead (版头): 「示例市人民政府文件」「示例市人民政府办公室文件」, letters possibly spaced.
-_MASTHEAD = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}文件$")
+_MASTHEAD = GuardedPattern(r"^[\u4e00-\u9fff（）()]{2,40}文件$", (("文件",),))
 
 
 def is_masthead(line: str) -> bool:
@@ -207,7 +214,7 @@ def is_masthead(line: str) -> bool:
 
 # A 文号 line that names the document as 文件 (「示府〔2031〕106号文件」): a reference line, not
 # a title.
-_DOC_NO_FILE = re.compile(rf"^(?:{DOC_NO.pattern})\s*文件$")
+_DOC_NO_FILE = GuardedPattern(rf"^(?:{DOC_NO.pattern})\s*文件$", (*DOC_NO_NEEDS, ("文件",)))
 
 
 def is_doc_no_file_line(line: str) -> bool:
