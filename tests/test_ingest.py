@@ -769,3 +769,27 @@ def test_date_guards_never_hide_a_date_line(line):
         if P.DATE_ONLY_LINE.match(text) or P._ORG_AND_DATE.match(text) or meta._DATE_SHAPED.match(text):
             assert "日" in line
     assert P.is_date_only(line) == bool(P.DATE_ONLY_LINE.match(line))
+
+
+def test_item_variants_give_the_full_item_pattern_s_matches():
+    """meta._item_finditer (issue 14: a variant without the order-number or 文号 part when
+    the string cannot hold one) == finditer of the full item pattern, on every line of the
+    corpus and fictional sentences that hold order numbers, 文号s, both or neither."""
+    import random
+    import re
+
+    from policydiff.ingest import meta
+
+    full = re.compile(meta._ITEM_PATTERN)
+    lines = {line for path in sorted(CORPUS.rglob("*.md")) for line in path.read_text(encoding="utf-8").split("\n")}
+    rng = random.Random(14)
+    pieces = ["2002年4月30日", "示例市人民政府令第122号", "令第3号", "公布的", "发布的", "《示例办法（测试用虚构文本）》",
+              "《示例细则》", "（示府发〔2020〕1号）", "示府发〔2020〕1号", "(省政府令第203号)", "、", "和", "同时废止",
+              "现予废止", "令", "号", "〔2021〕", "（", "）", "示例", " ", "第", "20"]
+    lines |= {"".join(rng.choice(pieces) for _ in range(rng.randint(1, 10))) for _ in range(5000)}
+    seen = set()
+    for line in sorted(lines):
+        seen.add(("令" in line, not meta.P.DOC_NO.cannot_match(line)))
+        got = [(m.span(), m.groupdict()) for m in meta._item_finditer(line)]
+        assert got == [(m.span(), m.groupdict()) for m in full.finditer(line)], line
+    assert seen == {(False, False), (False, True), (True, False), (True, True)}
