@@ -817,12 +817,18 @@ class _Aligner:
         self._contained_cache: dict[tuple[str, str], float] = {}
         self._text_ratio: dict[tuple[str, str], float] = {}
         self._ancestry: tuple | None = None  # match_containers' ancestor chains and container sizes
+        self._containers_memo: tuple | None = None  # (edges, mapping, matches) of the last match_containers
         self._slices: list[slice] = []
         self._cited_cache: dict[str, dict[int, frozenset[tuple[int, int | None]]]] = {"old": {}, "new": {}}
         self._number_at: dict[tuple[int | None, int | None], int] | None = None
         self._partners: dict[int, list[int]] = {}
         self._new_held: Counter[tuple[int | None, int | None]] = Counter()
         self._cite_masks: dict[int, bytes] = {}
+        # one assignment round's candidate search (prepare_round sets it up)
+        self._free_old_set: set[int] = set()
+        self._ngram_index: dict[str, tuple[int, ...]] | None = None
+        self._ngram_by_text: dict[str, list[int]] | None = None
+        self._gap_of_new: dict[int, tuple[int, int, int]] = {}
 
     def _normalize_all(self, texts: Iterable[str]) -> list[str]:
         """normalize() of each text, each distinct text normalised once."""
@@ -986,59 +992,87 @@ class _Aligner:
 
     # stage 3
     def candidates(self, positional_only: bool = False) -> dict[int, list[int]]:
+        """{free new measure: its candidate old measures} (n-gram ones first, then
+        positional ones, each once), as one round of the assignment proposes them."""
+        rows = self.prepare_round(positional_only)
+        return {j: self.row_candidates(j) for j in rows}
+
+    def prepare_round(self, positional_only: bool) -> list[int]:
+        """Set up one round's candidate search as the aligner's shared state (the free
+        measures, the n-gram index, the skeleton's gaps) and return its rows: the free
+        new measures, in order. After this, `scored_rows` of any subsequence of the rows
+        reads only that state and the texts (and fills the ratio caches), so it can be
+        mapped over chunks of rows in other processes; the round itself is the
+        concatenation of the chunks' results, in row order."""
         free_old = [i for i in range(len(self.olds)) if i not in self.o2n]
         free_new = [j for j in range(len(self.news)) if j not in self.n2o]
-        out: dict[int, list[int]] = {j: [] for j in free_new}
+        self._free_old_set = set(free_old)
+        self._ngram_index = None
+        self._ngram_by_text = {}
+        self._gap_of_new = {}
         if not free_old or not free_new:
-            return out
+            self._free_old_set = set()  # every row has no candidate
+            return free_new
         if not positional_only:
-            self._ngram_candidates(free_old, free_new, out)
-        self._positional_candidates(free_old, out)
-        return out
-
-    def _ngram_candidates(self, free_old: list[int], free_new: list[int], out: dict[int, list[int]]) -> None:
-        s = self.s
-        n = s.ngram
-        index: dict[str, list[int]] = {}
-        for i in free_old:
-            for g in self._grams("old", i):
-                index.setdefault(g, []).append(i)
-        max_df = s.ngram_max_df
-        # Drop boilerplate n-grams once, so the per-measure loop only counts (in C).
-        index = {g: p for g, p in index.items() if len(p) <= max_df}
-        get = index.get
-        # The best candidates_per_measure by (shared n-grams, then the lower ordinal),
-        # ranked as one integer, count * stride - i (0 <= i < stride), sorted in C:
-        # no key function call per pair (a heapq.nlargest with a key took twice as long).
-        stride = len(self.olds) + 1
-        top = s.candidates_per_measure
-        by_text: dict[str, list[int]] = {}  # a text repeated among the free new measures: counted once
-        for j in free_new:
-            text = self.new_text[j]
-            got = by_text.get(text)
-            if got is None:
-                counts = Counter(chain.from_iterable(filter(None, map(get, self._grams("new", j)))))
-                ranked = sorted(map(sub, map(mul, counts.values(), repeat(stride)), counts), reverse=True)
-                got = by_text[text] = [-v % stride for v in ranked[:top]]
-            out[j] = got.copy()  # the positional search appends to it
-
-    def _positional_candidates(self, free_old: list[int], out: dict[int, list[int]]) -> None:
-        s = self.s
+            self._ngram_index = self._build_ngram_index(free_old)
         # Positional candidates: the free old measures at the same relative place
         # between the in-order anchors around each free new measure.
         skel = self.skeleton()
         bounds = [(-1, -1)] + skel + [(len(self.olds), len(self.news))]
-        free_old_set = set(free_old)
-        for (oi0, nj0), (oi1, nj1) in zip(bounds, bounds[1:]):
-            for j in range(nj0 + 1, nj1):
-                if j not in out:
-                    continue
-                expected = oi0 + (j - nj0)
-                lo = max(oi0 + 1, expected - s.position_window)
-                hi = min(oi1 - 1, expected + s.position_window)
-                for i in range(lo, hi + 1):
-                    if i in free_old_set and i not in out[j]:
-                        out[j].append(i)
+        gap_of_new = self._gap_of_new
+        for (oi0, nj0), (oi1, _nj1) in zip(bounds, bounds[1:]):
+            for j in range(nj0 + 1, _nj1):
+                gap_of_new[j] = (oi0, nj0, oi1)
+        return free_new
+
+    def scored_rows(self, rows: Sequence[int]) -> list[list[tuple[int, float]]]:
+        """The assignment's edge rows (`_scored_row`) of these free new measures, each
+        over its candidates (`row_candidates`), after `prepare_round`: the per-row part
+        of a round (the n-gram counting and the Indel scoring), one row at a time."""
+        scored_row, row_candidates = self._scored_row, self.row_candidates
+        return [scored_row(j, row_candidates(j)) for j in rows]
+
+    def row_candidates(self, j: int) -> list[int]:
+        """Candidate old measures of free new measure j in the prepared round: the
+        n-gram ones (best first), then the positional ones not already among them."""
+        got = self._ngram_row(j) if self._ngram_index is not None else []
+        gap = self._gap_of_new.get(j)
+        if gap is not None and self._free_old_set:
+            oi0, nj0, oi1 = gap
+            window = self.s.position_window
+            expected = oi0 + (j - nj0)
+            free_old_set = self._free_old_set
+            for i in range(max(oi0 + 1, expected - window), min(oi1 - 1, expected + window) + 1):
+                if i in free_old_set and i not in got:
+                    got.append(i)
+        return got
+
+    def _build_ngram_index(self, free_old: list[int]) -> dict[str, tuple[int, ...]]:
+        """n-gram -> the free old measures holding it, for the n-grams held by at most
+        ngram_max_df of them (boilerplate dropped once, so each row only counts, in C).
+        Postings are tuples: Counter walks a tuple faster than a list."""
+        index: dict[str, list[int]] = {}
+        grams = self._grams
+        for i in free_old:
+            for g in grams("old", i):
+                index.setdefault(g, []).append(i)
+        max_df = self.s.ngram_max_df
+        return {g: tuple(p) for g, p in index.items() if len(p) <= max_df}
+
+    def _ngram_row(self, j: int) -> list[int]:
+        """The best candidates_per_measure free old measures for new measure j, by
+        (shared n-grams, then the lower ordinal); a new text repeated among the free
+        new measures is counted once per round. A fresh list (the caller appends)."""
+        text = self.new_text[j]
+        got = self._ngram_by_text.get(text)
+        if got is None:
+            # ranked as one integer, count * stride - i (0 <= i < stride), sorted in C:
+            # no key function call per pair (a heapq.nlargest with a key took twice as long)
+            stride = len(self.olds) + 1
+            counts = Counter(chain.from_iterable(filter(None, map(self._ngram_index.get, self._grams("new", j)))))
+            ranked = sorted(map(sub, map(mul, counts.values(), repeat(stride)), counts), reverse=True)
+            got = self._ngram_by_text[text] = [-v % stride for v in ranked[:self.s.candidates_per_measure]]
+        return got.copy()
 
     # stages 4 and 5
     def assign(self) -> None:
@@ -1048,10 +1082,9 @@ class _Aligner:
         self._assign_round(positional_only=False, accept_min=self.s.modified_min)
 
     def _assign_round(self, positional_only: bool, accept_min: float) -> None:
-        s = self.s
-        cands = self.candidates(positional_only)
-        rows = sorted(cands)  # free new measures
-        edges: list[list[tuple[int, float]]] = [self._scored_row(j, cands[j]) for j in rows]
+        rows = self.prepare_round(positional_only)  # free new measures, in order
+        edges: list[list[tuple[int, float]]] = self.scored_rows(rows)
+        self._ngram_index = self._ngram_by_text = None  # (memory: the round is scored)
         gap_old, gap_new = self._gaps() if not positional_only else ({}, {})
         while True:
             chosen = max_weight_assignment(len(rows), edges)
@@ -2338,6 +2371,18 @@ class _Aligner:
 
     # stage 9
     def match_containers(self, edges: Iterable[tuple[int, int]]) -> tuple[dict[int, int], list[ContainerMatch]]:
+        """_match_containers(edges), kept for the last edge list: stage 8b asks it, and
+        the final matching asks again after 8b and 8c, which most often link nothing
+        (the compilation's two calls have the same 10,448 edges: ~0.03 s of CPU). A
+        function of the edges and the two documents alone, so the same edges give the
+        same answer; the caller gets its own copies."""
+        edges = list(edges)
+        memo = self._containers_memo
+        if memo is None or memo[0] != edges:
+            memo = self._containers_memo = (edges, *self._match_containers(edges))
+        return dict(memo[1]), list(memo[2])
+
+    def _match_containers(self, edges: Sequence[tuple[int, int]]) -> tuple[dict[int, int], list[ContainerMatch]]:
         """Containers matched by the measures that stayed together and by heading.
 
         Only pairs that can reach `container_min` are scored, found without looking at

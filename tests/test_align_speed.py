@@ -68,11 +68,70 @@ def test_ngram_candidates_equal_the_reference(seed):
     al = _Aligner(old, new, settings)
     free_old = sorted(rng.sample(range(len(al.olds)), rng.randint(1, len(al.olds))))
     free_new = sorted(rng.sample(range(len(al.news)), rng.randint(1, len(al.news))))
-    out: dict[int, list[int]] = {j: [] for j in free_new}
-    al._ngram_candidates(free_old, free_new, out)
+    al._ngram_index = al._build_ngram_index(free_old)
+    al._ngram_by_text = {}
+    out = {j: al._ngram_row(j) for j in free_new}
     assert out == reference_ngram_candidates(al, free_old, free_new)
     # lists are the caller's to extend (the positional search appends): never shared
     assert len({id(v) for v in out.values()}) == len(out)
+
+
+def reference_candidates(al: _Aligner, positional_only: bool) -> dict[int, list[int]]:
+    """A round's candidates as they were found before the per-row search (issue 14): one
+    pass over all free new measures for the n-gram ones, then one over the skeleton's
+    gaps appending the positional ones."""
+    free_old = [i for i in range(len(al.olds)) if i not in al.o2n]
+    free_new = [j for j in range(len(al.news)) if j not in al.n2o]
+    out: dict[int, list[int]] = {j: [] for j in free_new}
+    if not free_old or not free_new:
+        return out
+    if not positional_only:
+        out.update(reference_ngram_candidates(al, free_old, free_new))
+    skel = al.skeleton()
+    bounds = [(-1, -1)] + skel + [(len(al.olds), len(al.news))]
+    free_old_set = set(free_old)
+    for (oi0, nj0), (oi1, nj1) in zip(bounds, bounds[1:]):
+        for j in range(nj0 + 1, nj1):
+            if j not in out:
+                continue
+            expected = oi0 + (j - nj0)
+            lo = max(oi0 + 1, expected - al.s.position_window)
+            hi = min(oi1 - 1, expected + al.s.position_window)
+            for i in range(lo, hi + 1):
+                if i in free_old_set and i not in out[j]:
+                    out[j].append(i)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_round_candidates_and_rows_equal_the_reference(seed):
+    """prepare_round + row_candidates (what scored_rows maps over rows, and a parallel
+    map over chunks of rows) give each free new measure the candidates the one-pass
+    search gave, and scored_rows over any chunking of the rows gives the same rows."""
+    rng = random.Random(seed)
+    pool = [random_text(rng) for _ in range(6)]
+    old = random_doc(rng, pool, rng.randint(1, 60))
+    new = random_doc(rng, pool, rng.randint(1, 60))
+    settings = AlignSettings(ngram=rng.choice((2, 3)), ngram_max_df=rng.choice((1, 3, 8)),
+                             candidates_per_measure=rng.choice((1, 3, 8)),
+                             position_window=rng.choice((0, 1, 2, 5)))
+    al = _Aligner(old, new, settings)
+    # some matches, in order and out of order, so that the skeleton has gaps and strays
+    for _ in range(rng.randint(0, min(len(al.olds), len(al.news)))):
+        i, j = rng.randrange(len(al.olds)), rng.randrange(len(al.news))
+        if i not in al.o2n and j not in al.n2o:
+            al.link(i, j)
+    for positional_only in (True, False):
+        expected = reference_candidates(al, positional_only)
+        rows = al.prepare_round(positional_only)
+        assert rows == sorted(expected)
+        assert {j: al.row_candidates(j) for j in rows} == expected
+        whole = al.scored_rows(rows)
+        assert whole == [al._scored_row(j, expected[j]) for j in rows]
+        cut = sorted(rng.sample(range(len(rows) + 1), min(3, len(rows) + 1)))
+        chunks = [rows[a:b] for a, b in zip([0] + cut, cut + [len(rows)])]
+        assert [row for chunk in chunks for row in al.scored_rows(chunk)] == whole
+        assert al.candidates(positional_only) == expected
 
 
 def test_aligner_texts_and_headings_equal_plain_normalize():
