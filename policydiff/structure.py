@@ -96,6 +96,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import compress
+from operator import itemgetter
 from typing import NamedTuple
 
 from .ingest import patterns as P
@@ -157,6 +159,7 @@ _TIERS = (
 _HEADING_ONLY_STYLES = ("part", "subpart", "chapter", "section", "en-part", "en-chapter")
 # Styles that a table of contents lists.
 _TOC_STYLES = ("part", "subpart", "chapter", "section", "cn-top", "en-part", "en-chapter")
+_TOC_STYLE_SET = frozenset(_TOC_STYLES)
 
 _SPACE = " \t\u3000\u00a0"
 
@@ -218,6 +221,22 @@ _ALTERNATIVES: dict[int, tuple[int, str, int, int, int, int]] = {
 }
 
 
+# The same alternation after a line's indentation and Markdown heading marker, as
+# _classify strips them (lstrip of _SPACE, then _MD_HEADING): a label never starts with a
+# space, a tab or "#", so backtracking into the prefix finds nothing the strip would not.
+# Group numbers are those of _ANY_LABEL (the prefix holds no group).
+_LINE_LABEL = re.compile(r"[ \t\u3000\u00a0]*(?:#{1,6}[ \t]+)?(?:" + _ANY_LABEL.pattern + ")")
+
+
+# The alternatives (by their outer group's number in _ANY_LABEL) whose number _number reads
+# by cn_to_int and whose label _candidate accepts whatever follows: (style, and the group
+# numbers of n, n2, n3, sub as in _ALTERNATIVES).
+_PLAIN_ALTERNATIVES: dict[int, tuple[str, int, int, int, int]] = {
+    outer: (style, n, n2, n3, sub) for outer, (_, style, n, n2, n3, sub) in _ALTERNATIVES.items()
+    if style not in ("circled", "alpha-paren", "en-part", "en-chapter", "en-section", "en-article")
+}
+
+
 class Candidate(NamedTuple):
     """A line that starts with a label. (A named tuple: made for most lines of a text, 0.3 µs
     each against 0.7 µs for a frozen dataclass; read-only all the same.)"""
@@ -273,12 +292,22 @@ def _classify(line: str, folded_line: str | None) -> Candidate | None:
     any_label = _ANY_LABEL.match(folded)
     if not any_label:
         return None
+    return _read_label(body, any_label, 0, folded)
+
+
+def _read_label(body: str, any_label: re.Match, body_start: int, folded: str | None) -> Candidate | None:
+    """The Candidate of `body` (a line after its indentation and heading marker), whose label
+    the combined match `any_label` (of _ANY_LABEL or _LINE_LABEL, the body starting at
+    `body_start` in the string it matched) names; `folded` is fold(body), or None for a
+    body that fold leaves as it is (made only when that label is refused)."""
     index, style, n, n2, n3, sub = _ALTERNATIVES[any_label.lastindex]
     group = any_label.group
-    cand = _candidate(style, body, any_label.end(), group(n), group(n2) if n2 else None,
+    cand = _candidate(style, body, any_label.end() - body_start, group(n), group(n2) if n2 else None,
                       group(n3) if n3 else None, group(sub) if sub else None)
     if cand is not None:
         return cand
+    if folded is None:
+        folded = body
     for style, pattern in _PATTERNS[index + 1:]:  # that label refused: a later style's may hold
         match = pattern.match(folded)
         if match:
@@ -288,6 +317,50 @@ def _classify(line: str, folded_line: str | None) -> Candidate | None:
             if cand is not None:
                 return cand
     return None
+
+
+def _classify_lines(text: str, lines: list[str]) -> dict[int, Candidate]:
+    """{line index: classify_line(line)} for the lines of `text` (its lines `lines`) that
+    start with a label, in line order. One C-level map of _LINE_LABEL over the lines
+    (folded, when the text holds a traditional character), and Python only for the lines
+    it matches; there, the label of most lines (a numeral read by cn_to_int: 第X条/章/节/编,
+    一、, （一）, 1.) is read without a call per line (_read_label with _candidate, written
+    out); the others (English headings, circled and lettered items, ㈠, a numeral that
+    does not read) go through _read_label. (A line at a time through _classify was ~2.6 µs
+    a line, for the 26 k lines of a side of the test compilation of issue 14.)"""
+    folded_lines = list(map(fold, lines)) if has_traditional(text) else lines
+    matches = list(map(_LINE_LABEL.match, folded_lines))
+    candidates: dict[int, Candidate] = {}
+    plain = _PLAIN_ALTERNATIVES
+    new_candidate, space = _new_candidate, _SPACE
+    for line_no in compress(range(len(matches)), matches):
+        any_label = matches[line_no]
+        outer = any_label.lastindex
+        line = lines[line_no]
+        body_start = any_label.start(outer)
+        read = plain.get(outer)
+        if read is not None:
+            style, n, n2, n3, sub = read
+            group = any_label.group
+            if not (n3 and group(n3)):  # (㈠…㈩: _read_label)
+                try:
+                    number = cn_to_int(group(n) or (group(n2) if n2 else None))
+                    sub_text = group(sub) if sub else None
+                    sub_number = cn_to_int(sub_text) if sub_text else None
+                except ValueError:  # a numeral that does not read: a later style may hold
+                    number = None
+                if number is not None:
+                    end = any_label.end()
+                    rest = line[end:]
+                    heading = rest.lstrip(space)
+                    candidates[line_no] = new_candidate(Candidate, (style, line[body_start:end], number, sub_number,
+                                                                    heading, heading != rest or not rest))
+                    continue
+        cand = _read_label(line[body_start:], any_label, body_start,
+                           folded_lines[line_no][body_start:] if folded_lines is not lines else None)
+        if cand is not None:
+            candidates[line_no] = cand
+    return candidates
 
 
 _new_candidate = tuple.__new__  # Candidate(...) without its Python-level __new__ (a named tuple)
@@ -345,6 +418,9 @@ def _choose_ranks(candidates: list[tuple[int, Candidate]]) -> dict[str, float]:
 _LAW_STYLES = ("part", "subpart", "chapter", "section", "article")
 _ARTICLE_DOC_HEADINGS = ("cn-section", "heading")
 _LAW_OR_ARTICLE_DOC_HEADINGS = _LAW_STYLES + _ARTICLE_DOC_HEADINGS
+# a node of these styles above the measure level with no line of its own text is an empty
+# container (parse)
+_EMPTY_HEADING_STYLES = _HEADING_ONLY_STYLES + _ARTICLE_DOC_HEADINGS
 
 
 def _gap(cand: Candidate) -> int:
@@ -430,6 +506,11 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
     return accepted
 
 
+_LABEL_OF = itemgetter(0, 2, 3)  # a Candidate's (style, number, sub_number)
+_STYLE_OF = itemgetter(0)
+_STRONG_OF = itemgetter(5)
+
+
 class _LookAhead:
     """The two look-ahead questions of `_accept`, answered from indexes of one candidate list.
 
@@ -448,6 +529,7 @@ class _LookAhead:
         self._candidates = [cand for _, cand in candidates]
         self._ranks = ranks
         self._indexed = False
+        self._strong: list[bool] = []  # each candidate's strong, listed by _index
         # (style, number, sub_number) -> ascending candidate indexes
         self._by_label: dict[tuple[str, int, int | None], list[int]] = {}
         # (style, number) -> ascending indexes of sub-less candidates that may skip numbers
@@ -464,18 +546,33 @@ class _LookAhead:
     def _index(self) -> None:
         if self._indexed:
             return
-        by_label, skippers = self._by_label, self._skippers
-        for k, (style, _, number, sub_number, _, strong) in enumerate(self._candidates):
-            label = (style, number, sub_number)
+        by_label = self._by_label
+        # labels read at C speed (itemgetter), then one loop that only files each (a loop
+        # unpacking every candidate and testing it for a skipper too was 6 ms a pass over
+        # the 18 k candidates of a side of the test compilation of issue 14, this 3 ms)
+        for k, label in enumerate(map(_LABEL_OF, self._candidates)):
             positions = by_label.get(label)
             if positions is None:
                 by_label[label] = [k]
             else:
                 positions.append(k)
-            if sub_number is None and strong and style in _LAW_STYLES:  # _gap(cand) > 0
-                skippers.setdefault((style, number), []).append(k)
-        self._skipper_styles = {style for style, _ in skippers}
+        # a superset of the styles that have a line that may skip (see _skipping): with
+        # none of them present, no skip needs to be looked for
+        self._skipper_styles = {style for style, _, sub_number in by_label
+                                if sub_number is None and style in _LAW_STYLES}
+        self._strong = list(map(_STRONG_OF, self._candidates))
         self._indexed = True
+
+    def _skipping(self, style: str, number: int) -> list[int]:
+        """The ascending indexes of the lines labelled `style` `number` (sub-less) that may
+        skip numbers (_gap(cand) > 0: strong law-style lines), listed when first asked."""
+        key = (style, number)
+        positions = self._skippers.get(key)
+        if positions is None:
+            labelled = self._by_label.get((style, number, None), ()) if style in _LAW_STYLES else ()
+            positions = list(compress(labelled, map(self._strong.__getitem__, labelled)))
+            self._skippers[key] = positions
+        return positions
 
     def _stop(self, k: int, limit: float, strict: bool) -> int:
         """The first index >= k whose style ranks <= limit (< limit when strict), or
@@ -484,11 +581,10 @@ class _LookAhead:
         positions = self._stops.get((limit, strict))
         if positions is None:
             if self._rank_of is None:
-                ranks = self._ranks
-                self._rank_of = [ranks[cand.style] for cand in self._candidates]
-            rank_of = self._rank_of
-            positions = ([i for i, rank in enumerate(rank_of) if rank < limit] if strict
-                         else [i for i, rank in enumerate(rank_of) if rank <= limit])
+                self._rank_of = list(map(self._ranks.__getitem__, map(_STYLE_OF, self._candidates)))
+            # (rank < limit, or rank <= limit, tested at C speed: limit > rank, limit >= rank)
+            below = map(limit.__gt__ if strict else limit.__ge__, self._rank_of)
+            positions = list(compress(range(len(self._rank_of)), below))
             self._stops[(limit, strict)] = positions
         i = bisect_left(positions, k)
         return positions[i] if i < len(positions) else len(self._candidates)
@@ -507,8 +603,12 @@ class _LookAhead:
         may skip (allow_gaps); `end` when there is none."""
         found = min(end, self._first(self._by_label.get((style, wanted, None)), k))
         if allow_gaps and style in self._skipper_styles:  # (no skipper of the style: none can be taken)
+            skippers = self._skippers
             for skip in range(1, MAX_ARTICLE_GAP + 1):
-                found = min(found, self._first(self._skippers.get((style, wanted + skip)), k))
+                positions = skippers.get((style, wanted + skip))
+                if positions is None:
+                    positions = self._skipping(style, wanted + skip)
+                found = min(found, self._first(positions, k))
         return found
 
     def _chain(self, style: str, wanted: int, k: int, end: int, limit: float | None,
@@ -546,8 +646,16 @@ class _LookAhead:
         style = self._candidates[k].style
         limit = self._ranks[stack[-1].style] if stack else None
         end = self._stop(k, limit, strict=False) if limit is not None else len(self._candidates)
-        restart_chain = self._chain(style, 1, k, end, limit, allow_gaps)
         running_chain = self._chain(style, last[0] + 1, k, end, limit, allow_gaps)
+        if not running_chain and min_chain <= 1 and self._candidates[k].number == 1 \
+                and self._candidates[k].sub_number is None:
+            # the restart's chain holds line k itself (a sub-less "1", and k < end: the
+            # parent ranks coarser), so it is >= 1 > 0 and needs no walk. The common case:
+            # an article's first item (一) after the previous article's items, where the
+            # running numbers never come again (1,967 questions a side of the test
+            # compilation of issue 14, 30 ms of chain walks)
+            return True
+        restart_chain = self._chain(style, 1, k, end, limit, allow_gaps)
         return restart_chain >= min_chain and restart_chain > running_chain
 
     def same_number_ahead(self, k: int) -> bool:
@@ -571,25 +679,30 @@ def _table_of_contents(lines: list[str], candidates: dict[int, Candidate]) -> se
       第一章 …) comes again later; the list is the run up to that repetition. This
       catches a contents list whose wording differs from the headings.
     """
-    key = _unspaced
-    last_by_text: dict[str, int] = {}
-    last_by_label: dict[tuple[str, int, int | None], int] = {}
-    for line_no in sorted(candidates):
-        cand = candidates[line_no]
-        last_by_text[key(lines[line_no])] = line_no
-        last_by_label[(cand.style, cand.number, cand.sub_number)] = line_no
-    first_article = min((i for i, c in candidates.items() if c.style in ("article", "en-article")),
-                        default=len(lines))
+    line_nos = sorted(candidates)
+    cands = list(map(candidates.__getitem__, line_nos))
+    # each candidate line without white space: the lines joined, four C-level replaces over
+    # the whole, split again (a line that holds a "\n" itself would split apart: then one
+    # line at a time)
+    keys = _unspaced("\n".join(map(lines.__getitem__, line_nos))).split("\n")
+    if len(keys) != len(line_nos):
+        keys = [_unspaced(lines[line_no]) for line_no in line_nos]
+    # the last line of each text and of each label (dicts built at C speed: a later line
+    # overwrites an earlier one's value, as assignments in line order did; a loop over the
+    # 18 k candidates of a side of the test compilation of issue 14 was 17 ms with the keys)
+    last_by_text: dict[str, int] = dict(zip(keys, line_nos))
+    last_by_label: dict[tuple[str, int, int | None], int] = dict(zip(map(_LABEL_OF, cands), line_nos))
+    first_article = next((line_no for line_no, cand in zip(line_nos, cands)
+                          if cand.style in ("article", "en-article")), len(lines))
     toc: set[int] = set()
     # the maximal runs of adjacent heading-style candidate lines, from those lines alone (a
     # walk over every line of the text was 8 ms a side of the test compilation of issue 14)
     runs: list[list[int]] = []
-    for line_no in sorted(candidates):
-        if candidates[line_no].style in _TOC_STYLES:
-            if runs and runs[-1][-1] == line_no - 1:
-                runs[-1].append(line_no)
-            else:
-                runs.append([line_no])
+    for line_no in compress(line_nos, map(_TOC_STYLE_SET.__contains__, map(_STYLE_OF, cands))):
+        if runs and runs[-1][-1] == line_no - 1:
+            runs[-1].append(line_no)
+        else:
+            runs.append([line_no])
     for run in runs:
         if len(run) < 2:
             continue  # a lone heading line: neither test below takes a run shorter than 2
@@ -597,7 +710,7 @@ def _table_of_contents(lines: list[str], candidates: dict[int, Candidate]) -> se
         # occurrence within the prefix (a running minimum) must lie beyond the prefix.
         earliest_last: list[int] = []
         for i in run:
-            recurs_at = last_by_text[key(lines[i])]
+            recurs_at = last_by_text[_unspaced(lines[i])]
             earliest_last.append(min(recurs_at, earliest_last[-1]) if earliest_last else recurs_at)
         for length in range(len(run), 1, -1):
             if earliest_last[length - 1] > run[length - 1]:
@@ -876,12 +989,13 @@ def document_from_spans(spans: DocumentSpans) -> Document:
     with its heading unless it is a TEXT block, which parse builds without a label)."""
     text, meta, notes, rows = spans
     blocks = []
+    kinds = {kind.value: kind for kind in BlockKind}  # (BlockKind(value) is a Python-level call)
+    text_kind = BlockKind.TEXT
     for index, (kind, level, label, number, sub_number, heading, start, length, parent, ordinal) in enumerate(rows):
-        kind = BlockKind(kind)
+        kind = kinds[kind]
         raw = text[start:start + length]
-        blocks.append(new_block(index=index, kind=kind, level=level, label=label, number=number, sub_number=sub_number,
-                            heading=heading, text=_block_text(raw, None if kind is BlockKind.TEXT else heading),
-                            raw=raw, start=start, parent=parent, ordinal=ordinal))
+        blocks.append(new_block(index, kind, level, label, number, sub_number, heading,
+                                _block_text(raw, None if kind is text_kind else heading), raw, start, parent, ordinal))
     return Document(text=text, blocks=tuple(blocks), meta=meta, notes=notes)
 
 
@@ -922,16 +1036,22 @@ def _article_document_headings(lines: list[str], ordered: list[tuple[int, Candid
     first_article = min(articles) if articles else len(lines)
     out: dict[int, Candidate] = dict(ordered)
     bare_number = 0
-    # the next line with content after each line, in one backward pass (None: none)
-    following: list[int | None] = [None] * len(lines)
-    for line_no in range(len(lines) - 2, -1, -1):
-        following[line_no] = line_no + 1 if lines[line_no + 1].strip(_SPACE) else following[line_no + 1]
-    for line_no, line in enumerate(lines):
+    # Only the lines whose next line with content is an article can head one: the line
+    # right above each article, and the lines above it up to the first with content (the
+    # lines between are blank). A walk over every line with a backward pass listing each
+    # line's next content line was 9 ms a side of the test compilation of issue 14.
+    above_articles: set[int] = set()
+    for article in articles:
+        line_no = article - 1
+        while line_no >= 0:
+            above_articles.add(line_no)
+            if lines[line_no].strip(_SPACE):
+                break
+            line_no -= 1
+    for line_no in sorted(above_articles):
         if line_no in toc:
             continue
-        nxt = following[line_no]
-        if nxt is None or nxt not in articles:
-            continue
+        line = lines[line_no]
         cand = all_candidates.get(line_no)
         body = line.strip(_SPACE)
         if cand is not None:
@@ -977,12 +1097,7 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
     lines, offsets = _split_lines(text)
     notes: list[str] = []
 
-    all_candidates: dict[int, Candidate] = {}
-    folded_lines = [fold(line) for line in lines] if has_traditional(text) else lines
-    for line_no, line in enumerate(lines):
-        cand = _classify(line, folded_lines[line_no])
-        if cand is not None:
-            all_candidates[line_no] = cand
+    all_candidates = _classify_lines(text, lines)
     toc = _table_of_contents(lines, all_candidates)
     if toc:
         notes.append(TOC_NOTE)
@@ -1015,19 +1130,18 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
 
     blocks: list[Block] = []
 
+    n_offsets, text_end = len(offsets), len(text)
+
     def add(kind: BlockKind, level: str, first: int, end: int, cand: Candidate | None,
             parent: int | None, ordinal: int | None = None) -> None:
-        start = offsets[first] if first < len(offsets) else len(text)
-        raw = text[start:offsets[end]] if end < len(offsets) else text[start:]
-        blocks.append(new_block(
-            index=len(blocks), kind=kind, level=level,
-            label=cand.label if cand else "", number=cand.number if cand else None,
-            sub_number=cand.sub_number if cand else None,
-            heading=cand.heading if cand else "",
-            text=_block_text(raw, cand.heading if cand else None),
-            raw=raw, start=start,
-            parent=parent, ordinal=ordinal,
-        ))
+        start = offsets[first] if first < n_offsets else text_end
+        raw = text[start:offsets[end]] if end < n_offsets else text[start:]
+        if cand is None:
+            blocks.append(new_block(len(blocks), kind, level, "", None, None, "", _block_text(raw, None), raw, start,
+                                    parent, ordinal))
+        else:
+            blocks.append(new_block(len(blocks), kind, level, cand.label, cand.number, cand.sub_number, cand.heading,
+                                    _block_text(raw, cand.heading), raw, start, parent, ordinal))
 
     if not nodes:
         if lines:
@@ -1053,8 +1167,12 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
     ordinal = 0
     # the footnote lines, found in one pass (asking each node's lines was a generator per node)
     footnotes = [i for i in circled_starts if _footnote(lines, i, marks)]
+    measure_rank = ranks[measure_style]
+    container, measure = BlockKind.CONTAINER, BlockKind.MEASURE
+    ends = [line_no for line_no, _, _ in nodes[1:]]
+    ends.append(end_of_nodes)
     for k, (line_no, cand, depth) in enumerate(nodes):
-        end = nodes[k + 1][0] if k + 1 < len(nodes) else end_of_nodes
+        end = ends[k]
         # An editor's footnote after a measure's text (「① …」 whose mark stands inline above)
         # is a note, not measure text: a TEXT block of its own up to the next node.
         note = end
@@ -1064,17 +1182,26 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
                 note = footnotes[first_note]
         del open_blocks[depth:]
         parent = open_blocks[-1] if open_blocks else None
+        style, label, number, sub_number, heading, _ = cand
         # A heading-only node above the measure level (第五章 with no articles left, a
         # contents line that slipped through) is an empty container, not a measure: it
         # carries no content.
-        empty_heading = cand.style in _HEADING_ONLY_STYLES + _ARTICLE_DOC_HEADINGS \
-            and ranks[cand.style] < ranks[measure_style] \
-            and end - line_no == 1
+        empty_heading = style in _EMPTY_HEADING_STYLES and ranks[style] < measure_rank and end - line_no == 1
+        # the node's block, as add() makes it, written out (11 k nodes a side of the test
+        # compilation of issue 14): its raw from its line to the next node (a measure: to
+        # its footnote), its text the raw's lines with the heading for the label line
         if has_children[k] or empty_heading:
-            add(BlockKind.CONTAINER, cand.style, line_no, end, cand, parent)
+            kind, last, number_in_order = container, end, None
         else:
             ordinal += 1
-            add(BlockKind.MEASURE, cand.style, line_no, note, cand, parent, ordinal)
+            kind, last, number_in_order = measure, note, ordinal
+        start = offsets[line_no]
+        raw = text[start:offsets[last]] if last < n_offsets else text[start:]
+        body = raw[:-1] if raw.endswith("\n") else raw  # (_block_text(raw, heading))
+        line_end = body.find("\n")
+        blocks.append(new_block(len(blocks), kind, style, label, number, sub_number, heading,
+                                heading + body[line_end:] if line_end >= 0 else heading, raw, start, parent,
+                                number_in_order))
         open_blocks.append(len(blocks) - 1)
         if note < end and not has_children[k] and not empty_heading:
             add(BlockKind.TEXT, "note", note, end, None, None)

@@ -1,0 +1,284 @@
+"""Reading a text faster, same values (issue 14, engineer read3): each fast path of the
+reading (ingest, structure, metadata) against the code it replaced, kept here as the
+reference, on random fictional lines and documents and on every corpus text.
+
+Every document written here is fictional and says so in its title (「示例…（测试用虚构文本）」)."""
+
+from __future__ import annotations
+
+import pickle
+import random
+
+from hypothesis import given, settings, strategies as st
+
+from policydiff import structure
+from policydiff.lexicon import fold
+from policydiff.model import Block, BlockKind, new_block
+
+from .conftest import CORPUS
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _corpus_texts(manifest, step: int = 1) -> list[str]:
+    return [(CORPUS / version["file"]).read_text(encoding="utf-8")
+            for document in manifest["documents"][::step] for version in document["versions"]]
+
+
+_CN = "零一二三四五六七八九十"
+
+
+def _cn(n: int) -> str:
+    if n <= 10:
+        return _CN[n]
+    if n < 20:
+        return "十" + (_CN[n % 10] if n % 10 else "")
+    return _CN[n // 10] + "十" + (_CN[n % 10] if n % 10 else "")
+
+
+_PIECES = [
+    "第一条 甲", "第一条甲", "第二条 乙。", "第三条", "第十条之一 甲", "第二条之一", "第一章 总则", "第二章", "## 第三章 示例",
+    "第一节 甲", "第一编", "第一分编 乙", "一、总则", "二、甲", "（一）甲", "(二)乙", "1.甲", "2.甲", "(1)甲", "①甲", "㈠ 甲",
+    "Section 1 x", "Article 2 x", "(a) x", "Part I x", "Chapter 2 y", "Articles 3 x", "附则", "附　　则", "## 附则",
+    "示例市管理办法（测试用虚构文本）", "目录", "2024年10月9日", "示例文本，用于测试。", "这是一个句子。", "", "　　",
+    "第十條 甲", "第一章 總則", "第十十条 x", "第一百零一百条", "3.5亿元用于示例", "　　第三条　丙", "\u3000\u3000一、甲",
+    "…修正）①", "① 注释文本。", "第三十七条规定的", "#\t第一条 甲", "####### 第一条", "Part\u00a0II. x", "§ 3 x",
+]
+
+
+def _random_document(rng: random.Random) -> str:
+    """A fictional document: a title, chapters with articles with items and paragraphs, or a
+    policy with 一、 and （一）/1. items, mixed with label-like stray lines."""
+    lines = [rng.choice(["示例市管理办法（测试用虚构文本）", "# 示例条例（测试用虚构文本）", "示例通知（测试用虚构文本）"])]
+    if rng.random() < 0.3:
+        lines += ["目录"] + [f"第{_cn(i)}章 示例{i}" for i in range(1, rng.randint(2, 5))]
+    article = 0
+    law = rng.random() < 0.6
+    for chapter in range(1, rng.randint(2, 6)):
+        if law:
+            if rng.random() < 0.8:
+                lines.append(rng.choice([f"第{_cn(chapter)}章 示例{chapter}", f"第{_cn(chapter)}章", "附则", "## 附则"]))
+            for _ in range(rng.randint(0, 8)):
+                article += 1 + (rng.random() < 0.05) * rng.randint(1, 4) - (rng.random() < 0.03)
+                lines.append(rng.choice([f"第{_cn(article)}条 示例文本。", f"第{_cn(article)}条示例文本。",
+                                         f"　　第{_cn(article)}条　示例。", f"第{_cn(article)}条之一 示例"]))
+                for item in range(rng.choice([0, 0, 0, 2, 3, 5])):
+                    lines.append(rng.choice([f"（{_cn(item + 1)}）示例；", f"{item + 1}.示例", "示例款。",
+                                             rng.choice(_PIECES)]))
+                if rng.random() < 0.1:
+                    lines.append("")
+        else:
+            lines.append(f"{_cn(chapter)}、示例")
+            for item in range(rng.randint(0, 6)):
+                lines.append(rng.choice([f"（{_cn(item + 1)}）示例。", f"{item + 1}.示例", rng.choice(_PIECES)]))
+    for _ in range(rng.randint(0, 5)):
+        lines.insert(rng.randint(0, len(lines)), rng.choice(_PIECES))
+    return "\n".join(lines) + rng.choice(["", "\n"])
+
+
+def _random_documents(count: int, seed: int = 14) -> list[str]:
+    rng = random.Random(seed)
+    return [_random_document(rng) for _ in range(count)]
+
+
+# --------------------------------------------------------------------------- classify
+
+
+def _reference_classify_lines(text: str) -> dict[int, structure.Candidate]:
+    """parse's loop before _classify_lines: classify_line on each line."""
+    lines, _ = structure._split_lines(text)
+    return {i: c for i, line in enumerate(lines) if (c := structure.classify_line(line)) is not None}
+
+
+_LABELISH = st.text(alphabet=list("第一二十百零〇两1234567890０１２条章节编分部篇之、．.()（）)）㈠㈢①⑳#條節"
+                                  "PartChapterSectionArticleIVXabc§ \u3000\u00a0\t　示例市措施。，"), max_size=14)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_LABELISH, max_size=8), st.booleans())
+def test_classify_lines_equals_classify_line_on_each_line(lines, final_newline):
+    text = "\n".join(lines) + ("\n" if final_newline else "")
+    split, _ = structure._split_lines(text)
+    assert structure._classify_lines(text, split) == _reference_classify_lines(text)
+
+
+def test_classify_lines_equals_classify_line_on_corpus_and_random_texts(manifest):
+    texts = _corpus_texts(manifest) + _random_documents(300)
+    # the same texts with traditional characters (the folded path)
+    texts += [text.replace("条", "條").replace("节", "節") for text in texts[::7]]
+    for text in texts:
+        lines, _ = structure._split_lines(text)
+        assert structure._classify_lines(text, lines) == _reference_classify_lines(text)
+
+
+# --------------------------------------------------------------------------- look-ahead
+
+
+def test_look_ahead_answers_as_the_scan_on_documents(manifest):
+    """The restart question, asked as _accept asks it (every "1" of a style with a running
+    number, under each possible parent), against the scan, on corpus and random documents:
+    a restart whose running chain is empty needs no walk of its own chain."""
+    from .test_structure import _reference_restart_wins
+
+    texts = _corpus_texts(manifest, step=9) + _random_documents(150, seed=3)
+    for text in texts:
+        candidates = sorted(_reference_classify_lines(text).items())[:400]
+        ranks = structure._ranks(True)
+        ahead = structure._LookAhead(candidates, ranks)
+        last_seen: dict[str, tuple[int, int | None]] = {}
+        for k, (_, cand) in enumerate(candidates):
+            if cand.number == 1 and cand.sub_number is None and cand.style in last_seen:
+                for stack in ([], [c for _, c in candidates[max(0, k - 3):k] if ranks[c.style] < ranks[cand.style]][-1:]):
+                    for min_chain, allow_gaps in ((1, True), (2, False)):
+                        assert ahead.restart_wins(k, stack, last_seen[cand.style], min_chain, allow_gaps) == \
+                            _reference_restart_wins(candidates, k, stack, last_seen[cand.style], ranks,
+                                                    min_chain, allow_gaps)
+            last_seen[cand.style] = (cand.number, cand.sub_number)
+
+
+# --------------------------------------------------------------------------- table of contents
+
+
+def test_table_of_contents_with_a_line_end_inside_a_line():
+    """_table_of_contents reads its keys from the candidate lines joined: a line holding a
+    "\\n" itself (not from parse, which splits there) falls back to one line at a time."""
+    from .test_structure import _reference_table_of_contents
+
+    lines = ["第一章 总则", "第二章 管理\n示例", "第一章 总则", "第一条 甲", "第二章 管理\n示例", "第二条 乙"]
+    candidates = {i: c for i, line in enumerate(lines) if (c := structure.classify_line(line)) is not None}
+    assert structure._table_of_contents(lines, candidates) == _reference_table_of_contents(lines, candidates)
+
+
+def test_table_of_contents_equals_the_walk_on_random_documents():
+    from .test_structure import _reference_table_of_contents
+
+    for text in _random_documents(300, seed=5):
+        lines, _ = structure._split_lines(text)
+        candidates = _reference_classify_lines(text)
+        assert structure._table_of_contents(lines, candidates) == _reference_table_of_contents(lines, candidates)
+
+
+# --------------------------------------------------------------------------- article headings
+
+
+def _reference_article_document_headings(lines, ordered, all_candidates, toc, articles, structural, ranks):
+    """_article_document_headings as a walk over every line with each line's next content
+    line listed by a backward pass (before it looked only above the articles)."""
+    S = structure
+    first_article = min(articles) if articles else len(lines)
+    out = dict(ordered)
+    bare_number = 0
+    following = [None] * len(lines)
+    for line_no in range(len(lines) - 2, -1, -1):
+        following[line_no] = line_no + 1 if lines[line_no + 1].strip(S._SPACE) else following[line_no + 1]
+    for line_no, line in enumerate(lines):
+        if line_no in toc:
+            continue
+        nxt = following[line_no]
+        if nxt is None or nxt not in articles:
+            continue
+        cand = all_candidates.get(line_no)
+        body = line.strip(S._SPACE)
+        if cand is not None:
+            if cand.style == "cn-top" and cand.heading and len(cand.heading) <= S.MAX_SECTION_HEADING_CHARS \
+                    and not cand.heading.rstrip(S._SPACE).endswith(S._SENTENCE_END):
+                out[line_no] = S.Candidate("cn-section", cand.label, cand.number, None, cand.heading, cand.strong)
+            continue
+        marker = S._MD_HEADING.match(body)
+        title = body[marker.end():].strip(S._SPACE) if marker else body
+        compact = S._unspaced(title)
+        if not compact or len(compact) > S.MAX_BARE_HEADING_CHARS or not S._BARE_HEADING.match(compact):
+            continue
+        if not marker and line_no < first_article:
+            continue
+        prev = next((lines[k].strip(S._SPACE) for k in range(line_no - 1, -1, -1) if lines[k].strip(S._SPACE)), "")
+        if prev and not prev.endswith(S._SENTENCE_END + ("。", "”", "」", "）", ")")):
+            continue
+        bare_number += 1
+        out[line_no] = S.Candidate("heading", "", bare_number, None, title, True)
+    if bare_number:
+        containers = [ranks[st] for st in structural if ranks[st] < ranks["article"]]
+        if any(c.style == "cn-section" for c in out.values()):
+            containers.append(ranks["cn-section"])
+        ranks = dict(ranks)
+        ranks["heading"] = min(containers) if containers else ranks["article"] - 0.1
+    return sorted(out.items()), ranks
+
+
+def _heading_inputs(text: str):
+    """The arguments parse hands _article_document_headings (None: not an article document)."""
+    S = structure
+    lines, _ = S._split_lines(text)
+    all_candidates = _reference_classify_lines(text)
+    toc = S._table_of_contents(lines, all_candidates)
+    ordered = [(i, c) for i, c in sorted(all_candidates.items()) if i not in toc]
+    ranks = S._choose_ranks(ordered)
+    first_pass = S._accept(ordered, ranks)
+    counts: dict[str, int] = {}
+    for _, cand, _ in first_pass:
+        counts[cand.style] = counts.get(cand.style, 0) + 1
+    articles = {i for i, c, _ in first_pass if c.style == "article"}
+    if counts.get("article", 0) < S.MIN_MEASURES:
+        return None
+    structural = {s for s in counts if ranks[s] <= ranks["article"]}
+    return lines, ordered, all_candidates, toc, articles, structural, ranks
+
+
+def test_article_document_headings_equal_the_walk(manifest):
+    texts = _corpus_texts(manifest) + _random_documents(400, seed=7)
+    # blank lines between a heading and its article (the lines above an article up to the
+    # first with content), and 「一、管辖」 section headings
+    texts += ["示例规定（测试用虚构文本）\n\n第一条 甲。\n附则\n\n\n第二条 乙。\n一、管辖\n\n第三条 丙。\n",
+              "示例规定（测试用虚构文本）\n第一条 甲。\n  \n附　则\n　\n第二条 乙\n## 罚则\n第三条 丙\n"]
+    checked = 0
+    for text in texts:
+        inputs = _heading_inputs(text)
+        if inputs is None:
+            continue
+        assert structure._article_document_headings(*inputs) == _reference_article_document_headings(*inputs)
+        checked += 1
+    assert checked > 150
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+def test_new_block_with_positional_arguments_is_the_block_of_the_dataclass():
+    values = (3, BlockKind.MEASURE, "article", "第三条", 3, None, "示例", "示例", "第三条 示例\n", 10, 1, 2)
+    made, reference = new_block(*values), Block(*values)
+    assert made == reference and hash(made) == hash(reference) and repr(made) == repr(reference)
+    assert list(vars(made).items()) == list(vars(reference).items())
+    assert pickle.dumps(made) == pickle.dumps(reference)
+    assert vars(new_block(*values[:-1])) == vars(Block(*values[:-1]))
+    assert type(made) is Block
+    try:
+        made.text = "x"
+    except AttributeError:  # dataclasses.FrozenInstanceError
+        pass
+    else:
+        raise AssertionError("a Block made by new_block must stay frozen")
+
+
+def _reference_blocks(doc):
+    """Each block's text from its raw as add() made it (_block_text), field by field."""
+    return [(b.index, b.kind, b.level, b.label, b.number, b.sub_number, b.heading,
+             structure._block_text(b.raw, None if b.kind is BlockKind.TEXT else b.heading), b.raw, b.start,
+             b.parent, b.ordinal) for b in doc.blocks]
+
+
+def test_parsed_blocks_are_those_add_made(manifest):
+    """parse writes a node's block out (no call of add per node): every block's fields are
+    those add() gave, the document lossless, and sent across processes it comes back equal."""
+    for text in _corpus_texts(manifest, step=3) + _random_documents(200, seed=11):
+        doc = structure.parse(text)
+        assert [tuple(vars(b).values()) for b in doc.blocks] == _reference_blocks(doc)
+        assert "".join(b.raw for b in doc.blocks) == text
+        assert structure.document_from_spans(structure.document_spans(doc)) == doc
+
+
+def test_fold_of_a_text_is_the_fold_of_its_lines():
+    """_classify_lines folds each line only when the whole text holds a traditional
+    character: fold keeps positions and never maps to or from a line end."""
+    text = "第十條 甲\n第一章 總則\n示例"
+    assert fold(text).split("\n") == [fold(line) for line in text.split("\n")]
+    assert len(fold(text)) == len(text)
