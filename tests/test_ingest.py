@@ -793,3 +793,21 @@ def test_item_variants_give_the_full_item_pattern_s_matches():
         got = [(m.span(), m.groupdict()) for m in meta._item_finditer(line)]
         assert got == [(m.span(), m.groupdict()) for m in full.finditer(line)], line
     assert seen == {(False, False), (False, True), (True, False), (True, True)}
+
+
+def test_binary_control_count_is_the_byte_loop_s():
+    """decoding._refuse_binary counts control bytes with bytes.translate (issue 14): the
+    same count as the loop it replaced, on every byte value, random bytes and corpus files."""
+    import random
+
+    from policydiff.ingest import decoding
+
+    def loop_count(head: bytes) -> int:
+        return sum(1 for byte in head if byte < 0x20 and byte not in decoding._TEXT_CONTROLS)
+
+    rng = random.Random(14)
+    samples = [bytes(range(256)), b"", b"\x00\x1f\x1b\t\n\r\x0b\x0c \x7f\xff"]
+    samples += [bytes(rng.randrange(256) for _ in range(rng.randint(0, 3000))) for _ in range(200)]
+    samples += [path.read_bytes()[:decoding._SNIFF_BYTES] for path in sorted(CORPUS.rglob("*.md"))[:40]]
+    for head in samples:
+        assert len(head.translate(None, decoding._NOT_BINARY_CONTROLS)) == loop_count(head)

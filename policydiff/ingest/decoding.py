@@ -50,6 +50,10 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 _CONTROL_RATIO_MAX = 0.02
 _SNIFF_BYTES = 65536
 _TEXT_CONTROLS = frozenset(b"\t\n\x0b\x0c\r\x1b")
+# Every byte that is not a control byte of binary data (one below 0x20 and not a text
+# control): deleting them (bytes.translate, C) leaves the control bytes to be counted.
+# A Python loop over the 64 KiB sniffed was ~2.5 ms of every file read (issue 14).
+_NOT_BINARY_CONTROLS = bytes(byte for byte in range(256) if byte >= 0x20 or byte in _TEXT_CONTROLS)
 
 # Legacy CJK encodings tried in this order when the bytes are not UTF-8. Big5 files written
 # on Windows are CP950 (a superset with a few more characters); HKSCS adds more still.
@@ -187,7 +191,7 @@ def _refuse_binary(data: bytes) -> None:
             "input contains NUL bytes and looks binary; give a text, HTML or Markdown file "
             "(if it is UTF-16 without a byte-order mark, pass --encoding utf-16-le)"
         )
-    controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROLS)
+    controls = len(head.translate(None, _NOT_BINARY_CONTROLS))
     if controls > _CONTROL_RATIO_MAX * len(head):
         raise BadInputError(
             f"input has {controls} control bytes in its first {len(head)} and looks binary; "
