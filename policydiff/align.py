@@ -93,7 +93,7 @@ from __future__ import annotations
 import heapq
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from itertools import chain, compress, repeat
 from operator import mul, sub
@@ -427,6 +427,22 @@ def _unspaced(text: str) -> str:
     `unchanged` and the reported similarity. (str.split's white space is exactly re's
     \\s, Py_UNICODE_ISSPACE; a split and join is three times a regex substitution.)"""
     return "".join(text.split())
+
+
+def _unspaced_texts(texts: Sequence[str], split_at: int) -> tuple[list[str], list[str]]:
+    """[_unspaced(t) for t in texts], cut in two lists at split_at: each distinct text
+    once, all of them by one C-level split over the texts joined (a text holding the
+    separator, NUL, falls back to one call per text). NUL is not white space to
+    str.split, so the joined split keeps the texts apart."""
+    distinct = list(dict.fromkeys(texts))
+    whole = "\x00".join(distinct)
+    if len(distinct) < 8 or whole.count("\x00") != len(distinct) - 1:
+        bare = list(map(_unspaced, distinct))
+    else:
+        bare = "".join(whole.split()).split("\x00")
+    table = dict(zip(distinct, bare))
+    out = list(map(table.__getitem__, texts))
+    return out[:split_at], out[split_at:]
 
 
 def _ratio(a: str, b: str) -> float:
@@ -783,6 +799,25 @@ def _windows(text: str, k: int) -> frozenset[str]:
     return frozenset(map(text.__getitem__, _slices(len(text), k))) if len(text) >= k else frozenset()
 
 
+class _GapNumbers:
+    """The gap number of each index between the bounds of a skeleton, as a dict of
+    {index: gap} for every index strictly between bounds g and g + 1 would give it
+    (bounds: the skeleton's coordinates on one side, non-decreasing, with -1 first and
+    the side's length last; an index that is a bound is in no gap)."""
+
+    __slots__ = ("_bounds",)
+
+    def __init__(self, bounds: list[int]):
+        self._bounds = bounds
+
+    def get(self, k: int, default: int | None = None) -> int | None:
+        bounds = self._bounds
+        g = bisect_right(bounds, k) - 1
+        if g < 0 or g + 1 >= len(bounds) or bounds[g] == k:
+            return default
+        return g
+
+
 # --- the aligner -----------------------------------------------------------------------
 
 
@@ -798,8 +833,9 @@ class _Aligner:
         self.old_text = self._normalize_all(m.text for m in self.olds)
         self.new_text = self._normalize_all(m.text for m in self.news)
         self._normalize_all([m.heading for m in chain(self.olds, self.news) if "\n" in m.text])  # (batched)
-        self.old_head = [self._heading(m) for m in self.olds]
-        self.new_head = [self._heading(m) for m in self.news]
+        # (_heading's own first test, without the call for the one-line texts)
+        self.old_head = [self._heading(m) if "\n" in m.text else "" for m in self.olds]
+        self.new_head = [self._heading(m) if "\n" in m.text else "" for m in self.news]
         self._ratio_cache: dict[tuple[int, int], float] = {}
         self.o2n: dict[int, int] = {}  # 1:1 matches, 0-based indexes
         self.n2o: dict[int, int] = {}
@@ -829,6 +865,7 @@ class _Aligner:
         self._ngram_index: dict[str, tuple[int, ...]] | None = None
         self._ngram_by_text: dict[str, list[int]] | None = None
         self._gap_of_new: dict[int, tuple[int, int, int]] = {}
+        self._round_skeleton: list[tuple[int, int]] | None = None  # the skeleton the round was prepared on
 
     def _normalize_all(self, texts: Iterable[str]) -> list[str]:
         """normalize() of each text, each distinct text normalised once."""
@@ -932,27 +969,40 @@ class _Aligner:
         """The assignment's edges of new measure j: (i, text_score + context_weight x
         neighbour_score) for each candidate old measure i, in order, whose text score
         reaches candidate_min. Both scores inlined (tens of thousands of pairs on a large
-        document), with the very same arithmetic."""
+        document), with the very same arithmetic; the ratios read and filled straight
+        through the per-text-pair cache that ratio() keeps (the per-index one is only
+        its shortcut: ratio() finds these pairs by their texts)."""
         s = self.s
-        cache, ratio = self._ratio_cache, self.ratio
+        pair_ratio = self._text_ratio
+        old_text, new_text = self.old_text, self.new_text
         old_head, nh = self.old_head, self.new_head[j]
         w, candidate_min, context_weight = s.heading_weight, s.candidate_min, s.context_weight
         last_old, last_new = len(self.olds) - 1, len(self.news) - 1
+        text = new_text[j]
+        text_before = new_text[j - 1] if j else ""
+        text_after = new_text[j + 1] if j < last_new else ""
         row = []
         for i in sorted(olds):
-            t = cache.get((i, j))
+            key = (old_text[i], text)
+            t = pair_ratio.get(key)
             if t is None:
-                t = ratio(i, j)
+                t = pair_ratio[key] = _ratio(*key)
             if nh and old_head[i]:
                 t = (1 - w) * t + w * _ratio(old_head[i], nh)
             if t >= candidate_min:
                 # neighbour_score: the pairs before and after; both sides at a boundary 1
                 if i and j:
-                    before = ratio(i - 1, j - 1)
+                    key = (old_text[i - 1], text_before)
+                    before = pair_ratio.get(key)
+                    if before is None:
+                        before = pair_ratio[key] = _ratio(*key)
                 else:
                     before = 1.0 if not i and not j else 0.0
                 if i < last_old and j < last_new:
-                    after = ratio(i + 1, j + 1)
+                    key = (old_text[i + 1], text_after)
+                    after = pair_ratio.get(key)
+                    if after is None:
+                        after = pair_ratio[key] = _ratio(*key)
                 else:
                     after = 1.0 if i == last_old and j == last_new else 0.0
                 row.append((i, t + context_weight * ((before + after) / 2)))
@@ -1010,6 +1060,7 @@ class _Aligner:
         self._ngram_index = None
         self._ngram_by_text = {}
         self._gap_of_new = {}
+        self._round_skeleton = None
         if not free_old or not free_new:
             self._free_old_set = set()  # every row has no candidate
             return free_new
@@ -1017,7 +1068,7 @@ class _Aligner:
             self._ngram_index = self._build_ngram_index(free_old)
         # Positional candidates: the free old measures at the same relative place
         # between the in-order anchors around each free new measure.
-        skel = self.skeleton()
+        skel = self._round_skeleton = self.skeleton()
         bounds = [(-1, -1)] + skel + [(len(self.olds), len(self.news))]
         gap_of_new = self._gap_of_new
         for (oi0, nj0), (oi1, _nj1) in zip(bounds, bounds[1:]):
@@ -1085,7 +1136,8 @@ class _Aligner:
         rows = self.prepare_round(positional_only)  # free new measures, in order
         edges: list[list[tuple[int, float]]] = self.scored_rows(rows)
         self._ngram_index = self._ngram_by_text = None  # (memory: the round is scored)
-        gap_old, gap_new = self._gaps() if not positional_only else ({}, {})
+        # (the round's skeleton: nothing was linked since prepare_round)
+        gap_old, gap_new = self._gaps(self._round_skeleton) if not positional_only else ({}, {})
         while True:
             chosen = max_weight_assignment(len(rows), edges)
             accepted: list[tuple[int, int]] = []
@@ -1130,20 +1182,19 @@ class _Aligner:
         return (not positional_only and t >= s.candidate_min
                 and self.distinctive_coverage(i, j, floor=s.strong_coverage) >= s.strong_coverage)
 
-    def _gaps(self) -> tuple[dict[int, int], dict[int, int]]:
+    def _gaps(self, skel: list[tuple[int, int]] | None = None) -> tuple[_GapNumbers, _GapNumbers]:
         """Which gap of the present skeleton (in-order matches) each measure lies in, by
-        number, for both sides; measures of the skeleton itself are in none. Matches are
-        only ever added, so a pair in no common gap now is in none later either."""
-        skel = self.skeleton()
+        number, for both sides (`.get(k)`, None for a measure of the skeleton itself).
+        Matches are only ever added, so a pair in no common gap now is in none later
+        either. Looked up by bisection when asked (only for an assigned pair that does
+        not stand), not written out for every measure of both sides. skel: the present
+        skeleton when the caller has it."""
+        if skel is None:
+            skel = self.skeleton()
         bounds = [(-1, -1)] + skel + [(len(self.olds), len(self.news))]
-        gap_old: dict[int, int] = {}
-        gap_new: dict[int, int] = {}
-        for g, ((oi0, nj0), (oi1, nj1)) in enumerate(zip(bounds, bounds[1:])):
-            gap_old.update((i, g) for i in range(oi0 + 1, oi1))
-            gap_new.update((j, g) for j in range(nj0 + 1, nj1))
-        return gap_old, gap_new
+        return _GapNumbers([i for i, _ in bounds]), _GapNumbers([j for _, j in bounds])
 
-    def _hopeless(self, i: int, j: int, gap_old: dict[int, int], gap_new: dict[int, int]) -> bool:
+    def _hopeless(self, i: int, j: int, gap_old: _GapNumbers, gap_new: _GapNumbers) -> bool:
         """A pair that no stage after the assignment could accept 1:1: gap filling (stage
         7) takes only pairs inside one gap of the skeleton, with distinctive shared
         material of at least context_min_coverage."""
@@ -2511,18 +2562,13 @@ class _Aligner:
                           else replace(c, carried_out=tuple(carried_from[c.old]))
                           if c.new is None and c.old in carried_from else c for c in containers]
 
-        spaceless: dict[str, str] = {}  # _unspaced once per distinct text (unchanged ones repeat)
-
-        def unspaced(text: str) -> str:
-            got = spaceless.get(text)
-            if got is None:
-                got = spaceless[text] = _unspaced(text)
-            return got
-
+        # each measure's text without white space, each distinct text once, in one pass
+        old_bare, new_bare = _unspaced_texts([m.text for m in self.olds] + [m.text for m in self.news],
+                                             len(self.olds))
         matches: list[MeasureMatch] = []
         for k, (olds, news) in enumerate(units):
-            old_txt = "".join([unspaced(self.olds[i].text) for i in olds])
-            new_txt = "".join([unspaced(self.news[j].text) for j in news])
+            old_txt = old_bare[olds[0]] if len(olds) == 1 else "".join([old_bare[i] for i in olds])
+            new_txt = new_bare[news[0]] if len(news) == 1 else "".join([new_bare[j] for j in news])
             # The similarity shown is that of the texts as printed (white space aside):
             # a change of punctuation width alone is a change, and reads below 1.00.
             # (equal texts: _ratio is exactly 1.0, empty or not)

@@ -69,3 +69,57 @@ def test_remembered_container_matching_equals_a_fresh_one(old_file, new_file):
         # the caller's copies: changing them does not change the next answer
         got[0].clear()
         got[1].clear()
+
+
+def reference_gaps(skel, n_old: int, n_new: int):
+    """_gaps as it was: a dict of every measure's gap number, both sides."""
+    bounds = [(-1, -1)] + skel + [(n_old, n_new)]
+    gap_old: dict[int, int] = {}
+    gap_new: dict[int, int] = {}
+    for g, ((oi0, nj0), (oi1, nj1)) in enumerate(zip(bounds, bounds[1:])):
+        gap_old.update((i, g) for i in range(oi0 + 1, oi1))
+        gap_new.update((j, g) for j in range(nj0 + 1, nj1))
+    return gap_old, gap_new
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_gap_numbers_equal_the_dicts(seed):
+    """Skeletons with 1:1 links and split/merge groups (whose first and last links can
+    share an old or a new measure), looked up for every index."""
+    from .test_align_speed import random_doc, random_text
+    rng = random.Random(seed)
+    pool = [random_text(rng) for _ in range(4)]
+    al = _Aligner(random_doc(rng, pool, rng.randint(1, 40)), random_doc(rng, pool, rng.randint(1, 40)),
+                  AlignSettings())
+    n_old, n_new = len(al.olds), len(al.news)
+    for _ in range(rng.randint(0, min(n_old, n_new))):
+        i, j = rng.randrange(n_old), rng.randrange(n_new)
+        if i not in al.o2n and j not in al.n2o:
+            al.link(i, j)
+    if rng.random() < 0.5 and n_old > 2 and n_new > 2:
+        i, j = rng.randrange(n_old - 1), rng.randrange(n_new - 1)
+        al.found.append(((i,), (j, j + 1)) if rng.random() < 0.5 else ((i, i + 1), (j,)))
+    skel = al.skeleton()
+    want_old, want_new = reference_gaps(skel, n_old, n_new)
+    for gaps in (al._gaps(), al._gaps(skel)):
+        got_old, got_new = gaps
+        assert [got_old.get(i) for i in range(-1, n_old + 1)] == [want_old.get(i) for i in range(-1, n_old + 1)]
+        assert [got_new.get(j) for j in range(-1, n_new + 1)] == [want_new.get(j) for j in range(-1, n_new + 1)]
+
+
+def test_unspaced_texts_equal_one_call_per_text():
+    from policydiff.align import _unspaced, _unspaced_texts
+    rng = random.Random(3)
+    alphabet = ["甲", "乙", "a", " ", "\u3000", "\n", "\t", "\x1c", "\x1f", "\x85", "\xa0", "\u2028", "\x00", ""]
+    for k in range(300):
+        symbols = alphabet if k % 2 else alphabet[:-2] + alphabet[-1:]  # with and without NUL
+        texts = ["".join(rng.choice(symbols) for _ in range(rng.randint(0, 12))) for _ in range(rng.randint(0, 30))]
+        texts += rng.sample(texts, min(len(texts), 5))  # repeats
+        cut = rng.randint(0, len(texts))
+        want = [_unspaced(t) for t in texts]
+        assert _unspaced_texts(texts, cut) == (want[:cut], want[cut:])
+    # corpus measure texts (the joined path), both sides of one pair
+    old, new = _documents(*PAIRS[3])
+    texts = [m.text for m in old.measures] + [m.text for m in new.measures]
+    want = [_unspaced(t) for t in texts]
+    assert _unspaced_texts(texts, len(old.measures)) == (want[:len(old.measures)], want[len(old.measures):])
