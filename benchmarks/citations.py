@@ -8,7 +8,7 @@ Usage:
 
 Every corpus pair carries its own answer key: the legislature updated the internal
 citations of the new text. For each pair (old -> new) the script runs
-`citations.check_revision` on the real alignment and reports:
+`citations_check.check_revision` on the real alignment and reports:
 
 1. citations found (old and new side, by scope);
 2. **predicted = written** for the old citations whose target is 1:1 aligned (kind
@@ -55,7 +55,8 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO))
 
 from policydiff import api  # noqa: E402
-from policydiff.citations import check_revision, external_impact, find_citations  # noqa: E402
+from policydiff.citations import find_citations  # noqa: E402
+from policydiff.citations_check import check_revision, external_impact  # noqa: E402
 from policydiff.compare import compare  # noqa: E402
 
 # Two samples of SAMPLE_SIZE mentions, judged by hand: "dev" was judged, the grammar errors

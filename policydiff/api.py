@@ -611,7 +611,7 @@ def citations(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: 
 
 def citation_report(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str, *,
                     archive_wide: bool = False, all_versions: bool = False):
-    """The citations.CitationReport behind `policydiff citations` (see `citations`)."""
+    """The citations_check.CitationReport behind `policydiff citations` (see `citations`)."""
     from . import citations_api
 
     store = _maybe_opened(archive)

@@ -1,6 +1,6 @@
 """What `policydiff citations` and the HTML report's 引用影响 section read from the archive
 (imperative shell): `api.citations` loads and compares both sides, then these functions
-check the citations (functional core: `policydiff.citations`) and, with --archive-wide,
+check the citations (functional core: `policydiff.citations`, `policydiff.citations_check`) and, with --archive-wide,
 read every other archived document. They take the archive the caller opened (never
 `api`: no import circle).
 """
@@ -20,11 +20,11 @@ def check_format(fmt: str) -> None:
 def citation_report(store, comparison, *, archive_wide: bool = False, all_versions: bool = False):
     """The citations of `comparison`'s revision; with archive_wide, also those of the
     other archived documents (`store`: the archive, or api.NoArchive / None)."""
-    from .citations import check_revision
+    from .citations_check import check_revision
 
     report = check_revision(comparison)
     if archive_wide or all_versions:
-        from .citations import external_impact
+        from .citations_check import external_impact
 
         others = _other_versions(store, comparison, all_versions=all_versions)
         report = external_impact(report, others, scope="all" if all_versions else "latest",
@@ -38,7 +38,7 @@ def archive_impact(store, comparison):
     of the other archived documents (for the HTML report's 引用影响 section); None when
     the two sides cannot be compared, are not both archived versions of one work, or there
     is no archive to read (the report then checks the internal citations only)."""
-    from .citations import check_revision, external_impact
+    from .citations_check import check_revision, external_impact
 
     if not comparison.comparable or comparison.old.work is None or comparison.old.work != comparison.new.work:
         return None

@@ -85,12 +85,12 @@ def build_comparison(old: Version, new: Version) -> Comparison:
 
 def render(c: Comparison, fmt: str, lang: str, generated: str | None, citations=None) -> str:
     """The report of `c` in a text format (html, md, json), built once from the Comparison.
-    `citations`: the revision's citations.CitationReport with the archive-wide impact,
+    `citations`: the revision's citations_check.CitationReport with the archive-wide impact,
     when the caller has an archive; otherwise the HTML and Markdown reports check the
     internal citations themselves (functional core) and say that other documents were not
     read."""
     if fmt in ("html", "md") and citations is None and c.comparable:
-        from .citations import check_revision
+        from .citations_check import check_revision
 
         citations = check_revision(c)
     if fmt == "html":

@@ -14,12 +14,12 @@ from click.testing import CliRunner
 
 from policydiff.citations import (
     align_units,
-    check_revision,
     find_citations,
     map_offset,
     paragraphs_of,
     small_cn_numeral,
 )
+from policydiff.citations_check import check_revision
 from policydiff.cli import cli
 from policydiff.compare import compare
 from policydiff.docbuild import DocBuilder
@@ -462,7 +462,7 @@ def test_report_impact_section_inside_an_archive(archive, tmp_path, monkeypatch)
 
 def test_citation_labels_exist_in_both_languages():
     from policydiff.render.labels import LABELS
-    from policydiff.citations import STATUSES
+    from policydiff.citations_check import STATUSES
 
     zh = {k for k in LABELS["zh"] if k.startswith(("cite.", "creason."))}
     assert zh and zh == {k for k in LABELS["en"] if k.startswith(("cite.", "creason."))}
@@ -495,7 +495,7 @@ def test_a_citation_of_an_older_numbering_is_followed_through_the_archived_histo
 
 
 def test_cited_names_resolve_against_titles_and_aliases_or_not_at_all():
-    from policydiff.citations import name_index, resolve_work
+    from policydiff.citations_check import name_index, resolve_work
 
     index = name_index({"law-a": ("中华人民共和国示例诉讼法",), "law-b": ("示例程序法",), "reg-c": ("示例条例（试行）",),
                         "twin-1": ("示例重名法",), "twin-2": ("示例重名法",)})

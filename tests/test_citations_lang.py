@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import html as lxml_html
 
-from policydiff.citations import REASON_CODES, ExternalCheck, InternalCheck, check_revision
+from policydiff.citations_check import REASON_CODES, ExternalCheck, InternalCheck, check_revision
 from policydiff.cli import cli
 from policydiff.compare import compare
 from policydiff.render.citations import (
@@ -32,7 +32,7 @@ from policydiff.render.markdown import comparison_markdown
 
 from .test_citations import NEW_ARTICLES, OLD_ARTICLES, TITLE, _add, archive, version, write_pair  # noqa: F401
 
-# Parameters of each reason code as the core gives them (values as in citations._why).
+# Parameters of each reason code as the core gives them (values as in citations_check._why).
 # A new code must be added here, which makes the tests below check its labels.
 SAMPLE_ARGS = {
     "no_such_article": {"cited": "本条例第四十条"},

@@ -1,5 +1,5 @@
 """`policydiff citations` output: the `policydiff.citations/1` JSON (DESIGN §5), terminal
-text and CSV, all rendered from one `citations.CitationReport`, and the report's
+text and CSV, all rendered from one `citations_check.CitationReport`, and the report's
 条文序号对照表 and 引用影响 sections (`citations_view`).
 
 Every word a reader sees comes from the labels catalogue (render.labels, keys "cite.*",
@@ -18,7 +18,7 @@ import io
 import json
 from typing import Any
 
-from ..citations import CitationReport, CorrespondenceRow, ExternalCheck, InternalCheck, TargetRef
+from ..citations_check import CitationReport, CorrespondenceRow, ExternalCheck, InternalCheck, TargetRef
 from .json import SIMILARITY_PLACES, version_header
 from .labels import check_lang, label
 
@@ -203,11 +203,11 @@ def citations_dict(report: CitationReport) -> dict[str, Any]:
 
 def _settings(c) -> dict[str, Any]:
     """The alignment's settings and the citation check's own tunables (provenance)."""
-    from .. import citations as core
+    from .. import citations as core, citations_check as check
     from .json import _plain
 
     out = _plain(dict(c.settings))
-    out.update({"citation_context_chars": core.CONTEXT_CHARS, "citation_context_min": core.CONTEXT_MIN,
+    out.update({"citation_context_chars": check.CONTEXT_CHARS, "citation_context_min": check.CONTEXT_MIN,
                 "citation_paragraph_match_min": core.PARAGRAPH_MATCH_MIN})
     return {k: out[k] for k in sorted(out)}
 

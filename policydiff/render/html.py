@@ -125,7 +125,7 @@ def side_html(segments, side: str) -> Markup:
 
 def comparison_html(c: Comparison, lang: str = "zh", generated: str | None = None, citations=None) -> str:
     """The report page for `c`, in `lang` ("zh" or "en") UI labels. `citations` (a
-    citations.CitationReport of `c`, optional) adds the 条文序号对照表 and 引用影响 sections."""
+    citations_check.CitationReport of `c`, optional) adds the 条文序号对照表 and 引用影响 sections."""
     check_lang(lang)
     css = static_text("report.css")
     js = static_text("report.js")

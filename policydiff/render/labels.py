@@ -249,7 +249,7 @@ LABELS: dict[str, dict[str, str]] = {
         "recon.fold": "展开对账表（旧版 {old} 项、新版 {new} 项措施逐项列出）",
         # ---- citations (render.citations): the 条文序号对照表 and 引用影响 sections of the
         # report, the `citations` command's text and CSV. "creason.<code>": the wording of
-        # citations.REASON_CODES (a test checks every code has both languages).
+        # citations_check.REASON_CODES (a test checks every code has both languages).
         "cite.corr.heading": "条文序号对照表",
         "cite.parts_sep": "，",
         "cite.corr.intro": "每一条旧条文在新版中的对应条文（由对齐得出）。共 {rows} 行，其中序号变化 {renumbered} 行。",
@@ -572,7 +572,7 @@ LABELS: dict[str, dict[str, str]] = {
         "xlsx.new_numbers": "New numbers",
         "recon.fold": "Show the reconciliation tables ({old} old and {new} new measures, one row each)",
         # ---- citations (render.citations); the creason.* sentences are the JSON `reason`
-        # sentences of citations.py word for word (a test checks it)
+        # sentences of citations_check.py word for word (a test checks it)
         "cite.corr.heading": "Article number correspondence (条文序号对照表)",
         "cite.parts_sep": ", ",
         "cite.corr.intro": "Each old article and its counterpart in the new version (from the alignment). {rows} rows, {renumbered} renumbered.",

@@ -110,7 +110,7 @@ def citation_sections(report, lang: str) -> list[str]:
 
 
 def comparison_markdown(c: Comparison, lang: str = "zh", generated: str | None = None, citations=None) -> str:
-    """The Markdown report of `c`; `citations` (a citations.CitationReport of `c`,
+    """The Markdown report of `c`; `citations` (a citations_check.CitationReport of `c`,
     optional) adds the 条文序号对照表 and 引用影响 sections, as in the HTML report."""
     check_lang(lang)
     t = labeller(lang)
