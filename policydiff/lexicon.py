@@ -47,7 +47,7 @@ __all__ = [
     "DOC_NO_OPEN", "DOC_NO_CLOSE", "DOC_NO_PATTERN", "DOC_NO_NEEDS", "DOC_NO_RE", "ORDER_NO_PATTERN", "ORDER_NO_RE",
     "normalize_doc_no", "doc_no_year", "is_doc_no",
     # dates
-    "FULLWIDTH_DIGITS", "YEAR_PATTERN", "MONTH_DAY_PATTERN", "DATE_PATTERN", "DATE_RE",
+    "FULLWIDTH_DIGITS", "YEAR_PATTERN", "MONTH_DAY_PATTERN", "DATE_PATTERN", "DATE_RE", "may_end_with_date",
     "iter_dates", "parse_cn_date", "find_cn_dates",
     # numerals (re-exported from numerals.py)
     "CIRCLED", "CN_DIGITS", "CN_NUMERAL_CHARS", "cn_to_int", "numeral_to_int", "parse_measure_label",
@@ -179,6 +179,28 @@ DATE_RE = re.compile(
     rf"(?<![0-9０-９])(?P<y>{YEAR_PATTERN})\s*年\s*(?P<m>{MONTH_DAY_PATTERN})\s*月\s*(?P<d>{MONTH_DAY_PATTERN})\s*日"
 )
 _ISO_LIKE_RE = re.compile(r"(?<![0-9])([0-9]{4})\s*[-/.]\s*([0-9]{1,2})\s*[-/.]\s*([0-9]{1,2})(?![0-9])")
+DATE_CLOSERS = ("）", ")")
+
+
+def may_end_with_date(text: str) -> bool:
+    """False only when no date (DATE_PATTERN: it ends with 日) followed by white space and
+    at most one closing bracket can end `text`, at its end or before a final newline (where
+    `$` matches). Patterns anchored so (a signature date 「2024年10月9日」, a date line
+    「（2024年10月9日）」) are tried, and compiled, only for lines that pass (issue 14: most
+    lines hold a 日 and end otherwise). Why it is enough: such a match leaves after its 日
+    only white space (\\s is str.isspace), at most one bracket and a final newline, so the
+    text without trailing white space ends with 日, or with the bracket after 日 and white
+    space.
+
+    >>> may_end_with_date("示例局 2024年10月9日"), may_end_with_date("（2024年10月9日 ）\\n")
+    (True, True)
+    >>> may_end_with_date("2024年10月9日第八届示例会议通过"), may_end_with_date("日）。")
+    (False, False)
+    """
+    tail = text.rstrip()
+    if tail.endswith(DATE_CLOSERS):
+        tail = tail[:-1].rstrip()
+    return tail.endswith("日")
 
 
 def _number(text: str) -> int | None:

@@ -104,7 +104,7 @@ from .ingest import patterns as P
 from .ingest.chrome import is_page_tools
 from .model import Block, BlockKind, Document, DocumentMeta, new_block
 from .lexicon import (CIRCLED, CN_NUMERAL_CHARS, DATE_PATTERN, DOC_NO_BARE, DOC_NOUN_PATTERN, REPEAL_VERB_PATTERN,
-                      YEAR_PATTERN, cn_to_int, fold, has_traditional, roman_to_int)
+                      YEAR_PATTERN, cn_to_int, fold, has_traditional, may_end_with_date, roman_to_int)
 
 __all__ = [
     "parse",
@@ -776,9 +776,12 @@ def _pre_text_roles(lines: list[str], toc: set[int] = frozenset()) -> list[tuple
     roles: list[tuple[str, int, int]] = []
     n = len(lines)
     start = 0
+    # both date patterns end a line with a date: lines that do not end so are passed over
+    # without them (lexicon.may_end_with_date; issue 14: neither compiled for a law's text)
     date_lines = [i for i, line in enumerate(lines)
-                  if len(line.strip(_SPACE)) <= MAX_SIGNATURE_CHARS and _SIGNATURE_DATE.search(line.strip(_SPACE))
-                  and not _HEADER_LINE.match(fold(line.strip(_SPACE))) or _DATE_LINE.match(line.strip(_SPACE))]
+                  if may_end_with_date(line.strip(_SPACE))
+                  and (len(line.strip(_SPACE)) <= MAX_SIGNATURE_CHARS and _SIGNATURE_DATE.search(line.strip(_SPACE))
+                       and not _HEADER_LINE.match(fold(line.strip(_SPACE))) or _DATE_LINE.match(line.strip(_SPACE)))]
     if date_lines and date_lines[-1] < n - 1:
         notice_end = date_lines[-1] + 1
         # Bracketed remarks (「（此件公开发布）」) and a bare 「附件」 line that heads the issued

@@ -170,3 +170,41 @@ def test_one_effective_clause_reader_for_ingest_and_status(sentence, iso):
     text = f"示例市测试细则(测试用虚构文本)\n第一条 测试。\n第二条 {sentence}\n"
     assert [(c.kind, c.date) for c in scan_clauses(text) if c.kind == "effective"] == [("effective", iso)]
     assert extract_metadata(text).effective == iso
+
+
+def test_may_end_with_date_is_necessary_for_the_date_end_patterns():
+    """lexicon.may_end_with_date guards the patterns that end a line with a date (issue 14):
+    where it says False none of them matches — every corpus line (as is, stripped, bare)
+    and fictional lines with brackets, white space and newlines after 日."""
+    import random
+    import re
+
+    from policydiff.ingest import meta, patterns
+    from policydiff import structure
+    from policydiff.lexicon import may_end_with_date
+    from tests.conftest import CORPUS
+
+    guarded = [re.compile(p.pattern, p.flags) for p in (
+        patterns.DATE_ONLY_LINE, patterns._ORG_AND_DATE, meta._DATE_SHAPED, structure._SIGNATURE_DATE,
+        structure._DATE_LINE)]
+    lines = {line for path in sorted(CORPUS.rglob("*.md")) for line in path.read_text(encoding="utf-8").split("\n")}
+    lines |= {patterns.bare(line) for line in list(lines)} | {line.strip() for line in list(lines)}
+    rng = random.Random(14)
+    pieces = ["示例局", "2024", "二〇二四", "年", "10", "十", "月", "9", "九", "日", " ", "　", "\n", "\t", "）", ")",
+              "（", "(", "。", "通过", "\u00a0", "\u2028"]
+    lines |= {"".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(20000)}
+    # dates with what may follow them: white space, a bracket, a newline, other words
+    heads = ["", "（", "(", "示例局", "示例市人民政府 ", "FlYear"]
+    dates = ["2024年10月9日", "二〇二四年十月九日", "２０２４年１月２日", "2024 年 1 月 2 日"]
+    tails = ["", " ", "）", ")", " ）", "）\n", "\n", " \n", "）。", "。", "通过", "） ", "）\n\n", "\u3000）"]
+    lines |= {head + date + tail for head in heads for date in dates for tail in tails}
+    matched = {line for line in lines if any(pattern.search(line) for pattern in guarded)}
+    assert any(line.rstrip().endswith(("）", ")")) for line in matched)  # the bracket case is tried
+    passed = 0
+    for line in sorted(lines):
+        if may_end_with_date(line):
+            passed += 1
+            continue
+        for pattern in guarded:
+            assert pattern.search(line) is None, (pattern.pattern[:40], line)
+    assert passed > 100

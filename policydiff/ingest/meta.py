@@ -13,7 +13,7 @@ from policydiff.ingest import patterns as P
 from policydiff.ingest.chrome import BRACKET_FIELD
 from policydiff.lexicon import (CN_NUMERAL_CHARS, DATE_PATTERN, DATE_RE, DOC_NO_BARE, EFFECTIVE_VERB_PATTERN,
                                 EffectiveClause, ISSUE_DAY_RE, REPEAL_VERB_PATTERN, YEAR_PATTERN, effective_clauses,
-                                parse_cn_date)
+                                may_end_with_date, parse_cn_date)
 from policydiff.model import DocumentMeta, Repeal
 
 # ---------------------------------------------------------------- repeal clauses
@@ -478,7 +478,7 @@ def _signature(lines: list[str]) -> tuple[tuple[str, ...], str | None]:
     # Issuer lines over a date that cannot be read (an unfilled template field,
     # 「FlYear年1月1日」): the issuers are known, the date is not.
     for index, line in enumerate(lines[1:], start=1):
-        if "日" in line and _DATE_SHAPED.match(P.bare(line)):
+        if "日" in line and may_end_with_date(body := P.bare(line)) and _DATE_SHAPED.match(body):
             names = _split_issuers(P.bare(lines[index - 1]).rstrip("、，,"))
             if names and not P.is_sentence(lines[index - 1]):
                 return names, None

@@ -11,7 +11,7 @@ import re
 
 from policydiff.lazyre import GuardedPattern, LazyPattern  # noqa: F401  (re-exported: P.LazyPattern)
 from policydiff.lexicon import (CN_NUMERAL_CHARS, DATE_PATTERN, DOC_NO_BARE, DOC_NO_NEEDS, DOC_NO_OPEN,
-                               DOC_NO_YEAR_STARTS, MONTH_DAY_PATTERN, ORDER_NO_PATTERN, TITLE_KIND_PATTERN, fold)
+                               DOC_NO_YEAR_STARTS, MONTH_DAY_PATTERN, ORDER_NO_PATTERN, TITLE_KIND_PATTERN, fold, may_end_with_date)
 
 # Sentence-final punctuation (full and half width). A line containing one is prose.
 SENTENCE_END = "。！？；!?;"
@@ -90,8 +90,9 @@ def is_structure(line: str) -> bool:
 
 
 def is_date_only(line: str) -> bool:
-    # (a date ends with 日: a line without one is answered at C speed)
-    return "日" in line and bool(DATE_ONLY_LINE.match(line))
+    # (a date ends with 日: a line that does not end with one is answered without the
+    # pattern, which is compiled only for a line that does: lexicon.may_end_with_date)
+    return may_end_with_date(line) and bool(DATE_ONLY_LINE.match(line))
 
 
 def is_doc_no_line(line: str) -> bool:
@@ -175,7 +176,10 @@ def org_and_date(line: str) -> tuple[str, str] | None:
     """(organisation, date text) of a one-line signature, else None."""
     if "日" not in line:  # the date ends with 日 (bare only strips): most lines end here
         return None
-    match = _ORG_AND_DATE.match(bare(line))
+    body = bare(line)
+    if not may_end_with_date(body):  # the line must end with the date (issue 14: no compile)
+        return None
+    match = _ORG_AND_DATE.match(body)
     if match and is_org_line(match["org"]):
         return match["org"], match["date"]
     return None
