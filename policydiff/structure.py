@@ -729,7 +729,7 @@ def _table_of_contents(lines: list[str], candidates: dict[int, Candidate]) -> se
 
 # --------------------------------------------------------------------------- text roles
 
-_DATE_LINE = re.compile(rf"^[(（]?\s*{DATE_PATTERN}\s*[)）]?$")
+_DATE_LINE = P.LazyPattern(rf"^[(（]?\s*{DATE_PATTERN}\s*[)）]?$")  # lines ending with a date only
 # A header line under a title: opens with a date (a law's adoption and amendment lines),
 # or is a 文号 such as 「京政办发〔2024〕5号」 (optionally bracketed).
 _HEADER_LINE = re.compile(rf"^[(（]?\s*{YEAR_PATTERN}\s*年|^[(（]?\s*{DOC_NO_BARE}\s*[)）]?$")
@@ -756,7 +756,7 @@ def _title_like(line: str) -> bool:
         and not _HEADER_LINE.match(fold(line)) and not P.is_masthead(line) and not P.is_doc_no_file_line(line)
 
 
-_SIGNATURE_DATE = re.compile(rf"{DATE_PATTERN}\s*[)）]?$")
+_SIGNATURE_DATE = P.LazyPattern(rf"{DATE_PATTERN}\s*[)）]?$")  # lines ending with a date only
 # A signature line is short (unit: characters; range 20..60): 「示例市科学技术局 2024年10月9日」.
 MAX_SIGNATURE_CHARS = 40
 _BRACKETED = re.compile(r"^[(（][^()（）]*[)）]$")  # （此件公开发布）

@@ -134,7 +134,19 @@ RARELY_NEEDED = ("policydiff.ingest.patterns:ORDER_NO", "policydiff.ingest.patte
                  "policydiff.ingest.markup:_HTML_SPACE", "policydiff.ingest:_MD_HEADING",
                  "policydiff.ingest:_MD_STRONG_LINE", "policydiff.ingest.chrome:_LINK_LABEL",
                  "policydiff.numerals:_ROMAN_RE", "policydiff.ingest.clean:_LINE_BREAK",
-                 "policydiff.controls:_LINE_BREAKERS", "policydiff.lexicon:SELF_REFERENCE_RE")
+                 "policydiff.controls:_LINE_BREAKERS", "policydiff.lexicon:SELF_REFERENCE_RE",
+                 # guarded (lazyre.GuardedPattern): the text holds none of their words
+                 "policydiff.lexicon:DOC_NO_RE", "policydiff.ingest.patterns:DOC_NO",
+                 "policydiff.ingest.patterns:DOC_NO_LINE", "policydiff.ingest.patterns:_MASTHEAD",
+                 "policydiff.ingest.patterns:_DOC_NO_FILE", "policydiff.ingest.chrome:BRACKET_FIELD",
+                 "policydiff.ingest.meta:_ORDER_WHOLE", "policydiff.ingest.meta:_ORDER_HEAD",
+                 "policydiff.ingest.meta:_ORDER_IN_HEADER", "policydiff.ingest.meta:_VERB_FIRST",
+                 "policydiff.ingest:_NUMBERED", "policydiff.structure:_ANNEX", "policydiff.ingest.clean:_ANNEX_LINE",
+                 "policydiff.ingest.clean:_ANNEX_NUMBER",
+                 # tried only on a line that ends with a date (lexicon.may_end_with_date)
+                 "policydiff.ingest.patterns:DATE_ONLY_LINE", "policydiff.ingest.patterns:_ORG_AND_DATE",
+                 "policydiff.ingest.meta:_DATE_SHAPED", "policydiff.structure:_DATE_LINE",
+                 "policydiff.structure:_SIGNATURE_DATE")
 
 
 def test_a_markdown_diff_compiles_none_of_the_rarely_needed_patterns(tmp_path):

@@ -445,7 +445,7 @@ def _split_issuers(text: str) -> tuple[str, ...]:
 
 
 # A line shaped like a date whose year is not a number (「FlYear_Zw年1月1日」).
-_DATE_SHAPED = re.compile(rf"^{P.DATE_SHAPED}$")
+_DATE_SHAPED = P.LazyPattern(rf"^{P.DATE_SHAPED}$")  # tried on lines that end with 日 only
 
 
 def _signature(lines: list[str]) -> tuple[tuple[str, ...], str | None]:

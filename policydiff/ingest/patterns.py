@@ -41,7 +41,8 @@ QUALIFIER_LINE = re.compile(rf"^\s*{_QUALIFIER}$")
 QUALIFIER = _QUALIFIER  # the pattern text, for callers that compose it
 
 # A date standing alone on a line (a signature date, 落款): 2024年10月9日 / 二〇二四年十月九日.
-DATE_ONLY_LINE = re.compile(rf"^\s*[（(]?\s*{DATE_PATTERN}\s*[）)]?$")
+# (compiled at first use: tried only on a line that ends with a date, may_end_with_date)
+DATE_ONLY_LINE = LazyPattern(rf"^\s*[（(]?\s*{DATE_PATTERN}\s*[）)]?$")
 
 # A line that starts with a date: a header line under a title (「2024年9月27日 …第二次修订」,
 # 「（2006年10月31日…通过）」) or a signature date.
@@ -169,7 +170,7 @@ DATE = DATE_PATTERN
 # lexicon's month and day after any short word and 年.
 DATE_SHAPED = rf"[^\s。，,；;：:]{{1,16}}年\s*{MONTH_DAY_PATTERN}\s*月\s*{MONTH_DAY_PATTERN}\s*日"
 # An issuer and its date on one line (「示例市人民政府 2031年1月2日」「示例局2031年1月2日」).
-_ORG_AND_DATE = re.compile(rf"^(?P<org>[^\s。；;，,:：]{{2,40}}?)[\s]*(?P<date>{DATE})$")
+_ORG_AND_DATE = LazyPattern(rf"^(?P<org>[^\s。；;，,:：]{{2,40}}?)[\s]*(?P<date>{DATE})$")
 
 
 def org_and_date(line: str) -> tuple[str, str] | None:
