@@ -83,6 +83,8 @@ def fold(text: str) -> str:
     # Most text holds none of these characters: a C-speed search first, because
     # str.translate with a mapping looks every character up in Python objects (fold was
     # 3.8 s of a 1.4 M-character diff's 25 s profile).
+    if len(text) >= _REMEMBER_MIN_CHARS:
+        return _fold_of_large(text)
     if _TRADITIONAL_SEARCH(text) is None:
         return text
     return text.translate(_FOLD)
@@ -91,7 +93,28 @@ def fold(text: str) -> str:
 def has_traditional(text: str) -> bool:
     """Does `text` hold a character that `fold` changes? (One C-level scan: a caller with
     many lines of one text asks once, and folds them only when the answer is yes.)"""
+    if len(text) >= _REMEMBER_MIN_CHARS:
+        return _fold_of_large(text) is not text
     return _TRADITIONAL_SEARCH(text) is not None
+
+
+# A whole document is folded (or asked about) by several readers in turn: the metadata,
+# the note on an unknown 施行 date, the parser — three scans of ~4 ms each for one side of
+# issue 14's 1.45 M-character test compilation. The last large text asked about is kept
+# with its fold, by identity (a str never changes, so the same object has the same fold;
+# an equal but other object is scanned again). Unit: characters; range 10,000..1,000,000
+# (below it a scan costs less than it is worth remembering).
+_REMEMBER_MIN_CHARS = 65_536
+_LAST_LARGE: list[tuple[str, str]] = [("", "")]  # [(text, fold(text))], replaced whole
+
+
+def _fold_of_large(text: str) -> str:
+    remembered_text, remembered_fold = _LAST_LARGE[0]
+    if remembered_text is text:
+        return remembered_fold
+    folded = text if _TRADITIONAL_SEARCH(text) is None else text.translate(_FOLD)
+    _LAST_LARGE[0] = (text, folded)
+    return folded
 
 
 # ----------------------------------------------------------------------------- 文号
@@ -331,6 +354,58 @@ _EFFECTIVE_CORE = re.compile(
 )
 _CLAUSE_PART_ENDS = "。；;，,\n"  # what ends a sentence part
 
+# _EFFECTIVE_CORE's two alternatives as patterns of their own, so that each scan skips
+# ahead at C speed (one side of issue 14's test compilation: 50 ms for _EFFECTIVE_CORE,
+# ~8 ms for these; the date alternative starts with a character class, which gives the
+# scan nothing to skip to: every character of the text was a failed attempt). A match of
+# _EFFECTIVE_CORE at a position is a match of the one alternative that can start there:
+# the first opens with 自/于, the second with a digit, and no digit is 自 or 于.
+_EFFECTIVE_TAIL = rf"(?<!停止)(?<!不再){EFFECTIVE_VERB_PATTERN}(?!的)"
+_CLAUSE_AFTER_WORD = re.compile(
+    rf"(?:自(?<![来各独亲擅出源]自)|于(?=\s{{0,10}}{YEAR_PATTERN}\s{{0,10}}年))"
+    rf"\s{{0,10}}(?P<when>[^。；;，,\n]{{1,30}}?)\s{{0,10}}(?:起\s{{0,10}})?{_EFFECTIVE_TAIL}")
+_CLAUSE_AFTER_DATE = re.compile(rf"(?P<bare>{DATE_PATTERN})\s{{0,10}}起\s{{0,10}}{_EFFECTIVE_TAIL}")
+# Where the 起 of a dated clause stands: the date clause that holds it starts in the run of
+# date characters right before it (digits, 年月日, white space: what DATE_PATTERN and
+# \s{0,10} consume), and is tried only there.
+_DATED_TAIL = re.compile(rf"起\s{{0,10}}{_EFFECTIVE_TAIL}")
+_DATE_CHARACTERS = frozenset("0123456789０１２３４５６７８９" + _YEAR_DIGITS + "0０〇零一二三四五六七八九十年月日")
+
+
+def _first_dated_clause(text: str, pos: int) -> re.Match[str] | None:
+    """The leftmost match of _CLAUSE_AFTER_DATE that starts at or after pos: tried at the
+    places of the run of date characters (and white space) before each 起 that a 施行 verb
+    follows (a match's date and spaces are such characters, and its first 起 is that one:
+    a match cannot start anywhere else)."""
+    for tail in _DATED_TAIL.finditer(text, pos):
+        run = tail.start()
+        while run > pos and (text[run - 1] in _DATE_CHARACTERS or text[run - 1].isspace()):
+            run -= 1
+        for start in range(run, tail.start()):
+            match = _CLAUSE_AFTER_DATE.match(text, start)
+            if match:
+                return match
+    return None
+
+
+def _effective_cores(text: str):
+    """(start, end, when) of each match of `_EFFECTIVE_CORE.finditer(text)`, in order: the
+    two alternatives scanned apart and merged as finditer meets them (the leftmost match
+    first, the next search from its end; both never start at one place)."""
+    word = _CLAUSE_AFTER_WORD.search(text)
+    dated = _first_dated_clause(text, 0)
+    while word is not None or dated is not None:
+        if dated is None or (word is not None and word.start() < dated.start()):
+            match, when = word, word["when"]
+        else:
+            match, when = dated, dated["bare"]
+        yield match.start(), match.end(), when
+        end = match.end()
+        if word is not None and word.start() < end:
+            word = _CLAUSE_AFTER_WORD.search(text, end)
+        if dated is not None and dated.start() < end:
+            dated = _first_dated_clause(text, end)
+
 
 @dataclass(frozen=True)
 class EffectiveClause:
@@ -355,17 +430,16 @@ def effective_clauses(text: str) -> list[EffectiveClause]:
     """
     found: list[EffectiveClause] = []
     previous_end = 0
-    for match in _EFFECTIVE_CORE.finditer(text):
+    for core_start, core_end, when in _effective_cores(text):  # (_EFFECTIVE_CORE.finditer)
         # The part starts after the last part end before the core, and the clause no
         # earlier than the end of the previous one: only that stretch is searched, so the
         # searches cover the text at most once per character of _CLAUSE_PART_ENDS (a list
         # of every part end of the text was 36 ms for one side of issue 14's compilation).
         start = previous_end
         for character in _CLAUSE_PART_ENDS:
-            start = max(start, text.rfind(character, previous_end, match.start()) + 1)
-        when = match["when"] if match["when"] is not None else match["bare"]
-        found.append(EffectiveClause(text[start:match.end()], when, start, match.end()))
-        previous_end = match.end()
+            start = max(start, text.rfind(character, previous_end, core_start) + 1)
+        found.append(EffectiveClause(text[start:core_end], when, start, core_end))
+        previous_end = core_end
     return found
 
 

@@ -282,3 +282,140 @@ def test_fold_of_a_text_is_the_fold_of_its_lines():
     text = "第十條 甲\n第一章 總則\n示例"
     assert fold(text).split("\n") == [fold(line) for line in text.split("\n")]
     assert len(fold(text)) == len(text)
+
+
+# --------------------------------------------------------------------------- 施行 clauses
+
+
+def _reference_cores(text: str) -> list[tuple[int, int, str]]:
+    from policydiff import lexicon
+
+    return [(m.start(), m.end(), m["when"] if m["when"] is not None else m["bare"])
+            for m in lexicon._EFFECTIVE_CORE.finditer(text)]
+
+
+_CLAUSE_PIECES = ["本办法", "自", "于", "2024年1月1日", "2024 年 1 月 1 日", "二〇二四年十月九日", "二00四年", "１２", "起", "施行",
+                  "实施", "生效", "执行", "试行", "停止", "不再", "来", "各", "印发之日", "的", "。", "，", "；", "\n", " ", "\u3000",
+                  "第九条", "示例", "年", "月", "日", "十", "一", "0", "9", "O", "有效期至", "起施行", "日起执行"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_CLAUSE_PIECES), max_size=40))
+def test_effective_cores_are_the_matches_of_the_one_pattern(pieces):
+    from policydiff import lexicon
+
+    text = "".join(pieces)
+    assert list(lexicon._effective_cores(text)) == _reference_cores(text)
+
+
+def test_effective_cores_on_corpus_texts_and_their_concatenation(manifest):
+    from policydiff import lexicon
+
+    texts = _corpus_texts(manifest)
+    for text in texts + ["\n".join(texts)]:
+        assert list(lexicon._effective_cores(text)) == _reference_cores(text)
+
+
+# --------------------------------------------------------------------------- fold of a large text
+
+
+def test_fold_of_large_texts_is_remembered_by_identity_only():
+    from policydiff import lexicon
+
+    plain = "示例市管理办法（测试用虚构文本）\n第一条 示例。\n" * 5000
+    traditional = plain.replace("条", "條").replace("办法", "辦法")
+    assert len(plain) >= lexicon._REMEMBER_MIN_CHARS
+    for text in (plain, traditional, plain, traditional, "".join(list(traditional)), plain[:-1] + "條"):
+        expected = text.translate(lexicon._FOLD)
+        for _ in range(2):  # scanned, then remembered
+            assert lexicon.fold(text) == expected
+            assert lexicon.has_traditional(text) == (expected != text)
+    assert lexicon.fold(plain) is plain  # a text without traditional characters is its own fold
+    # a small text is scanned each time, never remembered
+    assert lexicon.fold("第十條") == "第十条" and not lexicon.has_traditional("第十条")
+
+
+# --------------------------------------------------------------------------- repeal clauses and notes
+
+
+def test_repeal_readers_from_one_verb_scan_equal_their_own_scans(manifest):
+    from policydiff.ingest import meta
+
+    texts = _corpus_texts(manifest) + [
+        "示例市管理办法（测试用虚构文本）\n决定废止下列2件规章：\n一、《示例规定》\n2.《示例办法》（示发〔2020〕1号）；\n",
+        "原《示例办法》同时废止。停止执行以下文件：\n《示例通知》\n决定废止《示例细则》和《示例规则》。",
+    ]
+    for text in texts:
+        verbs = [verb.start() for verb in meta._ANY_REPEAL_VERB.finditer(text)]
+        assert [m.span() for m in meta._verb_sentences(text, verbs)] == [m.span() for m in meta._verb_sentences(text)]
+        assert [m.span() for m in meta._list_leads(text, verbs)] == \
+            [m.span() for m in meta._LIST_LEAD.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["示例", "", "  ", "\u3000", "2024年1月1日通过", "（2020年修正）", "第一条 甲"]), max_size=300),
+       st.integers(min_value=1, max_value=70))
+def test_first_lines_are_the_first_lines_with_content(lines, count):
+    from policydiff.ingest import meta
+
+    text = "\n".join(lines)
+    assert meta._first_lines(text, count) == [line for line in text.split("\n") if line.strip()][:count]
+
+
+def test_header_from_the_first_lines_equals_the_header_from_all(manifest):
+    from policydiff.ingest import meta
+
+    for text in _corpus_texts(manifest):
+        lines = [line for line in text.split("\n") if line.strip()]
+        assert meta._header(meta._first_lines(text, meta.HEADER_SCAN_MAX + meta.HEADER_CONTINUATION_MAX + 1)) \
+            == meta._header(lines)
+
+
+# --------------------------------------------------------------------------- run-in articles
+
+
+def _reference_split_run_in_articles(lines: list[str]) -> list[str]:
+    """clean.split_run_in_articles before it read the lines holding 「。第」 first."""
+    from policydiff.ingest import clean
+    from policydiff.ingest import patterns as P
+    from policydiff.lexicon import cn_to_int
+
+    def number(text):
+        try:
+            return int(text) if text.isdigit() else cn_to_int(text)
+        except ValueError:
+            return None
+
+    owns = [clean._LINE_ARTICLE.match(P.fold(line)) if "第" in line else None for line in lines]
+    starts = {number(own["n"]) for own in owns if own}
+    if not starts:
+        return lines
+    out = []
+    for line, own in zip(lines, owns):
+        run_in = clean._RUN_IN.search(P.fold(line)) if own and "。第" in line else None
+        own_number = number(own["n"]) if own else None
+        if run_in and own_number is not None and number(run_in["n"]) == own_number + 1 \
+                and own_number + 1 not in starts:
+            cut = run_in.start("label")
+            out.extend([line[:cut], line[cut:]])
+            continue
+        out.append(line)
+    return out
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(["第一条 示例。", "第二条 示例。第三条本办法自公布之日起施行。", "第三条 示例。", "示例。第四条甲",
+                                 "第四条 示例。第五条规定的情形除外。", "第五条 示例。第六条 甲", "第六条", "第2条 示例。第3条 乙",
+                                 "第十條 示例。第十一條 乙", "第十一条 甲", "示例。", "第X条。第一条"]), max_size=12))
+def test_split_run_in_articles_equals_the_pass_over_every_line(lines):
+    from policydiff.ingest.clean import split_run_in_articles
+
+    assert split_run_in_articles(list(lines)) == _reference_split_run_in_articles(list(lines))
+
+
+def test_split_run_in_articles_on_corpus_texts(manifest):
+    from policydiff.ingest.clean import split_run_in_articles
+
+    for text in _corpus_texts(manifest):
+        lines = text.split("\n")
+        assert split_run_in_articles(lines) == _reference_split_run_in_articles(lines)
