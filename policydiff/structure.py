@@ -211,21 +211,25 @@ def _alternative(index: int, pattern: str) -> str:
     return f"(?P<_{index}>{own_groups})"
 
 
-_ANY_LABEL = re.compile("|".join(_alternative(index, pattern.pattern) for index, (_, pattern) in enumerate(_PATTERNS)))
-# group number of each alternative's outer group -> (alternative index, its style, and the
-# numbers in _ANY_LABEL of its groups n, n2, n3 and sub: 0 for a group it does not have)
-_ALTERNATIVES: dict[int, tuple[int, str, int, int, int, int]] = {
-    _ANY_LABEL.groupindex[f"_{index}"]: (index, style, *(_ANY_LABEL.groupindex.get(f"_{index}_{name}", 0)
-                                                          for name in ("n", "n2", "n3", "sub")))
-    for index, (style, _) in enumerate(_PATTERNS)
-}
+# (compiled at first use: parse reads a text's lines through _LINE_LABEL below, and only a
+# single classify_line needs this one; ~2 ms of a small diff's start-up, issue 14)
+_ANY_LABEL = P.LazyPattern("|".join(_alternative(index, pattern.pattern)
+                                    for index, (_, pattern) in enumerate(_PATTERNS)))
 
 
 # The same alternation after a line's indentation and Markdown heading marker, as
 # _classify strips them (lstrip of _SPACE, then _MD_HEADING): a label never starts with a
 # space, a tab or "#", so backtracking into the prefix finds nothing the strip would not.
-# Group numbers are those of _ANY_LABEL (the prefix holds no group).
+# Group numbers are those of _ANY_LABEL (the prefix holds no group; tests/test_structure.py).
 _LINE_LABEL = re.compile(r"[ \t\u3000\u00a0]*(?:#{1,6}[ \t]+)?(?:" + _ANY_LABEL.pattern + ")")
+# group number of each alternative's outer group -> (alternative index, its style, and the
+# numbers in _ANY_LABEL (= in _LINE_LABEL) of its groups n, n2, n3 and sub: 0 for a group it
+# does not have)
+_ALTERNATIVES: dict[int, tuple[int, str, int, int, int, int]] = {
+    _LINE_LABEL.groupindex[f"_{index}"]: (index, style, *(_LINE_LABEL.groupindex.get(f"_{index}_{name}", 0)
+                                                           for name in ("n", "n2", "n3", "sub")))
+    for index, (style, _) in enumerate(_PATTERNS)
+}
 
 
 # The alternatives (by their outer group's number in _ANY_LABEL) whose number _number reads

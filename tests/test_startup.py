@@ -146,7 +146,9 @@ RARELY_NEEDED = ("policydiff.ingest.patterns:ORDER_NO", "policydiff.ingest.patte
                  # tried only on a line that ends with a date (lexicon.may_end_with_date)
                  "policydiff.ingest.patterns:DATE_ONLY_LINE", "policydiff.ingest.patterns:_ORG_AND_DATE",
                  "policydiff.ingest.meta:_DATE_SHAPED", "policydiff.structure:_DATE_LINE",
-                 "policydiff.structure:_SIGNATURE_DATE")
+                 "policydiff.structure:_SIGNATURE_DATE",
+                 # a parse reads labels through _LINE_LABEL (same groups)
+                 "policydiff.structure:_ANY_LABEL")
 
 
 def test_a_markdown_diff_compiles_none_of_the_rarely_needed_patterns(tmp_path):

@@ -667,6 +667,15 @@ def test_the_combined_label_pattern_matches_exactly_when_one_pattern_does(line):
     assert bool(structure._ANY_LABEL.match(line)) == any(p.match(line) for _, p in structure._PATTERNS)
 
 
+def test_the_line_label_pattern_numbers_its_groups_as_the_combined_one():
+    """_ALTERNATIVES reads group numbers from _LINE_LABEL so that _ANY_LABEL is compiled only
+    for a single classify_line (issue 14): the prefix must hold no group."""
+    import re
+
+    assert structure._LINE_LABEL.groupindex == re.compile(structure._ANY_LABEL.pattern).groupindex
+    assert structure._LINE_LABEL.groups == re.compile(structure._ANY_LABEL.pattern).groups
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(alphabet=list("①②⑩⑳㊿示例　 \t（一）"), max_size=8), max_size=6))
 def test_inline_marks_are_the_circled_numbers_after_each_line_start(lines):
