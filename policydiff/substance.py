@@ -60,7 +60,7 @@ import unicodedata
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
-from .lazyre import LazyPattern
+from .lazyre import GuardedPattern, LazyPattern
 from .lexicon import CN_NUMERAL_CHARS, cn_to_int
 
 FLAGS = ("money", "percent", "date", "deadline", "count", "penalty", "modal", "editorial")
@@ -121,7 +121,10 @@ _PUNCT_FOLD_MAP = {
 _PUNCT_FOLD = str.maketrans(_PUNCT_FOLD_MAP)
 _WHITESPACE_RE = re.compile(r"\s+")
 # numbering: cross-references 第X条/款/项/章/节/编/目 (之X), item labels at a line start
-_XREF_RE = re.compile(rf"第({_NUM})(条|款|项|章|节|编|目|部分)(之({_NUM}))?")
+# (guarded, lazyre.GuardedPattern: a text without 第 or without the nouns is left as it is,
+# and the pattern compiled only for one that holds both)
+_XREF_RE = GuardedPattern(rf"第({_NUM})(条|款|项|章|节|编|目|部分)(之({_NUM}))?",
+                          (("第",), ("条", "款", "项", "章", "节", "编", "目", "部分")))
 _ITEM_LABEL_RE = re.compile(rf"(?m)^\s*(?:\(\s*{_NUM}\s*\)|{_NUM}\s*[.,:]|[①-⑳])")
 _FIGURE_RE = re.compile(_NUM)
 

@@ -847,3 +847,22 @@ def test_table_of_contents_from_runs_equals_the_walk_on_corpus_texts(manifest):
             lines, _ = structure._split_lines((CORPUS / version["file"]).read_text(encoding="utf-8"))
             candidates = {i: c for i, line in enumerate(lines) if (c := structure.classify_line(line)) is not None}
             assert structure._table_of_contents(lines, candidates) == _reference_table_of_contents(lines, candidates)
+
+
+def test_bare_heading_test_is_the_pattern_s():
+    """structure._is_bare_heading == re.match(r"^[\u4e00-\u9fff]+$", text) (issue 14: no
+    CJK range to compile), on every corpus line and its white-space-free form and random
+    strings around the range's ends and newlines."""
+    import random
+    import re
+
+    from tests.conftest import CORPUS
+
+    pattern = re.compile(r"^[\u4e00-\u9fff]+$")
+    samples = {line for path in sorted(CORPUS.rglob("*.md")) for line in path.read_text(encoding="utf-8").split("\n")}
+    samples |= {structure._unspaced(line.strip()) for line in list(samples)}
+    rng = random.Random(14)
+    alphabet = ["\u4dff", "\u4e00", "\u4e01", "\u9ffe", "\u9fff", "\ua000", "附", "则", "a", "1", "\n", " ", "。", "\u3000"]
+    samples |= {"".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) for _ in range(20000)}
+    for text in samples:
+        assert structure._is_bare_heading(text) == bool(pattern.match(text)), repr(text)
