@@ -736,7 +736,18 @@ def _table_of_contents(lines: list[str], candidates: dict[int, Candidate]) -> se
 _DATE_LINE = P.LazyPattern(rf"^[(（]?\s*{DATE_PATTERN}\s*[)）]?$")  # lines ending with a date only
 # A header line under a title: opens with a date (a law's adoption and amendment lines),
 # or is a 文号 such as 「京政办发〔2024〕5号」 (optionally bracketed).
-_HEADER_LINE = re.compile(rf"^[(（]?\s*{YEAR_PATTERN}\s*年|^[(（]?\s*{DOC_NO_BARE}\s*[)）]?$")
+_HEADER_YEAR = rf"^[(（]?\s*{YEAR_PATTERN}\s*年"
+_HEADER_LINE = P.LazyPattern(rf"{_HEADER_YEAR}|^[(（]?\s*{DOC_NO_BARE}\s*[)）]?$")
+# For a line that cannot hold a 文号 (P.DOC_NO's words), the first alternative alone gives
+# the same match: the second matches nowhere in it. The 文号 grammar (~1 ms to compile) is
+# then compiled only for a text whose header lines could hold one (issue 14).
+_HEADER_LINE_YEAR = P.LazyPattern(_HEADER_YEAR)
+
+
+def _header_line(line: str) -> re.Match[str] | None:
+    """_HEADER_LINE.match(line)."""
+    return (_HEADER_LINE_YEAR if P.DOC_NO.cannot_match(line) else _HEADER_LINE).match(line)
+
 _SENTENCE_END = tuple("。；;：:！!？?，,")
 # A document-level clause (see the module docstring): 本<document noun> … <force verb>,
 # or a repeal of an earlier text.
@@ -757,7 +768,7 @@ _ANNEX = P.GuardedPattern(rf"^(?:附件|附表|附录)\s*[0-9０-９{CN_NUMERAL_
 def _title_like(line: str) -> bool:
     line = line.strip(_SPACE)
     return bool(line) and not line.endswith(_SENTENCE_END) and len(line) <= MAX_TITLE_CHARS \
-        and not _HEADER_LINE.match(fold(line)) and not P.is_masthead(line) and not P.is_doc_no_file_line(line)
+        and not _header_line(fold(line)) and not P.is_masthead(line) and not P.is_doc_no_file_line(line)
 
 
 _SIGNATURE_DATE = P.LazyPattern(rf"{DATE_PATTERN}\s*[)）]?$")  # lines ending with a date only
@@ -785,7 +796,7 @@ def _pre_text_roles(lines: list[str], toc: set[int] = frozenset()) -> list[tuple
     date_lines = [i for i, line in enumerate(lines)
                   if may_end_with_date(line.strip(_SPACE))
                   and (len(line.strip(_SPACE)) <= MAX_SIGNATURE_CHARS and _SIGNATURE_DATE.search(line.strip(_SPACE))
-                       and not _HEADER_LINE.match(fold(line.strip(_SPACE))) or _DATE_LINE.match(line.strip(_SPACE)))]
+                       and not _header_line(fold(line.strip(_SPACE))) or _DATE_LINE.match(line.strip(_SPACE)))]
     if date_lines and date_lines[-1] < n - 1:
         notice_end = date_lines[-1] + 1
         # Bracketed remarks (「（此件公开发布）」) and a bare 「附件」 line that heads the issued
@@ -803,7 +814,7 @@ def _pre_text_roles(lines: list[str], toc: set[int] = frozenset()) -> list[tuple
         roles.append(("title", start, start + 1))
         start += 1
     header_end = start
-    while header_end < n and _HEADER_LINE.match(fold(lines[header_end].strip(_SPACE))):
+    while header_end < n and _header_line(fold(lines[header_end].strip(_SPACE))):
         header_end += 1
     if header_end > start:
         roles.append(("header", start, header_end))

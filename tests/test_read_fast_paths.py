@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pickle
 import random
+import re
 
 from hypothesis import given, settings, strategies as st
 
@@ -16,6 +17,9 @@ from policydiff.lexicon import fold
 from policydiff.model import Block, BlockKind, new_block
 
 from .conftest import CORPUS
+
+# the bare-heading pattern the walk used (structure._is_bare_heading since; tested equal there)
+_BARE_HEADING = re.compile(r"^[\u4e00-\u9fff]+$")
 
 # --------------------------------------------------------------------------- helpers
 
@@ -187,7 +191,7 @@ def _reference_article_document_headings(lines, ordered, all_candidates, toc, ar
         marker = S._MD_HEADING.match(body)
         title = body[marker.end():].strip(S._SPACE) if marker else body
         compact = S._unspaced(title)
-        if not compact or len(compact) > S.MAX_BARE_HEADING_CHARS or not S._BARE_HEADING.match(compact):
+        if not compact or len(compact) > S.MAX_BARE_HEADING_CHARS or not _BARE_HEADING.match(compact):
             continue
         if not marker and line_no < first_article:
             continue

@@ -866,3 +866,24 @@ def test_bare_heading_test_is_the_pattern_s():
     samples |= {"".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) for _ in range(20000)}
     for text in samples:
         assert structure._is_bare_heading(text) == bool(pattern.match(text)), repr(text)
+
+
+def test_header_line_variant_matches_as_the_full_pattern():
+    """structure._header_line (the year alternative alone for a line that cannot hold a
+    文号, issue 14) == _HEADER_LINE.match on every corpus line and fictional header lines."""
+    import random
+    import re
+
+    from tests.conftest import CORPUS
+
+    full = re.compile(structure._HEADER_LINE.pattern)
+    lines = {line.strip() for path in sorted(CORPUS.rglob("*.md")) for line in path.read_text(encoding="utf-8").split("\n")}
+    rng = random.Random(14)
+    pieces = ["（", "(", "2024", "二〇二四", "年", "示府发", "〔2020〕", "[2021]", "1号", "号", "）", ")", " ", "示例", "20"]
+    lines |= {"".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(20000)}
+    kinds = set()
+    for line in sorted(lines):
+        got, want = structure._header_line(line), full.match(line)
+        assert (got and got.span()) == (want and want.span()), line
+        kinds.add((structure.P.DOC_NO.cannot_match(line), bool(want)))
+    assert kinds == {(True, True), (True, False), (False, True), (False, False)}
