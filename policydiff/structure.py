@@ -422,6 +422,8 @@ def _choose_ranks(candidates: list[tuple[int, Candidate]]) -> dict[str, float]:
 _LAW_STYLES = ("part", "subpart", "chapter", "section", "article")
 _ARTICLE_DOC_HEADINGS = ("cn-section", "heading")
 _LAW_OR_ARTICLE_DOC_HEADINGS = _LAW_STYLES + _ARTICLE_DOC_HEADINGS
+_LAW_STYLE_SET = frozenset(_LAW_STYLES)
+_LAW_OR_ARTICLE_DOC_HEADING_SET = frozenset(_LAW_OR_ARTICLE_DOC_HEADINGS)
 # a node of these styles above the measure level with no line of its own text is an empty
 # container (parse)
 _EMPTY_HEADING_STYLES = _HEADING_ONLY_STYLES + _ARTICLE_DOC_HEADINGS
@@ -433,7 +435,11 @@ def _gap(cand: Candidate) -> int:
 
 
 def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) -> list[tuple[int, Candidate, int]]:
-    """Continuity parse: the accepted candidates as (line, candidate, depth)."""
+    """Continuity parse: the accepted candidates as (line, candidate, depth).
+
+    (Each candidate's fields are unpacked once and the successor tests written out: the
+    loop runs over every candidate twice a parse, 30 k times a side of the test
+    compilation of issue 14.)"""
     ahead = _LookAhead(candidates, ranks)
     stack: list[Candidate] = []
     stack_styles: list[str] = []  # the style of each open node (looked up at C speed)
@@ -441,26 +447,27 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
     last_refused: dict[str, Candidate] = {}  # per style, since its last accepted number
     finest_child: list[float] = []  # per open node: rank of its finest child so far
     accepted: list[tuple[int, Candidate, int]] = []
+    law_styles, law_or_headings = _LAW_STYLE_SET, _LAW_OR_ARTICLE_DOC_HEADING_SET
     for k, (line_no, cand) in enumerate(candidates):
-        style = cand.style
+        style, _, number, sub_number, _, strong = cand
         rank = ranks[style]
-        gap = MAX_ARTICLE_GAP if (style in _LAW_STYLES and cand.strong) else 0  # _gap(cand)
-        position = stack_styles.index(style) if style in stack_styles else None
-        if position is not None:
+        law = style in law_styles
+        gap = MAX_ARTICLE_GAP if (law and strong) else 0  # _gap(cand)
+        if style in stack_styles:
+            position = stack_styles.index(style)
             open_node = stack[position]
+            open_number, open_sub = open_node[2], open_node[3]
             restart = False
             # (_is_successor((open_node.number, open_node.sub_number), cand, gap), written out)
-            if not (cand.number == open_node.number and cand.sub_number == (open_node.sub_number or 0) + 1
-                    if cand.sub_number is not None
-                    else open_node.number + 1 <= cand.number <= open_node.number + 1 + gap):
+            if not (number == open_number and sub_number == (open_sub or 0) + 1
+                    if sub_number is not None
+                    else open_number + 1 <= number <= open_number + 1 + gap):
                 # A second run of 第一条/第一章 … in the same parent (a text attached
                 # after the first, or the body after a contents list that slipped
                 # through): only for strong law-style lines, and only when the new run
                 # is longer than what the running numbering would still find.
-                restart = (style in _LAW_STYLES and cand.strong and cand.number == 1
-                           and cand.sub_number is None
-                           and ahead.restart_wins(k, stack[:position],
-                                                  (open_node.number, open_node.sub_number),
+                restart = (law and strong and number == 1 and sub_number is None
+                           and ahead.restart_wins(k, stack[:position], (open_number, open_sub),
                                                   min_chain=2, allow_gaps=False))
                 if not restart:
                     last_refused[style] = cand
@@ -469,8 +476,8 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
             # when weak (第五条规定的… at a line start) or when it also continues a list
             # that was just refused (the "2." of a quoted "1. 2." list inside measure 1).
             refused = last_refused.get(style)
-            suspect = (style in _LAW_STYLES and not cand.strong) or (
-                refused is not None and _is_successor((refused.number, refused.sub_number), cand))
+            suspect = (law and not strong) or (
+                refused is not None and _is_successor((refused[2], refused[3]), cand))
             if suspect and not restart and ahead.same_number_ahead(k):
                 last_refused[style] = cand
                 continue
@@ -479,18 +486,23 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
         else:
             # A new level under the deepest open node coarser than this style.
             keep = len(stack)
-            while keep and ranks[stack[keep - 1].style] >= rank:
+            while keep and ranks[stack_styles[keep - 1]] >= rank:
                 keep -= 1
             last = last_seen.get(style)
-            continues = _is_successor(last, cand, gap)
-            restarts = cand.number == 1 and cand.sub_number is None
+            # (_is_successor(last, cand, gap), written out)
+            if last is None:
+                continues = False
+            elif sub_number is not None:
+                continues = number == last[0] and sub_number == (last[1] or 0) + 1
+            else:
+                continues = last[0] + 1 <= number <= last[0] + 1 + gap
+            restarts = number == 1 and sub_number is None
             # Coarser levels introduce finer ones, never the other way round: under a
             # parent that already holds finer items ("1." "2." …), a "（一）" is quoted
             # text (an amendment's new wording), not a new level. 编/章/节 are exempt
             # (a chapter may open with articles before its first 第一节), and so is
             # the top level.
-            inverted = keep and style not in _LAW_OR_ARTICLE_DOC_HEADINGS \
-                and finest_child[keep - 1] > rank
+            inverted = keep and style not in law_or_headings and finest_child[keep - 1] > rank
             if inverted or not (continues or restarts) or (
                     restarts and not continues and last is not None
                     and not ahead.restart_wins(k, stack[:keep], last)):
@@ -498,15 +510,17 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
                 continue
             del stack[keep:]
             del stack_styles[keep:]
-        del finest_child[len(stack):]
-        if stack:
-            finest_child[-1] = max(finest_child[-1], rank)
+        depth = len(stack)
+        del finest_child[depth:]
+        if depth and finest_child[-1] < rank:  # (max(finest_child[-1], rank))
+            finest_child[-1] = rank
         finest_child.append(-1.0)
         stack.append(cand)
         stack_styles.append(style)
-        last_seen[style] = (cand.number, cand.sub_number)
-        last_refused.pop(style, None)
-        accepted.append((line_no, cand, len(stack) - 1))
+        last_seen[style] = (number, sub_number)
+        if style in last_refused:
+            del last_refused[style]
+        accepted.append((line_no, cand, depth))
     return accepted
 
 
@@ -1225,12 +1239,21 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
             ordinal += 1
             kind, last, number_in_order = measure, note, ordinal
         start = offsets[line_no]
-        raw = text[start:offsets[last]] if last < n_offsets else text[start:]
-        body = raw[:-1] if raw.endswith("\n") else raw  # (_block_text(raw, heading))
-        line_end = body.find("\n")
-        blocks.append(new_block(len(blocks), kind, style, label, number, sub_number, heading,
-                                heading + body[line_end:] if line_end >= 0 else heading, raw, start, parent,
-                                number_in_order))
+        raw_end = offsets[last] if last < n_offsets else text_end
+        raw = text[start:raw_end]
+        # (_block_text(raw, heading): the heading, then the lines after the label line, all
+        # without the final line end; one slice of the text where the label line ends with
+        # its heading, as a classified line does)
+        body_end = raw_end - 1 if raw_end > start and text[raw_end - 1] == "\n" else raw_end
+        label_line = lines[line_no]
+        if body_end <= start + len(label_line):
+            block_text = heading
+        elif label_line.endswith(heading):
+            block_text = text[start + len(label_line) - len(heading):body_end]
+        else:
+            block_text = heading + text[start + len(label_line):body_end]
+        blocks.append(new_block(len(blocks), kind, style, label, number, sub_number, heading, block_text, raw, start,
+                                parent, number_in_order))
         open_blocks.append(len(blocks) - 1)
         if note < end and not has_children[k] and not empty_heading:
             add(BlockKind.TEXT, "note", note, end, None, None)

@@ -51,8 +51,18 @@ def normalise_lines(text: str) -> list[str]:
     # was 15 ms a side of the 52 k-line test compilation of issue 14
     text = _without_zero_width(text)
     # a text whose only line break is \n (most) is split by str.split, at C speed
-    lines = _LINE_BREAK.split(text) if _OTHER_LINE_BREAK.search(text) else text.split("\n")
+    lines = _LINE_BREAK.split(text) if has_other_line_break(text) else text.split("\n")
     return list(filter(None, map(str.rstrip, lines)))
+
+
+_OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # the breaks besides \n (_OTHER_LINE_BREAK)
+
+
+def has_other_line_break(text: str) -> bool:
+    """`_OTHER_LINE_BREAK.search(text) is not None`, by one C-level `in` per character (the
+    search tried each character of the text against the class: 4 ms against 1.8 ms for a
+    side of the test compilation of issue 14)."""
+    return any(character in text for character in _OTHER_LINE_BREAKS)
 
 
 # An attachment line (附件 / 附件2 / 附件：…) opens a document; it is never part of a title.
