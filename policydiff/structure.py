@@ -1025,9 +1025,23 @@ def document_from_spans(spans: DocumentSpans) -> Document:
     text_kind = BlockKind.TEXT
     for index, (kind, level, label, number, sub_number, heading, start, length, parent, ordinal) in enumerate(rows):
         kind = kinds[kind]
-        raw = text[start:start + length]
-        blocks.append(new_block(index, kind, level, label, number, sub_number, heading,
-                                _block_text(raw, None if kind is text_kind else heading), raw, start, parent, ordinal))
+        end = start + length
+        # (_block_text(raw, heading or None), as slices of the text: the parent process
+        # rebuilds the 11 k blocks of a side of the test compilation of issue 14 while the
+        # diff waits)
+        body_end = end - 1 if length and text[end - 1] == "\n" else end
+        if kind is text_kind:
+            block_text = text[start:body_end]
+        else:
+            line_end = text.find("\n", start, body_end)
+            if line_end < 0:
+                block_text = heading
+            elif text.endswith(heading, start, line_end):
+                block_text = text[line_end - len(heading):body_end]
+            else:
+                block_text = heading + text[line_end:body_end]
+        blocks.append(new_block(index, kind, level, label, number, sub_number, heading, block_text, text[start:end],
+                                start, parent, ordinal))
     return Document(text=text, blocks=tuple(blocks), meta=meta, notes=notes)
 
 

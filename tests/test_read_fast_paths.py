@@ -543,3 +543,73 @@ def test_other_line_break_test_equals_the_pattern(text):
     from policydiff.ingest.clean import _OTHER_LINE_BREAK, has_other_line_break
 
     assert has_other_line_break(text) == (_OTHER_LINE_BREAK.search(text) is not None)
+
+
+# --------------------------------------------------------------------------- broken titles
+
+
+def _reference_join_broken_titles(lines: list[str]) -> list[str]:
+    """clean.join_broken_titles as a walk asking every line whether it opens a title zone."""
+    from policydiff.ingest import clean
+    from policydiff.ingest import patterns as P
+
+    out, in_zone, index = [], True, 0
+    piece_at = clean._piece_memo(lines)
+    while index < len(lines):
+        line = lines[index]
+        if in_zone:
+            end = clean._title_run(lines, index, piece_at)
+            if end > index:
+                joined = line.rstrip()
+                for piece in lines[index + 1:end]:
+                    joined = clean._concat(joined, piece)
+                out.append(joined)
+                index = end
+                continue
+            body = line.strip()
+            if P.is_sentence(body) or body.endswith((":", "：")) or P.is_structure(body) \
+                    or len(body) > clean.TITLE_PIECE_MAX:
+                in_zone = False
+        if clean._opens_title_zone(line):
+            in_zone = True
+        out.append(line)
+        index += 1
+    return out
+
+
+_TITLE_LINES = ["示例市关于加快建设", "示例园区的若干措施", "（测试用虚构文本）", "（试行）", "为推动发展，制定本措施。", "第一条 甲。",
+                "一、总则", "2024年10月9日", "（2024年10月9日）", "示例市人民政府", "示例政发〔2024〕5号", "示例总局令第55号　",
+                "附件", "附件2：", "附件：示例表", "示例市人民政府文件", "文件详情如下：", "全文如下:", "示例通知", "关于印发",
+                "《示例办法》的通知", "示例。", "  ", "2024年10月9日 ", "号", "示例日", "示例：", "示例市文件 "]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_TITLE_LINES), max_size=25))
+def test_join_broken_titles_equals_the_walk_over_every_line(lines):
+    from policydiff.ingest.clean import join_broken_titles
+
+    assert join_broken_titles(list(lines)) == _reference_join_broken_titles(list(lines))
+
+
+def test_join_broken_titles_on_corpus_and_realdocs_texts(manifest):
+    from policydiff.ingest.clean import _MAY_OPEN_TITLE_ZONE, _opens_title_zone, join_broken_titles
+
+    from .conftest import SHARED
+
+    texts = _corpus_texts(manifest) + [path.read_text(encoding="utf-8", errors="replace")
+                                       for path in sorted((SHARED / "realdocs").rglob("*.htm*"))]
+    for text in texts:
+        lines = text.split("\n")
+        assert join_broken_titles(lines) == _reference_join_broken_titles(lines)
+        # the pattern holds every opener (a necessary condition, so skipping the others is exact)
+        for line in lines:
+            assert not _opens_title_zone(line) or _MAY_OPEN_TITLE_ZONE.search(line), line
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(list("日号號附件文:：)）( \u3000\t0123456789年月〔〕示例市政发令第如下全文正")
+                                + ["2024年10月9日", "示政发〔2024〕5号", "示例总局令第5号"]), max_size=16).map("".join))
+def test_every_title_zone_opener_matches_the_prefilter(line):
+    from policydiff.ingest.clean import _MAY_OPEN_TITLE_ZONE, _opens_title_zone
+
+    assert not _opens_title_zone(line) or _MAY_OPEN_TITLE_ZONE.search(line)
