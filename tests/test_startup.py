@@ -44,6 +44,7 @@ def test_a_plain_file_diff_loads_no_archive_store(tmp_path):
     # no archive here (tmp_path lies in no git work tree): nothing of the store, its
     # transactions, GitPython or the lock is needed
     assert not {"policydiff.archive.store", "policydiff.archive.transaction", "git", "filelock"} & loaded
+    assert "policydiff.ingest.office" not in loaded  # LibreOffice's driver: DOC/WPS/ODT only
     assert "policydiff.archive" in loaded  # the layout's names (where an archive would be)
     import json
 

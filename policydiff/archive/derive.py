@@ -26,14 +26,21 @@ def parse_file(data: bytes, filename: str, encoding: str | None = None,
     """bytes -> (merged DocumentMeta, Document, notes): ingest, then structure.parse with
     the extracted metadata overridden field by field by `overrides` (what the user gave)."""
     from ..ingest import ingest
-    from ..ingest.office import convert_to_docx
     from ..structure import parse
 
-    ingested = ingest(data, filename, encoding, convert=convert_to_docx)
+    ingested = ingest(data, filename, encoding, convert=_convert_to_docx)
     meta = merge_meta(ingested.meta, overrides)
     document = parse(ingested.text, meta)
     notes = _unique([*getattr(ingested, "notes", ()), *document.notes])
     return meta, document, notes
+
+
+def _convert_to_docx(*args, **kwargs):
+    """ingest.office.convert_to_docx (LibreOffice, for DOC/WPS/ODT/RTF), imported when a file
+    needs it: a text, Markdown, HTML, DOCX or PDF file never does (issue 14: start-up)."""
+    from ..ingest.office import convert_to_docx
+
+    return convert_to_docx(*args, **kwargs)
 
 
 def merge_meta(extracted: DocumentMeta, given: DocumentMeta | None) -> DocumentMeta:
