@@ -324,11 +324,16 @@ class MeasureMatch:
 
 def _new_match(kind: ChangeKind, old: tuple[int, ...], new: tuple[int, ...], similarity: float,
                renumbered: bool, moved: bool) -> MeasureMatch:
-    """MeasureMatch(...) with its dict filled at once (one per measure; as
-    model.new_block): the same object, equal, same hash, vars() and pickle."""
-    match = object.__new__(MeasureMatch)
-    match.__dict__.update(kind=kind, old=old, new=new, similarity=similarity, renumbered=renumbered, moved=moved)
+    """MeasureMatch(...) with its dict made at once by a dict display in field order (one
+    per measure; as model.new_block, which measured update(**fields) 0.8-1.15 us against
+    0.5 us): the same object, equal, same hash, vars() and pickle."""
+    match = _new_object(MeasureMatch)
+    _set_attribute(match, "__dict__", {"kind": kind, "old": old, "new": new, "similarity": similarity,
+                                       "renumbered": renumbered, "moved": moved})
     return match
+
+
+_new_object, _set_attribute = object.__new__, object.__setattr__
 
 
 @dataclass(frozen=True)
@@ -1032,11 +1037,14 @@ class _Aligner:
     def skeleton(self) -> list[tuple[int, int]]:
         """The matches that are in order (a longest increasing subsequence); a split or
         merge group contributes its first and its last link."""
-        points = set(self.o2n.items())
-        for olds, news in self.found:
-            points.add((olds[0], news[0]))
-            points.add((olds[-1], news[-1]))
-        pairs = sorted(points)
+        if self.found:
+            points = set(self.o2n.items())
+            for olds, news in self.found:
+                points.add((olds[0], news[0]))
+                points.add((olds[-1], news[-1]))
+            pairs = sorted(points)
+        else:  # (the links alone: distinct already)
+            pairs = sorted(self.o2n.items())
         keep = _lis_indexes([j for _, j in pairs])
         return [pairs[k] for k in keep]
 
@@ -2084,8 +2092,10 @@ class _Aligner:
         Rejected: citation numbers as stock phrasing everywhere (60-85 % rewording in place
         found 0.995 -> 0.991, README)."""
         s = self.s
+        old_text, new_text = self.old_text, self.new_text
+        # (a pair of equal texts has the ratio 1.0: asked only if modified_min is above it)
         doubtful = [(i, j) for i, j in sorted(self.o2n.items())
-                    if self.ratio(i, j) < s.modified_min
+                    if (old_text[i] != new_text[j] or s.modified_min > 1.0) and self.ratio(i, j) < s.modified_min
                     and _ARTICLE_NUMBER_RE.search(self.old_text[i]) and _ARTICLE_NUMBER_RE.search(self.new_text[j])]
         drop = [(i, j) for i, j in doubtful
                 if not self._cite_alike(i, j) and self._uncited_coverage(i, j) < s.context_min_coverage]
