@@ -975,10 +975,12 @@ class _Aligner:
         neighbour_score) for each candidate old measure i, in order, whose text score
         reaches candidate_min. Both scores inlined (tens of thousands of pairs on a large
         document), with the very same arithmetic; the ratios read and filled straight
-        through the per-text-pair cache that ratio() keeps (the per-index one is only
-        its shortcut: ratio() finds these pairs by their texts)."""
+        through the per-text-pair cache that ratio() keeps. The per-index cache gets the
+        text ratio of each edge's own pair (what later stages ask ratio() for: the
+        assigned pairs; rows scored in another process send these back by index pair,
+        cheaper than texts), not every candidate's and neighbour's."""
         s = self.s
-        pair_ratio = self._text_ratio
+        pair_ratio, index_ratio = self._text_ratio, self._ratio_cache
         old_text, new_text = self.old_text, self.new_text
         old_head, nh = self.old_head, self.new_head[j]
         w, candidate_min, context_weight = s.heading_weight, s.candidate_min, s.context_weight
@@ -989,12 +991,13 @@ class _Aligner:
         row = []
         for i in sorted(olds):
             key = (old_text[i], text)
-            t = pair_ratio.get(key)
-            if t is None:
-                t = pair_ratio[key] = _ratio(*key)
+            t = r = pair_ratio.get(key)
+            if r is None:
+                t = r = pair_ratio[key] = _ratio(*key)
             if nh and old_head[i]:
-                t = (1 - w) * t + w * _ratio(old_head[i], nh)
+                t = (1 - w) * r + w * _ratio(old_head[i], nh)
             if t >= candidate_min:
+                index_ratio[i, j] = r
                 # neighbour_score: the pairs before and after; both sides at a boundary 1
                 if i and j:
                     key = (old_text[i - 1], text_before)

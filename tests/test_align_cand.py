@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from policydiff.align import AlignSettings, _Aligner
+from policydiff.align import AlignSettings, _Aligner, _ratio
 from policydiff.intake import load_file
 
 from .conftest import CORPUS
@@ -46,8 +46,16 @@ def test_round_candidates_equal_the_one_pass_search_on_corpus_pairs(old_file, ne
         rows = al.prepare_round(positional_only)
         assert rows == sorted(expected)
         assert {j: al.row_candidates(j) for j in rows} == expected
+        known = len(al._ratio_cache)
         whole = al.scored_rows(rows)
         assert whole == [al._scored_row(j, expected[j]) for j in rows]
+        # the per-index cache gains the text ratio of each edge's pair (what a chunk scored
+        # in another process sends back), the value ratio() gives
+        edge_pairs = {(i, j) for j, row in zip(rows, whole) for i, _ in row}
+        for (i, j), value in list(al._ratio_cache.items())[known:]:
+            assert (i, j) in edge_pairs
+            assert value == _ratio(al.old_text[i], al.new_text[j])
+        assert edge_pairs <= al._ratio_cache.keys()
         half = rng.randint(0, len(rows))
         assert al.scored_rows(rows[:half]) + al.scored_rows(rows[half:]) == whole
         al._assign_round(positional_only, accept_min)
