@@ -436,16 +436,9 @@ def _unspaced(text: str) -> str:
 
 def _unspaced_texts(texts: Sequence[str], split_at: int) -> tuple[list[str], list[str]]:
     """[_unspaced(t) for t in texts], cut in two lists at split_at: each distinct text
-    once, all of them by one C-level split over the texts joined (a text holding the
-    separator, NUL, falls back to one call per text). NUL is not white space to
-    str.split, so the joined split keeps the texts apart."""
-    distinct = list(dict.fromkeys(texts))
-    whole = "\x00".join(distinct)
-    if len(distinct) < 8 or whole.count("\x00") != len(distinct) - 1:
-        bare = list(map(_unspaced, distinct))
-    else:
-        bare = "".join(whole.split()).split("\x00")
-    table = dict(zip(distinct, bare))
+    once (unchanged measures repeat on both sides). Rejected: one split over all the
+    distinct texts joined (12.8 vs 9.4 ms on the test compilation's 20,910 texts)."""
+    table = {text: "".join(text.split()) for text in dict.fromkeys(texts)}  # (_unspaced)
     out = list(map(table.__getitem__, texts))
     return out[:split_at], out[split_at:]
 
