@@ -96,6 +96,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from itertools import compress
 from operator import itemgetter
 from typing import NamedTuple
@@ -526,6 +527,7 @@ def _accept(candidates: list[tuple[int, Candidate]], ranks: dict[str, float]) ->
 
 _LABEL_OF = itemgetter(0, 2, 3)  # a Candidate's (style, number, sub_number)
 _STYLE_OF = itemgetter(0)
+_CANDIDATE_OF = itemgetter(1)  # of an (line, candidate, depth) that _accept gives
 _STRONG_OF = itemgetter(5)
 
 
@@ -1158,14 +1160,13 @@ def parse(text: str, meta: DocumentMeta = DocumentMeta()) -> Document:
     toc = _table_of_contents(lines, all_candidates)
     if toc:
         notes.append(TOC_NOTE)
-    ordered = [(i, c) for i, c in sorted(all_candidates.items()) if i not in toc]
+    # (_classify_lines lists the lines in ascending order: the items need no sort)
+    ordered = [(i, c) for i, c in all_candidates.items() if i not in toc] if toc else list(all_candidates.items())
     ranks = _choose_ranks(ordered)
 
-    # Pass 1: which styles are really used.
-    counts: dict[str, int] = {}
+    # Pass 1: which styles are really used (counted at C speed).
     first_pass = _accept(ordered, ranks)
-    for _, cand, _ in first_pass:
-        counts[cand.style] = counts.get(cand.style, 0) + 1
+    counts: dict[str, int] = Counter(map(_STYLE_OF, map(_CANDIDATE_OF, first_pass)))
     measure_style = None
     for tier in _TIERS:
         present = [s for s in tier if counts.get(s, 0) >= MIN_MEASURES]
