@@ -1105,12 +1105,24 @@ class _Aligner:
     def _build_ngram_index(self, free_old: list[int]) -> dict[str, tuple[int, ...]]:
         """n-gram -> the free old measures holding it, for the n-grams held by at most
         ngram_max_df of them (boilerplate dropped once, so each row only counts, in C).
-        Postings are tuples: Counter walks a tuple faster than a list."""
+        Postings are tuples: Counter walks a tuple faster than a list. A text held by
+        several free old measures (a compilation's versions of one law, 「（删除）」) is
+        walked once, its measures added to each posting together: a posting's order is
+        then not the ordinal order, which nothing reads (the rows count postings and
+        rank the counts by a full sort)."""
         index: dict[str, list[int]] = {}
-        grams = self._grams
+        grams, old_text = self._grams, self.old_text
+        holders: dict[str, list[int]] = {}
         for i in free_old:
-            for g in grams("old", i):
-                index.setdefault(g, []).append(i)
+            holders.setdefault(old_text[i], []).append(i)
+        for same in holders.values():
+            if len(same) == 1:
+                i = same[0]
+                for g in grams("old", i):
+                    index.setdefault(g, []).append(i)
+            else:
+                for g in grams("old", same[0]):
+                    index.setdefault(g, []).extend(same)
         max_df = self.s.ngram_max_df
         return {g: tuple(p) for g, p in index.items() if len(p) <= max_df}
 

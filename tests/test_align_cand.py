@@ -131,3 +131,23 @@ def test_unspaced_texts_equal_one_call_per_text():
     texts = [m.text for m in old.measures] + [m.text for m in new.measures]
     want = [_unspaced(t) for t in texts]
     assert _unspaced_texts(texts, len(old.measures)) == (want[:len(old.measures)], want[len(old.measures):])
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_ngram_index_holds_the_measures_of_each_rare_ngram(seed):
+    """_build_ngram_index walks a text held by several free old measures once: each
+    posting still holds exactly the free old measures whose text has the n-gram (order
+    aside), and only n-grams held by at most ngram_max_df of them are kept."""
+    from .test_align_speed import random_doc, random_text
+    rng = random.Random(seed)
+    pool = [random_text(rng) for _ in range(5)]  # texts repeated on the old side
+    al = _Aligner(random_doc(rng, pool, rng.randint(1, 60)), random_doc(rng, pool, 5),
+                  AlignSettings(ngram=rng.choice((2, 3)), ngram_max_df=rng.choice((1, 2, 8))))
+    free_old = sorted(rng.sample(range(len(al.olds)), rng.randint(1, len(al.olds))))
+    want: dict[str, list[int]] = {}
+    for i in free_old:
+        for g in al._grams("old", i):
+            want.setdefault(g, []).append(i)
+    want = {g: p for g, p in want.items() if len(p) <= al.s.ngram_max_df}
+    got = al._build_ngram_index(free_old)
+    assert {g: sorted(p) for g, p in got.items()} == want
