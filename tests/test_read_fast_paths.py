@@ -615,3 +615,37 @@ def test_every_title_zone_opener_matches_the_prefilter(line):
     from policydiff.ingest.clean import _MAY_OPEN_TITLE_ZONE, _opens_title_zone
 
     assert not _opens_title_zone(line) or _MAY_OPEN_TITLE_ZONE.search(line)
+
+
+# --------------------------------------------------------------------------- repeal items
+
+
+def test_item_variant_of_the_whole_text_gives_each_segment_s_matches(manifest):
+    """A long text reads its repeal segments through the item variant its whole text
+    needs: the same repeals as each segment's own variant, and for any string every
+    variant that holds its parts gives the full pattern's matches."""
+    import re
+
+    from policydiff.ingest import meta
+
+    full = re.compile(meta._ITEM_PATTERN)
+    strings = ["2002年4月30日示例市人民政府令第122号发布的《示例办法（测试用虚构文本）》", "《示例细则》（示府发〔2020〕1号）和《示例规定》",
+               "示府发〔2020〕1号", "《示例》(省政府令第203号)", "示例文本"]
+    for string in strings:
+        need = meta._item_key(string)
+        for key in ((True, True), (True, False), (False, True), (False, False)):
+            if key[0] >= need[0] and key[1] >= need[1]:
+                assert [(m.span(), m.groupdict()) for m in meta._item_finditer(string, key)] == \
+                    [(m.span(), m.groupdict()) for m in full.finditer(string)]
+    texts = _corpus_texts(manifest)
+    long_text = "\n".join(texts + ["原《示例办法（测试用虚构文本）》（示府发〔2020〕1号）同时废止。",
+                                    "2002年4月30日示例市人民政府令第122号发布的《示例规定》同时废止。"])
+    assert len(long_text) >= meta.ONE_ITEM_VARIANT_MIN_CHARS
+    per_text = meta.extract_repeals(long_text)
+    saved = meta.ONE_ITEM_VARIANT_MIN_CHARS
+    try:
+        meta.ONE_ITEM_VARIANT_MIN_CHARS = 10 ** 9  # each segment its own variant
+        assert meta.extract_repeals(long_text) == per_text
+    finally:
+        meta.ONE_ITEM_VARIANT_MIN_CHARS = saved
+    assert {"示府发〔2020〕1号", "示例市人民政府令第122号"} <= {r.doc_no for r in per_text}

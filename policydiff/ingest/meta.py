@@ -42,10 +42,25 @@ _NOTHING = "(?!)"
 _ITEM_VARIANTS: dict[tuple[bool, bool], re.Pattern[str]] = {}
 
 
-def _item_finditer(string: str):
+def _item_key(string: str) -> tuple[bool, bool]:
+    """Which parts of the item pattern `string` may need: (an order number, a 文号)."""
+    return ("令" in string, not P.DOC_NO.cannot_match(string))
+
+
+# A text at least this long reads all its segments through the one variant the whole text
+# needs (each segment is part of the text, so that variant holds every part a segment
+# needs: the same matches). Why: a long text needs several variants (the test compilation
+# of issue 14 compiled four, 17 ms, where the one for the whole text takes 8 ms); a short
+# one often needs only the cheap one, or none. Unit: characters; range 100,000..2,000,000.
+ONE_ITEM_VARIANT_MIN_CHARS = 500_000
+
+
+def _item_finditer(string: str, key: tuple[bool, bool] | None = None):
     """`re.finditer(_ITEM_PATTERN, string)`, from the variant that leaves out what `string`
-    cannot hold."""
-    key = ("令" in string, not P.DOC_NO.cannot_match(string))
+    cannot hold (or the variant `key`, which must hold at least what `string` may need:
+    the key of a text that holds `string`)."""
+    if key is None:
+        key = _item_key(string)
     pattern = _ITEM_VARIANTS.get(key)
     if pattern is None:
         pattern = _ITEM_VARIANTS[key] = re.compile(
@@ -80,6 +95,7 @@ def extract_repeals(text: str) -> tuple[Repeal, ...]:
     # the repeal verbs of the text, from one scan for both readers below (a scan of a
     # 1.45 M-character text is ~4 ms; issue 14)
     verbs = [verb.start() for verb in _ANY_REPEAL_VERB.finditer(text)]
+    item_key = _item_key(text) if len(text) >= ONE_ITEM_VARIANT_MIN_CHARS and verbs else None
     for sentence_match in _verb_sentences(text, verbs):
         sentence = sentence_match.group().strip()
         if not sentence or not _ANY_REPEAL_VERB.search(sentence):
@@ -88,7 +104,7 @@ def extract_repeals(text: str) -> tuple[Repeal, ...]:
         for verb in _REPEAL_VERB.finditer(sentence):
             segment = sentence[segment_start:verb.start()]
             segment_start = verb.end()
-            items = list(_item_finditer(segment))
+            items = list(_item_finditer(segment, item_key))
             if not items:
                 continue
             # The documents repealed: the last group of items, adjacent to the verb.
@@ -111,7 +127,7 @@ def extract_repeals(text: str) -> tuple[Repeal, ...]:
         # The verb first: 「决定废止《X》（…号）和《Y》」.
         for verb in _VERB_FIRST.finditer(sentence):
             tail = sentence[verb.end():]
-            items = list(_item_finditer(tail))
+            items = list(_item_finditer(tail, item_key))
             if not items or items[0].start() > 0:
                 continue
             group = [items[0]]
