@@ -97,8 +97,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from itertools import compress
-from operator import itemgetter
+from itertools import accumulate, compress, repeat
+from operator import add, itemgetter
 from typing import NamedTuple
 
 from .ingest import patterns as P
@@ -984,11 +984,10 @@ def _split_lines(text: str) -> tuple[list[str], list[int]]:
     lines = text.split("\n")
     if not lines[-1]:
         lines.pop()
-    offsets = []
-    offset = 0
-    for line in lines:
-        offsets.append(offset)
-        offset += len(line) + 1
+    # each line's start: the running sum of the lengths before it, each with its "\n"
+    # (accumulate over maps: at C speed)
+    offsets = list(accumulate(map(add, map(len, lines), repeat(1)), initial=0))
+    offsets.pop()
     return lines, offsets
 
 

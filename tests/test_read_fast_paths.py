@@ -649,3 +649,18 @@ def test_item_variant_of_the_whole_text_gives_each_segment_s_matches(manifest):
     finally:
         meta.ONE_ITEM_VARIANT_MIN_CHARS = saved
     assert {"示府发〔2020〕1号", "示例市人民政府令第122号"} <= {r.doc_no for r in per_text}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=list("ab\n\r\u2028 \u3000条"), max_size=30))
+def test_split_lines_offsets_are_the_running_sums(text):
+    lines, offsets = structure._split_lines(text)
+    expected = text.split("\n")
+    if not expected[-1]:
+        expected.pop()
+    assert lines == expected
+    running, starts = 0, []
+    for line in expected:
+        starts.append(running)
+        running += len(line) + 1
+    assert offsets == starts
