@@ -664,3 +664,30 @@ def test_split_lines_offsets_are_the_running_sums(text):
         starts.append(running)
         running += len(line) + 1
     assert offsets == starts
+
+
+def test_restart_questions_with_long_chains_stay_linear():
+    """A restart's chain is walked only until it outruns the running numbers' chain, and
+    writes no memo: texts where many restarts meet long chains (every parent's list one
+    item longer than the last; a run of 「1.」 lines before one long list) must stay
+    bounded (a hang guard far above the time taken, never a performance target) and
+    answer as the scan does on a sample of the questions."""
+    from .test_bounded_work import hang_guard
+    from .test_structure import _reference_restart_wins
+
+    growing = "\n".join(f"{_cn(p % 99 + 1)}、示例（测试用虚构文本）\n" + "\n".join(f"{i}.示例" for i in range(1, p + 2))
+                        for p in range(300))
+    ones = "\n".join(["第一条 示例（测试用虚构文本）"] * 3000 + [f"第{i}条 示例" for i in range(2, 3000)])
+    for text in (growing, ones):
+        with hang_guard(60):
+            doc = structure.parse(text)
+        assert "".join(b.raw for b in doc.blocks) == text
+        candidates = sorted(_reference_classify_lines(text).items())[:1500]
+        ranks = structure._ranks(True)
+        ahead = structure._LookAhead(candidates, ranks)
+        for k in range(0, len(candidates), 37):
+            for stack in ([], [structure.Candidate("part", "", 1, None, "", True)]):
+                for last in ((1, None), (5, None)):
+                    for min_chain, allow_gaps in ((1, True), (2, False)):
+                        assert ahead.restart_wins(k, stack, last, min_chain, allow_gaps) == \
+                            _reference_restart_wins(candidates, k, stack, last, ranks, min_chain, allow_gaps)
