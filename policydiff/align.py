@@ -95,7 +95,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from itertools import chain, compress, repeat
+from itertools import chain, compress, islice, repeat
 from operator import mul, sub
 from dataclasses import asdict, dataclass, replace
 from typing import Iterable, Sequence
@@ -103,6 +103,7 @@ from typing import Iterable, Sequence
 from rapidfuzz.distance import Indel
 
 from .citations import find_citations
+from .mapper import SERIAL, Mapper, spans
 from .model import Block, CarriedRun, ChangeKind, Document
 
 __all__ = [
@@ -820,8 +821,9 @@ class _GapNumbers:
 
 
 class _Aligner:
-    def __init__(self, old: Document, new: Document, settings: AlignSettings):
+    def __init__(self, old: Document, new: Document, settings: AlignSettings, mapper: Mapper | None = None):
         self.s = settings
+        self.mapper = mapper if mapper is not None else SERIAL  # runs the n-gram round's rows
         self.old_doc, self.new_doc = old, new
         self.olds = old.measures
         self.news = new.measures
@@ -1150,7 +1152,9 @@ class _Aligner:
 
     def _assign_round(self, positional_only: bool, accept_min: float) -> None:
         rows = self.prepare_round(positional_only)  # free new measures, in order
-        edges: list[list[tuple[int, float]]] = self.scored_rows(rows)
+        # the positional round stays here: ~0.04 s on the test compilation, less than a
+        # fork costs (issue 14; README "Two cores for the aligner")
+        edges = self.scored_rows(rows) if positional_only else self._mapped_rows(rows, self.scored_rows)
         self._ngram_index = self._ngram_by_text = None  # (memory: the round is scored)
         # (the round's skeleton: nothing was linked since prepare_round)
         gap_old, gap_new = self._gaps(self._round_skeleton) if not positional_only else ({}, {})
@@ -1181,6 +1185,28 @@ class _Aligner:
                 edges[r] = [(c, w) for c, w in edges[r] if c != i]
         for i, j in accepted:
             self.link(i, j)
+
+    def _mapped_rows(self, rows: list[int], scored_rows) -> list[list[tuple[int, float]]]:
+        """scored_rows(rows), computed by the aligner's mapper in contiguous runs of rows of
+        about equal length of text: the same edges in the same order. A run computed in
+        another process also sends back the Indel ratios it scored, by ordinal pair (the
+        cache `ratio` reads in later stages: the values this process would compute; the
+        cache by text pair is not sent, its texts would cost more to send than to score)."""
+        mapper = self.mapper
+        if mapper.parts <= 1 or len(rows) < 2:
+            return scored_rows(rows)
+        cache = self._ratio_cache
+
+        def run(part: range) -> tuple[list[list[tuple[int, float]]], list[tuple[tuple[int, int], float]]]:
+            known = len(cache)
+            edges = scored_rows(rows[part.start:part.stop])
+            return edges, list(islice(cache.items(), known, None))  # (a dict keeps insertion order)
+
+        edges: list[list[tuple[int, float]]] = []
+        for part_edges, ratios in mapper.map(run, spans([1 + len(self.new_text[j]) for j in rows], mapper.parts)):
+            edges.extend(part_edges)
+            cache.update(ratios)
+        return edges
 
     def _stands(self, i: int, j: int, positional_only: bool, accept_min: float) -> bool:
         """Stage 5: whether an assigned pair is accepted."""
@@ -2954,8 +2980,11 @@ def _sort_matches(matches: list[MeasureMatch]) -> list[MeasureMatch]:
     return [m for _, m in keyed]
 
 
-def align(old: Document, new: Document, settings: AlignSettings = AlignSettings()) -> Alignment:
+def align(old: Document, new: Document, settings: AlignSettings = AlignSettings(),
+          mapper: Mapper | None = None) -> Alignment:
     """Align the measures of two versions (see the module docstring for the algorithm).
+    `mapper` (mapper.Mapper, default serial) runs the assignment's n-gram round in
+    chunks of rows; the Alignment is the same whichever runs it.
 
     >>> from policydiff.docbuild import DocBuilder
     >>> def doc(texts):
@@ -2967,4 +2996,4 @@ def align(old: Document, new: Document, settings: AlignSettings = AlignSettings(
     >>> [(m.kind.value, m.old, m.new, m.renumbered) for m in a.matches]
     [('removed', (1,), (), False), ('unchanged', (2,), (1,), True)]
     """
-    return _Aligner(old, new, settings).run()
+    return _Aligner(old, new, settings, mapper).run()

@@ -462,16 +462,22 @@ def _plain_files(store: MaybeArchive, old_ref: str, new_ref: str) -> tuple[Path,
 def compare_refs(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str,
                  warn: Warn | None = None) -> Comparison:
     """Load both sides (archived refs or plain files) and compare them, naming the tool's
-    own commit. A side recorded without text raises MissingTextError (one line: what is
-    missing, how to add it)."""
+    own commit. A large pair is compared on two cores (forkmap.mapper_for). A side
+    recorded without text raises MissingTextError (one line: what is missing, how to add
+    it)."""
     from .compare import compare
+    from .forkmap import mapper_for, reap
 
     old, new = _sides(_maybe_opened(archive), old_ref, new_ref)
     asking = _ask_tool_commit()
+    # a fork waits for that thread first: a process forked beside a running thread may
+    # inherit a lock the thread held, locked forever
+    mapper = mapper_for(old, new, before_fork=asking.join)
     try:
-        comparison = compare(old, new)
+        comparison = compare(old, new, mapper=mapper)
     finally:
         asking.join()
+        reap()  # a child that sent its chunk ended long since: no zombie, its CPU counted
     comparison = replace(comparison, tool_commit=checkout.tool_commit())
     _warn_uncommitted((old, new), warn)
     return comparison

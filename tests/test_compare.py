@@ -68,7 +68,7 @@ def scripted_align(monkeypatch):
     fake.AlignSettings = _Settings
     state = types.SimpleNamespace(result=None, calls=[])
 
-    def align(old, new, settings=_Settings()):
+    def align(old, new, settings=_Settings(), mapper=None):
         state.calls.append(settings)
         return state.result
 

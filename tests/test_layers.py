@@ -25,6 +25,7 @@ SHELL_PREFIXES = (
     "policydiff.printing", "policydiff.render.pdf", "policydiff.intake", "policydiff.checkout",
     "policydiff.citations_api",
     "policydiff.interrupts",  # the SIGINT handler (signal) that archive writes and the CLI share
+    "policydiff.forkmap",  # the core's parallel map by forked processes (os.fork, signal)
 )
 # Bytes in, text out; format converters may run LibreOffice in a temp folder.
 EDGE_PREFIXES = ("policydiff.ingest",)
