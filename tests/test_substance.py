@@ -175,3 +175,63 @@ def test_guarded_extract_equals_unguarded_on_corpus_measures(monkeypatch):
         for text in texts:
             for match in pattern.finditer(unicodedata.normalize("NFKC", text)):
                 assert any(word in match.group(0) for word in words), (pattern.pattern, match.group(0))
+
+
+# ------------------------------------- plain-dict counts == Counters (issue 14, small)
+
+def _counter_flags(old: str, new: str, segments=None) -> tuple[str, ...]:
+    """substance_flags as it was written with Counters (extract and Counter equality): the
+    reference the plain-dict path must agree with."""
+    from collections import Counter
+
+    if old == new:
+        return ()
+    if old and new:
+        if segments is None or (Counter(_substance._word_chars(segments, "-"))
+                                == Counter(_substance._word_chars(segments, "+"))):
+            if editorial_fold(old) == editorial_fold(new):
+                return ("editorial",)
+    if segments is not None and len(old) + len(new) > 8 * _substance.WINDOW_CONTEXT:
+        old, new = _substance._edit_windows(segments)
+    old_items, new_items = extract(old), extract(new)
+    one_sided = not old or not new
+    return tuple(sorted(flag for flag in old_items if old_items[flag] != new_items[flag]
+                        and not (one_sided and flag == "modal")))
+
+
+def test_item_counts_are_extracts_counters_with_positive_counts():
+    from collections import Counter
+
+    texts = _corpus_measure_texts(12) + ["", "罚款五万元，应当在三十日内", "二〇二四年三月一日起施行"]
+    for text in texts:
+        counts = _substance._item_counts(text)
+        assert {flag: Counter(items) for flag, items in counts.items()} == extract(text)
+        assert list(counts) == list(extract(text))
+        assert all(n > 0 for items in counts.values() for n in items.values())
+        for items in counts.values():  # insertion order: Counter's, item by item
+            assert list(items) == list(Counter(items))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from("甲乙丙丁戊"), st.integers(1, 3)),
+       st.dictionaries(st.sampled_from("甲乙丙丁戊"), st.integers(1, 3)))
+def test_same_counts_is_counter_equality(old, new):
+    from collections import Counter
+
+    assert _substance._same_counts(Counter(old), Counter(new)) == (Counter(old) == Counter(new))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map("".join), st.lists(_PIECES, max_size=12).map("".join))
+def test_flags_equal_counter_flags_on_random_texts(old, new):
+    segments = redline(old, new)
+    assert substance_flags(old, new, segments) == _counter_flags(old, new, segments)
+    assert substance_flags(old, new) == _counter_flags(old, new)
+
+
+def test_flags_equal_counter_flags_on_corpus_neighbours():
+    texts = _corpus_measure_texts(12)
+    pairs = list(zip(texts, texts[1:])) + [(text, text.replace("应当", "可以", 1)) for text in texts[::7]]
+    for old, new in pairs:
+        segments = redline(old, new)
+        assert substance_flags(old, new, segments) == _counter_flags(old, new, segments)
