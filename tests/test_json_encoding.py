@@ -1,17 +1,22 @@
 """The report JSON's own encoder (render/json.dumps_indented) writes exactly the bytes of
 `json.dumps(value, ensure_ascii=False, indent=2)`: on random values of every JSON type
 (subclasses, non-str keys, NaN, control characters, surrogates included), on the shapes
-of the policydiff.diff/1 document, and on a real comparison."""
+of the policydiff.diff/1 document, and on a real comparison; and the "changes" of a large
+diff, which orjson writes (render/json._changes_orjson), are the same bytes too: every
+similarity text, random strings, odd values that must take the pure-Python way."""
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 import math
+import sys
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from policydiff.render import json as json_render
 from policydiff.render.json import comparison_dict, comparison_json, dumps_indented
 
 
@@ -100,24 +105,50 @@ def _version(labels: list[str]) -> Version:
 _ODD = st.sampled_from([1, 0, 1.0, 0.5, True, None, "x", Kind.MODIFIED])
 _SEGMENT = st.one_of(st.tuples(st.sampled_from("=+-"), st.text(max_size=6)),
                      st.tuples(st.sampled_from("=+-"), st.text(max_size=3), st.text(max_size=3)),
-                     st.tuples(st.sampled_from("=+-"), _ODD), st.tuples(_ODD, st.text(max_size=3)))
-_ORDINALS = st.lists(st.integers(1, 4), max_size=3).map(tuple)
+                     st.tuples(st.sampled_from("=+-"), _ODD), st.tuples(_ODD, st.text(max_size=3)),
+                     st.lists(st.text(max_size=3), min_size=2, max_size=2),  # a list: the same JSON
+                     st.text(min_size=2, max_size=2),  # a str of two characters: ["a", "b"] in the JSON
+                     st.tuples(st.sampled_from("=+-"), st.sampled_from(["\ud800", "\x00\x7f\u2028"])))
+_ORDINALS = st.one_of(st.lists(st.integers(1, 4), max_size=3).map(tuple), st.lists(st.integers(1, 4), max_size=2),
+                      st.sampled_from([(True,), (2**64 + 1,)]))
 _CHANGE = st.builds(
     Change, kind=st.sampled_from(list(ChangeKind)), old=_ORDINALS, new=_ORDINALS,
-    similarity=st.one_of(st.floats(0, 1), st.sampled_from([0, 1, 0.33333333, 1e-9, float("nan")])),
+    similarity=st.one_of(st.floats(0, 1), st.sampled_from([0, 1, 0.33333333, 1e-9, -1e-9, -0.00004, 1.00004,
+                                                          1.5, -2.0, 12345.6789, 1e-300, float("nan"), math.inf])),
     segments=st.lists(_SEGMENT, max_size=4).map(tuple),
     renumbered=st.one_of(st.booleans(), _ODD), moved=st.one_of(st.booleans(), _ODD),
     flags=st.one_of(st.lists(st.sampled_from(["money", "modal", "日期\"\\\n"]), max_size=3).map(tuple),
-                    st.lists(_ODD, max_size=2).map(tuple)))
+                    st.lists(_ODD, max_size=2).map(tuple), st.text(max_size=2)))
 _LABELS = st.lists(st.sampled_from(["第一条", "（二）", "3.", "\"\\\u2028", ""]), min_size=4, max_size=4)
 
 
-@settings(max_examples=400, deadline=None)
+@contextlib.contextmanager
+def writer(name: str):
+    """The "changes" writer that comparison_json uses: "orjson" for any number of changes,
+    "python" (_change_json) for all."""
+    saved = json_render.ORJSON_MIN_CHANGES
+    json_render.ORJSON_MIN_CHANGES = 0 if name == "orjson" else 10**9
+    try:
+        yield
+    finally:
+        json_render.ORJSON_MIN_CHANGES = saved
+
+
+WRITERS = ("python", "orjson")
+
+
+@pytest.mark.parametrize("name", WRITERS)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(_CHANGE, max_size=5), _LABELS, _LABELS, st.booleans(), st.booleans())
-def test_changes_written_straight_are_the_dict_dumped(changes, old_labels, new_labels, old_text, new_text):
-    """comparison_json writes each change from the Change itself (_change_json); the bytes
-    must be json.dumps of comparison_dict, whatever the values' types (an unexpected one
-    takes the generic way)."""
+def test_changes_written_straight_are_the_dict_dumped(name, changes, old_labels, new_labels, old_text, new_text):
+    """comparison_json writes each change from the Change itself (_change_json), or through
+    orjson (_changes_orjson); the bytes must be json.dumps of comparison_dict, whatever the
+    values' types (an unexpected one takes the generic way)."""
+    with writer(name):
+        _check_changes_written_straight(changes, old_labels, new_labels, old_text, new_text)
+
+
+def _check_changes_written_straight(changes, old_labels, new_labels, old_text, new_text):
     old, new = _version(old_labels), _version(new_labels)
     if not old_text:
         old = replace(old, document=None)
@@ -126,8 +157,8 @@ def test_changes_written_straight_are_the_dict_dumped(changes, old_labels, new_l
     comparison = Comparison(old=old, new=new, changes=tuple(changes))
     try:
         expected = reference(comparison_dict(comparison)) + "\n"
-    except (TypeError, ValueError) as error:  # a shape json.dumps or the dict refuses: refused too
-        with pytest.raises(type(error)):
+    except (TypeError, ValueError, IndexError) as error:  # a shape json.dumps or the dict refuses: refused too
+        with pytest.raises((TypeError, ValueError, IndexError)):  # refused too (two odd values: either's error)
             comparison_json(comparison)
         return
     assert comparison_json(comparison) == expected
@@ -142,4 +173,62 @@ def test_changes_written_straight_on_corpus_pairs(manifest):
              for k in range(len(d["versions"]) - 1)]
     for old, new in pairs[::8]:
         comparison = compare(load_file(CORPUS / old["file"]), load_file(CORPUS / new["file"]))
-        assert comparison_json(comparison) == reference(comparison_dict(comparison)) + "\n", old["file"]
+        expected = reference(comparison_dict(comparison)) + "\n"
+        for name in WRITERS:
+            with writer(name):
+                assert comparison_json(comparison) == expected, (old["file"], name)
+        assert json_render._changes_orjson(comparison.changes, comparison.old.document.measures,
+                                           comparison.new.document.measures) is not None, old["file"]
+
+
+# ---------------------------------------------------------------- orjson's bytes
+
+import orjson  # noqa: E402  a dependency (setup.cfg): missing is a failure, not a skip
+
+
+def test_every_similarity_text_is_reprs():
+    """orjson is handed only similarities rounded to 4 places in 0..1: each of the 10,001
+    possible floats (and -0.0, which round gives for a tiny negative) is written as repr."""
+    for k in range(10_001):
+        value = round(k / 10_000, json_render.SIMILARITY_PLACES)
+        assert value == float(f"{k / 10_000:.4f}")  # round gives the float nearest k/10000
+        assert orjson.dumps(value).decode() == repr(value) == json.dumps(value), k
+    assert orjson.dumps(round(-0.00001, 4)).decode() == "-0.0" == json.dumps(-0.0)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.floats(0, 1))
+def test_rounded_similarities_are_in_the_table(value):
+    rounded = round(value, json_render.SIMILARITY_PLACES)
+    assert rounded == round(rounded * 10_000) / 10_000
+    assert orjson.dumps(rounded).decode() == json.dumps(rounded)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.text(st.characters(blacklist_categories=())), st.text(
+    st.characters(min_codepoint=0, max_codepoint=0xA0)), st.sampled_from(["\u2028\u2029\ufeff\U0001f600", "\ud800x"])),
+    max_size=4))
+def test_strings_are_json_dumps_or_refused(strings):
+    """orjson escapes strings as json.dumps(ensure_ascii=False) does (controls as \\n, \\t,
+    \\u001b lowercase; DEL, C1, U+2028/9 kept), or refuses them (lone surrogates), which
+    sends the changes the pure-Python way."""
+    expected = json.dumps({"changes": strings}, ensure_ascii=False, indent=2)
+    try:
+        written = orjson.dumps({"changes": strings}, option=orjson.OPT_INDENT_2).decode()
+    except orjson.JSONEncodeError:
+        assert any("\ud800" <= ch <= "\udfff" for text in strings for ch in text)
+        return
+    assert written == expected
+
+
+def test_orjson_missing_takes_the_python_way(monkeypatch, manifest):
+    from policydiff.compare import compare
+    from policydiff.intake import load_file
+    from tests.conftest import CORPUS
+
+    versions = manifest["documents"][0]["versions"]
+    comparison = compare(load_file(CORPUS / versions[0]["file"]), load_file(CORPUS / versions[1]["file"]))
+    monkeypatch.setitem(sys.modules, "orjson", None)  # `import orjson` raises ImportError
+    assert json_render._changes_orjson(comparison.changes, None, None) is None
+    with writer("orjson"):
+        assert comparison_json(comparison) == reference(comparison_dict(comparison)) + "\n"
