@@ -349,19 +349,22 @@ _FOLD_DROP = str.maketrans({ch: None for ch in (
 WINDOW_CONTEXT = 32
 
 
-def _word_chars(segments, op: str) -> Counter:
+def _word_chars(segments, op: str) -> str:
     """The characters of one side's edits that editorial_fold keeps as they are: without
     white space, numerals, the punctuation it folds or drops, and _FOLD_REWRITES. If the
-    two sides' counts differ, the folded texts differ (not editorial)."""
+    two sides hold these characters in different numbers, the folded texts differ (not
+    editorial): _same_chars."""
     text = nfkc("".join(t for seg_op, t in segments if seg_op == op))
-    return Counter(_WHITESPACE_RE.sub("", text).translate(_FOLD_DROP))
+    return _WHITESPACE_RE.sub("", text).translate(_FOLD_DROP)
 
 
-def _same_counts(old: dict, new: dict) -> bool:
-    """Counter equality of two counts with no zero or negative count (what _word_chars
-    and _item_counts make): dict equality, compared in C, where Counter.__eq__ loops in
-    Python over both (it treats a missing item as a zero count, and there are none)."""
-    return dict.__eq__(old, new)
+def _same_chars(old: str, new: str) -> bool:
+    """Whether two strings hold the same characters the same number of times (Counter
+    equality of the two): unequal lengths answer at once (most edits add or drop a
+    word), else the two counts compared as dicts, in C (every count is positive, so
+    Counter.__eq__, a Python loop over both that takes a missing item as 0, is dict
+    equality)."""
+    return len(old) == len(new) and dict.__eq__(Counter(old), Counter(new))
 
 
 def _edit_windows(segments) -> tuple[str, str]:
@@ -418,7 +421,7 @@ def substance_flags(old: str, new: str, segments=None) -> tuple[str, ...]:
     if old == new:
         return ()
     if old and new:
-        if segments is None or _same_counts(_word_chars(segments, "-"), _word_chars(segments, "+")):
+        if segments is None or _same_chars(_word_chars(segments, "-"), _word_chars(segments, "+")):
             if editorial_fold(old) == editorial_fold(new):
                 return ("editorial",)
     if segments is not None and len(old) + len(new) > 8 * WINDOW_CONTEXT:
