@@ -2,7 +2,7 @@
 `json.dumps(value, ensure_ascii=False, indent=2)`: on random values of every JSON type
 (subclasses, non-str keys, NaN, control characters, surrogates included), on the shapes
 of the policydiff.diff/1 document, and on a real comparison; and the "changes" of a large
-diff, which orjson writes (render/json._changes_orjson), are the same bytes too: every
+diff, which orjson writes (render/json._comparison_orjson), are the same bytes too: every
 similarity text, random strings, odd values that must take the pure-Python way."""
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ WRITERS = ("python", "orjson")
 @given(st.lists(_CHANGE, max_size=5), _LABELS, _LABELS, st.booleans(), st.booleans())
 def test_changes_written_straight_are_the_dict_dumped(name, changes, old_labels, new_labels, old_text, new_text):
     """comparison_json writes each change from the Change itself (_change_json), or through
-    orjson (_changes_orjson); the bytes must be json.dumps of comparison_dict, whatever the
+    orjson (_comparison_orjson); the bytes must be json.dumps of comparison_dict, whatever the
     values' types (an unexpected one takes the generic way)."""
     with writer(name):
         _check_changes_written_straight(changes, old_labels, new_labels, old_text, new_text)
@@ -177,7 +177,7 @@ def test_changes_written_straight_on_corpus_pairs(manifest):
         for name in WRITERS:
             with writer(name):
                 assert comparison_json(comparison) == expected, (old["file"], name)
-        assert json_render._changes_orjson(comparison.changes, comparison.old.document.measures,
+        assert json_render._orjson_changes(comparison.changes, comparison.old.document.measures,
                                            comparison.new.document.measures) is not None, old["file"]
 
 
@@ -229,6 +229,31 @@ def test_orjson_missing_takes_the_python_way(monkeypatch, manifest):
     versions = manifest["documents"][0]["versions"]
     comparison = compare(load_file(CORPUS / versions[0]["file"]), load_file(CORPUS / versions[1]["file"]))
     monkeypatch.setitem(sys.modules, "orjson", None)  # `import orjson` raises ImportError
-    assert json_render._changes_orjson(comparison.changes, None, None) is None
+    assert json_render._comparison_orjson(comparison_dict(comparison, changes=False), comparison.changes,
+                                          None, None) is None
     with writer("orjson"):
         assert comparison_json(comparison) == reference(comparison_dict(comparison)) + "\n"
+
+
+def test_orjson_refusing_a_header_takes_the_python_way(manifest):
+    """The top-level values around the changes go to orjson as Fragments of dumps_indented's
+    text: a lone surrogate in one (json.dumps writes it, orjson refuses it) sends the whole
+    document the pure-Python way, with the same text as json.dumps."""
+    from dataclasses import replace as replaced
+
+    from policydiff.compare import compare
+    from policydiff.intake import load_file
+    from tests.conftest import CORPUS
+
+    versions = manifest["documents"][0]["versions"]
+    comparison = compare(load_file(CORPUS / versions[0]["file"]), load_file(CORPUS / versions[1]["file"]))
+    odd = replaced(comparison, old=replaced(comparison.old, meta=replaced(comparison.old.meta, title="示例\ud800")))
+    value = comparison_dict(odd, changes=False)
+    measures = (odd.old.document.measures, odd.new.document.measures)
+    assert json_render._comparison_orjson(value, odd.changes, *measures) is None
+    with writer("orjson"):
+        assert comparison_json(odd) == reference(comparison_dict(odd)) + "\n"
+        assert comparison_json(comparison) == reference(comparison_dict(comparison)) + "\n"
+    value = comparison_dict(comparison, changes=False)
+    assert json_render._comparison_orjson(value, comparison.changes, *measures) \
+        == reference(comparison_dict(comparison)) + "\n"

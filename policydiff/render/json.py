@@ -170,6 +170,10 @@ def comparison_json(c: Comparison, generated: str | None = None) -> str:
     value = comparison_dict(c, generated, changes=False)
     old_measures = c.old.document.measures if c.old.document is not None else None
     new_measures = c.new.document.measures if c.new.document is not None else None
+    if len(c.changes) >= ORJSON_MIN_CHANGES:
+        text = _comparison_orjson(value, c.changes, old_measures, new_measures)
+        if text is not None:
+            return text
     value["changes"] = _Encoded(_changes_json(c.changes, old_measures, new_measures))
     return dumps_indented(value) + "\n"
 
@@ -470,21 +474,21 @@ def _changes_json(changes, old_measures, new_measures) -> str:
     """The top-level "changes" list as dumps_indented writes it (its value at level 1)."""
     if not changes:
         return "[]"
-    if len(changes) >= ORJSON_MIN_CHANGES:
-        text = _changes_orjson(changes, old_measures, new_measures)
-        if text is not None:
-            return text
     return "[" + _L2 + ("," + _L2).join(_change_json(change, old_measures, new_measures)
                                           for change in changes) + _newline(1) + "]"
 
 
 # --------------------------------------------------------------------------- large outputs: orjson
 
-# A large diff's "changes" (the test compilation of issue 14: 10,462 changes, 8.2 MB) are
-# written by orjson (Rust, Apache-2.0/MIT): Python only gathers each change's values into a
-# dict, orjson writes them with its two-space indent, the same layout as json.dumps(indent=2).
-# The compilation's changes: 0.055 s by _change_json -> ~0.025 s (values 10 ms, orjson 5 ms,
-# UTF-8 decode 6 ms), best of 7 on 2026-12-03 (README, issue 14 "The JSON writer").
+# A large diff's JSON (the test compilation of issue 14: 10,462 changes, 8.8 MB) is written
+# by orjson (Rust, Apache-2.0/MIT): Python only gathers each change's values into a dict,
+# orjson writes them with its two-space indent, the layout of json.dumps(indent=2); every
+# other top-level value (headers, summary, container changes, settings: 1/8 of the text) is
+# written by dumps_indented's own writer at its place (level 1) and handed to orjson as a
+# Fragment, which it copies as it is. One bytes object and one decode make the text: the
+# pure-Python way makes the changes' text, the document's join and the "\n" concatenation,
+# three copies of 10 MB, each on fresh pages of memory (page faults: system time).
+# The compilation's comparison_json: 0.069 -> ~0.035 s CPU (README, issue 14 "The JSON writer").
 # Same bytes, proven, not assumed: orjson and json.dumps(ensure_ascii=False) differ only on
 #   floats (orjson: 0.00001, 1e-7, NaN -> null; json: 1e-05, 1e-07, NaN),
 #   integers beyond 64 bits (orjson refuses), lone surrogates (orjson refuses),
@@ -493,34 +497,57 @@ def _changes_json(changes, old_measures, new_measures) -> str:
 # so orjson is only given exact str, int, bool, tuple, list and dict values (checked over
 # all changes at once, _plain_changes) and similarities rounded to 4 places in 0..1, whose
 # every one of the 10,001 texts tests/test_json_encoding.py compares with repr; a refusal
-# (JSONEncodeError) or anything else takes _change_json's way. Escapes of strings (control
-# characters, quotes, backslash; U+2028/U+2029 and DEL as they are) are json's: tested on
-# random text. Rejected: orjson for the whole document (the settings hold floats of any
-# size, and the headers and container changes are 10 ms of the 45), re-indenting orjson's
-# level-0 output (one bytes.replace over the whole text, 4 ms; nesting the list in a
-# one-key dict gives it level 1 directly and a slice drops the key).
+# or anything else takes the pure-Python way. Escapes of strings (control characters,
+# quotes, backslash; U+2028/U+2029 and DEL as they are) are json's: tested on random text.
+# Rejected: orjson for the whole document's values (the settings hold floats of any size;
+# the container changes would need their own checks for 4 ms), re-indenting orjson's
+# level-0 text of the changes (a bytes.replace over all of it, 4 ms, and a copy).
 # Small outputs keep the pure-Python writer: importing orjson costs ~10 ms, more than it
 # saves below a few thousand changes (the 公司法 pair has ~250: its 0.3 s target).
-ORJSON_MIN_CHANGES = 3000  # changes from which orjson writes them (range 0..10**9; 0: always)
-_ORJSON_WRAPPER = '{\n  "changes": '  # orjson's text of {"changes": [...]} before the list
-_SEQUENCES = frozenset((tuple, list))
+ORJSON_MIN_CHANGES = 3000  # changes from which orjson writes the JSON (range 0..10**9; 0: always)
 
 
-def _changes_orjson(changes, old_measures, new_measures) -> str | None:
-    """`_changes_json(...)` written by orjson, or None when orjson is missing or a value is
-    not one whose bytes orjson writes exactly as json.dumps (then the caller's way)."""
+def _comparison_orjson(value: dict[str, Any], changes, old_measures, new_measures) -> str | None:
+    """`dumps_indented(value) + "\n"` with value["changes"] the changes' JSON, written by
+    orjson; None when orjson is missing or refuses, or a change holds a value whose bytes
+    orjson would not write as json.dumps does (then the caller's way)."""
     try:
         import orjson
     except ImportError:  # an environment set up before orjson was a dependency
         return None
+    entries = _orjson_changes(changes, old_measures, new_measures)
+    if entries is None:
+        return None
+    document = {}
+    for key, item in value.items():
+        if type(key) is not str:
+            return None
+        if key == "changes":
+            document[key] = entries
+            continue
+        text = _scalar(item)
+        if text is None:
+            out: list[str] = []
+            _encode(item, 1, out)  # the value's text at its place: level 1
+            text = "".join(out)
+        document[key] = orjson.Fragment(text)
+    try:
+        return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
+    except TypeError:  # JSONEncodeError (an int beyond 64 bits, a lone surrogate) or a Fragment's surrogate
+        return None
+
+
+def _orjson_changes(changes, old_measures, new_measures) -> list[dict[str, Any]] | None:
+    """change_dict's value of each change for orjson (tuples as they are), or None when a
+    value is not one whose bytes orjson writes exactly as json.dumps."""
     old_labels = None if old_measures is None else [measure.label for measure in old_measures]
     new_labels = None if new_measures is None else [measure.label for measure in new_measures]
     similarities = list(map(round, map(_SIMILARITY, changes), repeat(SIMILARITY_PLACES)))
     if not _plain_changes(changes, similarities, old_labels, new_labels):
         return None
     kinds = _KIND_VALUES
-    values = []
-    append = values.append
+    entries = []
+    append = entries.append
     for change, similarity in zip(changes, similarities):
         old, new = change.old, change.new
         entry = {"kind": kinds[change.kind], "old": old, "new": new, "renumbered": change.renumbered,
@@ -531,22 +558,17 @@ def _changes_orjson(changes, old_measures, new_measures) -> str | None:
         if new_labels is not None:
             entry["new_labels"] = [new_labels[n - 1] for n in new]
         append(entry)
-    try:
-        text = orjson.dumps({"changes": values}, option=orjson.OPT_INDENT_2).decode()
-    except orjson.JSONEncodeError:  # an int beyond 64 bits, a lone surrogate
-        return None
-    # {"changes": [...]} puts the list at level 1, where it stands in the document
-    assert text.startswith(_ORJSON_WRAPPER) and text.endswith("\n}"), text[:40]
-    return text[len(_ORJSON_WRAPPER):-2]
+    return entries
 
 
+_SEQUENCES = frozenset((tuple, list))
 _SIMILARITY = attrgetter("similarity")
 _KIND, _OLD, _NEW, _SEGMENTS, _FLAGS = map(attrgetter, ("kind", "old", "new", "segments", "flags"))
 _RENUMBERED, _MOVED = attrgetter("renumbered"), attrgetter("moved")
 
 
 def _plain_changes(changes, similarities: list, old_labels: list | None, new_labels: list | None) -> bool:
-    """Whether every value that _changes_orjson hands to orjson is of a type (and, for the
+    """Whether every value that _orjson_changes hands to orjson is of a type (and, for the
     similarities, a range) whose bytes orjson writes as json.dumps does: one pass per field
     over all changes (map and set in C), not a check per value in Python."""
     flat = chain.from_iterable
