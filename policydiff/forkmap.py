@@ -216,7 +216,8 @@ def _scratch_file() -> int:
         return os.memfd_create("policydiff-chunk", getattr(os, "MFD_CLOEXEC", 0))
     import tempfile
 
-    return os.dup(tempfile.TemporaryFile().fileno())
+    with tempfile.TemporaryFile() as scratch:  # (already unlinked: the descriptor is all of it)
+        return os.dup(scratch.fileno())
 
 
 def _collect(child: _Child) -> tuple[Any] | None:

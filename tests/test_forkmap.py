@@ -172,6 +172,44 @@ def test_a_failing_child_leaves_its_chunk_to_the_parent(monkeypatch):
     forkmap.reap()
 
 
+def test_a_short_or_garbled_message_is_no_result():
+    """What _collect accepts: the whole pickle its length header announces, after the
+    child's "done" byte; anything else is no result (the parent computes the chunk)."""
+    import pickle
+
+    whole = pickle.dumps(["结果（测试用）", 1.5])
+    cases = {
+        "whole": (len(whole).to_bytes(8, "little") + whole, True, ["结果（测试用）", 1.5]),
+        "short": (len(whole).to_bytes(8, "little") + whole[:-3], True, None),
+        "garbled": ((5).to_bytes(8, "little") + b"\x80\x05xyz", True, None),
+        "no header": (b"\x01\x02", True, None),
+        "not done": (len(whole).to_bytes(8, "little") + whole, False, None),
+    }
+    for name, (message, done, expected) in cases.items():
+        out = forkmap._scratch_file()
+        done_read, done_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.write(out, message)
+                if done:
+                    os.write(done_write, b"\1")
+            finally:
+                os._exit(0)
+        os.close(done_write)
+        got = forkmap._collect(forkmap._Child(pid, out, done_read))
+        assert (got[0] if got else None) == expected, name
+    forkmap.reap()
+
+
+def test_without_memfd_a_temporary_file_carries_the_result(monkeypatch):
+    monkeypatch.delattr(os, "memfd_create", raising=False)
+    parent = os.getpid()
+    got = forkmap.ForkMapper(parts=2).map(lambda k: (k, os.getpid() != parent), [0, 1])
+    assert got == [(0, False), (1, True)]
+    forkmap.reap()
+
+
 def test_errors_come_as_in_one_process():
     parent = os.getpid()
 
