@@ -145,14 +145,18 @@ _NEEDED_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
 }
 
 
-# each list as one alternation: one C-level search per text
-_NEEDED_SEARCH = {pattern: re.compile("|".join(map(re.escape, words))).search
-                  for pattern, words in _NEEDED_WORDS.items()}
-
-
 def _may_match(pattern: re.Pattern[str], text: str) -> bool:
-    """False only when `text` holds none of the words `pattern` needs (_NEEDED_WORDS)."""
-    return _NEEDED_SEARCH[pattern](text) is not None
+    """False only when `text` holds none of the words `pattern` needs (_NEEDED_WORDS).
+
+    One `in` per word (C substring search; most lists are one to three words, and the
+    first word found ends the loop): the same answer as a search for the alternation of
+    the words, as fast per call (~0.7 us, the call itself), without compiling seven
+    alternations at every start: importing this module 4.9 -> 4.2 ms (issue 14).
+    """
+    for word in _NEEDED_WORDS[pattern]:
+        if word in text:
+            return True
+    return False
 
 
 # Compatibility characters Chinese legal text is full of, each with its full compatibility

@@ -235,3 +235,14 @@ def test_flags_equal_counter_flags_on_corpus_neighbours():
     for old, new in pairs:
         segments = redline(old, new)
         assert substance_flags(old, new, segments) == _counter_flags(old, new, segments)
+
+
+def test_may_match_is_a_search_for_any_needed_word():
+    """_may_match (a loop of `in`) answers as a search for the alternation of its words."""
+    import re
+
+    texts = _corpus_measure_texts(6) + ["", "年", "罚", "罚金", "百分之", "分之五", "港币", "吊销执照", "人民币"]
+    for pattern, words in _substance._NEEDED_WORDS.items():
+        search = re.compile("|".join(map(re.escape, words))).search
+        for text in texts:
+            assert _substance._may_match(pattern, text) == (search(text) is not None), (words, text)
