@@ -257,3 +257,65 @@ def test_orjson_refusing_a_header_takes_the_python_way(manifest):
     value = comparison_dict(comparison, changes=False)
     assert json_render._comparison_orjson(value, comparison.changes, *measures) \
         == reference(comparison_dict(comparison)) + "\n"
+
+
+@settings(max_examples=600, deadline=None)
+@given(values)
+def test_values_orjson_takes_as_they_are_are_json_dumps(value):
+    """_orjson_plain lets a top-level value go to orjson as it is (not as dumps_indented's
+    text): only if orjson writes it as json.dumps does, or refuses it (then the pure-Python
+    way): floats, enums, subclasses and non-str keys anywhere in it keep it out."""
+    if not json_render._orjson_plain([value]):
+        return
+    try:
+        written = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+    except orjson.JSONEncodeError:  # an int beyond 64 bits, a lone surrogate
+        return
+    assert written == reference(value)
+
+
+def test_orjson_plain_refuses_what_orjson_writes_otherwise():
+    for value in (1e-05, [0.5], {"a": [1, {"b": float("nan")}]}, {1: "x"}, [Kind.MODIFIED], {Kind.MODIFIED: 1},
+                  [Level.ONE], ("x", [[[1.0]]]), {"a": object()}):
+        assert not json_render._orjson_plain([value]), value
+    for value in ([], {}, "x", None, [[], {}, ("a", 1, True, None)], {"a": [{"b": ["c"]}]}, 2**70):
+        assert json_render._orjson_plain([value]), value
+
+
+def test_container_changes_go_to_orjson_as_they_are(manifest):
+    """The corpus pairs' container changes are plain values: orjson takes them as they are
+    (the speed of the large diff's JSON rests on it)."""
+    from policydiff.compare import compare
+    from policydiff.intake import load_file
+    from policydiff.render.json import container_dict
+    from tests.conftest import CORPUS
+
+    seen = 0
+    for document in manifest["documents"][:12]:
+        versions = document["versions"]
+        comparison = compare(load_file(CORPUS / versions[0]["file"]), load_file(CORPUS / versions[1]["file"]))
+        dicts = [container_dict(change) for change in comparison.container_changes]
+        assert json_render._orjson_plain([dicts])
+        seen += len(dicts)
+    assert seen
+
+
+def _summary_by_loop(comparison) -> dict:  # Comparison.summary as it was written (a loop)
+    counts = {k.value: 0 for k in ChangeKind}
+    counts["renumbered"] = 0
+    counts["moved"] = 0
+    for change in comparison.changes:
+        counts[change.kind.value] += 1
+        counts["renumbered"] += change.renumbered
+        counts["moved"] += change.moved
+    return counts
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.builds(Change, kind=st.sampled_from(list(ChangeKind)), old=_ORDINALS, new=_ORDINALS,
+                          similarity=st.just(0.5), segments=st.just(()), renumbered=st.booleans(),
+                          moved=st.booleans()), max_size=30))
+def test_summary_counts_as_the_loop(changes):
+    comparison = Comparison(old=_version([""] * 4), new=_version([""] * 4), changes=tuple(changes))
+    summary = comparison.summary()
+    assert summary == _summary_by_loop(comparison) and list(summary) == list(_summary_by_loop(comparison))

@@ -499,8 +499,9 @@ def _changes_json(changes, old_measures, new_measures) -> str:
 # every one of the 10,001 texts tests/test_json_encoding.py compares with repr; a refusal
 # or anything else takes the pure-Python way. Escapes of strings (control characters,
 # quotes, backslash; U+2028/U+2029 and DEL as they are) are json's: tested on random text.
-# Rejected: orjson for the whole document's values (the settings hold floats of any size;
-# the container changes would need their own checks for 4 ms), re-indenting orjson's
+# The other top-level values go to orjson as they are when _orjson_plain finds only such
+# types in them (the container changes: 6 ms by dumps_indented's writer, ~2 ms so).
+# Rejected: orjson for every value (the settings hold floats of any size), re-indenting orjson's
 # level-0 text of the changes (a bytes.replace over all of it, 4 ms, and a copy).
 # Small outputs keep the pure-Python writer: importing orjson costs ~10 ms, more than it
 # saves below a few thousand changes (the 公司法 pair has ~250: its 0.3 s target).
@@ -525,7 +526,10 @@ def _comparison_orjson(value: dict[str, Any], changes, old_measures, new_measure
         if key == "changes":
             document[key] = entries
             continue
-        text = _scalar(item)
+        if _orjson_plain([item]):  # the container changes (1/20 of the text), the headers
+            document[key] = item
+            continue
+        text = _scalar(item)  # e.g. the settings, which hold floats
         if text is None:
             out: list[str] = []
             _encode(item, 1, out)  # the value's text at its place: level 1
@@ -540,19 +544,21 @@ def _comparison_orjson(value: dict[str, Any], changes, old_measures, new_measure
 def _orjson_changes(changes, old_measures, new_measures) -> list[dict[str, Any]] | None:
     """change_dict's value of each change for orjson (tuples as they are), or None when a
     value is not one whose bytes orjson writes exactly as json.dumps."""
+    if not changes:
+        return []
     old_labels = None if old_measures is None else [measure.label for measure in old_measures]
     new_labels = None if new_measures is None else [measure.label for measure in new_measures]
+    # each change's fields in one C-level pass, then as columns (zip(*rows)) for the checks
+    rows = list(map(_FIELDS, changes))
     similarities = list(map(round, map(_SIMILARITY, changes), repeat(SIMILARITY_PLACES)))
-    if not _plain_changes(changes, similarities, old_labels, new_labels):
+    if not _plain_changes(list(zip(*rows)), similarities, old_labels, new_labels):
         return None
     kinds = _KIND_VALUES
     entries = []
     append = entries.append
-    for change, similarity in zip(changes, similarities):
-        old, new = change.old, change.new
-        entry = {"kind": kinds[change.kind], "old": old, "new": new, "renumbered": change.renumbered,
-                 "moved": change.moved, "similarity": similarity, "segments": change.segments,
-                 "flags": change.flags}
+    for (kind, old, new, renumbered, moved, segments, flags), similarity in zip(rows, similarities):
+        entry = {"kind": kinds[kind], "old": old, "new": new, "renumbered": renumbered, "moved": moved,
+                 "similarity": similarity, "segments": segments, "flags": flags}
         if old_labels is not None:
             entry["old_labels"] = [old_labels[o - 1] for o in old]
         if new_labels is not None:
@@ -562,25 +568,47 @@ def _orjson_changes(changes, old_measures, new_measures) -> list[dict[str, Any]]
 
 
 _SEQUENCES = frozenset((tuple, list))
+# Exact types whose bytes orjson writes as json.dumps does (an int beyond 64 bits: orjson
+# refuses, the caller's way); float is not among them (0.00001 vs 1e-05).
+_PLAIN_TYPES = frozenset((str, int, bool, type(None), tuple, list, dict))
+
+
+def _orjson_plain(values: list) -> bool:
+    """Whether every item of `values`, and everything in it, is of _PLAIN_TYPES with str
+    keys: one level of all the values at a time (a list of dicts alike, such as the
+    container changes, is a few passes of map and set in C, not a walk per value)."""
+    while values:
+        types = set(map(type, values))
+        if not types <= _PLAIN_TYPES:
+            return False
+        inner: list = []
+        if types & _SEQUENCES:
+            inner.extend(chain.from_iterable(value for value in values if type(value) is list or type(value) is tuple))
+        if dict in types:
+            mappings = [value for value in values if type(value) is dict]
+            if not set(map(type, chain.from_iterable(mappings))) <= {str}:
+                return False
+            inner.extend(chain.from_iterable(map(dict.values, mappings)))
+        values = inner
+    return True
+
+
 _SIMILARITY = attrgetter("similarity")
-_KIND, _OLD, _NEW, _SEGMENTS, _FLAGS = map(attrgetter, ("kind", "old", "new", "segments", "flags"))
-_RENUMBERED, _MOVED = attrgetter("renumbered"), attrgetter("moved")
+_FIELDS = attrgetter("kind", "old", "new", "renumbered", "moved", "segments", "flags")  # the columns _plain_changes reads
 
 
-def _plain_changes(changes, similarities: list, old_labels: list | None, new_labels: list | None) -> bool:
+def _plain_changes(columns: list[tuple], similarities: list, old_labels: list | None, new_labels: list | None) -> bool:
     """Whether every value that _orjson_changes hands to orjson is of a type (and, for the
-    similarities, a range) whose bytes orjson writes as json.dumps does: one pass per field
-    over all changes (map and set in C), not a check per value in Python."""
+    similarities, a range) whose bytes orjson writes as json.dumps does: `columns` are the
+    changes' _FIELDS, one tuple per field; a few passes of map and set in C per field, not
+    a check per value in Python."""
     flat = chain.from_iterable
-    if set(map(type, map(_KIND, changes))) != {ChangeKind}:
+    kinds, olds, news, renumbered, moved, segments, flags = columns
+    if set(map(type, kinds)) != {ChangeKind} or not set(map(type, renumbered)) | set(map(type, moved)) <= {bool}:
         return False
-    if not set(map(type, map(_RENUMBERED, changes))) | set(map(type, map(_MOVED, changes))) <= {bool}:
-        return False
-    for field, item_type in ((_OLD, int), (_NEW, int), (_FLAGS, str)):
-        sequences = list(map(field, changes))
+    for sequences, item_type in ((olds, int), (news, int), (flags, str)):
         if not set(map(type, sequences)) <= _SEQUENCES or not set(map(type, flat(sequences))) <= {item_type}:
             return False
-    segments = list(map(_SEGMENTS, changes))
     if not set(map(type, segments)) <= _SEQUENCES:
         return False
     pairs = list(flat(segments))
@@ -592,7 +620,7 @@ def _plain_changes(changes, similarities: list, old_labels: list | None, new_lab
             return False
     # similarities: rounded floats in 0..1 (no NaN), the texts the tests compare with repr
     return set(map(type, similarities)) <= {float} and not any(map(isnan, similarities)) \
-        and (not similarities or (min(similarities) >= 0.0 and max(similarities) <= 1.0))
+        and min(similarities) >= 0.0 and max(similarities) <= 1.0
 
 
 def dumps_indented(value: Any) -> str:
