@@ -145,6 +145,26 @@ _NEEDED_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
 }
 
 
+# The guarded patterns in the order _item_counts unpacks _may_match_each's answers.
+_GUARDED = (_MONEY_RE, _PERCENT_RE, _DATE_RE, _DEADLINE_RE, _PRISON_RE, _FINE_RE, _SANCTION_RE)
+_GUARDED_WORDS = tuple(_NEEDED_WORDS[pattern] for pattern in _GUARDED)
+
+
+def _may_match_each(text: str) -> list[bool]:
+    """[_may_match(pattern, text) for pattern in _GUARDED], in one call: _item_counts
+    asks all seven for each of a diff's ~500 texts, and seven calls cost more than the
+    `in` tests they make (~2.3 against ~0.8 ms on the 公司法 2018->2023 diff)."""
+    answers = []
+    for words in _GUARDED_WORDS:
+        for word in words:
+            if word in text:
+                answers.append(True)
+                break
+        else:
+            answers.append(False)
+    return answers
+
+
 def _may_match(pattern: re.Pattern[str], text: str) -> bool:
     """False only when `text` holds none of the words `pattern` needs (_NEEDED_WORDS).
 
@@ -216,15 +236,20 @@ def _item_counts(text: str) -> dict[str, dict]:
     公司法 diff's ~95; with every count positive, dict equality is Counter equality."""
     text = nfkc(text)
     found: dict[str, dict] = {flag: {} for flag in _ITEM_FLAGS}
+    # each pattern runs only on a text that holds a word it needs (_NEEDED_WORDS). The
+    # deadline pattern runs on the text with its dates masked, and is guarded by the
+    # unmasked text: a needed word of the masked text is one of the text (no word holds
+    # the mask's \x00), and where the masked text lost them the scan finds nothing.
+    money, percent, date, deadline, prison, fine, sanction = _may_match_each(text)
 
-    for match in (_MONEY_RE.finditer(text) if _may_match(_MONEY_RE, text) else ()):
+    for match in (_MONEY_RE.finditer(text) if money else ()):
         figure, multiplier, currency = match.groups()
         value = _value(figure)
         if value is not None and multiplier:
             value *= _MULTIPLIER[multiplier]
         _add(found["money"], (_fmt(value, figure), currency.replace("港币", "港元").replace("人民币", "元")))
 
-    for match in (_PERCENT_RE.finditer(text) if _may_match(_PERCENT_RE, text) else ()):
+    for match in (_PERCENT_RE.finditer(text) if percent else ()):
         if match.group(1):
             _add(found["percent"], _fmt(_value(match.group(1)), match.group(1)))
         else:
@@ -236,7 +261,7 @@ def _item_counts(text: str) -> dict[str, dict]:
     # dates are masked before deadlines and counts: 「2024年」 is not a one-year limit
     masked = []
     last = 0
-    for match in (_DATE_RE.finditer(text) if _may_match(_DATE_RE, text) else ()):
+    for match in (_DATE_RE.finditer(text) if date else ()):
         parts = [_fmt(_value(p), p) if p else "" for p in match.groups()]
         _add(found["date"], "-".join(p for p in parts if p))
         masked.append(text[last:match.start()])
@@ -246,7 +271,7 @@ def _item_counts(text: str) -> dict[str, dict]:
     rest = "".join(masked)
 
     deadline_spans = []
-    for match in (_DEADLINE_RE.finditer(rest) if _may_match(_DEADLINE_RE, rest) else ()):
+    for match in (_DEADLINE_RE.finditer(rest) if deadline else ()):
         deadline_spans.append(match.span())
         if match.group(7):
             _add(found["deadline"], match.group(7))
@@ -261,14 +286,14 @@ def _item_counts(text: str) -> dict[str, dict]:
             continue
         _add(found["count"], (_fmt(_value(match.group(1)), match.group(1)), match.group(2)))
 
-    for match in (_PRISON_RE.finditer(text) if _may_match(_PRISON_RE, text) else ()):
+    for match in (_PRISON_RE.finditer(text) if prison else ()):
         bounds = []
         for k in (0, 3):
             figure, unit, side = match.group(k + 1), match.group(k + 2), match.group(k + 3)
             if figure:
                 bounds.append(f"{_fmt(_value(figure), figure)}{unit}以{side}")
         _add(found["penalty"], (match.group(7), "".join(bounds)))
-    for match in (_FINE_RE.finditer(text) if _may_match(_FINE_RE, text) else ()):
+    for match in (_FINE_RE.finditer(text) if fine else ()):
         amounts = []
         for amount in _FINE_AMOUNT_RE.finditer(match.group(1)):
             figure, multiplier, unit = amount.groups()
@@ -277,7 +302,7 @@ def _item_counts(text: str) -> dict[str, dict]:
                 value *= _MULTIPLIER[multiplier]
             amounts.append(_fmt(value, figure) + unit)
         _add(found["penalty"], (match.group(2), " ".join(amounts)))
-    for match in (_SANCTION_RE.finditer(text) if _may_match(_SANCTION_RE, text) else ()):
+    for match in (_SANCTION_RE.finditer(text) if sanction else ()):
         if match.group(1):
             _add(found["penalty"], ("吊销", match.group(2)))
         elif match.group(3):

@@ -169,7 +169,7 @@ def test_guarded_extract_equals_unguarded_on_corpus_measures(monkeypatch):
     texts = _corpus_measure_texts(25)
     assert len(texts) > 2000
     guarded = [_substance.extract(text) for text in texts]
-    monkeypatch.setattr(_substance, "_may_match", lambda pattern, text: True)
+    monkeypatch.setattr(_substance, "_may_match_each", lambda text: [True] * len(_substance._GUARDED))
     assert [_substance.extract(text) for text in texts] == guarded
     for pattern, words in _substance._NEEDED_WORDS.items():
         for text in texts:
@@ -246,3 +246,10 @@ def test_may_match_is_a_search_for_any_needed_word():
         search = re.compile("|".join(map(re.escape, words))).search
         for text in texts:
             assert _substance._may_match(pattern, text) == (search(text) is not None), (words, text)
+
+
+def test_may_match_each_answers_as_may_match_for_every_guarded_pattern():
+    assert set(_substance._GUARDED) == set(_substance._NEEDED_WORDS)
+    texts = _corpus_measure_texts(6) + ["", "年", "罚金", "百分之", "港币", "吊销执照", "有期徒刑", "没收"]
+    for text in texts:
+        assert _substance._may_match_each(text) == [_substance._may_match(p, text) for p in _substance._GUARDED]
