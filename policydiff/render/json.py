@@ -166,7 +166,8 @@ def _plain(value: Any) -> Any:
 def comparison_json(c: Comparison, generated: str | None = None) -> str:
     """The JSON of `c`, built once (`generated`: the SOURCE_DATE_EPOCH time of a report):
     `dumps_indented(comparison_dict(c, generated))`, with each change written straight
-    from the Change (`_change_json`) instead of through its dict."""
+    from the Change (`_change_json`) instead of through its dict; from ORJSON_MIN_CHANGES
+    changes, the whole text by orjson (`_comparison_orjson`), the same bytes."""
     value = comparison_dict(c, generated, changes=False)
     old_measures = c.old.document.measures if c.old.document is not None else None
     new_measures = c.new.document.measures if c.new.document is not None else None
