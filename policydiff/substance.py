@@ -69,8 +69,18 @@ FLAGS = ("money", "percent", "date", "deadline", "count", "penalty", "modal", "e
 _CN = CN_NUMERAL_CHARS
 # A figure after NFKC: Arabic (with a decimal part and thousands commas) or Chinese.
 _NUM = rf"(?:[0-9]+(?:,[0-9]{{3}})*(?:\.[0-9]+)?|[{_CN}]+)"
+# _NUM written as its first character (a class) and the rest of the branch that character
+# opens: the same matches, tried in the same order (_CN holds no ASCII digit, so the
+# lookbehind on the first character picks the branch _NUM's first element would). A
+# pattern that opens with it (or with a group that does) lets re's search skip to the
+# characters a figure can start with at C speed; one that opens with an alternation or a
+# lookbehind is tried at every position: _COUNT_RE over the measures of 30 corpus
+# documents 21.4 -> 3.8 ms (issue 14). The lookbehinds that must see the character
+# before the figure come right after _NUM_FIRST and look two characters back.
+_NUM_FIRST = rf"[0-9{_CN}]"
+_NUM_REST = rf"(?:(?<=[0-9])[0-9]*(?:,[0-9]{{3}})*(?:\.[0-9]+)?|(?<![0-9])[{_CN}]*)"
 
-_MONEY_RE = re.compile(rf"({_NUM})\s*(千|百|万|亿)?\s*(元|美元|欧元|港元|港币|日元|人民币)")
+_MONEY_RE = re.compile(rf"({_NUM_FIRST}{_NUM_REST})\s*(千|百|万|亿)?\s*(元|美元|欧元|港元|港币|日元|人民币)")
 _PERCENT_RE = re.compile(rf"({_NUM})\s*%|(百分之|千分之)({_NUM})")
 _DATE_RE = re.compile(
     rf"([0-9]{{4}}|[{_CN}]{{4}})\s*年(?:\s*({_NUM})\s*月(?:\s*({_NUM})\s*日)?)?"
@@ -82,8 +92,10 @@ _DEADLINE_RE = re.compile(
 )
 # A classifier after a figure; 个 not when it is 个月/个工作日/个小时 (those are deadlines
 # or durations, caught above). A figure preceded by 第 is an ordinal (numbering), not a count.
+# (as (?<!第)(?<![_CN0-9.])(_NUM)…, the lookbehinds after the figure's first character)
 _COUNT_RE = re.compile(
-    rf"(?<!第)(?<![{_CN}0-9.])({_NUM})\s*(个(?!月|工作日|小时)|项|家|次|人|倍|名|件|所|种|类|批|位|户|届|台|份|张|支|座)"
+    rf"({_NUM_FIRST}(?<!第.)(?<![{_CN}0-9.].){_NUM_REST})"
+    r"\s*(个(?!月|工作日|小时)|项|家|次|人|倍|名|件|所|种|类|批|位|户|届|台|份|张|支|座)"
 )
 # Penalties. A custodial term: an optional lower and upper bound before the sanction
 # word (「三年以上七年以下有期徒刑」, 「处五年以下有期徒刑」, 「六个月以下有期徒刑」), or a

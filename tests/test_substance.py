@@ -253,3 +253,46 @@ def test_may_match_each_answers_as_may_match_for_every_guarded_pattern():
     texts = _corpus_measure_texts(6) + ["", "年", "罚金", "百分之", "港币", "吊销执照", "有期徒刑", "没收"]
     for text in texts:
         assert _substance._may_match_each(text) == [_substance._may_match(p, text) for p in _substance._GUARDED]
+
+
+# ------------------- patterns that open with a figure's first character (issue 14, small)
+
+_CN_CHARS = _substance._CN
+_OLD_MONEY = (rf"({_substance._NUM})\s*(千|百|万|亿)?\s*(元|美元|欧元|港元|港币|日元|人民币)")
+_OLD_COUNT = (rf"(?<!第)(?<![{_CN_CHARS}0-9.])({_substance._NUM})"
+              r"\s*(个(?!月|工作日|小时)|项|家|次|人|倍|名|件|所|种|类|批|位|户|届|台|份|张|支|座)")
+_FIGURE_TEXT = st.lists(st.sampled_from(
+    list("0123456789.,第个项人倍元万千 \n年月日%") + list(_CN_CHARS[:12]) + ["个月", "工作日", "小时", "美元", "人民币", "港币", "甲"]),
+    max_size=30).map("".join)
+
+
+def _matches(pattern, text):
+    return [(m.span(), m.groups()) for m in pattern.finditer(text)]
+
+
+def test_numerals_hold_no_ascii_digit():
+    """_NUM_REST picks its branch by whether the first character is an ASCII digit."""
+    assert not set(_CN_CHARS) & set("0123456789.,")
+
+
+@settings(max_examples=600, deadline=None)
+@given(_FIGURE_TEXT)
+def test_figure_first_patterns_match_as_the_old_ones(text):
+    import re
+
+    assert _matches(_substance._COUNT_RE, text) == _matches(re.compile(_OLD_COUNT), text)
+    assert _matches(_substance._MONEY_RE, text) == _matches(re.compile(_OLD_MONEY), text)
+
+
+def test_figure_first_patterns_match_as_the_old_ones_on_corpus_measures():
+    import re
+
+    old_count, old_money = re.compile(_OLD_COUNT), re.compile(_OLD_MONEY)
+    texts = [unicodedata.normalize("NFKC", t) for t in _corpus_measure_texts(25)]
+    found = 0
+    for text in texts:
+        counts = _matches(_substance._COUNT_RE, text)
+        assert counts == _matches(old_count, text)
+        assert _matches(_substance._MONEY_RE, text) == _matches(old_money, text)
+        found += len(counts)
+    assert found > 100  # the texts hold counts: the comparison is not vacuous
