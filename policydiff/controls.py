@@ -47,6 +47,31 @@ def escape_controls(text: str) -> str:
     return _SHOWN_CONTROLS.sub(_escape, text)
 
 
+# UTF-8 bytes that can belong to a shown control: the C0 and DEL bytes themselves (a byte
+# below 0x80 is always the ASCII character it codes, never part of a longer sequence) and
+# 0xC2, the lead byte of U+0080-U+00BF, which holds the C1 controls U+0080-U+009F. Mapped
+# to 0x00 (itself flagged), everything else to 0x01: one bytes.translate plus one memchr.
+_FLAGS_CONTROL_BYTES = bytes(
+    0 if (byte < 0x20 and byte not in (0x09, 0x0A)) or byte in (0x7F, 0xC2) else 1 for byte in range(256))
+
+
+def escape_controls_encoded(text: str, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+    """``escape_controls(text).encode(encoding, errors)``, cheaper for long texts that
+    hold no control (issue 14: a diff's 10 M-character JSON, whose writers already escape
+    every C0 control, 13 ms of regex became ~4 ms): encode first, then look for the
+    bytes above in one pass; only when one occurs (a control, or a harmless U+00A0-U+00BF
+    such as · or §) is the text escaped by the regex and encoded again.
+    Only for UTF-8 (other encodings may code a control in a multi-byte sequence).
+    Rejected: str.find per control character (33 scans, ~18 ms); a bytes regex (~19 ms);
+    bytes.translate with delete and comparing lengths (needs a newline count, ~7 ms)."""
+    if encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        raise ValueError(f"escape_controls_encoded: UTF-8 only, not {encoding}")
+    data = text.encode("utf-8", errors)
+    if b"\x00" in data.translate(_FLAGS_CONTROL_BYTES):
+        return escape_controls(text).encode("utf-8", errors)
+    return data
+
+
 def escape_line(text: str) -> str:
     """One line for a commit message or a log line: every control, tab and newline
     included, and U+2028/U+2029 become ``\\uXXXX``.
