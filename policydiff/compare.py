@@ -56,6 +56,15 @@ def _segments(olds: Sequence[str], news: Sequence[str]) -> tuple[Segment, ...]:
 def measure_change(old_measures: Sequence[Block], new_measures: Sequence[Block], match) -> Change:
     """One Change from one align.MeasureMatch (measures: Document.measures, computed once
     by the caller: it is a scan of every block)."""
+    old_ordinals, new_ordinals = match.old, match.new
+    if len(old_ordinals) == 1 and len(new_ordinals) == 1:
+        # Fast path (issue 14, tail2): a 1:1 match of the very same text, most measures
+        # of a revision, gets its one "=" segment without the lists and the joins below
+        # (the same Change: "\n".join of one text is that text; tests/test_tail2_fast.py)
+        old_text = old_measures[old_ordinals[0] - 1].text
+        if old_text == new_measures[new_ordinals[0] - 1].text:
+            return new_change(match.kind, tuple(old_ordinals), tuple(new_ordinals), float(match.similarity),
+                              (("=", old_text),) if old_text else (), bool(match.renumbered), bool(match.moved), ())
     olds = [old_measures[o - 1].text for o in match.old]
     news = [new_measures[n - 1].text for n in match.new]
     old_text, new_text = "\n".join(olds), "\n".join(news)

@@ -115,24 +115,6 @@ def test_gap_numbers_equal_the_dicts(seed):
         assert [got_new.get(j) for j in range(-1, n_new + 1)] == [want_new.get(j) for j in range(-1, n_new + 1)]
 
 
-def test_unspaced_texts_equal_one_call_per_text():
-    from policydiff.align import _unspaced, _unspaced_texts
-    rng = random.Random(3)
-    alphabet = ["甲", "乙", "a", " ", "\u3000", "\n", "\t", "\x1c", "\x1f", "\x85", "\xa0", "\u2028", "\x00", ""]
-    for k in range(300):
-        symbols = alphabet if k % 2 else alphabet[:-2] + alphabet[-1:]  # with and without NUL
-        texts = ["".join(rng.choice(symbols) for _ in range(rng.randint(0, 12))) for _ in range(rng.randint(0, 30))]
-        texts += rng.sample(texts, min(len(texts), 5))  # repeats
-        cut = rng.randint(0, len(texts))
-        want = [_unspaced(t) for t in texts]
-        assert _unspaced_texts(texts, cut) == (want[:cut], want[cut:])
-    # corpus measure texts (the joined path), both sides of one pair
-    old, new = _documents(*PAIRS[3])
-    texts = [m.text for m in old.measures] + [m.text for m in new.measures]
-    want = [_unspaced(t) for t in texts]
-    assert _unspaced_texts(texts, len(old.measures)) == (want[:len(old.measures)], want[len(old.measures):])
-
-
 @pytest.mark.parametrize("seed", range(20))
 def test_ngram_index_holds_the_measures_of_each_rare_ngram(seed):
     """_build_ngram_index walks a text held by several free old measures once: each
