@@ -495,17 +495,20 @@ def _ask_tool_commit():
 
 
 def diff(archive: MaybeArchive | str | os.PathLike, old_ref: str, new_ref: str, fmt: str = "text",
-         color: bool = False, changed_only: bool = False, warn: Warn | None = None) -> str:
+         color: bool = False, changed_only: bool = False, warn: Warn | None = None,
+         encoded: bool = False) -> str | bytes:
     """`policydiff diff`: the alignment and redlines as text (coloured when color), the
     policydiff.diff/1 JSON, Markdown, or the 条文序号对照表 as CSV. The same output whether
-    or not they differ. `changed_only` (text format only) leaves unchanged measures out."""
+    or not they differ. `changed_only` (text format only) leaves unchanged measures out.
+    `encoded`: the JSON may come as its UTF-8 bytes (render.json.comparison_json_encoded:
+    a large diff's, for a caller that writes bytes; issue 14); always str otherwise."""
     if fmt not in ("text", "json", "md", "csv"):
         raise BadInputError(f"unknown diff format {fmt!r}: use text, json, md or csv")
     if changed_only and fmt != "text":
         raise BadInputError(f"--changed-only is for the text format; {fmt} lists every measure "
                             "(each is accounted for exactly once)")
     with _no_cycle_collection():
-        return _diff_output(compare_refs(archive, old_ref, new_ref, warn=warn), fmt, color, changed_only)
+        return _diff_output(compare_refs(archive, old_ref, new_ref, warn=warn), fmt, color, changed_only, encoded)
 
 
 @contextlib.contextmanager
@@ -526,11 +529,12 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def _diff_output(comparison: Comparison, fmt: str, color: bool, changed_only: bool) -> str:
+def _diff_output(comparison: Comparison, fmt: str, color: bool, changed_only: bool,
+                 encoded: bool = False) -> str | bytes:
     if fmt == "json":
-        from .render.json import comparison_json
+        from .render.json import comparison_json, comparison_json_encoded
 
-        return comparison_json(comparison)
+        return comparison_json_encoded(comparison) if encoded else comparison_json(comparison)
     if fmt == "md":
         from .render.markdown import comparison_markdown
 

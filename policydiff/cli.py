@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__, api
-from .controls import escape_controls, escape_controls_encoded
+from .controls import escape_controls, escape_controls_encoded, escape_controls_utf8
 from .errors import PolicyDiffError
 from .intake import AddRequest
 
@@ -208,7 +208,9 @@ def diff(obj: _Context, old: str, new: str, fmt: str, color: bool | None, change
     # (e.g. for `| less -R`)
     # the text format escapes the documents' control characters itself (render/text.py),
     # so that its own colours survive; every other output is escaped by _echo
-    text = api.diff(obj.maybe_store, old, new, fmt=fmt, color=color, changed_only=changed_only, warn=_warn)
+    # encoded: a large diff's JSON as orjson's UTF-8 bytes, written as they are (_echo)
+    text = api.diff(obj.maybe_store, old, new, fmt=fmt, color=color, changed_only=changed_only, warn=_warn,
+                    encoded=True)
     if fmt == "text":
         click.echo(text, nl=False, color=color)
     else:
@@ -349,14 +351,22 @@ def _warn(line: str) -> None:
     _echo("Warning: " + " ".join(line.split()), err=True)  # exactly one line
 
 
-def _echo(text: str = "", nl: bool = True, err: bool = False) -> None:
+def _echo(text: str | bytes = "", nl: bool = True, err: bool = False) -> None:
     """Everything the CLI prints goes through here: control characters from documents and
     values (terminal escape sequences) are shown as \\uXXXX (controls.escape_controls),
-    never sent to the terminal; the archive keeps them exactly."""
+    never sent to the terminal; the archive keeps them exactly. `text` may be UTF-8
+    bytes (a large diff's JSON as orjson wrote it): printed as their text would be."""
     stream = sys.stderr if err else sys.stdout
     binary = _plain_binary_writer(stream)
     if binary is None:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "surrogateescape")
         click.echo(escape_controls(text), nl=nl, err=err)
+        return
+    if isinstance(text, bytes):
+        stream.flush()
+        binary.write(escape_controls_utf8(text + b"\n" if nl else text))
+        binary.flush()
         return
     # The bytes click.echo would write, without its per-character passes (issue 14: ~5 ms
     # of a diff's 10 M-character JSON): on no terminal and with color None, click.echo

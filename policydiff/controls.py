@@ -67,9 +67,23 @@ def escape_controls_encoded(text: str, encoding: str = "utf-8", errors: str = "s
     if encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
         raise ValueError(f"escape_controls_encoded: UTF-8 only, not {encoding}")
     data = text.encode("utf-8", errors)
-    if b"\x00" in data.translate(_FLAGS_CONTROL_BYTES):
+    if _may_hold_control(data):
         return escape_controls(text).encode("utf-8", errors)
     return data
+
+
+def escape_controls_utf8(data: bytes) -> bytes:
+    """`escape_controls` on UTF-8 bytes (e.g. orjson's JSON, never decoded on its way to
+    stdout: issue 14): the same bytes back when no control can be in them, else decoded,
+    escaped and encoded again (surrogateescape both ways: bytes that are no UTF-8 stay as
+    they were)."""
+    if _may_hold_control(data):
+        return escape_controls(data.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
+    return data
+
+
+def _may_hold_control(data: bytes) -> bool:
+    return b"\x00" in data.translate(_FLAGS_CONTROL_BYTES)
 
 
 def escape_line(text: str) -> str:

@@ -95,6 +95,8 @@ for number, text in enumerate(texts):
         err = number % 3 == 2
         if mode == "old":
             click.echo(escape_controls(text), nl=nl, err=err)
+        elif mode == "bytes":  # the UTF-8 of the text, as a large diff's JSON comes from orjson
+            cli._echo(text.encode("utf-8"), nl=nl, err=err)
         else:
             cli._echo(text, nl=nl, err=err)
         print("|", end="")  # a write through the text layer in between: order must hold
@@ -112,7 +114,7 @@ def test_echo_writes_the_same_bytes_as_click_echo(tmp_path, target):
     source = tmp_path / "texts.txt"
     source.write_text("\0SPLIT\0".join(texts), encoding="utf-8", errors="surrogatepass")
     outputs = {}
-    for mode in ("old", "new"):
+    for mode in ("old", "new", "bytes"):
         if target == "pipe":
             done = _child_output(mode, source, subprocess.PIPE, subprocess.PIPE)
             outputs[mode] = (done.stdout, done.stderr)
@@ -122,6 +124,7 @@ def test_echo_writes_the_same_bytes_as_click_echo(tmp_path, target):
                 _child_output(mode, source, out, err)
             outputs[mode] = (out_path.read_bytes(), err_path.read_bytes())
     assert outputs["new"] == outputs["old"]
+    assert outputs["bytes"] == outputs["old"]
     assert b"\x1b" not in outputs["new"][0] and b"\\u001b" in outputs["new"][0]  # escaped, not dropped
 
 
@@ -136,13 +139,51 @@ def test_fast_path_is_taken_on_a_pipe_and_not_for_a_string_buffer():
     assert cli._plain_binary_writer(io.StringIO()) is None
 
 
-def test_closed_pipe_ends_quietly(tmp_path):
-    """`policydiff diff ... | head -c 100` on a long output: exit 0, nothing on stderr."""
+def _large_pair(tmp_path):
+    """Fictional old and new texts with ~3,000 changed articles: beyond ORJSON_MIN_CHANGES,
+    so the JSON is orjson's bytes; a C1 control and an ESC sequence in one article."""
     old, new = tmp_path / "old.txt", tmp_path / "new.txt"
     old.write_text(TITLE + "\n" + "".join(f"第{n}条　示例条文{n}，测试用虚构内容。\n" for n in range(1, 3000)),
                    encoding="utf-8")
-    new.write_text(TITLE + "\n" + "".join(f"第{n}条　示例条文{n}，测试用虚构内容（修改）。\n" for n in range(1, 3000)),
-                   encoding="utf-8")
+    new.write_text(TITLE + "\n" + "".join(f"第{n}条　示例条文{n}，测试用虚构内容（修改）。\n" for n in range(1, 2999))
+                   + "第2999条　示例\x9b31m条文\x1b[31m，测试用虚构内容。\n", encoding="utf-8")
+    return old, new
+
+
+def test_large_json_diff_prints_the_bytes_of_its_text(tmp_path):
+    """`diff --format json` of a large pair: the JSON comes as orjson's UTF-8 bytes
+    (api.diff(encoded=True)) and is printed as the str JSON was, escaped, on a pipe, on a
+    file, and through click's test runner (a StringIO-free TextIOWrapper)."""
+    from click.testing import CliRunner
+
+    from policydiff import api
+    from policydiff.cli import cli
+
+    old, new = _large_pair(tmp_path)
+    encoded = api.diff(None, str(old), str(new), fmt="json", encoded=True)
+    text = api.diff(None, str(old), str(new), fmt="json")
+    assert isinstance(encoded, bytes) and isinstance(text, str)
+    assert encoded.decode("utf-8") == text
+    assert "\x9b" in text  # raw in the JSON (json.dumps and orjson escape only C0) ...
+    expected = escape_controls(text).encode("utf-8")
+    assert b"\\u009b31m" in expected and b"\xc2\x9b" not in expected  # ... escaped when printed
+    small_old, small_new = tmp_path / "small-old.txt", tmp_path / "small-new.txt"
+    small_old.write_text(f"{TITLE}\n第一条　示例。\n", encoding="utf-8")
+    small_new.write_text(f"{TITLE}\n第一条　示例（修改）。\n", encoding="utf-8")
+    small = api.diff(None, str(small_old), str(small_new), fmt="json", encoded=True)
+    assert isinstance(small, str)  # below ORJSON_MIN_CHANGES: the pure-Python writer's str
+    command = [sys.executable, "-m", "policydiff", "diff", str(old), str(new), "--format", "json"]
+    piped = subprocess.run(command, capture_output=True, check=True).stdout
+    with (tmp_path / "out.json").open("wb") as out:
+        subprocess.run(command, stdout=out, check=True)
+    in_process = CliRunner().invoke(cli, command[3:]).stdout_bytes
+    for output in (piped, (tmp_path / "out.json").read_bytes(), in_process):
+        assert output.replace(b'+modified"', b'"') == expected.replace(b'+modified"', b'"')
+
+
+def test_closed_pipe_ends_quietly(tmp_path):
+    """`policydiff diff ... | head -c 100` on a long output: exit 0, nothing on stderr."""
+    old, new = _large_pair(tmp_path)
     pipeline = (f"{sys.executable} -m policydiff diff {old} {new} --format json 2>{tmp_path / 'err.txt'} "
                 f"| head -c 100 >/dev/null; echo $" + "{PIPESTATUS[0]}")
     done = subprocess.run(["bash", "-c", pipeline], capture_output=True, text=True, check=True)

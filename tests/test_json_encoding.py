@@ -255,7 +255,7 @@ def test_orjson_refusing_a_header_takes_the_python_way(manifest):
         assert comparison_json(odd) == reference(comparison_dict(odd)) + "\n"
         assert comparison_json(comparison) == reference(comparison_dict(comparison)) + "\n"
     value = comparison_dict(comparison, changes=False)
-    assert json_render._comparison_orjson(value, comparison.changes, *measures) \
+    assert json_render._comparison_orjson(value, comparison.changes, *measures).decode("utf-8") \
         == reference(comparison_dict(comparison)) + "\n"
 
 
