@@ -96,7 +96,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from itertools import chain, compress, islice, repeat
-from operator import mul, sub
+from operator import lt, mul, sub
 from dataclasses import asdict, dataclass, replace
 from typing import Iterable, Sequence
 
@@ -683,7 +683,13 @@ def max_weight_assignment(n_rows: int, edges: Sequence[Sequence[tuple[int, float
 
 def _lis_indexes(values: Sequence[int]) -> list[int]:
     """Positions of one longest strictly increasing subsequence (patience sorting;
-    deterministic: among equal lengths, the one ending with the smallest values)."""
+    deterministic: among equal lengths, the one ending with the smallest values).
+
+    Values already strictly increasing (the measures of most containers, in a revision)
+    are their own one longest subsequence: all positions, without the search (issue 14,
+    tail2; tests/test_tail2_fast.py checks it against the search)."""
+    if all(map(lt, values, islice(values, 1, None))):
+        return list(range(len(values)))
     tails: list[int] = []  # values
     tail_pos: list[int] = []
     back = [-1] * len(values)

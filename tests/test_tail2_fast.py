@@ -145,3 +145,37 @@ def test_fast_paths_equal_the_replaced_code_on_random_fictional_documents():
         extra = [(o, n) for o, n in extra if len(o) == 1 or len(n) == 1]
         taken += _check_pair(old_doc, new_doc, extra)
     assert taken > 100
+
+
+def reference_lis_indexes(values):
+    """align._lis_indexes before tail2: the patience search for every input."""
+    from bisect import bisect_left
+    tails, tail_pos, back = [], [], [-1] * len(values)
+    for pos, value in enumerate(values):
+        k = bisect_left(tails, value)
+        if k == len(tails):
+            tails.append(value)
+            tail_pos.append(pos)
+        else:
+            tails[k] = value
+            tail_pos[k] = pos
+        back[pos] = tail_pos[k - 1] if k else -1
+    out, pos = [], tail_pos[-1] if tail_pos else -1
+    while pos != -1:
+        out.append(pos)
+        pos = back[pos]
+    return out[::-1]
+
+
+def test_lis_of_increasing_values_equals_the_search():
+    from policydiff.align import _lis_indexes
+    rng = random.Random(5)
+    increasing = 0
+    for _ in range(3000):
+        n = rng.randint(0, 12)
+        values = sorted(rng.sample(range(40), n)) if rng.random() < 0.5 else [rng.randint(0, 8) for _ in range(n)]
+        if values and rng.random() < 0.2:  # one step down or one repeat: not strictly increasing
+            values.insert(rng.randint(0, len(values)), rng.choice(values))
+        increasing += all(a < b for a, b in zip(values, values[1:]))
+        assert _lis_indexes(values) == reference_lis_indexes(values)
+    assert increasing > 1000
