@@ -231,12 +231,15 @@ def load_file_pair(old_path: Path, new_path: Path) -> tuple[Version, Version]:
     from . import ingest  # noqa: F401  (imported before the fork: the child only reads)
     from .structure import document_from_spans, document_spans
 
-    read_end, write_end = os.pipe()
+    # The child writes its side into a file in memory (Linux's memfd; else an unlinked
+    # temporary file) and ends; this process reads it once its own side is read. Rejected:
+    # the pipe used before, whose 64 KiB buffer held the child's 6.7 MB write (test
+    # compilation) until this process was free to read it, ~15 ms more after both reads.
+    scratch = _scratch_file()
     try:
         child = os.fork()
     except OSError:
-        os.close(read_end)
-        os.close(write_end)
+        os.close(scratch)
         return load_file(old_path), load_file(new_path)
     if child == 0:  # the child: read the new side, send it, leave
         try:
@@ -245,26 +248,30 @@ def load_file_pair(old_path: Path, new_path: Path) -> tuple[Version, Version]:
             # collections: a collection would write to each of them (copy-on-write pages
             # copied for nothing; measured 0.1-0.2 s of CPU with a large parent heap)
             gc.freeze()
-            os.close(read_end)
             try:
                 new = load_file(new_path)
                 payload = pickle.dumps((replace(new, document=None), document_spans(new.document)),
                                        protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException:
                 payload = b""  # the parent reads the file itself and raises its error
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(payload)
+            with os.fdopen(scratch, "wb") as out:
+                out.write(payload)
         finally:
             os._exit(0)
-    os.close(write_end)
     try:
-        with os.fdopen(read_end, "rb") as pipe:
+        try:
             old = load_file(old_path)
-            payload = pipe.read()
-    except BaseException:
-        _end_child(child, kill=True)
-        raise
-    _end_child(child, kill=False)
+            whole = _end_child(child, kill=False)  # its payload is whole only if it ended by itself
+        except BaseException:  # an error in the old side, Ctrl-C: the child goes too
+            _end_child(child, kill=True)
+            raise
+        payload = b""
+        if whole:
+            os.lseek(scratch, 0, os.SEEK_SET)
+            with os.fdopen(os.dup(scratch), "rb") as sent:
+                payload = sent.read()
+    finally:
+        os.close(scratch)
     try:
         version, spans = pickle.loads(payload) if payload else (None, None)
     except Exception:  # a child killed mid-write: the new side is read here
@@ -274,7 +281,8 @@ def load_file_pair(old_path: Path, new_path: Path) -> tuple[Version, Version]:
     return old, replace(version, document=document_from_spans(spans))
 
 
-def _end_child(child: int, kill: bool) -> None:
+def _end_child(child: int, kill: bool) -> bool:
+    """Reap the child (killed first when kill); True when it exited by itself with 0."""
     import signal
 
     if kill:
@@ -283,6 +291,18 @@ def _end_child(child: int, kill: bool) -> None:
         except OSError:
             pass
     try:
-        os.waitpid(child, 0)
+        _, status = os.waitpid(child, 0)
     except (OSError, InterruptedError):
-        pass
+        return False
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+def _scratch_file() -> int:
+    """A descriptor of an empty file that lives in memory (Linux's memfd), else of an
+    anonymous temporary file; closing it frees it."""
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create("policydiff-side", getattr(os, "MFD_CLOEXEC", 0))
+    import tempfile
+
+    with tempfile.TemporaryFile() as scratch:  # (already unlinked: the descriptor is all of it)
+        return os.dup(scratch.fileno())

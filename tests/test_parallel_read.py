@@ -118,3 +118,37 @@ def test_cycle_collector_back_on_after_a_diff(tmp_path):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("how", ["exit", "kill", "cut"])
+def test_a_child_that_dies_or_sends_a_cut_payload_is_read_here(tmp_path, always_parallel, monkeypatch, how):
+    """The child sends its side through a file in memory (memfd): a child that ends with a
+    failure status, is killed, or leaves a cut-short payload is never believed; this process
+    reads the new side itself, and no descriptor is left open."""
+    import os
+    import pickle
+    import signal
+
+    old, new = write(tmp_path, "old.txt", OLD_TEXT), write(tmp_path, "new.md", NEW_TEXT)
+    expected = (load_file(old), load_file(new))
+    parent = os.getpid()
+    real_load, real_dumps = intake.load_file, pickle.dumps
+
+    def dying(path):
+        if os.getpid() != parent and how == "exit":
+            os._exit(3)
+        if os.getpid() != parent and how == "kill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real_load(path)
+
+    def cut(value, *args, **kwargs):
+        data = real_dumps(value, *args, **kwargs)
+        return data[: len(data) // 2] if os.getpid() != parent else data
+
+    monkeypatch.setattr(intake, "load_file", dying)
+    if how == "cut":
+        monkeypatch.setattr(pickle, "dumps", cut)
+    fds_before = sorted(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    assert intake.load_file_pair(old, new) == expected
+    if fds_before is not None:
+        assert sorted(os.listdir("/proc/self/fd")) == fds_before
