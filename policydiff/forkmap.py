@@ -170,7 +170,7 @@ def _start(fn: Callable[[Any], Any], chunk: Any, siblings: Sequence[_Child]) -> 
     import signal
 
     try:
-        out = _scratch_file()
+        out = scratch_file()
     except OSError:
         return None
     try:
@@ -209,11 +209,11 @@ def _start(fn: Callable[[Any], Any], chunk: Any, siblings: Sequence[_Child]) -> 
     return _Child(pid, out, done_read)
 
 
-def _scratch_file() -> int:
+def scratch_file() -> int:
     """A descriptor of an empty file that lives in memory (Linux's memfd), else of an
     anonymous temporary file; closing it frees it."""
     if hasattr(os, "memfd_create"):
-        return os.memfd_create("policydiff-chunk", getattr(os, "MFD_CLOEXEC", 0))
+        return os.memfd_create("policydiff", getattr(os, "MFD_CLOEXEC", 0))
     import tempfile
 
     with tempfile.TemporaryFile() as scratch:  # (already unlinked: the descriptor is all of it)

@@ -235,7 +235,9 @@ def load_file_pair(old_path: Path, new_path: Path) -> tuple[Version, Version]:
     # temporary file) and ends; this process reads it once its own side is read. Rejected:
     # the pipe used before, whose 64 KiB buffer held the child's 6.7 MB write (test
     # compilation) until this process was free to read it, ~15 ms more after both reads.
-    scratch = _scratch_file()
+    from .forkmap import scratch_file  # the same hand-over as the parallel map's children
+
+    scratch = scratch_file()
     try:
         child = os.fork()
     except OSError:
@@ -296,13 +298,3 @@ def _end_child(child: int, kill: bool) -> bool:
         return False
     return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
-
-def _scratch_file() -> int:
-    """A descriptor of an empty file that lives in memory (Linux's memfd), else of an
-    anonymous temporary file; closing it frees it."""
-    if hasattr(os, "memfd_create"):
-        return os.memfd_create("policydiff-side", getattr(os, "MFD_CLOEXEC", 0))
-    import tempfile
-
-    with tempfile.TemporaryFile() as scratch:  # (already unlinked: the descriptor is all of it)
-        return os.dup(scratch.fileno())

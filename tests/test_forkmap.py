@@ -186,7 +186,7 @@ def test_a_short_or_garbled_message_is_no_result():
         "not done": (len(whole).to_bytes(8, "little") + whole, False, None),
     }
     for name, (message, done, expected) in cases.items():
-        out = forkmap._scratch_file()
+        out = forkmap.scratch_file()
         done_read, done_write = os.pipe()
         pid = os.fork()
         if pid == 0:
