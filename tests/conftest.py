@@ -29,6 +29,29 @@ SEED = SHARED / "seeds" / "zgc-measures-2024-page.txt"
 SHIPPED_ARCHIVE = REPO / "versions"
 
 
+def numbered_doc(title: str, texts: list[str]):
+    """A fictional document for aligner tests: `title`, then 第n条 holding each text (n from 1)."""
+    from policydiff.docbuild import DocBuilder
+
+    builder = DocBuilder(title=title)
+    for n, text in enumerate(texts, 1):
+        builder.measure(f"第{n}条", n, text)
+    return builder.build()
+
+
+def docx_comment_texts(docx: bytes) -> list[str]:
+    """The text of each comment of a DOCX (word/comments.xml), in document order."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        comments = etree.fromstring(archive.read("word/comments.xml"))
+    return ["".join(t.text for t in x.iter(w + "t")) for x in comments.iter(w + "comment")]
+
+
 @pytest.fixture(scope="session")
 def manifest() -> dict:
     return json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))

@@ -141,7 +141,7 @@ from policydiff.model import Version  # noqa: E402
 from policydiff.render.markdown import comparison_markdown  # noqa: E402
 from policydiff.render.text import comparison_text  # noqa: E402
 
-from .conftest import CORPUS  # noqa: E402
+from .conftest import CORPUS, docx_comment_texts  # noqa: E402
 
 
 def moved_report(old: Document, new: Document):
@@ -248,11 +248,6 @@ def test_corpus_container_move_is_one_move_not_one_per_article(title, old_year, 
 def test_docx_redline_notes_the_container_move_once():
     # The tracked-changes Word file must delete the moved chapter where it was and insert
     # it where it is: one note on the chapter, none on each article that went along.
-    import io
-    import zipfile
-
-    from lxml import etree
-
     from policydiff.render.docx import comparison_docx
     from policydiff.render.revisions import revision_pieces
 
@@ -267,10 +262,7 @@ def test_docx_redline_notes_the_container_move_once():
     assert sorted(notes) == ["container_moved_new", "container_moved_old"]
     for lang, needle in (("zh", "整体移动：旧版第3章 社会参与整体移至新版第2章 社会参与"),
                          ("en", "Moved as a whole: old 第3章 社会参与 is new 第2章 社会参与")):
-        with zipfile.ZipFile(io.BytesIO(comparison_docx(c, lang=lang))) as archive:
-            comments = etree.fromstring(archive.read("word/comments.xml"))
-        w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-        texts = ["".join(t.text for t in x.iter(w + "t")) for x in comments.iter(w + "comment")]
+        texts = docx_comment_texts(comparison_docx(c, lang=lang))
         assert len(texts) == 2 and any(t.startswith(needle) for t in texts), texts
 
 

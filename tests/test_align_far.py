@@ -8,10 +8,9 @@ first (texts invented for the tests, titles say so), then corpus pairs by path."
 from __future__ import annotations
 
 from policydiff.align import AlignSettings, _contained_runs, align
-from policydiff.docbuild import DocBuilder
-from policydiff.model import ChangeKind, Document
+from policydiff.model import Document
 
-from .conftest import CORPUS
+from .conftest import CORPUS, numbered_doc
 
 TITLE = "示例市农贸市场管理条例(测试用虚构文本)"
 
@@ -49,10 +48,7 @@ LAST_PARAGRAPH = "违反本条例第二条规定取得的摊位转租收益，�
 
 
 def _doc(texts: list[str]) -> Document:
-    b = DocBuilder(title=TITLE)
-    for n, text in enumerate(texts, 1):
-        b.measure(f"第{n}条", n, text)
-    return b.build()
+    return numbered_doc(TITLE, texts)
 
 
 def _rows(old_texts, new_texts, settings: AlignSettings = AlignSettings()):

@@ -6,8 +6,9 @@ corpus pairs by path."""
 from __future__ import annotations
 
 from policydiff.align import align, informative_mask, normalize
-from policydiff.docbuild import DocBuilder
 from policydiff.model import ChangeKind, Document
+
+from .conftest import numbered_doc
 
 TITLE = "示例市生态环境保护条例(测试用虚构文本)"
 
@@ -33,10 +34,7 @@ LAKE_REWORDED = ("市水务部门负责示例湖泊的保护，组织开展湖�
 
 
 def _doc(texts: list[str]) -> Document:
-    b = DocBuilder(title=TITLE)
-    for n, text in enumerate(texts, 1):
-        b.measure(f"第{n}条", n, text)
-    return b.build()
+    return numbered_doc(TITLE, texts)
 
 
 def _rows(old_texts, new_texts):

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 
 from policydiff.align import AlignSettings, _Aligner, align
-from policydiff.docbuild import DocBuilder
 from policydiff.model import Document
+
+from .conftest import numbered_doc
 
 TITLE = "示例市地名档案管理办法(测试用虚构文本)"
 
@@ -32,10 +33,7 @@ REWRITTEN = "保管单位应当配备防火、防潮、防虫设施，发现档�
 
 
 def _doc(texts: list[str]) -> Document:
-    b = DocBuilder(title=TITLE)
-    for n, text in enumerate(texts, 1):
-        b.measure(f"第{n}条", n, text)
-    return b.build()
+    return numbered_doc(TITLE, texts)
 
 
 def _in_place(new_text: str) -> tuple[Document, Document]:

@@ -8,12 +8,9 @@ Fictional documents (测试用虚构文本) and corpus pairs."""
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 
 import pytest
-from lxml import etree
 
 from policydiff.align import align, carried_runs, dissolved_runs, moved_units
 from policydiff.compare import compare
@@ -27,6 +24,7 @@ from policydiff.render.revisions import revision_pieces
 from policydiff.render.table import table_rows
 from policydiff.render.text import comparison_text
 
+from .conftest import docx_comment_texts
 from .test_align_containers import corpus_pair
 
 TITLE = "示例市社区服务若干规定(测试用虚构文本)"
@@ -252,12 +250,9 @@ def test_docx_notes_the_run_on_the_new_heading_and_once_at_the_old_place():
     # article say it
     assert set(notes) <= {"container_carried_new", "carried_old"} and notes.count("container_carried_new") == 1
     assert notes.count("carried_old") <= 1
-    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     for lang, needle in (("zh", "新设第3章 社区志愿：由旧版第2章 设施服务的第7条至第9条"),
                          ("en", "New 第3章 社区志愿: carried in together from old 第2章 设施服务")):
-        with zipfile.ZipFile(io.BytesIO(comparison_docx(c, lang=lang))) as archive:
-            comments = etree.fromstring(archive.read("word/comments.xml"))
-        texts = ["".join(t.text for t in x.iter(w + "t")) for x in comments.iter(w + "comment")]
+        texts = docx_comment_texts(comparison_docx(c, lang=lang))
         assert any(t.startswith(needle) for t in texts), texts
         assert not any("移动：" in t and "整体" not in t for t in texts), texts
 
@@ -290,10 +285,7 @@ def test_every_format_says_a_dissolved_run_once():
     assert notes == ["由已删除的旧版第3章 居民自治的第10条至第12条（共 3 条）整体移入，现为第10条至第12条"]
     notes = [p.note for p in revision_pieces(c) if p.note]
     assert set(notes) <= {"container_carried_old", "carried_new"} and notes.count("container_carried_old") == 1
-    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    with zipfile.ZipFile(io.BytesIO(comparison_docx(c, lang="zh"))) as archive:
-        comments = etree.fromstring(archive.read("word/comments.xml"))
-    texts = ["".join(t.text for t in x.iter(w + "t")) for x in comments.iter(w + "comment")]
+    texts = docx_comment_texts(comparison_docx(c, lang="zh"))
     assert any(t.startswith("删除第3章 居民自治：其中旧版第10条至第12条") for t in texts), texts
 
 

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
 
 import pytest
-from lxml import etree
 
 from policydiff.align import align, crossing_runs, moved_units
 from policydiff.compare import compare
@@ -30,6 +28,7 @@ from policydiff.render.table import table_rows
 from policydiff.render.text import comparison_text
 from policydiff.render.xlsx import table_xlsx
 
+from .conftest import docx_comment_texts
 from .test_align_containers import corpus_pair
 from .test_carried_runs import BASE, doc, versions
 
@@ -187,14 +186,11 @@ def test_docx_notes_the_run_once_at_each_place():
     assert "moved_old" not in notes and "moved_new" not in notes
     assert notes.count("carried_old") <= 1 and notes.count("carried_across_new") <= 1
     assert notes.count("carried_old") + notes.count("carried_across_new") >= 1
-    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     for lang, needles in (("zh", ("整体移入：旧版第2章 设施服务的第4条、第5条一起移入第3章 居民自治",
                                   "整体移入：新版第11条、第12条由旧版第2章 设施服务一起移来")),
                           ("en", ("Carried together: old 第4条, 第5条 of 第2章 设施服务 moved into 第3章 居民自治",
                                   "Carried together: new 第11条, 第12条 came from old 第2章 设施服务"))):
-        with zipfile.ZipFile(io.BytesIO(comparison_docx(c, lang=lang))) as archive:
-            comments = etree.fromstring(archive.read("word/comments.xml"))
-        texts = ["".join(t.text for t in x.iter(w + "t")) for x in comments.iter(w + "comment")]
+        texts = docx_comment_texts(comparison_docx(c, lang=lang))
         said = [n for n in needles if any(t.startswith(n) for t in texts)]
         assert len(said) == notes.count("carried_old") + notes.count("carried_across_new"), (texts, notes)
         assert not any(("移动：" in t or "Moved" in t) for t in texts), texts
@@ -215,12 +211,9 @@ def test_docx_notes_a_run_kept_in_place_once_on_its_pairing():
     assert not {"container_carried_new", "carried_old", "carried_across_new"} & set(notes)
     [inline] = [p for p in pieces if p.note == "carried_across_inline"]
     assert inline.old_blocks and inline.new_blocks and inline.change.old == (4,)
-    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     for lang, needle in (("zh", "整体移入：旧版第2章 设施服务的第4条至第8条一起移入第3章 居民自治，现为第6条至第10条"),
                          ("en", "Carried together: old 第4条–第8条 of 第2章 设施服务 moved into 第3章 居民自治, now")):
-        with zipfile.ZipFile(io.BytesIO(comparison_docx(c, lang=lang))) as archive:
-            comments = etree.fromstring(archive.read("word/comments.xml"))
-        texts = ["".join(t.text for t in x.iter(w + "t")) for x in comments.iter(w + "comment")]
+        texts = docx_comment_texts(comparison_docx(c, lang=lang))
         assert sum(t.startswith(needle) for t in texts) == 1, texts
         assert not any(t.startswith(("新设", "New ")) for t in texts), texts
 
